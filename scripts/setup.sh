@@ -1,0 +1,43 @@
+#!/bin/sh
+# setup.sh [build|test|bench]...: make sure the Debian packages that part of the
+# project needs are installed. As root, installs the missing ones with apt-get
+# (one `apt-get update` first); otherwise prints the exact command and fails.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/packages.sh"
+
+want=""
+for part in "${@:-build}"; do
+    case $part in
+        build) want="$want $PKGS_BUILD" ;;
+        test) want="$want $PKGS_BUILD $PKGS_TEST" ;;
+        bench) want="$want $PKGS_BUILD $PKGS_TEST $PKGS_BENCH" ;;
+        *) echo "setup.sh: unknown part '$part' (build, test or bench)" >&2; exit 2 ;;
+    esac
+done
+
+missing=""
+for p in $want; do
+    case " $missing " in *" $p "*) continue ;; esac
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    case $status in
+        *" installed") ;;
+        *) missing="$missing $p" ;;
+    esac
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "setup.sh: missing packages:$missing; this is not a Debian system, install them by hand" >&2
+    exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "setup.sh: missing Debian packages:$missing" >&2
+    echo "setup.sh: run as root:  apt-get update && apt-get install -y$missing" >&2
+    exit 1
+fi
+echo "setup.sh: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2

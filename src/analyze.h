@@ -1,0 +1,91 @@
+/* analyze.h: UTF-8 text to index terms, identical for documents and queries.
+ *
+ * The rules (README "Text analysis" documents them for users):
+ * - Tokens are maximal runs of letters, digits and combining marks of any script
+ *   (Unicode categories L*, N*, M*), optionally joined by connectors that sit
+ *   between two such characters: hyphens (- U+2010 U+2011), '_' , apostrophes
+ *   (' U+2019 U+02BC, kept as "'" inside a word), and '.' or ',' between two
+ *   digits (a decimal, kept whole: "98.5", "1.6x" -> parts "1.6" "x").
+ *   Everything else (spaces, punctuation, symbols, '%', '/', '@', ':', '.')
+ *   separates tokens; so URLs and e-mail addresses become their words
+ *   ("openai.com/blog" -> openai com blog, consecutive positions).
+ * - A token splits into parts at connectors, at letter/digit boundaries and at
+ *   script changes: "GPT-3" -> gpt 3; "StyleGAN2" -> stylegan 2; "M2M-100" ->
+ *   m 2 m 100. Each part takes one position. A token of two or more parts also
+ *   yields one JOINED term, without a position: "gpt3", "stylegan2", "m2m100".
+ *   A query for GPT-3 or gpt3 searches (joined OR phrase of parts), which finds
+ *   "GPT-3", "gpt3" and "GPT 3" alike, and never a lone "3" elsewhere.
+ * - Each part is normalised: NFKC, Unicode case folding ("Straße" -> "strasse",
+ *   ligatures unfolded), then ё -> е. Combining marks are not stripped (й stays й).
+ * - Stopwords (stopwords/en.txt, stopwords/ru.txt, compiled in) keep their
+ *   position but give no term (flag NS_TERM_STOP, empty term).
+ * - Parts in Cyrillic are stemmed with the Russian Snowball stemmer, Latin parts
+ *   with the English one; digits and other scripts are not stemmed. An all-letter
+ *   joined term is stemmed too ("pre-trained" -> joined "pretrain").
+ * - Terms longer than NS_TERM_MAX bytes are skipped (the position is still
+ *   used): such "words" are hashes, base64 or garbage, as in Xapian's own
+ *   TermGenerator. Invalid UTF-8 bytes act as separators, so no term is ever
+ *   invalid UTF-8. NUL bytes are separators too.
+ *
+ * An analyzer holds its stemmers and scratch memory: create one per thread.
+ * The stopword table is read-only and shared. */
+#ifndef NS_ANALYZE_H
+#define NS_ANALYZE_H
+
+#include "err.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NS_TERM_MAX 64
+
+enum {
+    NS_TERM_STOP = 1 << 0,   /* a stopword: term is "", the position is kept */
+    NS_TERM_JOINED = 1 << 1, /* the whole compound ("gpt3"): pos is 0, not positional */
+};
+
+typedef struct ns_term {
+    const char *term;  /* NUL-terminated, valid UTF-8, 1..NS_TERM_MAX bytes ("" if STOP) */
+    size_t len;        /* strlen(term) */
+    uint32_t pos;      /* word position (first_pos based); 0 for a JOINED term */
+    uint32_t token;    /* index of the source token in this call, from 0 */
+    size_t start, end; /* byte range in the input that produced this term */
+    unsigned flags;    /* NS_TERM_* */
+} ns_term;
+
+typedef struct ns_analyzer ns_analyzer;
+
+/* Create an analyzer (stemmers, buffers). 0, NS_ENOMEM. Free with ns_analyzer_free. */
+int ns_analyzer_new(ns_analyzer **out, ns_err *err);
+void ns_analyzer_free(ns_analyzer *a); /* NULL is a no-op */
+
+/* Analyse text[0..len) (need not be NUL-terminated). Terms come out in text
+ * order; for a compound the JOINED term comes first, then the parts. Positions
+ * start at first_pos (>= 1) and *next_pos (may be NULL) receives the position
+ * after the last one used, so callers can analyse title then body with a gap.
+ * *out and the term strings belong to the analyzer and live until its next
+ * ns_analyze call or its free. 0 or NS_ENOMEM. */
+int ns_analyze(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
+               const ns_term **out, size_t *count, uint32_t *next_pos, ns_err *err);
+
+/* Normalise and stem one word exactly as ns_analyze would a one-part token,
+ * into the analyzer's scratch (valid until the next call). Used to match
+ * vendor aliases and words given to the query parser's prefix operator.
+ * *stop is set when the word is a stopword. */
+int ns_analyze_word(ns_analyzer *a, const char *word, size_t len, const char **term,
+                    size_t *term_len, int *stop, ns_err *err);
+
+/* Normalise (NFKC, case fold, ё -> е) without stemming: for prefix queries
+ * ("transl*") and facet names. Result in the analyzer's scratch. */
+int ns_analyze_fold(ns_analyzer *a, const char *text, size_t len, const char **out,
+                    size_t *out_len, ns_err *err);
+
+/* Is the word (already folded) a stopword in either language? */
+int ns_is_stopword(const char *folded, size_t len);
+
+/* Script of most letters in text: 'r' (Cyrillic) or 'e' (anything else);
+ * used to default an article's lang. */
+char ns_detect_lang(const char *text, size_t len);
+
+
+#endif

@@ -1,0 +1,21 @@
+/* json.h: the JSON that nsearch --json, --batch and nsearch.cgi?format=json
+ * print (CONTRACT.md "--json"). Output is one line, UTF-8, no trailing newline. */
+#ifndef NS_JSON_H
+#define NS_JSON_H
+
+#include "buf.h"
+#include "search.h"
+
+#include <stddef.h>
+
+/* Append s[0..len) as a JSON string literal (quotes included); control
+ * characters escaped, invalid UTF-8 replaced by U+FFFD. */
+int ns_json_string(ns_buf *out, const char *s, size_t len);
+
+/* Append the --json object for r. */
+int ns_json_results(ns_buf *out, const ns_results *r);
+
+/* Append {"query": query, "error": message} (a bad --batch line). */
+int ns_json_error(ns_buf *out, const char *query, const char *message);
+
+#endif

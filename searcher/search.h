@@ -1,0 +1,84 @@
+/* search.h: one search, from a query string to a page of results with
+ * snippets and exact facet counts. Shared by nsearch (CLI, --json, --batch)
+ * and nsearch.cgi, so both answer identically.
+ *
+ * A searcher owns a read-only database, an analyzer and the vendor table; it
+ * is not thread-safe (one per thread). Each ns_search sees the latest commit:
+ * it reopens the database first, and reopens and retries when a concurrent
+ * nindex commit invalidates what it was reading (NS_EMODIFIED). */
+#ifndef NS_SEARCH_H
+#define NS_SEARCH_H
+
+#include "err.h"
+#include "record.h"
+
+#include <stddef.h>
+
+typedef struct ns_searcher ns_searcher;
+
+typedef struct ns_search_opts {
+    const char *const *vendors; /* filters from options (--vendor, web `vendor`), OR'd */
+    size_t nvendors;
+    const char *month;          /* "YYYY-MM" or "YYYY-MM..YYYY-MM", or NULL */
+    const char *lang;           /* "en", "ru" or NULL */
+    unsigned offset;            /* first result, from 0 */
+    unsigned limit;             /* results on the page */
+    int sort_by_date;           /* 0: relevance (ties newest first); 1: newest first */
+    int facets;                 /* count vendors and months over all matches */
+    double k1, b;               /* BM25 */
+    unsigned max_wildcard;      /* terms one prefix* may expand to (0: default 1000) */
+    size_t snippet_chars;       /* about this many characters of snippet (0: 200) */
+} ns_search_opts;
+
+#define NS_SEARCH_OPTS_INIT { NULL, 0, NULL, NULL, 0, 10, 0, 0, 1.2, 0.75, 0, 0 }
+
+typedef struct ns_span {
+    size_t start, end;          /* byte range of a matched word in the snippet */
+} ns_span;
+
+typedef struct ns_hit {
+    unsigned rank;              /* 1-based over the whole result list */
+    double score;
+    ns_record rec;              /* id, title, date, lang, vendors, url, path; rec.text is NULL */
+    char month[8];              /* "YYYY-MM" */
+    char *snippet;              /* plain UTF-8 text, about snippet_chars characters */
+    ns_span *marks;             /* matched words inside snippet, in order, not overlapping */
+    size_t nmarks;
+} ns_hit;
+
+typedef struct ns_facet_count {
+    char *name;                 /* vendor canonical name, or "YYYY-MM" */
+    unsigned count;
+} ns_facet_count;
+
+typedef struct ns_results {
+    char *query;                /* the query as given */
+    unsigned total;             /* exact number of matching articles */
+    unsigned offset, limit;
+    int relaxed;                /* no article had every word; these have some of them */
+    ns_hit *hits;
+    size_t nhits;
+    ns_facet_count *vendor_facets;  /* by count, descending, then name */
+    size_t nvendor_facets;
+    ns_facet_count *month_facets;   /* by month, newest first */
+    size_t nmonth_facets;
+    char *suggestion;           /* a corrected query when it would find more, or NULL */
+} ns_results;
+
+/* Open the database at path. NS_ENOTFOUND (missing), NS_ECORRUPT, ... */
+int ns_searcher_open(ns_searcher **out, const char *dbpath, ns_err *err);
+void ns_searcher_close(ns_searcher *s); /* NULL is a no-op */
+
+/* Run query[0..len) with opts (NULL: defaults). NS_ESYNTAX for a bad query
+ * (err->msg says what is wrong: "month '2020-13' is not YYYY-MM"). A query of
+ * only stopwords or punctuation is not an error: zero results. *out belongs to
+ * the caller: ns_results_free. */
+int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opts *opts,
+              ns_results **out, ns_err *err);
+void ns_results_free(ns_results *r);
+
+/* Canonical vendor name for what a user typed ("сбер" -> "Sberbank"), or NULL
+ * if unknown. Borrowed from the searcher's table. */
+const char *ns_searcher_vendor(ns_searcher *s, const char *name, size_t len);
+
+#endif

@@ -7,6 +7,10 @@
 
 #include <stdarg.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum {
     NS_OK = 0,
     NS_ENOMEM = -1,     /* allocation failed or a size would overflow */
@@ -40,4 +44,7 @@ void ns_err_clear(ns_err *err);
 /* A short constant English name for a code ("out of memory", ...). */
 const char *ns_strerror(int code);
 
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -1,0 +1,1041 @@
+/* xapian_shim.cc: the C face of libxapian (see xapian_shim.h). The only C++
+ * in the tree. Every extern "C" entry point runs its body inside try and ends
+ * in `catch (...) { return S_fail(...); }`, so no exception crosses into C;
+ * S_fail rethrows the current exception to map it to an NS_E* code. */
+#include "err.h"
+#include "utf8.h"
+#include "xapian_shim.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+struct ns_xdb {
+    Xapian::Database db;
+    bool closed;
+    std::string path;
+};
+
+struct ns_xwdb {
+    Xapian::WritableDatabase db;
+    bool closed;
+    bool in_tx;
+    std::string path;
+};
+
+struct ns_xdoc {
+    Xapian::Document doc;
+};
+
+struct ns_xquery {
+    Xapian::Query q;
+};
+
+struct ns_xresults {
+    unsigned total;
+    ns_xhit *hits;
+    size_t nhits;
+    ns_xfacet *facets;
+    size_t nfacets;
+};
+
+/* ---- helpers ---- */
+
+/* Map the exception being handled to a code and a message "what 'arg': type:
+ * text". Must be called from inside a catch block. Formats with the
+ * exception's own strings (get_type/get_msg), so reporting allocates nothing
+ * and cannot itself throw, which matters for std::bad_alloc. */
+static int S_fail(ns_err *err, const char *what, const char *arg)
+{
+    int code = NS_EXAPIAN;
+    const char *type = "error";
+    const char *msg = "unknown exception";
+    const char *errstr = NULL;
+    try {
+        throw;
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        code = NS_EMODIFIED, type = e.get_type(), msg = e.get_msg().c_str();
+        errstr = e.get_error_string();
+    } catch (const Xapian::DatabaseLockError &e) {
+        code = NS_ELOCKED, type = e.get_type(), msg = e.get_msg().c_str();
+        errstr = e.get_error_string();
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        code = NS_ENOTFOUND, type = e.get_type(), msg = e.get_msg().c_str();
+        errstr = e.get_error_string();
+    } catch (const Xapian::DatabaseVersionError &e) {
+        /* Before DatabaseOpeningError: it is a subclass of it. */
+        code = NS_ECORRUPT, type = e.get_type(), msg = e.get_msg().c_str();
+        errstr = e.get_error_string();
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        code = NS_ECORRUPT, type = e.get_type(), msg = e.get_msg().c_str();
+        errstr = e.get_error_string();
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        code = NS_ENOTFOUND, type = e.get_type(), msg = e.get_msg().c_str();
+        errstr = e.get_error_string();
+    } catch (const Xapian::DatabaseClosedError &e) {
+        code = NS_ECLOSED, type = e.get_type(), msg = e.get_msg().c_str();
+        errstr = e.get_error_string();
+    } catch (const Xapian::Error &e) {
+        code = NS_EXAPIAN, type = e.get_type(), msg = e.get_msg().c_str();
+        errstr = e.get_error_string();
+    } catch (const std::bad_alloc &) {
+        code = NS_ENOMEM, type = "bad_alloc", msg = "out of memory";
+    } catch (const std::exception &e) {
+        code = NS_EXAPIAN, type = "exception", msg = e.what();
+    } catch (...) {
+    }
+    if (!err)
+        return code;
+    if (arg)
+        return ns_err_set(err, code, "%s '%s': %s: %s%s%s", what, arg, type, msg,
+                          errstr ? ": " : "", errstr ? errstr : "");
+    return ns_err_set(err, code, "%s: %s: %s%s%s", what, type, msg, errstr ? ": " : "",
+                      errstr ? errstr : "");
+}
+
+/* A term that Xapian would reject, or that could not round-trip through our
+ * UTF-8 code, is refused before it reaches the index: 1..NS_XTERM_MAX bytes of
+ * valid UTF-8 (prefix included, since the stored term is prefix+value). */
+static int S_check_term(ns_err *err, const char *what, const char *term, size_t len)
+{
+    if (!term || len == 0)
+        return ns_err_set(err, NS_ETERM, "%s: empty term", what);
+    if (len > NS_XTERM_MAX)
+        return ns_err_set(err, NS_ETERM, "%s: term of %zu bytes is longer than %d", what, len,
+                          NS_XTERM_MAX);
+    if (!ns_utf8_valid(term, len))
+        return ns_err_set(err, NS_ETERM, "%s: term of %zu bytes is not valid UTF-8", what, len);
+    return 0;
+}
+
+static int S_closed(ns_err *err, const char *what, const std::string &path)
+{
+    return ns_err_set(err, NS_ECLOSED, "%s: database '%s' is closed", what, path.c_str());
+}
+
+/* Copy a Xapian string into malloc memory, NUL-terminated, so C code can free
+ * it without knowing about std::string. */
+static char *S_dup(const std::string &s, size_t *len)
+{
+    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    if (!p)
+        throw std::bad_alloc();
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    if (len)
+        *len = s.size();
+    return p;
+}
+
+static int S_get_metadata(const Xapian::Database &db, const char *key, char **val, size_t *len)
+{
+    std::string v = db.get_metadata(key);
+    *val = S_dup(v, len);
+    return 0;
+}
+
+static int S_metadata_each(const Xapian::Database &db, const char *prefix, ns_xmeta_fn fn,
+                           void *ctx)
+{
+    std::string pfx(prefix ? prefix : "");
+    for (Xapian::TermIterator it = db.metadata_keys_begin(pfx); it != db.metadata_keys_end(pfx);
+         ++it) {
+        const std::string key = *it;
+        const std::string v = db.get_metadata(key);
+        if (fn(ctx, key.data(), key.size(), v.data(), v.size()))
+            break;
+    }
+    return 0;
+}
+
+/* ---- read-only database ---- */
+
+extern "C" int ns_xdb_open(ns_xdb **out, const char *path, ns_err *err)
+{
+    if (!out || !path)
+        return ns_err_set(err, NS_EINVAL, "ns_xdb_open: NULL argument");
+    *out = NULL;
+    try {
+        Xapian::Database db(path);
+        *out = new ns_xdb{db, false, path};
+        return 0;
+    } catch (...) {
+        return S_fail(err, "opening database", path);
+    }
+}
+
+extern "C" int ns_xdb_reopen(ns_xdb *db, int *changed, ns_err *err)
+{
+    if (changed)
+        *changed = 0;
+    if (!db)
+        return ns_err_set(err, NS_EINVAL, "ns_xdb_reopen: NULL database");
+    if (db->closed)
+        return S_closed(err, "reopening", db->path);
+    try {
+        bool moved = db->db.reopen();
+        if (changed)
+            *changed = moved ? 1 : 0;
+        return 0;
+    } catch (...) {
+        return S_fail(err, "reopening database", db->path.c_str());
+    }
+}
+
+extern "C" int ns_xdb_doccount(ns_xdb *db, unsigned *out, ns_err *err)
+{
+    if (!db || !out)
+        return ns_err_set(err, NS_EINVAL, "ns_xdb_doccount: NULL argument");
+    *out = 0;
+    if (db->closed)
+        return S_closed(err, "counting documents", db->path);
+    try {
+        *out = db->db.get_doccount();
+        return 0;
+    } catch (...) {
+        return S_fail(err, "counting documents in", db->path.c_str());
+    }
+}
+
+extern "C" int ns_xdb_termfreq(ns_xdb *db, const char *term, size_t len, unsigned *out,
+                               ns_err *err)
+{
+    if (!db || !out)
+        return ns_err_set(err, NS_EINVAL, "ns_xdb_termfreq: NULL argument");
+    *out = 0;
+    int rc = S_check_term(err, "term frequency", term, len);
+    if (rc < 0)
+        return rc;
+    if (db->closed)
+        return S_closed(err, "term frequency", db->path);
+    try {
+        *out = db->db.get_termfreq(std::string(term, len));
+        return 0;
+    } catch (...) {
+        return S_fail(err, "term frequency in", db->path.c_str());
+    }
+}
+
+extern "C" int ns_xdb_get_metadata(ns_xdb *db, const char *key, char **val, size_t *len,
+                                   ns_err *err)
+{
+    if (!db || !key || !val)
+        return ns_err_set(err, NS_EINVAL, "ns_xdb_get_metadata: NULL argument");
+    *val = NULL;
+    if (len)
+        *len = 0;
+    if (!*key)
+        return ns_err_set(err, NS_EINVAL, "reading metadata: empty key");
+    if (db->closed)
+        return S_closed(err, "reading metadata", db->path);
+    try {
+        return S_get_metadata(db->db, key, val, len);
+    } catch (...) {
+        return S_fail(err, "reading metadata key", key);
+    }
+}
+
+extern "C" int ns_xdb_metadata_each(ns_xdb *db, const char *prefix, ns_xmeta_fn fn, void *ctx,
+                                    ns_err *err)
+{
+    if (!db || !fn)
+        return ns_err_set(err, NS_EINVAL, "ns_xdb_metadata_each: NULL argument");
+    if (db->closed)
+        return S_closed(err, "listing metadata", db->path);
+    try {
+        return S_metadata_each(db->db, prefix, fn, ctx);
+    } catch (...) {
+        return S_fail(err, "listing metadata in", db->path.c_str());
+    }
+}
+
+extern "C" int ns_xdb_spelling(ns_xdb *db, const char *word, size_t len, char **out,
+                               ns_err *err)
+{
+    if (!db || !out)
+        return ns_err_set(err, NS_EINVAL, "ns_xdb_spelling: NULL argument");
+    *out = NULL;
+    int rc = S_check_term(err, "spelling", word, len);
+    if (rc < 0)
+        return rc;
+    if (db->closed)
+        return S_closed(err, "spelling", db->path);
+    try {
+        std::string s = db->db.get_spelling_suggestion(std::string(word, len));
+        if (!s.empty())
+            *out = S_dup(s, NULL);
+        return 0;
+    } catch (...) {
+        return S_fail(err, "spelling suggestion in", db->path.c_str());
+    }
+}
+
+extern "C" int ns_xdb_close(ns_xdb *db, ns_err *err)
+{
+    if (!db)
+        return ns_err_set(err, NS_EINVAL, "ns_xdb_close: NULL database");
+    if (db->closed)
+        return 0;
+    /* Closed even if close() throws: the handle must not be used again. */
+    db->closed = true;
+    try {
+        db->db.close();
+        return 0;
+    } catch (...) {
+        return S_fail(err, "closing database", db->path.c_str());
+    }
+}
+
+extern "C" void ns_xdb_free(ns_xdb *db)
+{
+    if (!db)
+        return;
+    try {
+        if (!db->closed)
+            db->db.close();
+    } catch (...) {
+        /* Nothing to report to: a reader has no pending state to lose. */
+    }
+    delete db;
+}
+
+/* ---- writable database ---- */
+
+extern "C" int ns_xwdb_open(ns_xwdb **out, const char *path, int flags, ns_err *err)
+{
+    if (!out || !path)
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_open: NULL argument");
+    *out = NULL;
+    int action = flags == NS_XWDB_OVERWRITE ? Xapian::DB_CREATE_OR_OVERWRITE
+                                            : Xapian::DB_CREATE_OR_OPEN;
+    try {
+        Xapian::WritableDatabase db(path, action);
+        *out = new ns_xwdb{db, false, false, path};
+        return 0;
+    } catch (const Xapian::DatabaseLockError &) {
+        return ns_err_set(err, NS_ELOCKED, "database '%s' is locked by another writer", path);
+    } catch (...) {
+        return S_fail(err, "opening database for writing", path);
+    }
+}
+
+extern "C" int ns_xwdb_begin(ns_xwdb *w, ns_err *err)
+{
+    if (!w)
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_begin: NULL database");
+    if (w->closed)
+        return S_closed(err, "beginning a transaction", w->path);
+    if (w->in_tx)
+        return ns_err_set(err, NS_EINVAL, "database '%s': a transaction is already open",
+                          w->path.c_str());
+    try {
+        /* Flushed: commit_transaction() makes the changes durable and visible. */
+        w->db.begin_transaction(true);
+        w->in_tx = true;
+        return 0;
+    } catch (...) {
+        return S_fail(err, "beginning a transaction on", w->path.c_str());
+    }
+}
+
+extern "C" int ns_xwdb_commit(ns_xwdb *w, ns_err *err)
+{
+    if (!w)
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_commit: NULL database");
+    if (w->closed)
+        return S_closed(err, "committing", w->path);
+    try {
+        if (w->in_tx) {
+            /* Xapian ends the transaction whether or not the commit succeeds. */
+            w->in_tx = false;
+            w->db.commit_transaction();
+        } else {
+            w->db.commit();
+        }
+        return 0;
+    } catch (...) {
+        return S_fail(err, "committing to", w->path.c_str());
+    }
+}
+
+extern "C" int ns_xwdb_cancel(ns_xwdb *w, ns_err *err)
+{
+    if (!w)
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_cancel: NULL database");
+    if (w->closed)
+        return S_closed(err, "cancelling", w->path);
+    /* No open transaction: nothing to drop. Being lenient here lets error
+     * paths cancel unconditionally. */
+    if (!w->in_tx)
+        return 0;
+    try {
+        w->in_tx = false; /* cancelled even if cancel_transaction() throws */
+        w->db.cancel_transaction();
+        return 0;
+    } catch (...) {
+        return S_fail(err, "cancelling a transaction on", w->path.c_str());
+    }
+}
+
+extern "C" int ns_xwdb_replace(ns_xwdb *w, const char *idterm, size_t len, const ns_xdoc *doc,
+                               ns_err *err)
+{
+    if (!w || !doc)
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_replace: NULL argument");
+    int rc = S_check_term(err, "replacing a document", idterm, len);
+    if (rc < 0)
+        return rc;
+    if (w->closed)
+        return S_closed(err, "replacing a document", w->path);
+    std::string id;
+    try {
+        id.assign(idterm, len);
+        /* A document replaced by idterm must carry idterm, or the next
+         * replace would add a duplicate. Xapian::Document is a shared
+         * handle, so this touches the caller's document too, but adding a
+         * boolean term that is already there changes nothing. */
+        Xapian::Document d = doc->doc;
+        d.add_boolean_term(id);
+        w->db.replace_document(id, d);
+        return 0;
+    } catch (...) {
+        return S_fail(err, "replacing document", id.c_str());
+    }
+}
+
+extern "C" int ns_xwdb_delete(ns_xwdb *w, const char *idterm, size_t len, ns_err *err)
+{
+    if (!w)
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_delete: NULL database");
+    int rc = S_check_term(err, "deleting a document", idterm, len);
+    if (rc < 0)
+        return rc;
+    if (w->closed)
+        return S_closed(err, "deleting a document", w->path);
+    std::string id;
+    try {
+        id.assign(idterm, len);
+        w->db.delete_document(id);
+        return 0;
+    } catch (...) {
+        return S_fail(err, "deleting document", id.c_str());
+    }
+}
+
+extern "C" int ns_xwdb_termfreq(ns_xwdb *w, const char *term, size_t len, unsigned *out,
+                                ns_err *err)
+{
+    if (!w || !out)
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_termfreq: NULL argument");
+    *out = 0;
+    int rc = S_check_term(err, "term frequency", term, len);
+    if (rc < 0)
+        return rc;
+    if (w->closed)
+        return S_closed(err, "term frequency", w->path);
+    try {
+        *out = w->db.get_termfreq(std::string(term, len));
+        return 0;
+    } catch (...) {
+        return S_fail(err, "term frequency in", w->path.c_str());
+    }
+}
+
+extern "C" int ns_xwdb_doccount(ns_xwdb *w, unsigned *out, ns_err *err)
+{
+    if (!w || !out)
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_doccount: NULL argument");
+    *out = 0;
+    if (w->closed)
+        return S_closed(err, "counting documents", w->path);
+    try {
+        *out = w->db.get_doccount();
+        return 0;
+    } catch (...) {
+        return S_fail(err, "counting documents in", w->path.c_str());
+    }
+}
+
+extern "C" int ns_xwdb_set_metadata(ns_xwdb *w, const char *key, const char *val, size_t len,
+                                    ns_err *err)
+{
+    if (!w || !key || (!val && len))
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_set_metadata: NULL argument");
+    if (!*key)
+        return ns_err_set(err, NS_EINVAL, "writing metadata: empty key");
+    if (w->closed)
+        return S_closed(err, "writing metadata", w->path);
+    try {
+        w->db.set_metadata(key, len ? std::string(val, len) : std::string());
+        return 0;
+    } catch (...) {
+        return S_fail(err, "writing metadata key", key);
+    }
+}
+
+extern "C" int ns_xwdb_get_metadata(ns_xwdb *w, const char *key, char **val, size_t *len,
+                                    ns_err *err)
+{
+    if (!w || !key || !val)
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_get_metadata: NULL argument");
+    *val = NULL;
+    if (len)
+        *len = 0;
+    if (!*key)
+        return ns_err_set(err, NS_EINVAL, "reading metadata: empty key");
+    if (w->closed)
+        return S_closed(err, "reading metadata", w->path);
+    try {
+        return S_get_metadata(w->db, key, val, len);
+    } catch (...) {
+        return S_fail(err, "reading metadata key", key);
+    }
+}
+
+extern "C" int ns_xwdb_metadata_each(ns_xwdb *w, const char *prefix, ns_xmeta_fn fn, void *ctx,
+                                     ns_err *err)
+{
+    if (!w || !fn)
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_metadata_each: NULL argument");
+    if (w->closed)
+        return S_closed(err, "listing metadata", w->path);
+    try {
+        return S_metadata_each(w->db, prefix, fn, ctx);
+    } catch (...) {
+        return S_fail(err, "listing metadata in", w->path.c_str());
+    }
+}
+
+extern "C" int ns_xwdb_add_spelling(ns_xwdb *w, const char *word, size_t len, unsigned freq,
+                                    ns_err *err)
+{
+    if (!w)
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_add_spelling: NULL database");
+    int rc = S_check_term(err, "adding a spelling", word, len);
+    if (rc < 0)
+        return rc;
+    if (w->closed)
+        return S_closed(err, "adding a spelling", w->path);
+    if (freq == 0)
+        return 0;
+    try {
+        w->db.add_spelling(std::string(word, len), freq);
+        return 0;
+    } catch (...) {
+        return S_fail(err, "adding a spelling to", w->path.c_str());
+    }
+}
+
+extern "C" int ns_xwdb_close(ns_xwdb *w, ns_err *err)
+{
+    if (!w)
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_close: NULL database");
+    if (w->closed)
+        return 0;
+    int rc = 0;
+    try {
+        if (w->in_tx) {
+            w->in_tx = false;
+            w->db.cancel_transaction();
+        }
+        /* Commit explicitly so a failure is reported; close() alone would
+         * commit too, but then the error would look like a close failure. */
+        w->db.commit();
+    } catch (...) {
+        rc = S_fail(err, "committing on close of", w->path.c_str());
+    }
+    /* Close even after a failed commit: the lock must be released. */
+    w->closed = true;
+    try {
+        w->db.close();
+    } catch (...) {
+        if (rc == 0)
+            rc = S_fail(err, "closing database", w->path.c_str());
+    }
+    return rc;
+}
+
+extern "C" void ns_xwdb_free(ns_xwdb *w)
+{
+    if (!w)
+        return;
+    if (!w->closed) {
+        try {
+            if (w->in_tx) {
+                w->in_tx = false;
+                w->db.cancel_transaction();
+            }
+        } catch (...) {
+        }
+        try {
+            /* Commits changes made outside a transaction, releases the lock. */
+            w->db.close();
+        } catch (...) {
+        }
+    }
+    delete w;
+}
+
+extern "C" int ns_xcompact(const char *dest, const char *const *sources, size_t n, ns_err *err)
+{
+    if (!dest || !sources || n == 0)
+        return ns_err_set(err, NS_EINVAL, "compacting: no destination or no sources");
+    size_t i = 0;
+    try {
+        Xapian::Database all;
+        for (i = 0; i < n; i++) {
+            if (!sources[i])
+                return ns_err_set(err, NS_EINVAL, "compacting: source %zu is NULL", i);
+            all.add_database(Xapian::Database(sources[i]));
+        }
+        i = n;
+        /* Default flags renumber the documents; each keeps its Q<id> term,
+         * which is all the index relies on. */
+        all.compact(dest);
+        return 0;
+    } catch (...) {
+        if (i < n)
+            return S_fail(err, "compacting: opening source database", sources[i]);
+        return S_fail(err, "compacting into", dest);
+    }
+}
+
+/* ---- documents ---- */
+
+extern "C" int ns_xdoc_new(ns_xdoc **out, ns_err *err)
+{
+    if (!out)
+        return ns_err_set(err, NS_EINVAL, "ns_xdoc_new: NULL argument");
+    *out = NULL;
+    try {
+        *out = new ns_xdoc();
+        return 0;
+    } catch (...) {
+        return S_fail(err, "creating a document", NULL);
+    }
+}
+
+extern "C" int ns_xdoc_add_posting(ns_xdoc *d, const char *term, size_t len, unsigned pos,
+                                   unsigned wdf_inc, ns_err *err)
+{
+    if (!d)
+        return ns_err_set(err, NS_EINVAL, "ns_xdoc_add_posting: NULL document");
+    int rc = S_check_term(err, "adding a posting", term, len);
+    if (rc < 0)
+        return rc;
+    if (pos == 0)
+        return ns_err_set(err, NS_EINVAL, "adding a posting: position 0 (positions start at 1)");
+    try {
+        d->doc.add_posting(std::string(term, len), pos, wdf_inc);
+        return 0;
+    } catch (...) {
+        return S_fail(err, "adding a posting", NULL);
+    }
+}
+
+extern "C" int ns_xdoc_add_term(ns_xdoc *d, const char *term, size_t len, unsigned wdf_inc,
+                                ns_err *err)
+{
+    if (!d)
+        return ns_err_set(err, NS_EINVAL, "ns_xdoc_add_term: NULL document");
+    int rc = S_check_term(err, "adding a term", term, len);
+    if (rc < 0)
+        return rc;
+    try {
+        d->doc.add_term(std::string(term, len), wdf_inc);
+        return 0;
+    } catch (...) {
+        return S_fail(err, "adding a term", NULL);
+    }
+}
+
+extern "C" int ns_xdoc_add_boolean_term(ns_xdoc *d, const char *term, size_t len, ns_err *err)
+{
+    if (!d)
+        return ns_err_set(err, NS_EINVAL, "ns_xdoc_add_boolean_term: NULL document");
+    int rc = S_check_term(err, "adding a boolean term", term, len);
+    if (rc < 0)
+        return rc;
+    try {
+        d->doc.add_boolean_term(std::string(term, len));
+        return 0;
+    } catch (...) {
+        return S_fail(err, "adding a boolean term", NULL);
+    }
+}
+
+extern "C" int ns_xdoc_add_value(ns_xdoc *d, unsigned slot, const char *val, size_t len,
+                                 ns_err *err)
+{
+    if (!d || (!val && len))
+        return ns_err_set(err, NS_EINVAL, "ns_xdoc_add_value: NULL argument");
+    if (slot == Xapian::BAD_VALUENO)
+        return ns_err_set(err, NS_EINVAL, "adding a value: bad slot %u", slot);
+    try {
+        d->doc.add_value(slot, len ? std::string(val, len) : std::string());
+        return 0;
+    } catch (...) {
+        return S_fail(err, "adding a value", NULL);
+    }
+}
+
+extern "C" int ns_xdoc_set_data(ns_xdoc *d, const char *data, size_t len, ns_err *err)
+{
+    if (!d || (!data && len))
+        return ns_err_set(err, NS_EINVAL, "ns_xdoc_set_data: NULL argument");
+    try {
+        d->doc.set_data(len ? std::string(data, len) : std::string());
+        return 0;
+    } catch (...) {
+        return S_fail(err, "setting document data", NULL);
+    }
+}
+
+extern "C" void ns_xdoc_free(ns_xdoc *d)
+{
+    delete d;
+}
+
+/* ---- queries ---- */
+
+static int S_new_query(ns_xquery **out, const Xapian::Query &q)
+{
+    *out = new ns_xquery{q};
+    return 0;
+}
+
+extern "C" int ns_xquery_term(ns_xquery **out, const char *term, size_t len, ns_err *err)
+{
+    if (!out)
+        return ns_err_set(err, NS_EINVAL, "ns_xquery_term: NULL argument");
+    *out = NULL;
+    int rc = S_check_term(err, "query term", term, len);
+    if (rc < 0)
+        return rc;
+    try {
+        return S_new_query(out, Xapian::Query(std::string(term, len)));
+    } catch (...) {
+        return S_fail(err, "building a term query", NULL);
+    }
+}
+
+extern "C" int ns_xquery_wildcard(ns_xquery **out, const char *prefix, size_t len,
+                                  unsigned max_expansion, ns_err *err)
+{
+    if (!out)
+        return ns_err_set(err, NS_EINVAL, "ns_xquery_wildcard: NULL argument");
+    *out = NULL;
+    int rc = S_check_term(err, "wildcard prefix", prefix, len);
+    if (rc < 0)
+        return rc;
+    try {
+        /* MOST_FREQUENT rather than the default ERROR: a short prefix in a
+         * big index should still search, just over its commonest terms.
+         * But MOST_FREQUENT with a limit of 0 expands to nothing in 1.4,
+         * whereas 0 means "no limit" with the other modes. */
+        int limit_type = max_expansion ? Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT
+                                       : Xapian::Query::WILDCARD_LIMIT_ERROR;
+        Xapian::Query q(Xapian::Query::OP_WILDCARD, std::string(prefix, len), max_expansion,
+                        limit_type);
+        return S_new_query(out, q);
+    } catch (...) {
+        return S_fail(err, "building a wildcard query", NULL);
+    }
+}
+
+extern "C" int ns_xquery_value_range(ns_xquery **out, unsigned slot, const char *lo,
+                                     const char *hi, ns_err *err)
+{
+    if (!out || !lo || !hi)
+        return ns_err_set(err, NS_EINVAL, "ns_xquery_value_range: NULL argument");
+    *out = NULL;
+    if (slot == Xapian::BAD_VALUENO)
+        return ns_err_set(err, NS_EINVAL, "value range: bad slot %u", slot);
+    try {
+        Xapian::Query q(Xapian::Query::OP_VALUE_RANGE, slot, std::string(lo), std::string(hi));
+        return S_new_query(out, q);
+    } catch (...) {
+        return S_fail(err, "building a value range query", NULL);
+    }
+}
+
+extern "C" int ns_xquery_match_all(ns_xquery **out, ns_err *err)
+{
+    if (!out)
+        return ns_err_set(err, NS_EINVAL, "ns_xquery_match_all: NULL argument");
+    *out = NULL;
+    try {
+        return S_new_query(out, Xapian::Query::MatchAll);
+    } catch (...) {
+        return S_fail(err, "building a match-all query", NULL);
+    }
+}
+
+extern "C" int ns_xquery_combine(ns_xquery **out, enum ns_xop op, ns_xquery *const *subs, size_t n,
+                                 unsigned window, ns_err *err)
+{
+    if (!out)
+        return ns_err_set(err, NS_EINVAL, "ns_xquery_combine: NULL argument");
+    *out = NULL;
+    if (!subs || n == 0)
+        return ns_err_set(err, NS_EINVAL, "combining queries: no subqueries");
+    for (size_t i = 0; i < n; i++)
+        if (!subs[i])
+            return ns_err_set(err, NS_EINVAL, "combining queries: subquery %zu is NULL", i);
+    try {
+        std::vector<Xapian::Query> v;
+        v.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            v.push_back(subs[i]->q);
+        Xapian::Query q;
+        switch (op) {
+        case NS_XQ_AND:
+            q = Xapian::Query(Xapian::Query::OP_AND, v.begin(), v.end());
+            break;
+        case NS_XQ_OR:
+            q = Xapian::Query(Xapian::Query::OP_OR, v.begin(), v.end());
+            break;
+        case NS_XQ_PHRASE:
+            /* Xapian's window 0 already means "number of subqueries", i.e.
+             * exactly adjacent, and it widens a window smaller than that. */
+            q = Xapian::Query(Xapian::Query::OP_PHRASE, v.begin(), v.end(), window);
+            break;
+        case NS_XQ_AND_NOT:
+        case NS_XQ_FILTER:
+        case NS_XQ_AND_MAYBE: {
+            if (n == 1) {
+                q = v[0];
+                break;
+            }
+            Xapian::Query::op inner =
+                op == NS_XQ_FILTER ? Xapian::Query::OP_AND : Xapian::Query::OP_OR;
+            Xapian::Query rest(inner, v.begin() + 1, v.end());
+            Xapian::Query::op outer = op == NS_XQ_AND_NOT  ? Xapian::Query::OP_AND_NOT
+                                      : op == NS_XQ_FILTER ? Xapian::Query::OP_FILTER
+                                                           : Xapian::Query::OP_AND_MAYBE;
+            q = Xapian::Query(outer, v[0], rest);
+            break;
+        }
+        default:
+            return ns_err_set(err, NS_EINVAL, "combining queries: unknown operator %d", (int)op);
+        }
+        return S_new_query(out, q);
+    } catch (...) {
+        return S_fail(err, "combining queries", NULL);
+    }
+}
+
+extern "C" char *ns_xquery_describe(const ns_xquery *q)
+{
+    if (!q)
+        return NULL;
+    try {
+        return S_dup(q->q.get_description(), NULL);
+    } catch (...) {
+        return NULL;
+    }
+}
+
+extern "C" void ns_xquery_free(ns_xquery *q)
+{
+    delete q;
+}
+
+/* ---- searching ---- */
+
+namespace {
+
+/* Counts facet keys: the value in `slot` holds keys separated by '\n'; each
+ * distinct key counts once per matching document. Called once per match, so
+ * it avoids allocating per document: `key_` keeps its capacity, and a key
+ * seen twice in one document is recognised by the document's sequence number
+ * stored beside its count rather than by a per-document set. */
+class FacetSpy : public Xapian::MatchSpy {
+  public:
+    struct Count {
+        unsigned count;
+        unsigned last_doc;
+    };
+    typedef std::unordered_map<std::string, Count> Map;
+
+    explicit FacetSpy(Xapian::valueno slot) : slot_(slot), seq_(0) {}
+
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        ++seq_;
+        const std::string v = doc.get_value(slot_);
+        const char *p = v.data();
+        const char *end = p + v.size();
+        while (p < end) {
+            const char *nl = static_cast<const char *>(std::memchr(p, '\n', end - p));
+            const char *stop = nl ? nl : end;
+            if (stop > p) {
+                key_.assign(p, stop - p);
+                Map::iterator it = counts_.find(key_);
+                if (it == counts_.end()) {
+                    Count c = {1, seq_};
+                    counts_.emplace(key_, c);
+                } else if (it->second.last_doc != seq_) {
+                    it->second.count++;
+                    it->second.last_doc = seq_;
+                }
+            }
+            p = stop + 1;
+        }
+    }
+
+    const Map &counts() const { return counts_; }
+
+  private:
+    Xapian::valueno slot_;
+    unsigned seq_;
+    std::string key_;
+    Map counts_;
+};
+
+bool S_facet_order(const std::pair<const std::string *, unsigned> &a,
+                   const std::pair<const std::string *, unsigned> &b)
+{
+    if (a.second != b.second)
+        return a.second > b.second;
+    return *a.first < *b.first;
+}
+
+} // namespace
+
+static void S_fill_facets(ns_xresults *r, const FacetSpy &spy)
+{
+    const FacetSpy::Map &m = spy.counts();
+    std::vector<std::pair<const std::string *, unsigned> > v;
+    v.reserve(m.size());
+    for (FacetSpy::Map::const_iterator it = m.begin(); it != m.end(); ++it)
+        v.push_back(std::make_pair(&it->first, it->second.count));
+    std::sort(v.begin(), v.end(), S_facet_order);
+    if (v.empty())
+        return;
+    r->facets = static_cast<ns_xfacet *>(std::calloc(v.size(), sizeof *r->facets));
+    if (!r->facets)
+        throw std::bad_alloc();
+    for (size_t i = 0; i < v.size(); i++) {
+        r->facets[i].key = S_dup(*v[i].first, NULL);
+        r->facets[i].count = v[i].second;
+        r->nfacets = i + 1;
+    }
+}
+
+static int S_search(Xapian::Database &db, const Xapian::Query &q, const ns_xsearch_opts *o,
+                    ns_xresults *r)
+{
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q);
+    /* k2 = 0 and k3 = 1 are Xapian's defaults; only k1 and b are tunable. */
+    enquire.set_weighting_scheme(Xapian::BM25Weight(o->k1, 0, 1, o->b, 0.5));
+    if (o->value_slot >= 0) {
+        Xapian::valueno slot = static_cast<Xapian::valueno>(o->value_slot);
+        /* reverse = true: descending values, i.e. newest "YYYYMMDD" first. */
+        if (o->sort_by_value)
+            enquire.set_sort_by_value_then_relevance(slot, true);
+        else
+            enquire.set_sort_by_relevance_then_value(slot, true);
+    }
+    FacetSpy spy(o->facet_slot >= 0 ? static_cast<Xapian::valueno>(o->facet_slot) : 0);
+    if (o->facet_slot >= 0)
+        enquire.add_matchspy(&spy);
+
+    /* check_at_least = doccount makes Xapian visit every match, so the total
+     * and the facet counts are exact. This is the main cost of a query: every
+     * match is weighed, not just the top ones. A faster two-pass strategy
+     * would go here: a plain top-k pass with a small check_at_least for the
+     * page, then a boolean (unweighted) pass of the same query for the total
+     * and the facets. Not done yet: measure first. */
+    Xapian::doccount all = db.get_doccount();
+    Xapian::MSet mset = enquire.get_mset(o->offset, o->limit, all);
+    r->total = mset.get_matches_estimated();
+
+    if (mset.size() > 0) {
+        r->hits = static_cast<ns_xhit *>(std::calloc(mset.size(), sizeof *r->hits));
+        if (!r->hits)
+            throw std::bad_alloc();
+        size_t i = 0;
+        for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it, ++i) {
+            ns_xhit *h = &r->hits[i];
+            h->docid = *it;
+            h->score = it.get_weight();
+            h->data = S_dup(it.get_document().get_data(), &h->data_len);
+            r->nhits = i + 1;
+        }
+    }
+    if (o->facet_slot >= 0)
+        S_fill_facets(r, spy);
+    return 0;
+}
+
+extern "C" int ns_xsearch(ns_xdb *db, const ns_xquery *q, const ns_xsearch_opts *opts,
+                          ns_xresults **out, ns_err *err)
+{
+    if (!out)
+        return ns_err_set(err, NS_EINVAL, "ns_xsearch: NULL argument");
+    *out = NULL;
+    if (!db || !q)
+        return ns_err_set(err, NS_EINVAL, "ns_xsearch: NULL argument");
+    if (db->closed)
+        return S_closed(err, "searching", db->path);
+    static const ns_xsearch_opts defaults = NS_XSEARCH_OPTS_INIT;
+    const ns_xsearch_opts *o = opts ? opts : &defaults;
+    ns_xresults *r = static_cast<ns_xresults *>(std::calloc(1, sizeof *r));
+    if (!r)
+        return ns_err_set(err, NS_ENOMEM, "searching '%s': out of memory", db->path.c_str());
+    try {
+        S_search(db->db, q->q, o, r);
+        *out = r;
+        return 0;
+    } catch (...) {
+        ns_xresults_free(r);
+        return S_fail(err, "searching", db->path.c_str());
+    }
+}
+
+extern "C" unsigned ns_xresults_total(const ns_xresults *r)
+{
+    return r ? r->total : 0;
+}
+
+extern "C" size_t ns_xresults_count(const ns_xresults *r)
+{
+    return r ? r->nhits : 0;
+}
+
+extern "C" const ns_xhit *ns_xresults_hit(const ns_xresults *r, size_t i)
+{
+    return r && i < r->nhits ? &r->hits[i] : NULL;
+}
+
+extern "C" size_t ns_xresults_facet_count(const ns_xresults *r)
+{
+    return r ? r->nfacets : 0;
+}
+
+extern "C" const ns_xfacet *ns_xresults_facet(const ns_xresults *r, size_t i)
+{
+    return r && i < r->nfacets ? &r->facets[i] : NULL;
+}
+
+extern "C" void ns_xresults_free(ns_xresults *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nhits; i++)
+        std::free(r->hits[i].data);
+    std::free(r->hits);
+    for (size_t i = 0; i < r->nfacets; i++)
+        std::free(r->facets[i].key);
+    std::free(r->facets);
+    std::free(r);
+}

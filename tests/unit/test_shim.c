@@ -1,0 +1,1098 @@
+/* test_shim.c: the C shim over Xapian (src/xapian_shim.h): writing, reading,
+ * queries, ranking, facets, and every error path a caller can hit. Each test
+ * works in its own mkdtemp directory, removed afterwards. */
+#define _XOPEN_SOURCE 700
+#include "xapian_shim.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SLOT_DATE 0
+#define SLOT_FACETS 1
+
+static char tmpdir[64];
+
+static void setup(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "%s", "/tmp/test_shim.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static void teardown(void)
+{
+    nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A path inside the test's directory; the caller frees it. */
+static char *tpath(const char *name)
+{
+    size_t n = strlen(tmpdir) + strlen(name) + 2;
+    char *p = malloc(n);
+    ck_assert_ptr_nonnull(p);
+    snprintf(p, n, "%s/%s", tmpdir, name);
+    return p;
+}
+
+/* Add a document: words of text at positions 1.., boolean Q<id>, the date
+ * and facet values, and the id as data. */
+static void add_doc(ns_xwdb *w, const char *id, const char *text, const char *date,
+                    const char *facets)
+{
+    ns_err err = { 0, "" };
+    ns_xdoc *d = NULL;
+    ck_assert_int_eq(ns_xdoc_new(&d, &err), 0);
+    unsigned pos = 1;
+    const char *p = text;
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        if (n > 0)
+            ck_assert_msg(ns_xdoc_add_posting(d, p, n, pos++, 1, &err) == 0, "%s", err.msg);
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    char idterm[64];
+    snprintf(idterm, sizeof idterm, "Q%s", id);
+    ck_assert_int_eq(ns_xdoc_add_boolean_term(d, idterm, strlen(idterm), &err), 0);
+    if (date)
+        ck_assert_int_eq(ns_xdoc_add_value(d, SLOT_DATE, date, strlen(date), &err), 0);
+    if (facets)
+        ck_assert_int_eq(ns_xdoc_add_value(d, SLOT_FACETS, facets, strlen(facets), &err), 0);
+    ck_assert_int_eq(ns_xdoc_set_data(d, id, strlen(id), &err), 0);
+    ck_assert_msg(ns_xwdb_replace(w, idterm, strlen(idterm), d, &err) == 0, "%s", err.msg);
+    ns_xdoc_free(d);
+}
+
+static ns_xwdb *open_writer(const char *path)
+{
+    ns_err err = { 0, "" };
+    ns_xwdb *w = NULL;
+    ck_assert_msg(ns_xwdb_open(&w, path, NS_XWDB_CREATE_OR_OPEN, &err) == 0, "%s", err.msg);
+    return w;
+}
+
+static ns_xdb *open_reader(const char *path)
+{
+    ns_err err = { 0, "" };
+    ns_xdb *db = NULL;
+    ck_assert_msg(ns_xdb_open(&db, path, &err) == 0, "%s", err.msg);
+    return db;
+}
+
+/* The standard corpus most query tests run against. */
+static char *make_corpus(void)
+{
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    add_doc(w, "a", "the quick brown fox jumps", "20230105", "M2023-01\nVOpenAI");
+    add_doc(w, "b", "quick fox", "20230210", "M2023-02\nVOpenAI\nVGoogle");
+    add_doc(w, "c", "brown quick dog", "20230315", "M2023-03\nVGoogle");
+    add_doc(w, "d", "lazy dog sleeps", "20230120", "M2023-01\nVYandex\nVYandex");
+    add_doc(w, "e", "foxes and foxtrot", "20221201", "M2022-12");
+    ck_assert_int_eq(ns_xwdb_close(w, NULL), 0);
+    ns_xwdb_free(w);
+    return path;
+}
+
+static ns_xquery *term_q(const char *t)
+{
+    ns_err err = { 0, "" };
+    ns_xquery *q = NULL;
+    ck_assert_msg(ns_xquery_term(&q, t, strlen(t), &err) == 0, "%s", err.msg);
+    return q;
+}
+
+/* Search and render the hits' data as "a,b,c" (caller frees). */
+static char *run(ns_xdb *db, const ns_xquery *q, const ns_xsearch_opts *o, unsigned *total)
+{
+    ns_err err = { 0, "" };
+    ns_xresults *r = NULL;
+    ck_assert_msg(ns_xsearch(db, q, o, &r, &err) == 0, "%s", err.msg);
+    size_t n = ns_xresults_count(r);
+    char *s = calloc(1, n * 64 + 1);
+    ck_assert_ptr_nonnull(s);
+    for (size_t i = 0; i < n; i++) {
+        const ns_xhit *h = ns_xresults_hit(r, i);
+        if (i)
+            strcat(s, ",");
+        strncat(s, h->data, h->data_len);
+    }
+    if (total)
+        *total = ns_xresults_total(r);
+    ns_xresults_free(r);
+    return s;
+}
+
+static void check_run(ns_xdb *db, const ns_xquery *q, const ns_xsearch_opts *o,
+                      const char *want, unsigned want_total)
+{
+    unsigned total = 0;
+    char *got = run(db, q, o, &total);
+    ck_assert_str_eq(got, want);
+    ck_assert_uint_eq(total, want_total);
+    free(got);
+}
+
+/* ---- opening and errors ---- */
+
+START_TEST(open_missing_db_returns_NS_ENOTFOUND)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("nope");
+    ns_xdb *db = (ns_xdb *)1;
+    ck_assert_int_eq(ns_xdb_open(&db, path, &err), NS_ENOTFOUND);
+    ck_assert_ptr_null(db);
+    ck_assert_int_eq(err.code, NS_ENOTFOUND);
+    ck_assert_ptr_nonnull(strstr(err.msg, path));
+    free(path);
+}
+END_TEST
+
+START_TEST(open_directory_that_is_not_a_db_returns_NS_ENOTFOUND_naming_it)
+{
+    ns_err err = { 0, "" };
+    ns_xdb *db = NULL;
+    /* Xapian says "Couldn't detect type of database" (DatabaseNotFoundError). */
+    ck_assert_int_eq(ns_xdb_open(&db, tmpdir, &err), NS_ENOTFOUND);
+    ck_assert_ptr_nonnull(strstr(err.msg, tmpdir));
+}
+END_TEST
+
+static void overwrite(const char *dir, const char *file)
+{
+    char *p = malloc(strlen(dir) + strlen(file) + 2);
+    ck_assert_ptr_nonnull(p);
+    sprintf(p, "%s/%s", dir, file);
+    int fd = open(p, O_WRONLY | O_TRUNC);
+    ck_assert_int_ge(fd, 0);
+    char junk[8192];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (char)(i * 7 + 13);
+    ck_assert_int_eq(write(fd, junk, sizeof junk), (int)sizeof junk);
+    close(fd);
+    free(p);
+}
+
+START_TEST(garbage_postlist_gives_NS_ECORRUPT)
+{
+    char *path = make_corpus();
+    overwrite(path, "postlist.glass");
+    ns_err err = { 0, "" };
+    ns_xdb *db = NULL;
+    /* Glass keeps the table roots in iamglass, so opening may succeed and
+     * the damage show only when the posting lists are read. */
+    int rc = ns_xdb_open(&db, path, &err);
+    if (rc == 0) {
+        ns_xquery *q = term_q("quick");
+        ns_xresults *r = NULL;
+        rc = ns_xsearch(db, q, NULL, &r, &err);
+        ck_assert_ptr_null(r);
+        ns_xquery_free(q);
+    }
+    ck_assert_int_eq(rc, NS_ECORRUPT);
+    ck_assert_int_eq(err.code, NS_ECORRUPT);
+    ck_assert_ptr_nonnull(strstr(err.msg, path));
+    ns_xdb_free(db);
+    free(path);
+}
+END_TEST
+
+START_TEST(garbage_version_file_gives_NS_ECORRUPT_on_open)
+{
+    char *path = make_corpus();
+    overwrite(path, "iamglass");
+    ns_err err = { 0, "" };
+    ns_xdb *db = NULL;
+    ck_assert_int_eq(ns_xdb_open(&db, path, &err), NS_ECORRUPT);
+    ck_assert_ptr_null(db);
+    ck_assert_ptr_nonnull(strstr(err.msg, path));
+    ns_xwdb *w = NULL;
+    ck_assert_int_eq(ns_xwdb_open(&w, path, NS_XWDB_CREATE_OR_OPEN, &err), NS_ECORRUPT);
+    ck_assert_ptr_null(w);
+    /* --rebuild must still work on a corrupt database. */
+    ck_assert_msg(ns_xwdb_open(&w, path, NS_XWDB_OVERWRITE, &err) == 0, "%s", err.msg);
+    unsigned n = 99;
+    ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), 0);
+    ck_assert_uint_eq(n, 0);
+    ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
+
+START_TEST(second_writer_returns_NS_ELOCKED_until_first_closes)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    ns_xwdb *w2 = (ns_xwdb *)1;
+    /* Xapian holds the lock in a child process, so even this same process
+     * cannot take it twice. */
+    ck_assert_int_eq(ns_xwdb_open(&w2, path, NS_XWDB_CREATE_OR_OPEN, &err), NS_ELOCKED);
+    ck_assert_ptr_null(w2);
+    ck_assert_ptr_nonnull(strstr(err.msg, "locked"));
+    ck_assert_ptr_nonnull(strstr(err.msg, path));
+    /* A reader is not blocked by the writer. */
+    ns_xdb *db = open_reader(path);
+    ns_xdb_free(db);
+    ck_assert_int_eq(ns_xwdb_close(w, &err), 0);
+    ck_assert_msg(ns_xwdb_open(&w2, path, NS_XWDB_CREATE_OR_OPEN, &err) == 0, "%s", err.msg);
+    ns_xwdb_free(w2);
+    ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
+
+START_TEST(reader_use_after_close_returns_NS_ECLOSED)
+{
+    ns_err err = { 0, "" };
+    char *path = make_corpus();
+    ns_xdb *db = open_reader(path);
+    ck_assert_int_eq(ns_xdb_close(db, &err), 0);
+    unsigned n;
+    ck_assert_int_eq(ns_xdb_doccount(db, &n, &err), NS_ECLOSED);
+    ck_assert_ptr_nonnull(strstr(err.msg, "closed"));
+    ck_assert_int_eq(ns_xdb_termfreq(db, "fox", 3, &n, &err), NS_ECLOSED);
+    int changed;
+    ck_assert_int_eq(ns_xdb_reopen(db, &changed, &err), NS_ECLOSED);
+    char *val;
+    size_t len;
+    ck_assert_int_eq(ns_xdb_get_metadata(db, "k", &val, &len, &err), NS_ECLOSED);
+    ck_assert_int_eq(ns_xdb_spelling(db, "fox", 3, &val, &err), NS_ECLOSED);
+    ns_xquery *q = term_q("fox");
+    ns_xresults *r = NULL;
+    ck_assert_int_eq(ns_xsearch(db, q, NULL, &r, &err), NS_ECLOSED);
+    ck_assert_ptr_null(r);
+    ck_assert_int_eq(ns_xdb_close(db, &err), 0); /* closing twice is harmless */
+    ns_xquery_free(q);
+    ns_xdb_free(db);
+    free(path);
+}
+END_TEST
+
+START_TEST(writer_use_after_close_returns_NS_ECLOSED)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    ck_assert_int_eq(ns_xwdb_close(w, &err), 0);
+    ns_xdoc *d = NULL;
+    ck_assert_int_eq(ns_xdoc_new(&d, &err), 0);
+    ck_assert_int_eq(ns_xwdb_replace(w, "Qx", 2, d, &err), NS_ECLOSED);
+    ck_assert_ptr_nonnull(strstr(err.msg, path));
+    ck_assert_int_eq(ns_xwdb_delete(w, "Qx", 2, &err), NS_ECLOSED);
+    ck_assert_int_eq(ns_xwdb_begin(w, &err), NS_ECLOSED);
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), NS_ECLOSED);
+    ck_assert_int_eq(ns_xwdb_cancel(w, &err), NS_ECLOSED);
+    unsigned n;
+    ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), NS_ECLOSED);
+    ck_assert_int_eq(ns_xwdb_set_metadata(w, "k", "v", 1, &err), NS_ECLOSED);
+    ck_assert_int_eq(ns_xwdb_add_spelling(w, "fox", 3, 1, &err), NS_ECLOSED);
+    ns_xdoc_free(d);
+    ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
+
+START_TEST(reader_of_overwritten_revision_gets_NS_EMODIFIED_then_reopen_helps)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    char id[16], text[32];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(id, sizeof id, "%d", i);
+        add_doc(w, id, "hello start", NULL, NULL);
+    }
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+    ns_xdb *db = open_reader(path);
+    ns_xquery *q = term_q("hello");
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    ns_xresults *r = NULL;
+    /* Glass keeps only recent revisions: after a few commits that rewrite
+     * every document, the blocks of the reader's revision are reused. (The
+     * reader must not read in between, or it works from cached blocks.) */
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 1000; i++) {
+            snprintf(id, sizeof id, "%d", i);
+            snprintf(text, sizeof text, "hello r%d", round);
+            add_doc(w, id, text, NULL, NULL);
+        }
+        ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+    }
+    int rc = ns_xsearch(db, q, &o, &r, &err);
+    ck_assert_int_eq(rc, NS_EMODIFIED);
+    ck_assert_ptr_null(r);
+    ck_assert_ptr_nonnull(strstr(err.msg, path));
+    int changed = 0;
+    ck_assert_int_eq(ns_xdb_reopen(db, &changed, &err), 0);
+    ck_assert_int_eq(changed, 1);
+    ck_assert_msg(ns_xsearch(db, q, &o, &r, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(ns_xresults_total(r), 1000);
+    ns_xresults_free(r);
+    ns_xquery_free(q);
+    ns_xdb_free(db);
+    ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
+
+/* ---- terms ---- */
+
+START_TEST(term_longer_than_245_bytes_returns_NS_ETERM)
+{
+    ns_err err = { 0, "" };
+    char t[247];
+    memset(t, 'a', sizeof t);
+    ns_xdoc *d = NULL;
+    ck_assert_int_eq(ns_xdoc_new(&d, &err), 0);
+    ck_assert_int_eq(ns_xdoc_add_posting(d, t, 245, 1, 1, &err), 0);
+    ck_assert_int_eq(ns_xdoc_add_posting(d, t, 246, 1, 1, &err), NS_ETERM);
+    ck_assert_ptr_nonnull(strstr(err.msg, "246"));
+    ck_assert_int_eq(ns_xdoc_add_term(d, t, 246, 1, &err), NS_ETERM);
+    ck_assert_int_eq(ns_xdoc_add_boolean_term(d, t, 246, &err), NS_ETERM);
+    ns_xquery *q = (ns_xquery *)1;
+    ck_assert_int_eq(ns_xquery_term(&q, t, 246, &err), NS_ETERM);
+    ck_assert_ptr_null(q);
+    ck_assert_int_eq(ns_xquery_wildcard(&q, t, 246, 0, &err), NS_ETERM);
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    ck_assert_int_eq(ns_xwdb_replace(w, t, 246, d, &err), NS_ETERM);
+    ck_assert_int_eq(ns_xwdb_delete(w, t, 246, &err), NS_ETERM);
+    /* The longest legal term really is storable. */
+    ck_assert_msg(ns_xwdb_replace(w, "Qlong", 5, d, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+    unsigned n = 0;
+    ck_assert_int_eq(ns_xwdb_termfreq(w, t, 245, &n, &err), 0);
+    ck_assert_uint_eq(n, 1);
+    ns_xwdb_free(w);
+    ns_xdoc_free(d);
+    free(path);
+}
+END_TEST
+
+START_TEST(empty_term_returns_NS_ETERM)
+{
+    ns_err err = { 0, "" };
+    ns_xdoc *d = NULL;
+    ck_assert_int_eq(ns_xdoc_new(&d, &err), 0);
+    ck_assert_int_eq(ns_xdoc_add_posting(d, "", 0, 1, 1, &err), NS_ETERM);
+    ck_assert_int_eq(err.code, NS_ETERM);
+    ck_assert_int_eq(ns_xdoc_add_term(d, "x", 0, 1, &err), NS_ETERM);
+    ck_assert_int_eq(ns_xdoc_add_boolean_term(d, "", 0, &err), NS_ETERM);
+    ns_xquery *q = NULL;
+    ck_assert_int_eq(ns_xquery_term(&q, "", 0, &err), NS_ETERM);
+    ck_assert_int_eq(ns_xquery_wildcard(&q, "", 0, 0, &err), NS_ETERM);
+    ns_xdoc_free(d);
+}
+END_TEST
+
+START_TEST(invalid_utf8_term_returns_NS_ETERM)
+{
+    ns_err err = { 0, "" };
+    ns_xdoc *d = NULL;
+    ck_assert_int_eq(ns_xdoc_new(&d, &err), 0);
+    const char bad[] = "ab\xc3";      /* truncated sequence */
+    const char nul[] = "a\0b";        /* NUL byte inside */
+    const char ok[] = "\xd0\xbf\xd1\x80\xd0\xb8"; /* "при" */
+    ck_assert_int_eq(ns_xdoc_add_posting(d, bad, 3, 1, 1, &err), NS_ETERM);
+    ck_assert_ptr_nonnull(strstr(err.msg, "UTF-8"));
+    ck_assert_int_eq(ns_xdoc_add_term(d, nul, 3, 1, &err), NS_ETERM);
+    ck_assert_int_eq(ns_xdoc_add_posting(d, ok, 6, 1, 1, &err), 0);
+    ns_xquery *q = NULL;
+    ck_assert_int_eq(ns_xquery_term(&q, "\xff", 1, &err), NS_ETERM);
+    ns_xdoc_free(d);
+}
+END_TEST
+
+/* ---- writing ---- */
+
+START_TEST(replace_by_idterm_updates_and_delete_removes)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    add_doc(w, "a", "alpha", NULL, NULL);
+    add_doc(w, "b", "beta", NULL, NULL);
+    add_doc(w, "c", "gamma", NULL, NULL);
+    unsigned n = 0;
+    ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), 0);
+    ck_assert_uint_eq(n, 3);
+    add_doc(w, "b", "delta", NULL, NULL); /* replaces b */
+    ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), 0);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_int_eq(ns_xwdb_delete(w, "Qc", 2, &err), 0);
+    ck_assert_int_eq(ns_xwdb_delete(w, "Qzzz", 4, &err), 0); /* absent: not an error */
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+
+    ns_xdb *db = open_reader(path);
+    ck_assert_int_eq(ns_xdb_doccount(db, &n, &err), 0);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(ns_xdb_termfreq(db, "beta", 4, &n, &err), 0);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(ns_xdb_termfreq(db, "delta", 5, &n, &err), 0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(ns_xdb_termfreq(db, "gamma", 5, &n, &err), 0);
+    ck_assert_uint_eq(n, 0);
+    ns_xquery *q = term_q("Qb");
+    check_run(db, q, NULL, "b", 1);
+    ns_xquery_free(q);
+    ns_xdb_free(db);
+    ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
+
+START_TEST(replace_adds_idterm_when_document_lacks_it)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    ns_xdoc *d = NULL;
+    ck_assert_int_eq(ns_xdoc_new(&d, &err), 0);
+    ck_assert_int_eq(ns_xdoc_add_term(d, "word", 4, 1, &err), 0);
+    ck_assert_int_eq(ns_xwdb_replace(w, "Qx", 2, d, &err), 0);
+    ck_assert_int_eq(ns_xwdb_replace(w, "Qx", 2, d, &err), 0);
+    unsigned n = 0;
+    ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), 0);
+    ck_assert_uint_eq(n, 1);
+    ns_xdoc_free(d);
+    ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
+
+START_TEST(cancelled_transaction_leaves_nothing)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    add_doc(w, "a", "alpha", NULL, NULL);
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+    ck_assert_int_eq(ns_xwdb_begin(w, &err), 0);
+    ck_assert_int_eq(ns_xwdb_begin(w, &err), NS_EINVAL); /* no nesting */
+    add_doc(w, "b", "beta", NULL, NULL);
+    ck_assert_int_eq(ns_xwdb_set_metadata(w, "k", "v", 1, &err), 0);
+    ck_assert_int_eq(ns_xwdb_cancel(w, &err), 0);
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+    unsigned n = 0;
+    ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), 0);
+    ck_assert_uint_eq(n, 1);
+    ns_xdb *db = open_reader(path);
+    ck_assert_int_eq(ns_xdb_doccount(db, &n, &err), 0);
+    ck_assert_uint_eq(n, 1);
+    char *val = NULL;
+    size_t len = 9;
+    ck_assert_int_eq(ns_xdb_get_metadata(db, "k", &val, &len, &err), 0);
+    ck_assert_str_eq(val, "");
+    ck_assert_uint_eq(len, 0);
+    free(val);
+    ns_xdb_free(db);
+    ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
+
+START_TEST(committed_transaction_visible_to_reader_after_reopen)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    add_doc(w, "a", "alpha", NULL, NULL);
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+    ns_xdb *db = open_reader(path);
+
+    ck_assert_int_eq(ns_xwdb_begin(w, &err), 0);
+    add_doc(w, "b", "beta", NULL, NULL);
+    int changed = 9;
+    unsigned n = 0;
+    ck_assert_int_eq(ns_xdb_reopen(db, &changed, &err), 0);
+    ck_assert_int_eq(ns_xdb_doccount(db, &n, &err), 0);
+    ck_assert_uint_eq(n, 1); /* not yet committed */
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+
+    ck_assert_int_eq(ns_xdb_doccount(db, &n, &err), 0);
+    ck_assert_uint_eq(n, 1); /* the reader stays on its snapshot */
+    ck_assert_int_eq(ns_xdb_reopen(db, &changed, &err), 0);
+    ck_assert_int_eq(changed, 1);
+    ck_assert_int_eq(ns_xdb_doccount(db, &n, &err), 0);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(ns_xdb_reopen(db, &changed, &err), 0);
+    ck_assert_int_eq(changed, 0);
+    ck_assert_int_eq(ns_xdb_reopen(db, NULL, &err), 0);
+    ns_xdb_free(db);
+    ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
+
+START_TEST(close_cancels_transaction_and_commits_pending_changes)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    add_doc(w, "a", "alpha", NULL, NULL); /* pending, outside a transaction */
+    ck_assert_int_eq(ns_xwdb_close(w, &err), 0);
+    ns_xwdb_free(w);
+
+    w = open_writer(path);
+    ck_assert_int_eq(ns_xwdb_begin(w, &err), 0);
+    add_doc(w, "b", "beta", NULL, NULL);
+    ck_assert_int_eq(ns_xwdb_close(w, &err), 0);
+    ns_xwdb_free(w);
+
+    w = open_writer(path);
+    ck_assert_int_eq(ns_xwdb_begin(w, &err), 0);
+    add_doc(w, "c", "gamma", NULL, NULL);
+    ns_xwdb_free(w); /* free on an open handle cancels too */
+
+    ns_xdb *db = open_reader(path);
+    unsigned n = 0;
+    ck_assert_int_eq(ns_xdb_doccount(db, &n, &err), 0);
+    ck_assert_uint_eq(n, 1);
+    ns_xdb_free(db);
+    free(path);
+}
+END_TEST
+
+START_TEST(overwrite_starts_afresh)
+{
+    ns_err err = { 0, "" };
+    char *path = make_corpus();
+    ns_xwdb *w = NULL;
+    ck_assert_int_eq(ns_xwdb_open(&w, path, NS_XWDB_OVERWRITE, &err), 0);
+    unsigned n = 9;
+    ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), 0);
+    ck_assert_uint_eq(n, 0);
+    ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
+
+/* ---- metadata ---- */
+
+struct meta_seen {
+    char buf[256];
+    int calls;
+    int stop_after;
+};
+
+static int meta_cb(void *ctx, const char *key, size_t key_len, const char *val, size_t val_len)
+{
+    struct meta_seen *m = ctx;
+    size_t used = strlen(m->buf);
+    snprintf(m->buf + used, sizeof m->buf - used, "%.*s=%.*s;", (int)key_len, key, (int)val_len,
+             val);
+    return ++m->calls == m->stop_after;
+}
+
+START_TEST(metadata_set_get_each_and_delete)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    ck_assert_int_eq(ns_xwdb_set_metadata(w, "nsearch:schema", "1", 1, &err), 0);
+    ck_assert_int_eq(ns_xwdb_set_metadata(w, "file:r\ta.md", "10 20 a", 7, &err), 0);
+    ck_assert_int_eq(ns_xwdb_set_metadata(w, "file:r\tb.md", "11 21 b", 7, &err), 0);
+    ck_assert_int_eq(ns_xwdb_set_metadata(w, "file:r\tc.md", "12 22 c", 7, &err), 0);
+    ck_assert_int_eq(ns_xwdb_set_metadata(w, "", "x", 1, &err), NS_EINVAL);
+    char *val = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(ns_xwdb_get_metadata(w, "nsearch:schema", &val, &len, &err), 0);
+    ck_assert_str_eq(val, "1");
+    ck_assert_uint_eq(len, 1);
+    free(val);
+    ck_assert_int_eq(ns_xwdb_set_metadata(w, "file:r\tb.md", "", 0, &err), 0); /* delete */
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+
+    struct meta_seen m = { "", 0, 0 };
+    ck_assert_int_eq(ns_xwdb_metadata_each(w, "file:", meta_cb, &m, &err), 0);
+    ck_assert_str_eq(m.buf, "file:r\ta.md=10 20 a;file:r\tc.md=12 22 c;");
+
+    ns_xdb *db = open_reader(path);
+    struct meta_seen m2 = { "", 0, 1 };
+    ck_assert_int_eq(ns_xdb_metadata_each(db, "file:", meta_cb, &m2, &err), 0);
+    ck_assert_str_eq(m2.buf, "file:r\ta.md=10 20 a;"); /* stopped after one */
+    struct meta_seen m3 = { "", 0, 0 };
+    ck_assert_int_eq(ns_xdb_metadata_each(db, NULL, meta_cb, &m3, &err), 0);
+    ck_assert_int_eq(m3.calls, 3);
+    ck_assert_int_eq(ns_xdb_get_metadata(db, "file:r\tc.md", &val, &len, &err), 0);
+    ck_assert_str_eq(val, "12 22 c");
+    free(val);
+    ck_assert_int_eq(ns_xdb_get_metadata(db, "file:r\tb.md", &val, &len, &err), 0);
+    ck_assert_str_eq(val, "");
+    ck_assert_uint_eq(len, 0);
+    free(val);
+    ns_xdb_free(db);
+    ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
+
+/* ---- queries ---- */
+
+START_TEST(phrase_matches_adjacent_terms_in_order_only)
+{
+    ns_err err = { 0, "" };
+    char *path = make_corpus();
+    ns_xdb *db = open_reader(path);
+    ns_xquery *qs[2] = { term_q("quick"), term_q("fox") };
+    ns_xquery *p = NULL;
+    ck_assert_int_eq(ns_xquery_combine(&p, NS_XQ_PHRASE, qs, 2, 0, &err), 0);
+    check_run(db, p, NULL, "b", 1); /* "quick fox"; a has "quick brown fox" */
+    ns_xquery_free(p);
+    ck_assert_int_eq(ns_xquery_combine(&p, NS_XQ_PHRASE, qs, 2, 3, &err), 0);
+    unsigned total = 0;
+    char *got = run(db, p, NULL, &total);
+    ck_assert_uint_eq(total, 2); /* within 3 positions: a and b */
+    free(got);
+    ns_xquery_free(p);
+    ns_xquery *rev[2] = { qs[1], qs[0] };
+    ck_assert_int_eq(ns_xquery_combine(&p, NS_XQ_PHRASE, rev, 2, 0, &err), 0);
+    check_run(db, p, NULL, "", 0); /* "fox quick": wrong order */
+    ns_xquery_free(p);
+    ns_xquery_free(qs[0]);
+    ns_xquery_free(qs[1]);
+    ns_xdb_free(db);
+    free(path);
+}
+END_TEST
+
+START_TEST(boolean_operators_select_expected_documents)
+{
+    ns_err err = { 0, "" };
+    char *path = make_corpus();
+    ns_xdb *db = open_reader(path);
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    o.value_slot = SLOT_DATE;
+    o.sort_by_value = 1; /* newest first, so the order is predictable */
+    ns_xquery *quick = term_q("quick"), *fox = term_q("fox"), *dog = term_q("dog");
+    ns_xquery *two[2] = { quick, fox };
+    ns_xquery *q = NULL;
+
+    ck_assert_int_eq(ns_xquery_combine(&q, NS_XQ_AND, two, 2, 0, &err), 0);
+    check_run(db, q, &o, "b,a", 2);
+    ns_xquery_free(q);
+    ck_assert_int_eq(ns_xquery_combine(&q, NS_XQ_OR, two, 2, 0, &err), 0);
+    check_run(db, q, &o, "c,b,a", 3);
+    ns_xquery_free(q);
+    ck_assert_int_eq(ns_xquery_combine(&q, NS_XQ_AND_NOT, two, 2, 0, &err), 0);
+    check_run(db, q, &o, "c", 1);
+    ns_xquery_free(q);
+    ns_xquery *three[3] = { quick, fox, dog };
+    ck_assert_int_eq(ns_xquery_combine(&q, NS_XQ_AND_NOT, three, 3, 0, &err), 0);
+    check_run(db, q, &o, "", 0); /* quick, but neither fox nor dog */
+    ns_xquery_free(q);
+    ck_assert_int_eq(ns_xquery_combine(&q, NS_XQ_FILTER, two, 2, 0, &err), 0);
+    check_run(db, q, &o, "b,a", 2);
+    ns_xquery_free(q);
+    ck_assert_int_eq(ns_xquery_combine(&q, NS_XQ_AND_MAYBE, two, 2, 0, &err), 0);
+    check_run(db, q, &o, "c,b,a", 3);
+    ns_xquery_free(q);
+    ck_assert_int_eq(ns_xquery_combine(&q, NS_XQ_AND, two, 0, 0, &err), NS_EINVAL);
+    ck_assert_int_eq(ns_xquery_combine(&q, (enum ns_xop)99, two, 2, 0, &err), NS_EINVAL);
+
+    ns_xquery_free(quick);
+    ns_xquery_free(fox);
+    ns_xquery_free(dog);
+    ns_xdb_free(db);
+    free(path);
+}
+END_TEST
+
+START_TEST(filter_terms_do_not_change_weights)
+{
+    ns_err err = { 0, "" };
+    char *path = make_corpus();
+    ns_xdb *db = open_reader(path);
+    ns_xquery *quick = term_q("quick"), *qa = term_q("Qa");
+    ns_xquery *two[2] = { quick, qa };
+    ns_xquery *f = NULL;
+    ck_assert_int_eq(ns_xquery_combine(&f, NS_XQ_FILTER, two, 2, 0, &err), 0);
+    ns_xresults *r1 = NULL, *r2 = NULL;
+    ck_assert_int_eq(ns_xsearch(db, quick, NULL, &r1, &err), 0);
+    ck_assert_int_eq(ns_xsearch(db, f, NULL, &r2, &err), 0);
+    ck_assert_uint_eq(ns_xresults_count(r2), 1);
+    double wa = -1;
+    for (size_t i = 0; i < ns_xresults_count(r1); i++)
+        if (strcmp(ns_xresults_hit(r1, i)->data, "a") == 0)
+            wa = ns_xresults_hit(r1, i)->score;
+    ck_assert_double_eq_tol(ns_xresults_hit(r2, 0)->score, wa, 1e-9);
+    ns_xresults_free(r1);
+    ns_xresults_free(r2);
+    ns_xquery_free(f);
+    ns_xquery_free(quick);
+    ns_xquery_free(qa);
+    ns_xdb_free(db);
+    free(path);
+}
+END_TEST
+
+START_TEST(wildcard_matches_terms_with_prefix)
+{
+    ns_err err = { 0, "" };
+    char *path = make_corpus();
+    ns_xdb *db = open_reader(path);
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    o.value_slot = SLOT_DATE;
+    o.sort_by_value = 1;
+    ns_xquery *q = NULL;
+    ck_assert_int_eq(ns_xquery_wildcard(&q, "fox", 3, 0, &err), 0);
+    check_run(db, q, &o, "b,a,e", 3); /* fox, foxes, foxtrot */
+    ns_xquery_free(q);
+    /* Limited to the most frequent expansion: "fox" (2 documents). */
+    ck_assert_int_eq(ns_xquery_wildcard(&q, "fox", 3, 1, &err), 0);
+    check_run(db, q, &o, "b,a", 2);
+    ns_xquery_free(q);
+    ck_assert_int_eq(ns_xquery_wildcard(&q, "zzz", 3, 0, &err), 0);
+    check_run(db, q, &o, "", 0);
+    ns_xquery_free(q);
+    ns_xdb_free(db);
+    free(path);
+}
+END_TEST
+
+START_TEST(value_range_is_inclusive_string_order)
+{
+    ns_err err = { 0, "" };
+    char *path = make_corpus();
+    ns_xdb *db = open_reader(path);
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    o.value_slot = SLOT_DATE;
+    o.sort_by_value = 1;
+    ns_xquery *q = NULL;
+    ck_assert_int_eq(ns_xquery_value_range(&q, SLOT_DATE, "20230105", "20230210", &err), 0);
+    check_run(db, q, &o, "b,d,a", 3);
+    ns_xquery_free(q);
+    ck_assert_int_eq(ns_xquery_value_range(&q, SLOT_DATE, "2023", "2023\xff", &err), 0);
+    check_run(db, q, &o, "c,b,d,a", 4);
+    ns_xquery_free(q);
+    ck_assert_int_eq(ns_xquery_value_range(&q, SLOT_DATE, NULL, "x", &err), NS_EINVAL);
+    ns_xdb_free(db);
+    free(path);
+}
+END_TEST
+
+START_TEST(match_all_counts_every_document)
+{
+    ns_err err = { 0, "" };
+    char *path = make_corpus();
+    ns_xdb *db = open_reader(path);
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    o.value_slot = SLOT_DATE;
+    o.sort_by_value = 1;
+    ns_xquery *q = NULL;
+    ck_assert_int_eq(ns_xquery_match_all(&q, &err), 0);
+    check_run(db, q, &o, "c,b,d,a,e", 5);
+    ns_xquery_free(q);
+    ns_xdb_free(db);
+    free(path);
+}
+END_TEST
+
+START_TEST(describe_gives_xapian_description)
+{
+    ns_err err = { 0, "" };
+    ns_xquery *a = term_q("quick"), *b = term_q("fox");
+    ns_xquery *two[2] = { a, b };
+    ns_xquery *q = NULL;
+    ck_assert_int_eq(ns_xquery_combine(&q, NS_XQ_PHRASE, two, 2, 0, &err), 0);
+    char *s = ns_xquery_describe(q);
+    ck_assert_str_eq(s, "Query((quick PHRASE 2 fox))");
+    free(s);
+    ck_assert_ptr_null(ns_xquery_describe(NULL));
+    ns_xquery_free(q);
+    ns_xquery_free(a);
+    ns_xquery_free(b);
+}
+END_TEST
+
+/* ---- ranking, totals, paging, facets ---- */
+
+START_TEST(bm25_ranks_more_occurrences_of_rare_term_first)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    add_doc(w, "one", "zebra common common common", "20230101", NULL);
+    add_doc(w, "three", "zebra zebra zebra common", "20230101", NULL);
+    add_doc(w, "none", "common common common common", "20230101", NULL);
+    add_doc(w, "none2", "common filler filler filler", "20230101", NULL);
+    ck_assert_int_eq(ns_xwdb_close(w, &err), 0);
+    ns_xwdb_free(w);
+    ns_xdb *db = open_reader(path);
+    ns_xquery *q = term_q("zebra");
+    check_run(db, q, NULL, "three,one", 2);
+    ns_xresults *r = NULL;
+    ck_assert_int_eq(ns_xsearch(db, q, NULL, &r, &err), 0);
+    ck_assert(ns_xresults_hit(r, 0)->score > ns_xresults_hit(r, 1)->score);
+    ck_assert(ns_xresults_hit(r, 1)->score > 0);
+    ck_assert_ptr_null(ns_xresults_hit(r, 2));
+    ns_xresults_free(r);
+    ns_xquery_free(q);
+    ns_xdb_free(db);
+    free(path);
+}
+END_TEST
+
+START_TEST(relevance_ties_are_ordered_newest_first)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    /* Same text, so the same weight; only the date differs. Added oldest
+     * in the middle so docid order is not the answer by accident. */
+    add_doc(w, "mid", "same words here", "20230601", NULL);
+    add_doc(w, "old", "same words here", "20220101", NULL);
+    add_doc(w, "new", "same words here", "20240101", NULL);
+    add_doc(w, "best", "words words words", "20200101", NULL);
+    ck_assert_int_eq(ns_xwdb_close(w, &err), 0);
+    ns_xwdb_free(w);
+    ns_xdb *db = open_reader(path);
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    o.value_slot = SLOT_DATE;
+    ns_xquery *q = term_q("words");
+    check_run(db, q, &o, "best,new,mid,old", 4);
+    o.sort_by_value = 1; /* date first, relevance second */
+    check_run(db, q, &o, "new,mid,old,best", 4);
+    ns_xquery_free(q);
+    ns_xdb_free(db);
+    free(path);
+}
+END_TEST
+
+START_TEST(total_is_exact_and_offset_limit_page_through_hits)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    char id[16], date[16];
+    for (int i = 0; i < 300; i++) {
+        snprintf(id, sizeof id, "%03d", i);
+        snprintf(date, sizeof date, "2023%04d", i);
+        /* every third document says "rare"; all say "common" */
+        add_doc(w, id, i % 3 == 0 ? "common rare" : "common", date, NULL);
+    }
+    ck_assert_int_eq(ns_xwdb_close(w, &err), 0);
+    ns_xwdb_free(w);
+    ns_xdb *db = open_reader(path);
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    o.value_slot = SLOT_DATE;
+    o.sort_by_value = 1;
+    o.limit = 3;
+    ns_xquery *q = term_q("rare");
+    check_run(db, q, &o, "297,294,291", 100);
+    o.offset = 3;
+    check_run(db, q, &o, "288,285,282", 100);
+    o.offset = 99;
+    check_run(db, q, &o, "000", 100);
+    o.offset = 100;
+    check_run(db, q, &o, "", 100);
+    o.offset = 0;
+    o.limit = 0; /* count only */
+    check_run(db, q, &o, "", 100);
+    ns_xquery_free(q);
+    q = term_q("common");
+    o.limit = 1;
+    check_run(db, q, &o, "299", 300);
+    ns_xquery_free(q);
+    ns_xdb_free(db);
+    free(path);
+}
+END_TEST
+
+static void check_facets(const ns_xresults *r, const char *want)
+{
+    char got[512] = "";
+    for (size_t i = 0; i < ns_xresults_facet_count(r); i++) {
+        const ns_xfacet *f = ns_xresults_facet(r, i);
+        size_t used = strlen(got);
+        snprintf(got + used, sizeof got - used, "%s=%u;", f->key, f->count);
+    }
+    ck_assert_str_eq(got, want);
+}
+
+START_TEST(facets_count_each_key_once_per_matching_document)
+{
+    ns_err err = { 0, "" };
+    char *path = make_corpus();
+    ns_xdb *db = open_reader(path);
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    o.facet_slot = SLOT_FACETS;
+    o.limit = 1; /* facets cover all matches, not just the page */
+    ns_xquery *q = NULL;
+    ck_assert_int_eq(ns_xquery_match_all(&q, &err), 0);
+    ns_xresults *r = NULL;
+    ck_assert_int_eq(ns_xsearch(db, q, &o, &r, &err), 0);
+    ck_assert_uint_eq(ns_xresults_count(r), 1);
+    ck_assert_uint_eq(ns_xresults_total(r), 5);
+    /* d lists VYandex twice: still one document. */
+    check_facets(r, "M2023-01=2;VGoogle=2;VOpenAI=2;M2022-12=1;M2023-02=1;M2023-03=1;"
+                    "VYandex=1;");
+    ck_assert_ptr_null(ns_xresults_facet(r, 7));
+    ns_xresults_free(r);
+    ns_xquery_free(q);
+
+    q = term_q("dog");
+    ck_assert_int_eq(ns_xsearch(db, q, &o, &r, &err), 0);
+    check_facets(r, "M2023-01=1;M2023-03=1;VGoogle=1;VYandex=1;");
+    ns_xresults_free(r);
+    o.facet_slot = -1;
+    ck_assert_int_eq(ns_xsearch(db, q, &o, &r, &err), 0);
+    ck_assert_uint_eq(ns_xresults_facet_count(r), 0);
+    ns_xresults_free(r);
+    ns_xquery_free(q);
+    ns_xdb_free(db);
+    free(path);
+}
+END_TEST
+
+START_TEST(results_outlive_their_database)
+{
+    ns_err err = { 0, "" };
+    char *path = make_corpus();
+    ns_xdb *db = open_reader(path);
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    o.facet_slot = SLOT_FACETS;
+    ns_xquery *q = term_q("lazy");
+    ns_xresults *r = NULL;
+    ck_assert_int_eq(ns_xsearch(db, q, &o, &r, &err), 0);
+    ns_xdb_free(db);
+    ns_xquery_free(q);
+    ck_assert_uint_eq(ns_xresults_count(r), 1);
+    const ns_xhit *h = ns_xresults_hit(r, 0);
+    ck_assert_uint_eq(h->data_len, 1);
+    ck_assert_str_eq(h->data, "d");
+    ck_assert_uint_gt(h->docid, 0);
+    ck_assert_str_eq(ns_xresults_facet(r, 0)->key, "M2023-01");
+    ns_xresults_free(r);
+    ns_xresults_free(NULL);
+    free(path);
+}
+END_TEST
+
+/* ---- spelling and compaction ---- */
+
+START_TEST(spelling_suggests_a_close_known_word)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    ck_assert_int_eq(ns_xwdb_add_spelling(w, "transformer", 11, 5, &err), 0);
+    ck_assert_int_eq(ns_xwdb_add_spelling(w, "translation", 11, 2, &err), 0);
+    ck_assert_int_eq(ns_xwdb_add_spelling(w, "", 0, 1, &err), NS_ETERM);
+    ck_assert_int_eq(ns_xwdb_close(w, &err), 0);
+    ns_xwdb_free(w);
+    ns_xdb *db = open_reader(path);
+    char *s = NULL;
+    ck_assert_int_eq(ns_xdb_spelling(db, "transfomer", 10, &s, &err), 0);
+    ck_assert_str_eq(s, "transformer");
+    free(s);
+    ck_assert_int_eq(ns_xdb_spelling(db, "transformer", 11, &s, &err), 0);
+    ck_assert_ptr_null(s); /* already correct */
+    ck_assert_int_eq(ns_xdb_spelling(db, "qwertyuiop", 10, &s, &err), 0);
+    ck_assert_ptr_null(s);
+    ns_xdb_free(db);
+    free(path);
+}
+END_TEST
+
+START_TEST(compact_merges_databases)
+{
+    ns_err err = { 0, "" };
+    char *p1 = tpath("one"), *p2 = tpath("two"), *dest = tpath("merged");
+    ns_xwdb *w = open_writer(p1);
+    add_doc(w, "a", "alpha", "20230101", NULL);
+    add_doc(w, "b", "beta", "20230102", NULL);
+    ns_xwdb_free(w);
+    w = open_writer(p2);
+    add_doc(w, "c", "gamma alpha", "20230103", NULL);
+    ns_xwdb_free(w);
+    const char *src[2] = { p1, p2 };
+    ck_assert_msg(ns_xcompact(dest, src, 2, &err) == 0, "%s", err.msg);
+    ns_xdb *db = open_reader(dest);
+    unsigned n = 0;
+    ck_assert_int_eq(ns_xdb_doccount(db, &n, &err), 0);
+    ck_assert_uint_eq(n, 3);
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    o.value_slot = SLOT_DATE;
+    o.sort_by_value = 1;
+    ns_xquery *q = term_q("alpha");
+    check_run(db, q, &o, "c,a", 2);
+    ns_xquery_free(q);
+    ns_xdb_free(db);
+
+    char *missing = tpath("missing");
+    const char *bad[2] = { p1, missing };
+    char *dest2 = tpath("merged2");
+    ck_assert_int_eq(ns_xcompact(dest2, bad, 2, &err), NS_ENOTFOUND);
+    ck_assert_ptr_nonnull(strstr(err.msg, missing));
+    ck_assert_int_eq(ns_xcompact(dest2, bad, 0, &err), NS_EINVAL);
+    free(missing);
+    free(dest2);
+    free(p1);
+    free(p2);
+    free(dest);
+}
+END_TEST
+
+static Suite *shim_suite(void)
+{
+    Suite *s = suite_create("xapian_shim");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, open_missing_db_returns_NS_ENOTFOUND);
+    tcase_add_test(tc, open_directory_that_is_not_a_db_returns_NS_ENOTFOUND_naming_it);
+    tcase_add_test(tc, garbage_postlist_gives_NS_ECORRUPT);
+    tcase_add_test(tc, garbage_version_file_gives_NS_ECORRUPT_on_open);
+    tcase_add_test(tc, second_writer_returns_NS_ELOCKED_until_first_closes);
+    tcase_add_test(tc, reader_use_after_close_returns_NS_ECLOSED);
+    tcase_add_test(tc, writer_use_after_close_returns_NS_ECLOSED);
+    tcase_add_test(tc, reader_of_overwritten_revision_gets_NS_EMODIFIED_then_reopen_helps);
+    tcase_add_test(tc, term_longer_than_245_bytes_returns_NS_ETERM);
+    tcase_add_test(tc, empty_term_returns_NS_ETERM);
+    tcase_add_test(tc, invalid_utf8_term_returns_NS_ETERM);
+    tcase_add_test(tc, replace_by_idterm_updates_and_delete_removes);
+    tcase_add_test(tc, replace_adds_idterm_when_document_lacks_it);
+    tcase_add_test(tc, cancelled_transaction_leaves_nothing);
+    tcase_add_test(tc, committed_transaction_visible_to_reader_after_reopen);
+    tcase_add_test(tc, close_cancels_transaction_and_commits_pending_changes);
+    tcase_add_test(tc, overwrite_starts_afresh);
+    tcase_add_test(tc, metadata_set_get_each_and_delete);
+    tcase_add_test(tc, phrase_matches_adjacent_terms_in_order_only);
+    tcase_add_test(tc, boolean_operators_select_expected_documents);
+    tcase_add_test(tc, filter_terms_do_not_change_weights);
+    tcase_add_test(tc, wildcard_matches_terms_with_prefix);
+    tcase_add_test(tc, value_range_is_inclusive_string_order);
+    tcase_add_test(tc, match_all_counts_every_document);
+    tcase_add_test(tc, describe_gives_xapian_description);
+    tcase_add_test(tc, bm25_ranks_more_occurrences_of_rare_term_first);
+    tcase_add_test(tc, relevance_ties_are_ordered_newest_first);
+    tcase_add_test(tc, total_is_exact_and_offset_limit_page_through_hits);
+    tcase_add_test(tc, facets_count_each_key_once_per_matching_document);
+    tcase_add_test(tc, results_outlive_their_database);
+    tcase_add_test(tc, spelling_suggests_a_close_known_word);
+    tcase_add_test(tc, compact_merges_databases);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(shim_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,16 +1,16 @@
 #!/bin/sh
-# run.sh [--unit|--e2e|--valgrind] BUILD: run the test suites against the
-# programs in BUILD and end with one line "N passed, N failed".
+# run.sh [--unit|--e2e|--valgrind] BUILD...: run the test suites against the
+# programs in each BUILD directory (e.g. build and the sanitizer build
+# build-asan) and end with one line "N passed, N failed" over all of them.
 # Unit tests are Check programs (BUILD/tests/test_*); each counts as one test
 # per Check case, read from its summary line. End-to-end tests are the shell
 # scripts tests/e2e/*.sh, one feature each; each counts as one test.
 set -u
 mode=all
 case ${1:-} in --unit|--e2e|--valgrind) mode=${1#--}; shift ;; esac
-BUILD=${1:-build}
+[ $# -gt 0 ] || set -- build
 top=$(cd "$(dirname "$0")/.." && pwd)
-case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
-export NS_BUILD=$BUILD NS_TOP=$top
+export NS_TOP=$top
 passed=0
 failed=0
 failures=""
@@ -40,11 +40,11 @@ run_unit() {
         passed=$((passed + checks - nf))
         failed=$((failed + nf))
         if [ $nf -ne 0 ]; then
-            failures="$failures $name"
-            echo "FAIL unit $name"
+            failures="$failures $tag$name"
+            echo "FAIL unit $tag$name"
             sed 's/^/    /' "$log/$name.out" | grep -v ':P:' | tail -n 40
         else
-            echo "ok   unit $name ($checks cases)"
+            echo "ok   unit $tag$name ($checks cases)"
         fi
     done
 }
@@ -56,21 +56,27 @@ run_e2e() {
         start=$(date +%s)
         if sh "$t" > "$log/$name.out" 2>&1; then
             passed=$((passed + 1))
-            echo "ok   e2e  $name ($(( $(date +%s) - start ))s)"
+            echo "ok   e2e  $tag$name ($(( $(date +%s) - start ))s)"
         else
             failed=$((failed + 1))
-            failures="$failures $name"
-            echo "FAIL e2e  $name"
+            failures="$failures $tag$name"
+            echo "FAIL e2e  $tag$name"
             sed 's/^/    /' "$log/$name.out" | tail -n 40
         fi
     done
 }
 
-case $mode in
-    unit|valgrind) run_unit ;;
-    e2e) run_e2e ;;
-    all) run_unit; run_e2e ;;
-esac
+for BUILD in "$@"; do
+    case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
+    export NS_BUILD=$BUILD
+    tag=""
+    [ $# -gt 1 ] && tag="$(basename "$BUILD")/"
+    case $mode in
+        unit|valgrind) run_unit ;;
+        e2e) run_e2e ;;
+        all) run_unit; run_e2e ;;
+    esac
+done
 [ -n "$failures" ] && echo "failed:$failures"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -57,7 +57,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 SETUP_STAMP := $(BUILD)/.setup-build
 
-.PHONY: all setup setup-test test unit e2e install uninstall clean check-valgrind sanitize \
+.PHONY: all setup setup-test test asan-build unit e2e install uninstall clean check-valgrind sanitize \
         bench bench-analyze lint fuzz demo
 
 all: $(PROGRAMS)
@@ -116,10 +116,21 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 # ---- tests ------------------------------------------------------------------
 # `make test`: unit tests (Check) and end-to-end scripts, then the sanitizer
 # build of both; ends with the runner's "N passed, N failed" line.
+ASAN_BUILD ?= build-asan
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# Any sanitizer report ends the process with an error, so the test fails.
+SAN_ENV := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
+           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
 test:
 	@scripts/setup.sh test
 	@$(MAKE) --no-print-directory all tests
-	@tests/run.sh $(BUILD)
+	@$(MAKE) --no-print-directory asan-build
+	@$(SAN_ENV) tests/run.sh $(BUILD) $(ASAN_BUILD)
+
+asan-build:
+	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) SANFLAGS="$(ASAN_FLAGS)" \
+	    CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" all tests
 
 tests: $(UNIT_BIN)
 

@@ -1,0 +1,194 @@
+/* nindex: index Markdown articles into a Xapian database (see man/nindex.1).
+ * A thin program over indexer.h: options, messages, progress, exit status. */
+#include "indexer.h"
+#include "schema.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef NS_VERSION
+#define NS_VERSION "unknown"
+#endif
+
+/* Set by SIGINT/SIGTERM; the engine finishes the file at hand and commits. */
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+typedef struct ui {
+    int tty;            /* progress only to a terminal */
+    int shown;          /* a progress line is on screen */
+    double start, last;
+} ui;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void clear_progress(ui *u)
+{
+    if (u->shown) {
+        fputs("\r\033[K", stderr);
+        u->shown = 0;
+    }
+}
+
+static void on_error(void *ctx, const char *path, const char *msg)
+{
+    clear_progress(ctx);
+    fprintf(stderr, "%s: %s\n", path, msg);
+}
+
+static void on_warning(void *ctx, const char *path, const char *msg)
+{
+    clear_progress(ctx);
+    fprintf(stderr, "%s: warning: %s\n", path, msg);
+}
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+    ui *u = ctx;
+    if (!u->tty)
+        return;
+    double t = now();
+    if (done < total && t - u->last < 0.1)
+        return;
+    u->last = t;
+    double el = t - u->start;
+    double rate = el > 0 ? (double)done / el : 0;
+    double eta = rate > 0 ? (double)(total - done) / rate : 0;
+    fprintf(stderr, "\r\033[Kindexed %zu/%zu files, %.0f files/s, ETA %.0fs", done, total, rate, eta);
+    u->shown = 1;
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: nindex [--db PATH] [--rebuild] [--batch N] PATH...\n"
+          "Index the Markdown articles (*.md, with YAML front matter) found under each PATH\n"
+          "(a directory, searched recursively, or a single file) into a Xapian database.\n"
+          "A run is incremental: unchanged files are skipped, changed ones replaced, new ones\n"
+          "added, and files gone from an indexed directory removed.\n"
+          "\n"
+          "options:\n"
+          "  --db PATH     the database (default: $NSEARCH_DB, else " NS_DEFAULT_DB ")\n"
+          "  --rebuild     start from an empty database\n"
+          "  --batch N     commit every N changes (default 1000)\n"
+          "  --help        show this help and exit\n"
+          "  --version     show the version and exit\n"
+          "\n"
+          "Each bad file is reported on stderr as 'PATH: reason' and the run goes on.\n"
+          "The last line on stdout is the summary:\n"
+          "  added N, updated N, unchanged N, removed N, failed N\n"
+          "\n"
+          "exit status: 0 all files indexed; 1 some files failed; 2 nothing could be done\n"
+          "(bad option, no PATH, a PATH that does not exist, database cannot be opened);\n"
+          "130 interrupted (work up to the last commit is kept).\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"rebuild", no_argument, NULL, 'r'},
+        {"batch", required_argument, NULL, 'b'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    ns_index_opts o = NS_INDEX_OPTS_INIT;
+    const char *env = getenv("NSEARCH_DB");
+    o.db_path = env && *env ? env : NS_DEFAULT_DB;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            if (!*optarg) {
+                fputs("nindex: --db needs a path\n", stderr);
+                return 2;
+            }
+            o.db_path = optarg;
+            break;
+        case 'r':
+            o.rebuild = 1;
+            break;
+        case 'b': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*optarg < '0' || *optarg > '9' || *end || n == 0 || n > 10000000) {
+                fprintf(stderr, "nindex: --batch: '%s' is not a number from 1 to 10000000\n",
+                        optarg);
+                return 2;
+            }
+            o.batch = (unsigned)n;
+            break;
+        }
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            puts("nindex " NS_VERSION);
+            return 0;
+        case ':':
+            fprintf(stderr, "nindex: option '%s' needs a value\nTry 'nindex --help'.\n",
+                    argv[optind - 1]);
+            return 2;
+        default:
+            fprintf(stderr, "nindex: unknown option '%s'\nTry 'nindex --help'.\n",
+                    argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind >= argc) {
+        fputs("nindex: no PATH given\nusage: nindex [--db PATH] [--rebuild] [--batch N] PATH...\n",
+              stderr);
+        return 2;
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    ui u = {isatty(STDERR_FILENO), 0, now(), 0};
+    o.stop = &g_stop;
+    o.on_error = on_error;
+    o.on_warning = on_warning;
+    o.on_progress = on_progress;
+    o.ctx = &u;
+    ns_index_stats st;
+    ns_err err;
+    ns_err_clear(&err);
+    int rc = ns_index_run(&o, (const char *const *)argv + optind, (size_t)(argc - optind), &st,
+                          &err);
+    clear_progress(&u);
+    if (rc < 0) {
+        fprintf(stderr, "nindex: %s\n", err.msg[0] ? err.msg : ns_strerror(rc));
+        return 2;
+    }
+    if (st.interrupted)
+        fputs("nindex: interrupted; the work done so far is committed, run again to finish\n",
+              stderr);
+    printf("added %zu, updated %zu, unchanged %zu, removed %zu, failed %zu\n", st.added,
+           st.updated, st.unchanged, st.removed, st.failed);
+    if (fflush(stdout) != 0)
+        return 2;
+    if (st.interrupted)
+        return 130;
+    return st.failed ? 1 : 0;
+}

@@ -1,0 +1,85 @@
+#!/bin/sh
+# nindex_cli.sh: the command line: --help, --version, exit status 2 when
+# nothing can be done (bad option, no PATH, a PATH that does not exist, a
+# database another writer holds, a database that is not one), quiet stderr
+# when not a terminal.
+set -eu
+: "${NS_BUILD:?}" "${NS_TOP:?}"
+nindex=$NS_BUILD/nindex
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nindex-cli.XXXXXX")
+pid=
+cleanup() {
+    [ -n "$pid" ] && kill -9 "$pid" 2> /dev/null || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+fail() { echo "FAIL: $*"; [ -f "$tmp/err" ] && sed 's/^/  stderr: /' "$tmp/err"; exit 1; }
+# status WANT ARGS...: nindex ARGS must exit WANT
+status() {
+    want=$1; shift
+    set +e
+    "$nindex" "$@" > "$tmp/out" 2> "$tmp/err"
+    rc=$?
+    set -e
+    [ "$rc" = "$want" ] || fail "nindex $*: exit $rc, want $want"
+}
+mkdir -p "$tmp/c"
+printf -- '---\ntitle: T\ndate: 2020-10-05\n---\nbody\n' > "$tmp/c/a.md"
+
+status 0 --help
+grep -q '^usage: nindex \[--db PATH\] \[--rebuild\] \[--batch N\] PATH' "$tmp/out" || fail "--help usage"
+grep -q 'added N, updated N, unchanged N, removed N, failed N' "$tmp/out" || fail "--help summary"
+grep -q 'NSEARCH_DB' "$tmp/out" || fail "--help environment"
+grep -q 'exit status' "$tmp/out" || fail "--help exit status"
+status 0 --version
+grep -qx 'nindex [0-9][0-9.]*' "$tmp/out" || fail "--version: $(cat "$tmp/out")"
+
+status 2 --db "$tmp/db"
+grep -q '^nindex: no PATH given' "$tmp/err" || fail "no PATH message"
+status 2 --frobnicate "$tmp/c"
+grep -qF "nindex: unknown option '--frobnicate'" "$tmp/err" || fail "bad option message"
+status 2 "$tmp/c" --db
+grep -qF "nindex: option '--db' needs a value" "$tmp/err" || fail "missing value message"
+status 2 --batch 0 "$tmp/c"
+grep -qF "nindex: --batch: '0' is not a number" "$tmp/err" || fail "--batch 0"
+status 2 --batch x "$tmp/c"
+status 2 --db "$tmp/db" "$tmp/c" "$tmp/missing"
+grep -qF "nindex: '$tmp/missing': No such file or directory" "$tmp/err" || fail "missing PATH message"
+[ ! -e "$tmp/db" ] || fail "a database was created although nothing could be done"
+printf 'not a database\n' > "$tmp/notdb"
+status 2 --db "$tmp/notdb" "$tmp/c"
+grep -qF "nindex: cannot open database '$tmp/notdb'" "$tmp/err" || fail "not a database message"
+
+# good run: stderr is empty when it is not a terminal (no progress line)
+status 0 --db "$tmp/db" "$tmp/c"
+[ ! -s "$tmp/err" ] || fail "stderr not quiet"
+[ "$(cat "$tmp/out")" = "added 1, updated 0, unchanged 0, removed 0, failed 0" ] || fail "stdout: $(cat "$tmp/out")"
+
+# a second writer while the first holds the lock: the first one is kept
+# blocked writing its error lines to a pipe nobody reads
+mkdir -p "$tmp/many"
+i=0
+while [ $i -lt 3000 ]; do : > "$tmp/many/empty-file-with-a-long-name-$i.md"; i=$((i + 1)); done
+mkfifo "$tmp/pipe"
+"$nindex" --db "$tmp/db" "$tmp/many" > /dev/null 2> "$tmp/pipe" &
+pid=$!
+exec 3< "$tmp/pipe"
+locked=
+for t in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    set +e
+    "$nindex" --db "$tmp/db" "$tmp/c" > "$tmp/out" 2> "$tmp/err"
+    rc=$?
+    set -e
+    if [ $rc = 2 ] && grep -qxF "nindex: database '$tmp/db' is locked by another writer" "$tmp/err"; then
+        locked=1
+        break
+    fi
+    sleep 0.1
+done
+kill -9 "$pid" 2> /dev/null || true
+exec 3<&-
+wait "$pid" 2> /dev/null || true
+pid=
+[ -n "$locked" ] || fail "second writer not refused (exit $rc)"
+echo ok

@@ -1,0 +1,551 @@
+/* test_article.c: article files to ns_article (indexer/article.h): front
+ * matter through libyaml, the body through cmark, vendors, language, and each
+ * kind of bad file with the reason the user will read. */
+#define _XOPEN_SOURCE 700
+#include "analyze.h"
+#include "article.h"
+#include "schema.h"
+#include "vendors.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char table[] =
+    "OpenAI\n"
+    "Google | Гугл\n"
+    "Sberbank | Сбер | Сбербанк\n"
+    "Yandex | Яндекс\n"
+    "Hugging Face\n";
+
+static ns_analyzer *a;
+static ns_vendors *v;
+static ns_article art;
+static ns_err err;
+
+static void setup(void)
+{
+    ck_assert_int_eq(ns_analyzer_new(&a, NULL), 0);
+    ck_assert_int_eq(ns_vendors_new_from_text(&v, a, table, strlen(table), NULL), 0);
+    memset(&art, 0, sizeof art);
+    ns_err_clear(&err);
+}
+
+static void teardown(void)
+{
+    ns_article_clear(&art);
+    ns_vendors_free(v);
+    ns_analyzer_free(a);
+}
+
+static int parse_n(const char *text, size_t len)
+{
+    ns_article_opts o = NS_ARTICLE_OPTS_INIT;
+    o.analyzer = a;
+    o.vendors = v;
+    o.default_id = "dir/default-id";
+    ns_article_clear(&art);
+    return ns_article_parse(&art, text, len, &o, &err);
+}
+
+static int parse(const char *text)
+{
+    return parse_n(text, strlen(text));
+}
+
+/* Parse must fail with code and a message containing want. */
+static void bad(const char *text, size_t len, int code, const char *want)
+{
+    int rc = parse_n(text, len);
+    ck_assert_msg(rc == code, "rc %d, want %d (%s)", rc, code, err.msg);
+    ck_assert_msg(strstr(err.msg, want) != NULL, "message '%s' lacks '%s'", err.msg, want);
+    ck_assert_ptr_null(art.title);
+    ck_assert_ptr_null(art.id);
+}
+
+static int has(const char *hay, const char *needle)
+{
+    return strstr(hay, needle) != NULL;
+}
+
+START_TEST(good_article_fields)
+{
+    const char *t =
+        "---\n"
+        "title: \"Microsoft gets GPT-3: an exclusive license\"\n"
+        "date: 2020-09-22\n"
+        "id: msft-gpt3\n"
+        "lang: en\n"
+        "url: https://example.com/x\n"
+        "tags: [licensing, gpt-3]\n"
+        "layout: post\n"
+        "---\n"
+        "\n"
+        "# Heading\n"
+        "\n"
+        "First paragraph\nwith a soft break.\n"
+        "\n"
+        "Second *paragraph*.\n";
+    ck_assert_msg(parse(t) == 0, "%s", err.msg);
+    ck_assert_str_eq(art.id, "msft-gpt3");
+    ck_assert_str_eq(art.title, "Microsoft gets GPT-3: an exclusive license");
+    ck_assert_str_eq(art.date, "2020-09-22");
+    ck_assert_str_eq(art.month, "2020-09");
+    ck_assert_str_eq(art.lang, "en");
+    ck_assert_str_eq(art.url, "https://example.com/x");
+    ck_assert_uint_eq(art.ntags, 2);
+    ck_assert_str_eq(art.tags[1], "gpt-3");
+    ck_assert_str_eq(art.text, "Heading\n\nFirst paragraph with a soft break.\n\nSecond paragraph.");
+    ck_assert_uint_eq(art.text_len, strlen(art.text));
+    ck_assert_uint_eq(art.nwarnings, 0);
+}
+END_TEST
+
+START_TEST(default_id_and_absent_optional_fields)
+{
+    ck_assert_int_eq(parse("---\ntitle: T\ndate: 2020-10-05\nurl:\nvendors: ~\n---\nbody\n"), 0);
+    ck_assert_str_eq(art.id, "dir/default-id");
+    ck_assert_ptr_null(art.url);
+    ck_assert_uint_eq(art.nvendors, 0);
+    ck_assert_str_eq(art.text, "body");
+}
+END_TEST
+
+START_TEST(no_front_matter)
+{
+    const char *t = "# Just markdown\n\ntitle: x\n";
+    bad(t, strlen(t), NS_ESYNTAX, "no front matter (the file must start with a '---' line)");
+    t = "\n---\ntitle: x\ndate: 2020-01-01\n---\n";
+    bad(t, strlen(t), NS_ESYNTAX, "no front matter");
+    t = "---\ntitle: x\ndate: 2020-01-01\n";
+    bad(t, strlen(t), NS_ESYNTAX, "not closed");
+}
+END_TEST
+
+START_TEST(invalid_yaml_names_the_line)
+{
+    const char *t = "---\ntitle: ok\ndate: 2020-01-01\nvendors: [OpenAI, Google\n---\nbody\n";
+    bad(t, strlen(t), NS_ESYNTAX, "front matter: YAML error at line ");
+    t = "---\ntitle: a: b: c\ndate: 2020-01-01\n---\n";
+    bad(t, strlen(t), NS_ESYNTAX, "YAML error at line 2");
+    t = "---\njust a sentence\n---\n";
+    bad(t, strlen(t), NS_ESYNTAX, "front matter: expected 'key: value' lines");
+}
+END_TEST
+
+START_TEST(missing_title)
+{
+    const char *t = "---\ndate: 2020-01-01\n---\nbody\n";
+    bad(t, strlen(t), NS_ESYNTAX, "missing title");
+    t = "---\ntitle: \"  \"\ndate: 2020-01-01\n---\n";
+    bad(t, strlen(t), NS_ESYNTAX, "missing title");
+    t = "---\n---\nbody\n";
+    bad(t, strlen(t), NS_ESYNTAX, "missing title");
+    t = "---\ntitle: [a, b]\ndate: 2020-01-01\n---\n";
+    bad(t, strlen(t), NS_ESYNTAX, "title: expected a single value");
+}
+END_TEST
+
+START_TEST(missing_date)
+{
+    const char *t = "---\ntitle: T\n---\nbody\n";
+    bad(t, strlen(t), NS_ESYNTAX, "missing date");
+}
+END_TEST
+
+START_TEST(impossible_dates)
+{
+    const char *t = "---\ntitle: T\ndate: 2020-13-45\n---\n";
+    bad(t, strlen(t), NS_ESYNTAX, "date '2020-13-45' is not a real calendar date (YYYY-MM-DD)");
+    t = "---\ntitle: T\ndate: 2021-02-29\n---\n";
+    bad(t, strlen(t), NS_ESYNTAX, "date '2021-02-29' is not a real calendar date");
+    t = "---\ntitle: T\ndate: 1900-02-29\n---\n";
+    bad(t, strlen(t), NS_ESYNTAX, "1900-02-29");
+    t = "---\ntitle: T\ndate: 2020-04-31\n---\n";
+    bad(t, strlen(t), NS_ESYNTAX, "2020-04-31");
+    t = "---\ntitle: T\ndate: 5 Oct 2020\n---\n";
+    bad(t, strlen(t), NS_ESYNTAX, "date '5 Oct 2020'");
+    t = "---\ntitle: T\ndate: 2020-1-5\n---\n";
+    bad(t, strlen(t), NS_ESYNTAX, "2020-1-5");
+}
+END_TEST
+
+START_TEST(leap_days_and_quoted_dates_are_fine)
+{
+    ck_assert_int_eq(parse("---\ntitle: T\ndate: 2020-02-29\n---\n"), 0);
+    ck_assert_str_eq(art.date, "2020-02-29");
+    ck_assert_int_eq(parse("---\ntitle: T\ndate: \"2000-02-29\"\n---\n"), 0);
+    ck_assert_str_eq(art.month, "2000-02");
+    ck_assert_int_eq(parse("---\ntitle: T\ndate: 2020-12-31\n---\n"), 0);
+}
+END_TEST
+
+START_TEST(invalid_utf8_names_the_byte)
+{
+    const char t[] = "---\ntitle: T\ndate: 2020-01-01\n---\nbad \xff byte\n";
+    bad(t, sizeof t - 1, NS_EUTF8, "invalid UTF-8 at byte 38");
+    const char t2[] = "---\ntitle: \xc3\n";  /* truncated sequence */
+    bad(t2, sizeof t2 - 1, NS_EUTF8, "invalid UTF-8 at byte 11");
+    const char t3[] = "---\ntitle: \xed\xa0\x80\n";  /* a surrogate */
+    bad(t3, sizeof t3 - 1, NS_EUTF8, "invalid UTF-8 at byte 11");
+}
+END_TEST
+
+START_TEST(empty_file)
+{
+    bad("", 0, NS_ESYNTAX, "empty file");
+}
+END_TEST
+
+START_TEST(binary_file)
+{
+    const char t[] = "---\ntitle: T\ndate: 2020-01-01\n---\nab\0cd";
+    bad(t, sizeof t - 1, NS_ESYNTAX, "binary file (NUL byte at 36)");
+    const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    bad(png, sizeof png - 1, NS_ESYNTAX, "binary file (NUL byte at 8)");
+}
+END_TEST
+
+START_TEST(bad_lang)
+{
+    const char *t = "---\ntitle: T\ndate: 2020-01-01\nlang: de\n---\n";
+    bad(t, strlen(t), NS_ESYNTAX, "lang 'de' is not en or ru");
+}
+END_TEST
+
+START_TEST(vendors_flow_list)
+{
+    ck_assert_int_eq(parse("---\ntitle: T\ndate: 2020-01-01\nvendors: [openai, Сбер]\n---\n"), 0);
+    ck_assert_uint_eq(art.nvendors, 2);
+    ck_assert_str_eq(art.vendors[0], "OpenAI");
+    ck_assert_str_eq(art.vendors[1], "Sberbank");
+}
+END_TEST
+
+START_TEST(vendors_block_list)
+{
+    ck_assert_int_eq(parse("---\ntitle: T\ndate: 2020-01-01\nvendors:\n  - Google\n"
+                           "  - \"Hugging Face\"\n  - GOOGLE\n---\n"),
+                     0);
+    ck_assert_uint_eq(art.nvendors, 2);  /* deduplicated after canonicalisation */
+    ck_assert_str_eq(art.vendors[0], "Google");
+    ck_assert_str_eq(art.vendors[1], "Hugging Face");
+}
+END_TEST
+
+START_TEST(vendors_single_scalar)
+{
+    ck_assert_int_eq(parse("---\ntitle: T\ndate: 2020-01-01\nvendors: Яндекс\n---\n"), 0);
+    ck_assert_uint_eq(art.nvendors, 1);
+    ck_assert_str_eq(art.vendors[0], "Yandex");
+    const char *t = "---\ntitle: T\ndate: 2020-01-01\nvendors: {a: b}\n---\n";
+    bad(t, strlen(t), NS_ESYNTAX, "vendors: expected a name or a list of names");
+}
+END_TEST
+
+START_TEST(unknown_vendor_kept_with_warning)
+{
+    ck_assert_int_eq(parse("---\ntitle: T\ndate: 2020-01-01\nvendors: [Acme AI, OpenAI]\n---\n"),
+                     0);
+    ck_assert_uint_eq(art.nvendors, 2);
+    ck_assert_str_eq(art.vendors[0], "Acme AI");
+    ck_assert_uint_eq(art.nwarnings, 1);
+    ck_assert_str_eq(art.warnings[0], "unknown vendor 'Acme AI' (kept as written)");
+}
+END_TEST
+
+START_TEST(vendors_detected_in_title_and_body_after_front_matter)
+{
+    ck_assert_int_eq(parse("---\ntitle: Hugging Face raises money\ndate: 2020-01-01\n"
+                           "vendors: [Google]\n---\n"
+                           "Беспилотники, созданные Яндексом. Модель Сбербанка. Google again.\n"),
+                     0);
+    ck_assert_uint_eq(art.nvendors, 4);
+    ck_assert_str_eq(art.vendors[0], "Google");
+    ck_assert_str_eq(art.vendors[1], "Hugging Face");
+    ck_assert_str_eq(art.vendors[2], "Yandex");
+    ck_assert_str_eq(art.vendors[3], "Sberbank");
+}
+END_TEST
+
+START_TEST(link_text_kept_target_dropped)
+{
+    ck_assert_int_eq(parse("---\ntitle: T\ndate: 2020-01-01\n---\n"
+                           "See [the paper](https://arxiv.org/abs/2005.14165 \"Title attr\") and "
+                           "![a diagram](img/secret.png) or <https://auto.example/link>.\n"
+                           "\n[ref]: https://ref.example/\n"),
+                     0);
+    ck_assert_msg(has(art.text, "See the paper and a diagram or"), "%s", art.text);
+    ck_assert(!has(art.text, "arxiv"));
+    ck_assert(!has(art.text, "secret"));
+    ck_assert(!has(art.text, "Title attr"));
+    ck_assert(!has(art.text, "ref.example"));
+}
+END_TEST
+
+START_TEST(code_kept_info_string_dropped)
+{
+    ck_assert_int_eq(parse("---\ntitle: T\ndate: 2020-01-01\n---\n"
+                           "Call `model.generate()` now.\n\n"
+                           "```pythonic-info\nimport torch\nx = 1\n```\n\n    indented_code()\n"),
+                     0);
+    ck_assert_msg(has(art.text, "Call model.generate() now."), "%s", art.text);
+    ck_assert(has(art.text, "import torch\nx = 1"));
+    ck_assert(has(art.text, "indented_code()"));
+    ck_assert(!has(art.text, "pythonic"));
+}
+END_TEST
+
+START_TEST(html_stripped)
+{
+    ck_assert_int_eq(parse("---\ntitle: T\ndate: 2020-01-01\n---\n"
+                           "<div class=\"hidden-block\">\nblock html\n</div>\n\n"
+                           "Some <b class=\"x\">bold</b> text &amp; more.\n"),
+                     0);
+    ck_assert_msg(has(art.text, "Some bold text & more."), "%s", art.text);
+    ck_assert(!has(art.text, "hidden-block"));
+    ck_assert(!has(art.text, "<b"));
+    ck_assert(!has(art.text, "class"));
+}
+END_TEST
+
+START_TEST(paragraphs_lists_and_quotes_are_separated)
+{
+    ck_assert_int_eq(parse("---\ntitle: T\ndate: 2020-01-01\n---\n"
+                           "- one\n- two\n\n> quoted\n\n---\n\nlast\n"),
+                     0);
+    ck_assert_str_eq(art.text, "one\n\ntwo\n\nquoted\n\nlast");
+}
+END_TEST
+
+START_TEST(lang_detected_from_body)
+{
+    ck_assert_int_eq(parse("---\ntitle: Sber news\ndate: 2020-01-01\n---\n"
+                           "Сбербанк представил новую языковую модель для русского языка.\n"),
+                     0);
+    ck_assert_str_eq(art.lang, "ru");
+    ck_assert_int_eq(parse("---\ntitle: Новость\ndate: 2020-01-01\n---\n"
+                           "An English body about Yandex.\n"),
+                     0);
+    ck_assert_str_eq(art.lang, "en");
+    /* an empty body: the title decides */
+    ck_assert_int_eq(parse("---\ntitle: Новость дня\ndate: 2020-01-01\n---\n"), 0);
+    ck_assert_str_eq(art.lang, "ru");
+    /* front matter wins */
+    ck_assert_int_eq(parse("---\ntitle: T\ndate: 2020-01-01\nlang: ru\n---\nEnglish text\n"), 0);
+    ck_assert_str_eq(art.lang, "ru");
+}
+END_TEST
+
+START_TEST(bom_and_crlf_accepted)
+{
+    ck_assert_msg(parse("\xEF\xBB\xBF---\r\ntitle: Windows file\r\ndate: 2020-10-05\r\n"
+                        "vendors:\r\n  - OpenAI\r\n---\r\nLine one\r\nline two.\r\n\r\nNext.\r\n") == 0,
+                  "%s", err.msg);
+    ck_assert_str_eq(art.title, "Windows file");
+    ck_assert_str_eq(art.date, "2020-10-05");
+    ck_assert_str_eq(art.vendors[0], "OpenAI");
+    ck_assert_str_eq(art.text, "Line one line two.\n\nNext.");
+}
+END_TEST
+
+START_TEST(bad_ids_refused)
+{
+    const char *t = "---\ntitle: T\ndate: 2020-01-01\nid: \"a\\tb\"\n---\n";
+    bad(t, strlen(t), NS_ESYNTAX, "control character");
+    ns_buf b = NS_BUF_INIT;
+    ns_buf_puts(&b, "---\ntitle: T\ndate: 2020-01-01\nid: ");
+    for (int i = 0; i < 300; i++)
+        ns_buf_putc(&b, 'x');
+    ns_buf_puts(&b, "\n---\n");
+    bad(b.data, b.len, NS_ESYNTAX, "longer than");
+    ns_buf_free(&b);
+    t = "---\ntitle: T\ntitle: U\ndate: 2020-01-01\n---\n";
+    bad(t, strlen(t), NS_ESYNTAX, "'title' is given twice");
+}
+END_TEST
+
+/* on_terms sees the title at positions 1.. and the body after the gap. */
+typedef struct tctx {
+    int calls_title, calls_body;
+    uint32_t max_title_pos, min_body_pos;
+    int saw_body_term;
+} tctx;
+
+static int on_terms(void *ctx, const ns_term *t, size_t n, const char *text, size_t len,
+                    int in_title, ns_err *e)
+{
+    tctx *c = ctx;
+    (void)text, (void)len, (void)e;
+    if (in_title)
+        c->calls_title++;
+    else
+        c->calls_body++;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].flags & NS_TERM_JOINED)
+            continue;
+        if (in_title && t[i].pos > c->max_title_pos)
+            c->max_title_pos = t[i].pos;
+        if (!in_title && (!c->min_body_pos || t[i].pos < c->min_body_pos))
+            c->min_body_pos = t[i].pos;
+        if (!in_title && !strcmp(t[i].term, "zebra"))
+            c->saw_body_term = 1;
+    }
+    return 0;
+}
+
+START_TEST(terms_callback_positions_title_then_body)
+{
+    tctx c;
+    memset(&c, 0, sizeof c);
+    ns_article_opts o = NS_ARTICLE_OPTS_INIT;
+    o.analyzer = a;
+    o.vendors = v;
+    o.default_id = "x";
+    o.on_terms = on_terms;
+    o.ctx = &c;
+    const char *t = "---\ntitle: Three title words\ndate: 2020-01-01\n---\nA zebra body.\n";
+    ck_assert_int_eq(ns_article_parse(&art, t, strlen(t), &o, &err), 0);
+    ck_assert_int_eq(c.calls_title, 1);
+    ck_assert_int_eq(c.calls_body, 1);
+    ck_assert_uint_eq(c.max_title_pos, 3);
+    ck_assert_uint_eq(c.min_body_pos, 4 + NS_BODY_POS_GAP);
+    ck_assert(c.saw_body_term);
+}
+END_TEST
+
+START_TEST(long_body_comes_in_chunks_with_continuing_positions)
+{
+    tctx c;
+    memset(&c, 0, sizeof c);
+    ns_buf b = NS_BUF_INIT;
+    ns_buf_puts(&b, "---\ntitle: T\ndate: 2020-01-01\n---\n");
+    for (int i = 0; i < 20000; i++)
+        ns_buf_puts(&b, "Some words in a paragraph.\n\n");
+    ns_buf_puts(&b, "The zebra ends it.\n");
+    ns_article_opts o = NS_ARTICLE_OPTS_INIT;
+    o.analyzer = a;
+    o.default_id = "x";
+    o.on_terms = on_terms;
+    o.ctx = &c;
+    ck_assert_int_eq(ns_article_parse(&art, b.data, b.len, &o, &err), 0);
+    ck_assert_int_gt(c.calls_body, 1);
+    ck_assert(c.saw_body_term);
+    ns_buf_free(&b);
+}
+END_TEST
+
+static char tmpdir[64];
+
+static char *tpath(const char *name)
+{
+    static char p[128];
+    snprintf(p, sizeof p, "%s/%s", tmpdir, name);
+    return p;
+}
+
+START_TEST(read_file_refuses_huge_and_odd_files)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/test_article.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+    char *data = NULL;
+    size_t len = 0;
+    int64_t size, mtime;
+
+    /* 50 MB, sparse: refused by its size, never read into memory */
+    int fd = open(tpath("huge.md"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ftruncate(fd, 52428800), 0);
+    close(fd);
+    ck_assert_int_eq(ns_article_read_file(tpath("huge.md"), &data, &len, &size, &mtime, &err),
+                     NS_ETOOBIG);
+    ck_assert_str_eq(err.msg, "file is 52428800 bytes; articles over 16 MiB are refused");
+    ck_assert_ptr_null(data);
+
+    ck_assert_int_eq(symlink(tpath("nowhere"), tpath("dangling.md")), 0);
+    ck_assert_int_eq(ns_article_read_file(tpath("dangling.md"), &data, &len, NULL, NULL, &err),
+                     NS_EIO);
+    ck_assert_str_eq(err.msg, "cannot read: No such file or directory");
+
+    ck_assert_int_eq(mkfifo(tpath("fifo.md"), 0644), 0);
+    ck_assert_int_eq(ns_article_read_file(tpath("fifo.md"), &data, &len, NULL, NULL, &err),
+                     NS_EIO);
+    ck_assert_str_eq(err.msg, "cannot read: not a regular file");
+
+    FILE *f = fopen(tpath("ok.md"), "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("---\ntitle: T\ndate: 2020-01-01\n---\nhi\n", f);
+    fclose(f);
+    ck_assert_int_eq(ns_article_read_file(tpath("ok.md"), &data, &len, &size, &mtime, &err), 0);
+    ck_assert_uint_eq(len, 37);
+    ck_assert_int_eq(size, 37);
+    ck_assert_int_gt(mtime, 0);
+    ck_assert_str_eq(data + len - 3, "hi\n");
+    free(data);
+
+    unlink(tpath("huge.md"));
+    unlink(tpath("dangling.md"));
+    unlink(tpath("fifo.md"));
+    unlink(tpath("ok.md"));
+    rmdir(tmpdir);
+}
+END_TEST
+
+START_TEST(parse_refuses_over_limit)
+{
+    /* No need for 16 MiB of memory: the length alone decides. */
+    int rc = parse_n("x", NS_ARTICLE_MAX + 1);
+    ck_assert_int_eq(rc, NS_ETOOBIG);
+    ck_assert(has(err.msg, "articles over 16 MiB are refused"));
+}
+END_TEST
+
+static Suite *article_suite(void)
+{
+    Suite *s = suite_create("article");
+    TCase *tc = tcase_create("article");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, good_article_fields);
+    tcase_add_test(tc, default_id_and_absent_optional_fields);
+    tcase_add_test(tc, no_front_matter);
+    tcase_add_test(tc, invalid_yaml_names_the_line);
+    tcase_add_test(tc, missing_title);
+    tcase_add_test(tc, missing_date);
+    tcase_add_test(tc, impossible_dates);
+    tcase_add_test(tc, leap_days_and_quoted_dates_are_fine);
+    tcase_add_test(tc, invalid_utf8_names_the_byte);
+    tcase_add_test(tc, empty_file);
+    tcase_add_test(tc, binary_file);
+    tcase_add_test(tc, bad_lang);
+    tcase_add_test(tc, vendors_flow_list);
+    tcase_add_test(tc, vendors_block_list);
+    tcase_add_test(tc, vendors_single_scalar);
+    tcase_add_test(tc, unknown_vendor_kept_with_warning);
+    tcase_add_test(tc, vendors_detected_in_title_and_body_after_front_matter);
+    tcase_add_test(tc, link_text_kept_target_dropped);
+    tcase_add_test(tc, code_kept_info_string_dropped);
+    tcase_add_test(tc, html_stripped);
+    tcase_add_test(tc, paragraphs_lists_and_quotes_are_separated);
+    tcase_add_test(tc, lang_detected_from_body);
+    tcase_add_test(tc, bom_and_crlf_accepted);
+    tcase_add_test(tc, bad_ids_refused);
+    tcase_add_test(tc, terms_callback_positions_title_then_body);
+    tcase_add_test(tc, long_body_comes_in_chunks_with_continuing_positions);
+    tcase_add_test(tc, read_file_refuses_huge_and_odd_files);
+    tcase_add_test(tc, parse_refuses_over_limit);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(article_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -143,6 +143,16 @@ e2e: all
 check-valgrind: all tests
 	@tests/run.sh --valgrind $(BUILD)
 
+# `make bench SIZE=N`: nsearch against its peers on a generated archive of N articles
+# (bench/run.sh; installs the peers with scripts/setup.sh bench; table in bench/RESULTS.md).
+SIZE ?= 10000
+bench: all
+	@BUILD=$(BUILD) bench/run.sh $(SIZE)
+
+# `make bench-analyze`: ns_analyze against Xapian::TermGenerator, MB/s per language.
+bench-analyze: $(LIB)
+	@bench/bench-analyze.sh $(BUILD)
+
 demo: all
 	@$(BUILD)/nindex --db $(BUILD)/demo.db corpus
 	@$(BUILD)/nsearch --db $(BUILD)/demo.db --facets "multilingual translation"
@@ -159,3 +169,36 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD) build-*
+
+# ---- hardening: fuzzing, lint, long fault tests (tests/fuzz, tests/lint, tests/long) --
+# `make fuzz [FUZZ_SECONDS=N]`: libFuzzer harnesses (clang, Debian's libclang-rt) built
+# against a clang + ASan/UBSan copy of the library in $(FUZZ_BUILD), each run for its
+# share of FUZZ_SECONDS on a scratch copy of its seeds, then every checked-in
+# regression input replayed (tests/fuzz/run.sh).
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+               -fno-sanitize-recover=all
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang CXX=clang++ \
+	    SANFLAGS="$(FUZZ_CFLAGS)" CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-build: $(addprefix $(BUILD)/fuzz/,$(FUZZ_NAMES))
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(NS_CFLAGS) -Itests/fuzz -c $< -o $@.o
+	$(CXX) $(NS_LDFLAGS) -fsanitize=fuzzer -o $@ $@.o $(LIB) $(PKG_LIBS) -lpthread
+
+# `make lint`: cppcheck and clang-tidy (.clang-tidy) over src/ indexer/ searcher/.
+lint: $(GEN_C)
+	@BUILD=$(BUILD) tests/lint/lint.sh
+
+# `make test-long`: the long forms of the fault tests (tests/long/*.sh).
+test-long: all
+	@NS_BUILD=$(abspath $(BUILD)) NS_TOP=$(CURDIR) tests/long/run.sh
+
+.PHONY: fuzz-build test-long

@@ -32,6 +32,7 @@
 #ifndef NS_ANALYZE_H
 #define NS_ANALYZE_H
 
+#include "buf.h"
 #include "err.h"
 
 #include <stddef.h>
@@ -71,7 +72,10 @@ int ns_analyze(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
 /* Normalise and stem one word exactly as ns_analyze would a one-part token,
  * into the analyzer's scratch (valid until the next call). Used to match
  * vendor aliases and words given to the query parser's prefix operator.
- * *stop is set when the word is a stopword. */
+ * *stop is set when the word is a stopword (then *term is "", *term_len 0).
+ * A word of several parts ("GPT-3") gives its JOINED term ("gpt3").
+ * NS_ETERM when the text holds no word, more than one word, or a word whose
+ * term is longer than NS_TERM_MAX; NS_ENOMEM. */
 int ns_analyze_word(ns_analyzer *a, const char *word, size_t len, const char **term,
                     size_t *term_len, int *stop, ns_err *err);
 
@@ -86,6 +90,13 @@ int ns_is_stopword(const char *folded, size_t len);
 /* Script of most letters in text: 'r' (Cyrillic) or 'e' (anything else);
  * used to default an article's lang. */
 char ns_detect_lang(const char *text, size_t len);
+
+/* The `nsearch --analyze` output for text[0..len), appended to *out: one line
+ * per token: the token as written (text[start..end), any invalid UTF-8 shown
+ * as U+FFFD), TAB, its terms separated by spaces (for a compound the JOINED
+ * term first, then the parts' terms; nothing for stopwords and skipped
+ * terms), newline. Uses the analyzer's scratch like ns_analyze. 0 or NS_ENOMEM. */
+int ns_analyze_dump(ns_analyzer *a, const char *text, size_t len, ns_buf *out, ns_err *err);
 
 
 #endif

@@ -1,0 +1,133 @@
+/* json.c: the --json object (json.h, CONTRACT.md "--json"). */
+#include "json.h"
+
+#include "escape.h"
+#include "utf8.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+int ns_json_string(ns_buf *out, const char *s, size_t len)
+{
+    if (ns_buf_putc(out, '"') < 0)
+        return NS_ENOMEM;
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        int n = ns_utf8_decode(s + i, len - i, &cp);
+        int rc;
+        if (cp < 0)
+            rc = ns_buf_puts(out, "\xEF\xBF\xBD");
+        else if (cp == '"')
+            rc = ns_buf_puts(out, "\\\"");
+        else if (cp == '\\')
+            rc = ns_buf_puts(out, "\\\\");
+        else if (cp == '\n')
+            rc = ns_buf_puts(out, "\\n");
+        else if (cp == '\t')
+            rc = ns_buf_puts(out, "\\t");
+        else if (cp == '\r')
+            rc = ns_buf_puts(out, "\\r");
+        else if (cp < 0x20 || cp == 0x7F)
+            rc = ns_buf_printf(out, "\\u%04x", (unsigned)cp);
+        else if (cp == '<')
+            /* so the JSON can sit inside a <script> element without ending it */
+            rc = ns_buf_puts(out, "\\u003c");
+        else if (cp == 0x2028 || cp == 0x2029)
+            /* valid JSON, but line terminators to JavaScript */
+            rc = ns_buf_printf(out, "\\u%04x", (unsigned)cp);
+        else
+            rc = ns_buf_append(out, s + i, (size_t)n);
+        if (rc < 0)
+            return NS_ENOMEM;
+        i += (size_t)n;
+    }
+    return ns_buf_putc(out, '"');
+}
+
+static int S_str(ns_buf *out, const char *s)
+{
+    if (!s)
+        return ns_buf_puts(out, "null");
+    return ns_json_string(out, s, strlen(s));
+}
+
+static int S_key(ns_buf *out, const char *key)
+{
+    if (ns_json_string(out, key, strlen(key)) < 0 || ns_buf_putc(out, ':') < 0)
+        return NS_ENOMEM;
+    return 0;
+}
+
+static int S_hit(ns_buf *out, const ns_hit *h)
+{
+    const ns_record *r = &h->rec;
+    ns_buf html = NS_BUF_INIT;
+    int rc = NS_ENOMEM;
+    double score = isfinite(h->score) ? h->score : 0.0;
+
+    if (ns_buf_printf(out, "{\"rank\":%u,", h->rank) < 0 || S_key(out, "id") < 0 ||
+        S_str(out, r->id ? r->id : "") < 0 || ns_buf_putc(out, ',') < 0 ||
+        S_key(out, "title") < 0 || S_str(out, r->title ? r->title : "") < 0 ||
+        ns_buf_putc(out, ',') < 0 || S_key(out, "date") < 0 ||
+        S_str(out, r->date ? r->date : "") < 0 || ns_buf_putc(out, ',') < 0 ||
+        S_key(out, "month") < 0 || S_str(out, h->month) < 0 || ns_buf_putc(out, ',') < 0 ||
+        S_key(out, "lang") < 0 || S_str(out, r->lang ? r->lang : "") < 0 ||
+        ns_buf_puts(out, ",\"vendors\":[") < 0)
+        goto done;
+    for (size_t i = 0; i < r->nvendors; i++)
+        if ((i && ns_buf_putc(out, ',') < 0) || S_str(out, r->vendors[i]) < 0)
+            goto done;
+    if (ns_buf_puts(out, "],") < 0 || S_key(out, "url") < 0 || S_str(out, r->url) < 0 ||
+        ns_buf_putc(out, ',') < 0 || S_key(out, "path") < 0 ||
+        S_str(out, r->path ? r->path : "") < 0 ||
+        ns_buf_printf(out, ",\"score\":%.6g,", score) < 0 || S_key(out, "snippet") < 0 ||
+        S_str(out, h->snippet ? h->snippet : "") < 0 || ns_buf_putc(out, ',') < 0)
+        goto done;
+    if (ns_html_snippet(&html, h) < 0 || S_key(out, "snippet_html") < 0 ||
+        ns_json_string(out, ns_buf_cstr(&html), html.len) < 0 || ns_buf_putc(out, '}') < 0)
+        goto done;
+    rc = 0;
+done:
+    ns_buf_free(&html);
+    return rc;
+}
+
+static int S_facets(ns_buf *out, const ns_facet_count *f, size_t n)
+{
+    if (ns_buf_putc(out, '{') < 0)
+        return NS_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        if ((i && ns_buf_putc(out, ',') < 0) || S_str(out, f[i].name ? f[i].name : "") < 0 ||
+            ns_buf_printf(out, ":%u", f[i].count) < 0)
+            return NS_ENOMEM;
+    return ns_buf_putc(out, '}');
+}
+
+int ns_json_results(ns_buf *out, const ns_results *r)
+{
+    if (ns_buf_puts(out, "{\"query\":") < 0 || S_str(out, r->query ? r->query : "") < 0 ||
+        ns_buf_printf(out, ",\"total\":%u,\"offset\":%u,\"limit\":%u,\"relaxed\":%s,\"results\":[",
+                      r->total, r->offset, r->limit, r->relaxed ? "true" : "false") < 0)
+        return NS_ENOMEM;
+    for (size_t i = 0; i < r->nhits; i++)
+        if ((i && ns_buf_putc(out, ',') < 0) || S_hit(out, &r->hits[i]) < 0)
+            return NS_ENOMEM;
+    if (ns_buf_puts(out, "],\"facets\":{\"vendor\":") < 0 ||
+        S_facets(out, r->vendor_facets, r->nvendor_facets) < 0 ||
+        ns_buf_puts(out, ",\"month\":") < 0 ||
+        S_facets(out, r->month_facets, r->nmonth_facets) < 0 ||
+        ns_buf_puts(out, "},\"suggestion\":") < 0 || S_str(out, r->suggestion) < 0 ||
+        ns_buf_putc(out, '}') < 0)
+        return NS_ENOMEM;
+    return 0;
+}
+
+int ns_json_error(ns_buf *out, const char *query, const char *message)
+{
+    if (ns_buf_puts(out, "{\"query\":") < 0 || S_str(out, query ? query : "") < 0 ||
+        ns_buf_puts(out, ",\"error\":") < 0 || S_str(out, message ? message : "") < 0 ||
+        ns_buf_putc(out, '}') < 0)
+        return NS_ENOMEM;
+    return 0;
+}

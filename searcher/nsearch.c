@@ -1,0 +1,403 @@
+/* nsearch.c: the command-line searcher: options, then one search (text or
+ * --json), a --batch of them, or --analyze. All the work is in the library. */
+#include "analyze.h"
+#include "buf.h"
+#include "json.h"
+#include "render.h"
+#include "schema.h"
+#include "search.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef NS_VERSION
+#define NS_VERSION "0.0.0"
+#endif
+
+#define MAX_LIMIT 10000u
+#define MAX_OFFSET 1000000000u
+
+enum { EXIT_FOUND = 0, EXIT_NONE = 1, EXIT_ERROR = 2 };
+
+static const char usage[] =
+    "Usage: nsearch [--db PATH] [options] QUERY...\n"
+    "       nsearch [--db PATH] [options] --batch < queries\n"
+    "       nsearch --analyze < text\n"
+    "Search the ML news archive built by nindex. The words of QUERY are joined with spaces.\n"
+    "\n"
+    "Query language:\n"
+    "  word word          every word is required (any inflection: stems match)\n"
+    "  \"exact phrase\"     the words next to each other, in order\n"
+    "  -word  -\"phrase\"   exclude articles with it\n"
+    "  a OR b             either clause (uppercase OR; `a b OR c d` is a AND (b OR c) AND d)\n"
+    "  transl*            any word starting with the prefix (at least 2 characters)\n"
+    "  vendor:NAME        articles about a vendor (vendor:сбер is Sberbank; vendor:\"Hugging Face\")\n"
+    "  month:YYYY-MM      articles of a month; month:YYYY-MM..YYYY-MM a range of months\n"
+    "  lang:en  lang:ru   articles in a language\n"
+    "  Filters of one kind are OR'd, of different kinds AND'd; filters alone list every article\n"
+    "  that passes them. Stopwords are dropped outside phrases. When no article has all the\n"
+    "  words, the articles with any of them are shown and the header says so.\n"
+    "\n"
+    "Options:\n"
+    "  --db PATH          database (default: $NSEARCH_DB, else " NS_DEFAULT_DB ")\n"
+    "  --vendor NAME      only this vendor's articles (repeatable; several are OR'd)\n"
+    "  --month SPEC       YYYY-MM or YYYY-MM..YYYY-MM\n"
+    "  --lang en|ru       only articles in this language\n"
+    "  -n, --limit N      results per page (default 10, at most 10000)\n"
+    "  --offset N         skip the first N results (paging)\n"
+    "  --sort relevance|date   BM25 relevance (ties newest first; default) or newest first\n"
+    "  --facets           also print counts per vendor and per month over all matches\n"
+    "  --json             print one JSON object (below)\n"
+    "  --batch            one query per stdin line, one JSON object per stdout line, in order\n"
+    "  --analyze          print how stdin's text is analysed: token TAB terms, one per line\n"
+    "  --bm25 K1,B        BM25 parameters (default 1.2,0.75; k1 >= 0, 0 <= b <= 1)\n"
+    "  -h, --help         this help\n"
+    "  --version          print the version\n"
+    "  --                 the rest is query, even if it starts with -\n"
+    "\n"
+    "JSON (--json, and each --batch line):\n"
+    "  {\"query\", \"total\", \"offset\", \"limit\", \"relaxed\" (true when showing articles with\n"
+    "   only some of the words), \"results\": [{\"rank\", \"id\", \"title\", \"date\", \"month\",\n"
+    "   \"lang\", \"vendors\": [..], \"url\" (or null), \"path\", \"score\", \"snippet\",\n"
+    "   \"snippet_html\" (HTML-escaped, matches in <mark>)}],\n"
+    "   \"facets\": {\"vendor\": {NAME: n}, \"month\": {\"YYYY-MM\": n}}, \"suggestion\" (or null)}\n"
+    "  A bad --batch line gives {\"query\": .., \"error\": ..} and the batch goes on.\n"
+    "\n"
+    "Exit status: 0 results found, 1 none, 2 error (bad query or option, missing database).\n"
+    "  --batch: 0 when every line was answered (with or without results), 2 if any line was\n"
+    "  an error.\n"
+    "Environment: NSEARCH_DB (database path), NO_COLOR (no colour even on a terminal).\n";
+
+static int S_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int S_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("nsearch: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return EXIT_ERROR;
+}
+
+static int S_search_fail(const char *db, const ns_err *err)
+{
+    if (err->code == NS_ENOTFOUND)
+        return S_fail("%s (build one with: nindex --db %s corpus/)", err->msg, db);
+    return S_fail("%s", err->msg[0] ? err->msg : ns_strerror(err->code));
+}
+
+static int S_unsigned(const char *s, unsigned max, unsigned *out)
+{
+    char *end;
+    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+        return -1;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || *end || v > max)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+static int S_bm25(const char *s, double *k1, double *b)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(s, &end);
+    if (errno || end == s || *end != ',')
+        return -1;
+    const char *s2 = end + 1;
+    double y = strtod(s2, &end);
+    if (errno || end == s2 || *end || !isfinite(x) || !isfinite(y) || x < 0 || y < 0 || y > 1)
+        return -1;
+    *k1 = x;
+    *b = y;
+    return 0;
+}
+
+static int S_write(const ns_buf *b)
+{
+    if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len)
+        return -1;
+    return fflush(stdout) == 0 ? 0 : -1;
+}
+
+static int S_analyze(void)
+{
+    ns_buf in = NS_BUF_INIT, out = NS_BUF_INIT;
+    ns_analyzer *a = NULL;
+    ns_err err = { 0, "" };
+    int rc = EXIT_ERROR;
+    char chunk[65536];
+    size_t n;
+
+    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+        if (ns_buf_append(&in, chunk, n) < 0) {
+            S_fail("out of memory reading stdin");
+            goto done;
+        }
+    if (ferror(stdin)) {
+        S_fail("reading stdin: %s", strerror(errno));
+        goto done;
+    }
+    if (ns_analyzer_new(&a, &err) < 0 || ns_analyze_dump(a, ns_buf_cstr(&in), in.len, &out, &err) < 0) {
+        S_fail("%s", err.msg);
+        goto done;
+    }
+    if (S_write(&out) < 0) {
+        S_fail("writing output: %s", strerror(errno));
+        goto done;
+    }
+    rc = 0;
+done:
+    ns_analyzer_free(a);
+    ns_buf_free(&in);
+    ns_buf_free(&out);
+    return rc;
+}
+
+static int S_batch(ns_searcher *s, const ns_search_opts *opts)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = 0;
+    ns_buf out = NS_BUF_INIT;
+
+    while ((n = getline(&line, &cap, stdin)) >= 0) {
+        size_t len = (size_t)n;
+        if (len && line[len - 1] == '\n')
+            len--;
+        if (len && line[len - 1] == '\r')
+            len--;
+        line[len] = '\0';
+        ns_results *r = NULL;
+        ns_err err = { 0, "" };
+        ns_buf_reset(&out);
+        int src = ns_search(s, line, len, opts, &r, &err);
+        int jrc = src < 0 ? ns_json_error(&out, line, err.msg) : ns_json_results(&out, r);
+        ns_results_free(r);
+        if (src < 0)
+            rc = EXIT_ERROR;
+        if (jrc < 0 || ns_buf_putc(&out, '\n') < 0) {
+            rc = S_fail("out of memory");
+            break;
+        }
+        if (S_write(&out) < 0) {
+            rc = S_fail("writing output: %s", strerror(errno));
+            break;
+        }
+    }
+    free(line);
+    ns_buf_free(&out);
+    return rc;
+}
+
+/* Is this argument an option (rather than a query word such as -openai)? */
+static int S_is_option(const char *a)
+{
+    if (a[0] != '-')
+        return 0;
+    if (a[1] == '-' && a[2])
+        return 1;
+    if ((a[1] == 'n' || a[1] == 'h') && (a[2] == '\0' || (a[1] == 'n' && a[2] >= '0' && a[2] <= '9')))
+        return 1;
+    return 0;
+}
+
+static int S_takes_arg(const char *a)
+{
+    static const char *const with_arg[] = { "--db", "--vendor", "--month", "--lang", "--limit",
+                                            "--offset", "--sort", "--bm25", "-n" };
+    for (size_t i = 0; i < sizeof with_arg / sizeof *with_arg; i++)
+        if (strcmp(a, with_arg[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    enum { O_DB = 256, O_VENDOR, O_MONTH, O_LANG, O_OFFSET, O_SORT, O_FACETS, O_JSON, O_BATCH,
+           O_ANALYZE, O_BM25, O_VERSION };
+    static const struct option longopts[] = {
+        { "db", required_argument, NULL, O_DB },
+        { "vendor", required_argument, NULL, O_VENDOR },
+        { "month", required_argument, NULL, O_MONTH },
+        { "lang", required_argument, NULL, O_LANG },
+        { "limit", required_argument, NULL, 'n' },
+        { "offset", required_argument, NULL, O_OFFSET },
+        { "sort", required_argument, NULL, O_SORT },
+        { "facets", no_argument, NULL, O_FACETS },
+        { "json", no_argument, NULL, O_JSON },
+        { "batch", no_argument, NULL, O_BATCH },
+        { "analyze", no_argument, NULL, O_ANALYZE },
+        { "bm25", required_argument, NULL, O_BM25 },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, O_VERSION },
+        { NULL, 0, NULL, 0 },
+    };
+    ns_search_opts opts = NS_SEARCH_OPTS_INIT;
+    const char *db = NULL;
+    int json = 0, batch = 0, analyze = 0, facets = 0, rc = EXIT_ERROR;
+    char **oargv = NULL, **words = NULL;
+    const char **vendors = NULL;
+    size_t noargs = 0, nwords = 0;
+    ns_searcher *s = NULL;
+    ns_results *r = NULL;
+    ns_buf query = NS_BUF_INIT, out = NS_BUF_INIT;
+    ns_err err = { 0, "" };
+
+    /* Split options from query words first: "-openai" is an exclusion, not
+     * a bundle of short options, so getopt only sees what is an option. */
+    oargv = calloc((size_t)argc + 1, sizeof *oargv);
+    words = calloc((size_t)argc + 1, sizeof *words);
+    vendors = calloc((size_t)argc + 1, sizeof *vendors);
+    if (!oargv || !words || !vendors) {
+        rc = S_fail("out of memory");
+        goto done;
+    }
+    oargv[noargs++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            while (++i < argc)
+                words[nwords++] = argv[i];
+            break;
+        }
+        if (S_is_option(argv[i])) {
+            oargv[noargs++] = argv[i];
+            if (S_takes_arg(argv[i]) && i + 1 < argc)
+                oargv[noargs++] = argv[++i];
+        } else {
+            words[nwords++] = argv[i];
+        }
+    }
+    opterr = 0;
+    int c;
+    while ((c = getopt_long((int)noargs, oargv, ":n:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_DB: db = optarg; break;
+        case O_VENDOR: vendors[opts.nvendors++] = optarg; break;
+        case O_MONTH: opts.month = optarg; break;
+        case O_LANG: opts.lang = optarg; break;
+        case 'n':
+            if (S_unsigned(optarg, MAX_LIMIT, &opts.limit) < 0) {
+                rc = S_fail("--limit '%s' is not a number from 0 to %u", optarg, MAX_LIMIT);
+                goto done;
+            }
+            break;
+        case O_OFFSET:
+            if (S_unsigned(optarg, MAX_OFFSET, &opts.offset) < 0) {
+                rc = S_fail("--offset '%s' is not a number from 0 to %u", optarg, MAX_OFFSET);
+                goto done;
+            }
+            break;
+        case O_SORT:
+            if (strcmp(optarg, "relevance") == 0)
+                opts.sort_by_date = 0;
+            else if (strcmp(optarg, "date") == 0)
+                opts.sort_by_date = 1;
+            else {
+                rc = S_fail("--sort '%s' is not relevance or date", optarg);
+                goto done;
+            }
+            break;
+        case O_FACETS: facets = 1; break;
+        case O_JSON: json = 1; break;
+        case O_BATCH: batch = 1; break;
+        case O_ANALYZE: analyze = 1; break;
+        case O_BM25:
+            if (S_bm25(optarg, &opts.k1, &opts.b) < 0) {
+                rc = S_fail("--bm25 '%s' is not K1,B with k1 >= 0 and 0 <= b <= 1", optarg);
+                goto done;
+            }
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            rc = 0;
+            goto done;
+        case O_VERSION:
+            puts("nsearch " NS_VERSION);
+            rc = 0;
+            goto done;
+        case ':':
+            rc = S_fail("option '%s' needs a value (see nsearch --help)", oargv[optind - 1]);
+            goto done;
+        default:
+            rc = S_fail("unknown option '%s' (see nsearch --help)", oargv[optind - 1]);
+            goto done;
+        }
+    }
+    opts.vendors = vendors;
+
+    if (analyze) {
+        rc = S_analyze();
+        goto done;
+    }
+    if (!db)
+        db = getenv("NSEARCH_DB");
+    if (!db || !*db)
+        db = NS_DEFAULT_DB;
+    for (size_t i = 0; i < nwords; i++)
+        if ((i && ns_buf_putc(&query, ' ') < 0) || ns_buf_puts(&query, words[i]) < 0) {
+            rc = S_fail("out of memory");
+            goto done;
+        }
+    if (batch && nwords) {
+        rc = S_fail("--batch reads its queries from stdin, not the command line");
+        goto done;
+    }
+    if (!batch && nwords == 0 && !opts.nvendors && !opts.month && !opts.lang) {
+        rc = S_fail("no query (see nsearch --help)");
+        goto done;
+    }
+    /* JSON always carries the facets. */
+    opts.facets = facets || json || batch;
+
+    if (ns_searcher_open(&s, db, &err) < 0) {
+        rc = S_search_fail(db, &err);
+        goto done;
+    }
+    if (batch) {
+        rc = S_batch(s, &opts);
+        goto done;
+    }
+    if (ns_search(s, ns_buf_cstr(&query), query.len, &opts, &r, &err) < 0) {
+        rc = S_search_fail(db, &err);
+        goto done;
+    }
+    if (json) {
+        if (ns_json_results(&out, r) < 0 || ns_buf_putc(&out, '\n') < 0) {
+            rc = S_fail("out of memory");
+            goto done;
+        }
+    } else {
+        ns_render_opts ro = NS_RENDER_OPTS_INIT;
+        ro.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+        ro.facets = facets;
+        if (ns_render_text(&out, r, &ro) < 0) {
+            rc = S_fail("out of memory");
+            goto done;
+        }
+    }
+    if (S_write(&out) < 0) {
+        rc = S_fail("writing output: %s", strerror(errno));
+        goto done;
+    }
+    rc = r->total > 0 ? EXIT_FOUND : EXIT_NONE;
+done:
+    ns_results_free(r);
+    ns_searcher_close(s);
+    ns_buf_free(&query);
+    ns_buf_free(&out);
+    free(oargv);
+    free(words);
+    free(vendors);
+    return rc;
+}

@@ -1,0 +1,144 @@
+/* nsearch_cgi.c: the blog's search page as one program. Started by a web
+ * server per request it is a plain CGI program (one answer, then exit);
+ * started by a FastCGI manager (spawn-fcgi, lighttpd's bin-path, mod_fcgid,
+ * fcgiwrap is plain CGI) with a listening socket on stdin, it loops over
+ * FastCGI requests and keeps the searcher open between them.
+ *
+ * The database is $NSEARCH_DB from the server's configuration, else
+ * NS_DEFAULT_DB; never anything from the request. Everything about a request
+ * is decided in web.c; this file only moves bytes. */
+#include "schema.h"
+#include "web.h"
+
+#include <fcgiapp.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Everything the program holds; no globals. */
+typedef struct app {
+    ns_web *web;
+    ns_web_response resp;
+    ns_buf head;
+} app;
+
+typedef const char *(*getparam_fn)(const char *name, void *ctx);
+
+static const char *S_getenv(const char *name, void *ctx)
+{
+    (void)ctx;
+    return getenv(name);
+}
+
+static const char *S_fcgi_param(const char *name, void *ctx)
+{
+    return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+}
+
+static ns_web_env S_env(getparam_fn get, void *ctx)
+{
+    ns_web_env e;
+    e.method = get("REQUEST_METHOD", ctx);
+    e.query_string = get("QUERY_STRING", ctx);
+    e.accept_language = get("HTTP_ACCEPT_LANGUAGE", ctx);
+    e.host = get("HTTP_HOST", ctx);
+    e.server_name = get("SERVER_NAME", ctx);
+    e.server_port = get("SERVER_PORT", ctx);
+    e.https = get("HTTPS", ctx);
+    e.script_name = get("SCRIPT_NAME", ctx);
+    e.path_info = get("PATH_INFO", ctx);
+    return e;
+}
+
+/* Build the whole answer (headers, then body unless HEAD) into a.head/a.resp.
+ * When even that fails (out of memory) a bare 500 is what the client gets. */
+static int S_answer(app *a, const ns_web_env *env)
+{
+    ns_web_response_clear(&a->resp);
+    ns_buf_reset(&a->head);
+    if (ns_web_handle(a->web, env, &a->resp) < 0 || ns_web_headers(&a->head, &a->resp) < 0) {
+        ns_web_response_clear(&a->resp);
+        ns_buf_reset(&a->head);
+        if (ns_buf_puts(&a->head, "Status: 500 Internal Server Error\r\n"
+                                  "Content-Type: text/plain; charset=utf-8\r\n"
+                                  "Cache-Control: no-store\r\n\r\n"
+                                  "Search is temporarily unavailable.\n") < 0)
+            return -1;
+        if (ns_buf_puts(&a->resp.log, "nsearch.cgi: out of memory") < 0)
+            return -1;
+        return 0;
+    }
+    return 0;
+}
+
+static int S_cgi(app *a)
+{
+    ns_web_env env = S_env(S_getenv, NULL);
+    if (S_answer(a, &env) < 0)
+        return 1;
+    if (a->resp.log.len)
+        fprintf(stderr, "%s\n", a->resp.log.data);
+    fwrite(a->head.data, 1, a->head.len, stdout);
+    if (!a->resp.head && a->resp.body.len)
+        fwrite(a->resp.body.data, 1, a->resp.body.len, stdout);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+static int S_fastcgi(app *a)
+{
+    FCGX_Request req;
+    if (FCGX_Init() != 0 || FCGX_InitRequest(&req, 0, 0) != 0) {
+        fprintf(stderr, "nsearch.cgi: cannot initialise FastCGI\n");
+        return 1;
+    }
+    while (FCGX_Accept_r(&req) >= 0) {
+        ns_web_env env = S_env(S_fcgi_param, &req);
+        if (S_answer(a, &env) == 0) {
+            if (a->resp.log.len)
+                FCGX_FPrintF(req.err, "%s\n", a->resp.log.data);
+            FCGX_PutStr(a->head.data, (int)a->head.len, req.out);
+            if (!a->resp.head && a->resp.body.len)
+                FCGX_PutStr(a->resp.body.data, (int)a->resp.body.len, req.out);
+        }
+        FCGX_Finish_r(&req);
+        /* keep memory bounded between requests: one big page must not pin it */
+        ns_web_response_clear(&a->resp);
+        ns_buf_free(&a->head);
+    }
+    FCGX_Free(&req, 1);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    app a = { NULL, NS_WEB_RESPONSE_INIT, NS_BUF_INIT };
+    ns_err err;
+    int rc;
+
+    if (argc > 1 && (strcmp(argv[1], "--version") == 0)) {
+        printf("nsearch.cgi %s\n", NS_VERSION);
+        return 0;
+    }
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0)) {
+        printf("usage: nsearch.cgi (run by a web server as CGI or FastCGI)\n"
+               "The database is $NSEARCH_DB, else %s. See docs/web.md.\n", NS_DEFAULT_DB);
+        return 0;
+    }
+    /* a client that hangs up must not kill a FastCGI server mid-loop */
+    signal(SIGPIPE, SIG_IGN);
+
+    const char *db = getenv("NSEARCH_DB");
+    if (!db || !*db)
+        db = NS_DEFAULT_DB;
+    if (ns_web_new(&a.web, db, &err) < 0) {
+        fprintf(stderr, "nsearch.cgi: %s\n", err.msg);
+        return 1;
+    }
+    rc = FCGX_IsCGI() ? S_cgi(&a) : S_fastcgi(&a);
+    ns_web_response_clear(&a.resp);
+    ns_buf_free(&a.head);
+    ns_web_free(a.web);
+    return rc;
+}

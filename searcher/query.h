@@ -1,0 +1,63 @@
+/* query.h: the nsearch query language (CONTRACT.md "nsearch") parsed into a
+ * Xapian query tree, with everything a search needs besides: the stems to
+ * highlight, the plain words a spelling suggestion may replace, and whether
+ * the query can be relaxed from AND to OR.
+ *
+ * Syntax: words (all required), "exact phrase", -word, -"phrase", OR between
+ * two clauses (uppercase only; `a b OR c d` is a AND (b OR c) AND d), prefix*,
+ * filters vendor:NAME (NAME may be quoted), month:YYYY-MM,
+ * month:YYYY-MM..YYYY-MM, lang:en|ru. Same-kind filters are OR'd, different
+ * kinds AND'd; filters from options join the inline ones of their kind.
+ * Every word goes through the indexer's analyser (src/analyze.h).
+ *
+ * The parsed query borrows nothing from its input: it copies what it keeps.
+ * It borrows the analyzer and vendor table only during ns_query_parse. */
+#ifndef NS_QUERY_H
+#define NS_QUERY_H
+
+#include "analyze.h"
+#include "err.h"
+#include "search.h"
+#include "vendors.h"
+#include "xapian_shim.h"
+
+#include <stddef.h>
+
+#define NS_QUERY_MAX_WILDCARD 1000 /* default expansion limit of prefix* */
+#define NS_QUERY_MAX_CLAUSES 100   /* words, phrases and prefixes in one query */
+
+typedef struct ns_query ns_query;
+
+/* A plain word of the query, which a spelling suggestion may replace. */
+typedef struct ns_query_word {
+    size_t start, end;  /* byte range in the query text as given */
+    char *stem;         /* its index term */
+    char *folded;       /* the word folded (what the spelling table holds) */
+} ns_query_word;
+
+/* Parse text[0..len) with the filters of opts (may be NULL). Invalid UTF-8
+ * and NUL bytes separate words like spaces. NS_ESYNTAX with a message for a
+ * bad filter value or a too-short prefix; NS_ETOOBIG for more than
+ * NS_QUERY_MAX_CLAUSES clauses; NS_ENOMEM. *out: ns_query_free. */
+int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const char *text,
+                   size_t len, const ns_search_opts *opts, ns_err *err);
+void ns_query_free(ns_query *q); /* NULL is a no-op */
+
+/* The Xapian query: AND of the clauses (OR of them when relaxed), minus the
+ * excluded ones, restricted by the filters. *out is NULL (and 0 returned)
+ * when the query can match nothing at all, e.g. only stopwords. Caller frees
+ * *out with ns_xquery_free. */
+int ns_query_build(const ns_query *q, int relaxed, ns_xquery **out, ns_err *err);
+
+/* 1 when the query has two or more positive clauses, so OR may find more. */
+int ns_query_relaxable(const ns_query *q);
+
+/* Terms to highlight: exact stems, and prefixes (any term starting with one).
+ * Borrowed from q. */
+const char *const *ns_query_stems(const ns_query *q, size_t *count);
+const char *const *ns_query_prefixes(const ns_query *q, size_t *count);
+
+/* Plain positive words, in query order. Borrowed from q. */
+const ns_query_word *ns_query_words(const ns_query *q, size_t *count);
+
+#endif

@@ -1,0 +1,346 @@
+/* search.c: one search from query text to a page of results (search.h). */
+#include "search.h"
+
+#include "analyze.h"
+#include "buf.h"
+#include "query.h"
+#include "schema.h"
+#include "snippet.h"
+#include "vendors.h"
+#include "xapian_shim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A concurrent nindex commit can invalidate a reader more than once in a
+ * row; beyond this many retries something else is wrong. */
+#define MAX_RETRIES 5
+
+struct ns_searcher {
+    ns_xdb *db;
+    ns_analyzer *a;
+    ns_vendors *v;
+};
+
+static char *S_dup(const char *s, size_t len)
+{
+    char *p = malloc(len + 1);
+    if (p) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
+/* ---- opening ---- */
+
+int ns_searcher_open(ns_searcher **out, const char *dbpath, ns_err *err)
+{
+    ns_searcher *s = calloc(1, sizeof *s);
+    char *schema = NULL;
+    size_t slen = 0;
+    int rc;
+
+    *out = NULL;
+    if (!s)
+        return ns_err_set(err, NS_ENOMEM, "out of memory opening the searcher");
+    if ((rc = ns_xdb_open(&s->db, dbpath, err)) < 0) {
+        if (rc == NS_ENOTFOUND)
+            ns_err_set(err, rc, "no database at '%s'", dbpath);
+        goto done;
+    }
+    if ((rc = ns_xdb_get_metadata(s->db, NS_META_SCHEMA, &schema, &slen, err)) < 0)
+        goto done;
+    /* An empty value is a database nindex is still creating: fine. */
+    if (slen > 0 && atoi(schema) != NS_SCHEMA_VERSION) {
+        rc = ns_err_set(err, NS_ECORRUPT,
+                        "database at '%s' has schema %.20s, this nsearch reads %d "
+                        "(rebuild it with nindex --rebuild)",
+                        dbpath, schema, NS_SCHEMA_VERSION);
+        goto done;
+    }
+    if ((rc = ns_analyzer_new(&s->a, err)) < 0)
+        goto done;
+    if ((rc = ns_vendors_new(&s->v, s->a, err)) < 0)
+        goto done;
+    *out = s;
+    s = NULL;
+done:
+    free(schema);
+    ns_searcher_close(s);
+    return rc;
+}
+
+void ns_searcher_close(ns_searcher *s)
+{
+    if (!s)
+        return;
+    ns_xdb_free(s->db);
+    ns_vendors_free(s->v);
+    ns_analyzer_free(s->a);
+    free(s);
+}
+
+const char *ns_searcher_vendor(ns_searcher *s, const char *name, size_t len)
+{
+    return ns_vendors_canonical(s->v, s->a, name, len);
+}
+
+/* ---- results ---- */
+
+static void S_clear_page(ns_results *r)
+{
+    for (size_t i = 0; i < r->nhits; i++) {
+        ns_record_clear(&r->hits[i].rec);
+        free(r->hits[i].snippet);
+        free(r->hits[i].marks);
+    }
+    free(r->hits);
+    r->hits = NULL;
+    r->nhits = 0;
+    for (size_t i = 0; i < r->nvendor_facets; i++)
+        free(r->vendor_facets[i].name);
+    free(r->vendor_facets);
+    r->vendor_facets = NULL;
+    r->nvendor_facets = 0;
+    for (size_t i = 0; i < r->nmonth_facets; i++)
+        free(r->month_facets[i].name);
+    free(r->month_facets);
+    r->month_facets = NULL;
+    r->nmonth_facets = 0;
+    free(r->suggestion);
+    r->suggestion = NULL;
+    r->total = 0;
+    r->relaxed = 0;
+}
+
+void ns_results_free(ns_results *r)
+{
+    if (!r)
+        return;
+    S_clear_page(r);
+    free(r->query);
+    free(r);
+}
+
+static int S_month_desc(const void *x, const void *y)
+{
+    const ns_facet_count *a = x, *b = y;
+    return strcmp(b->name, a->name);
+}
+
+/* Split the facet keys into vendors (already by count, then name) and
+ * months (newest first). */
+static int S_facets(ns_results *r, const ns_xresults *xr, ns_err *err)
+{
+    size_t n = ns_xresults_facet_count(xr);
+    if (n == 0)
+        return 0;
+    r->vendor_facets = calloc(n, sizeof *r->vendor_facets);
+    r->month_facets = calloc(n, sizeof *r->month_facets);
+    if (!r->vendor_facets || !r->month_facets)
+        goto oom;
+    for (size_t i = 0; i < n; i++) {
+        const ns_xfacet *f = ns_xresults_facet(xr, i);
+        if (!f || !f->key || !f->key[0])
+            continue;
+        ns_facet_count *c;
+        if (f->key[0] == NS_FACET_MONTH)
+            c = &r->month_facets[r->nmonth_facets++];
+        else if (f->key[0] == NS_FACET_VENDOR)
+            c = &r->vendor_facets[r->nvendor_facets++];
+        else
+            continue;
+        c->count = f->count;
+        if (!(c->name = S_dup(f->key + 1, strlen(f->key + 1))))
+            goto oom;
+    }
+    qsort(r->month_facets, r->nmonth_facets, sizeof *r->month_facets, S_month_desc);
+    return 0;
+oom:
+    return ns_err_set(err, NS_ENOMEM, "out of memory counting facets");
+}
+
+static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xresults *xr,
+                  const ns_search_opts *o, ns_err *err)
+{
+    size_t n = ns_xresults_count(xr), nstems, nprefixes;
+    const char *const *stems = ns_query_stems(q, &nstems);
+    const char *const *prefixes = ns_query_prefixes(q, &nprefixes);
+    int rc;
+
+    if (n == 0)
+        return 0;
+    if (!(r->hits = calloc(n, sizeof *r->hits)))
+        return ns_err_set(err, NS_ENOMEM, "out of memory reading results");
+    for (size_t i = 0; i < n; i++) {
+        const ns_xhit *x = ns_xresults_hit(xr, i);
+        ns_hit *h = &r->hits[i];
+        r->nhits = i + 1;
+        h->rank = o->offset + (unsigned)i + 1;
+        h->score = x->score;
+        if ((rc = ns_record_decode(&h->rec, x->data, x->data_len, err)) < 0)
+            return rc;
+        if (h->rec.date && strlen(h->rec.date) >= 7) {
+            memcpy(h->month, h->rec.date, 7);
+            h->month[7] = '\0';
+        }
+        rc = ns_snippet_make(s->a, h->rec.text ? h->rec.text : "", h->rec.text ? h->rec.text_len : 0,
+                             stems, nstems, prefixes, nprefixes, o->snippet_chars, &h->snippet,
+                             &h->marks, &h->nmarks, err);
+        if (rc < 0)
+            return rc;
+        /* The text was only needed for the snippet; pages stay small. */
+        free(h->rec.text);
+        h->rec.text = NULL;
+        h->rec.text_len = 0;
+    }
+    return 0;
+}
+
+/* The query with each unknown word replaced by the spelling table's best
+ * correction, or NULL when no word changes. */
+static int S_suggest(ns_searcher *s, const ns_query *q, const char *query, size_t len,
+                     char **out, ns_err *err)
+{
+    size_t nw, at = 0;
+    const ns_query_word *w = ns_query_words(q, &nw);
+    ns_buf b = NS_BUF_INIT;
+    int changed = 0, rc = 0;
+
+    *out = NULL;
+    for (size_t i = 0; i < nw; i++) {
+        unsigned tf = 0;
+        char *fix = NULL;
+        if (!w[i].folded || w[i].end > len || w[i].start < at)
+            continue;
+        if ((rc = ns_xdb_termfreq(s->db, w[i].stem, strlen(w[i].stem), &tf, err)) < 0)
+            goto done;
+        if (tf > 0)
+            continue;
+        if ((rc = ns_xdb_spelling(s->db, w[i].folded, strlen(w[i].folded), &fix, err)) < 0) {
+            if (rc != NS_ETERM)
+                goto done;
+            ns_err_clear(err);
+            rc = 0;
+            continue;
+        }
+        if (fix && strcmp(fix, w[i].folded) != 0) {
+            if (ns_buf_append(&b, query + at, w[i].start - at) < 0 || ns_buf_puts(&b, fix) < 0) {
+                free(fix);
+                rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+                goto done;
+            }
+            at = w[i].end;
+            changed = 1;
+        }
+        free(fix);
+    }
+    if (changed) {
+        if (ns_buf_append(&b, query + at, len - at) < 0) {
+            rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+            goto done;
+        }
+        *out = ns_buf_detach(&b);
+    }
+done:
+    ns_buf_free(&b);
+    return rc;
+}
+
+/* One attempt on the current database state. */
+static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t len,
+                 const ns_search_opts *o, ns_results *r, ns_err *err)
+{
+    ns_xquery *xq = NULL;
+    ns_xresults *xr = NULL;
+    ns_xsearch_opts xo = NS_XSEARCH_OPTS_INIT;
+    int rc;
+
+    xo.k1 = o->k1;
+    xo.b = o->b;
+    xo.offset = o->offset;
+    xo.limit = o->limit;
+    xo.sort_by_value = o->sort_by_date ? 1 : 0;
+    xo.value_slot = NS_SLOT_DATE;
+    xo.facet_slot = o->facets ? NS_SLOT_FACETS : -1;
+
+    if ((rc = ns_query_build(q, 0, &xq, err)) < 0)
+        goto done;
+    if (!xq)
+        goto done; /* only stopwords: no results, not an error */
+    if ((rc = ns_xsearch(s->db, xq, &xo, &xr, err)) < 0)
+        goto done;
+    if (ns_xresults_total(xr) == 0 && ns_query_relaxable(q)) {
+        /* No article has every word: show those with any of them. */
+        ns_xresults *xr2 = NULL;
+        ns_xquery_free(xq);
+        xq = NULL;
+        if ((rc = ns_query_build(q, 1, &xq, err)) < 0)
+            goto done;
+        if ((rc = ns_xsearch(s->db, xq, &xo, &xr2, err)) < 0)
+            goto done;
+        if (ns_xresults_total(xr2) > 0) {
+            ns_xresults_free(xr);
+            xr = xr2;
+            r->relaxed = 1;
+        } else {
+            ns_xresults_free(xr2);
+        }
+    }
+    r->total = ns_xresults_total(xr);
+    if ((rc = S_hits(s, q, r, xr, o, err)) < 0)
+        goto done;
+    if (o->facets && (rc = S_facets(r, xr, err)) < 0)
+        goto done;
+    if ((r->total == 0 || r->relaxed) &&
+        (rc = S_suggest(s, q, query, len, &r->suggestion, err)) < 0)
+        goto done;
+done:
+    ns_xresults_free(xr);
+    ns_xquery_free(xq);
+    return rc;
+}
+
+int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opts *opts,
+              ns_results **out, ns_err *err)
+{
+    static const ns_search_opts defaults = NS_SEARCH_OPTS_INIT;
+    const ns_search_opts *o = opts ? opts : &defaults;
+    ns_query *q = NULL;
+    ns_results *r = NULL;
+    int rc;
+
+    *out = NULL;
+    if (!s || !query)
+        return ns_err_set(err, NS_EINVAL, "ns_search: NULL argument");
+    if (o->k1 < 0 || o->b < 0 || o->b > 1)
+        return ns_err_set(err, NS_EINVAL, "BM25 needs k1 >= 0 and 0 <= b <= 1");
+    if (!(r = calloc(1, sizeof *r)) || !(r->query = S_dup(query, len))) {
+        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+        goto done;
+    }
+    r->offset = o->offset;
+    r->limit = o->limit;
+    if ((rc = ns_query_parse(&q, s->a, s->v, query, len, o, err)) < 0)
+        goto done;
+    /* Answer from the latest commit; a commit landing mid-search gives
+     * NS_EMODIFIED, and the search starts again on the new state. */
+    for (int attempt = 0;; attempt++) {
+        if ((rc = ns_xdb_reopen(s->db, NULL, err)) < 0)
+            goto done;
+        rc = S_run(s, q, query, len, o, r, err);
+        if (rc != NS_EMODIFIED || attempt >= MAX_RETRIES)
+            break;
+        S_clear_page(r);
+        ns_err_clear(err);
+    }
+    if (rc < 0)
+        goto done;
+    *out = r;
+    r = NULL;
+done:
+    ns_query_free(q);
+    ns_results_free(r);
+    return rc;
+}

@@ -1,0 +1,268 @@
+/* snippet.c: choose, cut and mark the passage shown under a result (snippet.h). */
+#include "snippet.h"
+
+#include "buf.h"
+#include "utf8.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_CHARS 200
+#define ELLIPSIS "\xE2\x80\xA6" /* … */
+
+typedef struct match {
+    size_t start, end;   /* bytes in text */
+    size_t cstart, cend; /* characters in text */
+    size_t id;           /* which stem or prefix */
+} match;
+
+/* A byte offset <-> character count cursor that can move both ways, so
+ * converting the (almost sorted) offsets of matches costs little. */
+typedef struct cursor {
+    const char *s;
+    size_t b, c;
+} cursor;
+
+static size_t S_chars_at(cursor *k, size_t target)
+{
+    while (k->b < target) {
+        k->b++;
+        if (((unsigned char)k->s[k->b - 1] & 0xC0) != 0x80)
+            k->c++;
+    }
+    while (k->b > target) {
+        k->b--;
+        if (((unsigned char)k->s[k->b] & 0xC0) != 0x80)
+            k->c--;
+    }
+    return k->c;
+}
+
+static int S_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Move back n characters from byte b (not below 0). */
+static size_t S_back(const char *s, size_t b, size_t n)
+{
+    while (b > 0 && n > 0) {
+        b--;
+        while (b > 0 && ((unsigned char)s[b] & 0xC0) == 0x80)
+            b--;
+        n--;
+    }
+    return b;
+}
+
+/* Move forward n characters from byte b (not beyond len). */
+static size_t S_fwd(const char *s, size_t len, size_t b, size_t n)
+{
+    while (b < len && n > 0) {
+        b++;
+        while (b < len && ((unsigned char)s[b] & 0xC0) == 0x80)
+            b++;
+        n--;
+    }
+    return b;
+}
+
+static long S_match_id(const ns_term *t, const char *const *stems, size_t nstems,
+                       const char *const *prefixes, size_t nprefixes)
+{
+    for (size_t i = 0; i < nstems; i++)
+        if (strlen(stems[i]) == t->len && memcmp(stems[i], t->term, t->len) == 0)
+            return (long)i;
+    for (size_t i = 0; i < nprefixes; i++) {
+        size_t pl = strlen(prefixes[i]);
+        if (pl <= t->len && memcmp(prefixes[i], t->term, pl) == 0)
+            return (long)(nstems + i);
+    }
+    return -1;
+}
+
+int ns_snippet_make(ns_analyzer *a, const char *text, size_t len, const char *const *stems,
+                    size_t nstems, const char *const *prefixes, size_t nprefixes, size_t chars,
+                    char **out, ns_span **marks, size_t *nmarks, ns_err *err)
+{
+    match *m = NULL;
+    size_t nm = 0;
+    unsigned *seen = NULL;
+    ns_span *spans = NULL;
+    size_t nspans = 0;
+    ns_buf b = NS_BUF_INIT;
+    int rc = 0;
+
+    *out = NULL;
+    *marks = NULL;
+    *nmarks = 0;
+    if (!chars)
+        chars = DEFAULT_CHARS;
+    size_t scan = ns_utf8_clip(text, len, NS_SNIPPET_SCAN);
+
+    /* 1. Find the matching words. */
+    if (nstems + nprefixes > 0 && scan > 0) {
+        const ns_term *t;
+        size_t n;
+        if ((rc = ns_analyze(a, text, scan, 1, &t, &n, NULL, err)) < 0)
+            goto done;
+        cursor k = { text, 0, 0 };
+        for (size_t i = 0; i < n; i++) {
+            if (t[i].flags & NS_TERM_STOP)
+                continue;
+            long id = S_match_id(&t[i], stems, nstems, prefixes, nprefixes);
+            if (id < 0)
+                continue;
+            if (nm % 64 == 0) {
+                match *p = realloc(m, (nm + 64) * sizeof *p);
+                if (!p)
+                    goto oom;
+                m = p;
+            }
+            m[nm].start = t[i].start;
+            m[nm].end = t[i].end;
+            m[nm].cstart = S_chars_at(&k, t[i].start);
+            m[nm].cend = S_chars_at(&k, t[i].end);
+            m[nm].id = (size_t)id;
+            nm++;
+        }
+    }
+
+    /* 2. The window with the most distinct stems, then the most matches. */
+    size_t start = 0, end;
+    if (nm > 0) {
+        size_t best_i = 0, best_j = 1, best_d = 0, best_c = 0;
+        if (!(seen = calloc(nstems + nprefixes, sizeof *seen)))
+            goto oom;
+        for (size_t i = 0; i < nm; i++) {
+            size_t d = 0, c = 0, j = i;
+            while (j < nm && m[j].cend - m[i].cstart <= chars && m[j].cend >= m[i].cstart) {
+                if (seen[m[j].id] != i + 1) {
+                    seen[m[j].id] = (unsigned)(i + 1);
+                    d++;
+                }
+                c++;
+                j++;
+            }
+            if (j == i) /* one word longer than the window */
+                j = i + 1, d = 1, c = 1;
+            if (d > best_d || (d == best_d && c > best_c)) {
+                best_d = d;
+                best_c = c;
+                best_i = i;
+                best_j = j;
+            }
+        }
+        size_t ms = m[best_i].start, me = 0, cs = m[best_i].cstart, ce = 0;
+        for (size_t j = best_i; j < best_j; j++) {
+            if (m[j].end > me)
+                me = m[j].end, ce = m[j].cend;
+        }
+        /* Some context before the first match, a third of what is left. */
+        size_t left = ce - cs < chars ? (chars - (ce - cs)) / 3 : 0;
+        start = S_back(text, ms, left);
+        if (start > 0 && !S_space((unsigned char)text[start - 1])) {
+            size_t p = start;
+            while (p < ms && !S_space((unsigned char)text[p]))
+                p++;
+            start = p < ms ? p + 1 : ms;
+        }
+        end = S_fwd(text, len, start, chars);
+        if (end < me)
+            end = me;
+        if (end < len && !S_space((unsigned char)text[end])) {
+            size_t p = end;
+            while (p > me && !S_space((unsigned char)text[p]))
+                p--;
+            end = p;
+        }
+    } else {
+        end = S_fwd(text, len, 0, chars);
+        if (end < len && !S_space((unsigned char)text[end])) {
+            size_t p = end;
+            while (p > 0 && !S_space((unsigned char)text[p]))
+                p--;
+            if (p > 0)
+                end = p;
+        }
+    }
+    while (start < end && S_space((unsigned char)text[start]))
+        start++;
+    while (end > start && S_space((unsigned char)text[end - 1]))
+        end--;
+
+    /* 3. Merge overlapping matches (a joined "gpt3" and its part "gpt"). */
+    for (size_t i = 0; i < nm; i++) {
+        if (m[i].start < start || m[i].end > end)
+            continue;
+        if (nspans && m[i].start < spans[nspans - 1].end) {
+            if (m[i].end > spans[nspans - 1].end)
+                spans[nspans - 1].end = m[i].end;
+            continue;
+        }
+        if (nspans % 16 == 0) {
+            ns_span *p = realloc(spans, (nspans + 16) * sizeof *p);
+            if (!p)
+                goto oom;
+            spans = p;
+        }
+        spans[nspans].start = m[i].start;
+        spans[nspans].end = m[i].end;
+        nspans++;
+    }
+
+    /* 4. Copy, collapsing whitespace and mapping the marks. */
+    if (ns_buf_reserve(&b, end - start + 16) < 0)
+        goto oom;
+    b.data[0] = '\0';
+    if (start > 0 && ns_buf_puts(&b, ELLIPSIS) < 0)
+        goto oom;
+    size_t k = 0;
+    int in_mark = 0;
+    for (size_t p = start; p < end;) {
+        if (k < nspans && in_mark && p == spans[k].end) {
+            spans[k].end = b.len;
+            k++;
+            in_mark = 0;
+        }
+        if (k < nspans && !in_mark && p == spans[k].start) {
+            spans[k].start = b.len;
+            in_mark = 1;
+        }
+        int32_t cp;
+        int n = ns_utf8_decode(text + p, end - p, &cp);
+        if (cp < 0) {
+            if (ns_buf_puts(&b, "\xEF\xBF\xBD") < 0)
+                goto oom;
+        } else if (cp <= 0x20 || cp == 0x7F) {
+            /* whitespace and control characters: one space per run */
+            if (b.len > 0 && b.data[b.len - 1] != ' ' && ns_buf_putc(&b, ' ') < 0)
+                goto oom;
+        } else if (ns_buf_append(&b, text + p, (size_t)n) < 0) {
+            goto oom;
+        }
+        p += (size_t)n;
+    }
+    if (k < nspans && in_mark) {
+        spans[k].end = b.len;
+        k++;
+    }
+    nspans = k;
+    if (end < len && ns_buf_puts(&b, ELLIPSIS) < 0)
+        goto oom;
+    *out = ns_buf_detach(&b);
+    *marks = nspans ? spans : NULL;
+    *nmarks = nspans;
+    if (nspans)
+        spans = NULL;
+    goto done;
+oom:
+    rc = ns_err_set(err, NS_ENOMEM, "out of memory making a snippet");
+done:
+    free(m);
+    free(seen);
+    free(spans);
+    ns_buf_free(&b);
+    return rc;
+}

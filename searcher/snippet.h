@@ -1,0 +1,29 @@
+/* snippet.h: the ~200-character passage of an article that best matches a
+ * query, with the matched words marked.
+ *
+ * The text is analysed with the indexer's analyser, and a word matches when
+ * one of its terms equals a query stem or starts with a query prefix, so any
+ * inflection is marked ("переводы" marks "перевода"). The window with the
+ * most distinct stems (then most matches) wins; it starts and ends on whole
+ * words and never cuts a UTF-8 sequence; "…" marks a cut end. Whitespace runs
+ * become single spaces. Only the first NS_SNIPPET_SCAN bytes are analysed. */
+#ifndef NS_SNIPPET_H
+#define NS_SNIPPET_H
+
+#include "analyze.h"
+#include "err.h"
+#include "search.h"
+
+#include <stddef.h>
+
+#define NS_SNIPPET_SCAN (64 * 1024)
+
+/* Make the snippet of text[0..len) about `chars` characters long (0: 200).
+ * *out (malloc'd, NUL-terminated) and *marks (malloc'd, may be NULL when
+ * *nmarks is 0) belong to the caller. Invalid UTF-8 in text is replaced by
+ * U+FFFD. 0 or NS_ENOMEM. */
+int ns_snippet_make(ns_analyzer *a, const char *text, size_t len, const char *const *stems,
+                    size_t nstems, const char *const *prefixes, size_t nprefixes, size_t chars,
+                    char **out, ns_span **marks, size_t *nmarks, ns_err *err);
+
+#endif

@@ -1,0 +1,927 @@
+/* web.c: the search page: request -> search -> HTML, JSON or OpenSearch.
+ * Every piece of text that reaches HTML goes through ns_html_escape; every
+ * value that goes into a link we build is percent-encoded first and the whole
+ * link is then escaped for its attribute. */
+#include "web.h"
+
+#include "escape.h"
+#include "json.h"
+#include "schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define TRY(x)                  \
+    do {                        \
+        if ((rc = (x)) < 0)     \
+            goto done;          \
+    } while (0)
+
+/* Terms one prefix* may expand to: bounds the work a request can ask for. */
+#define WEB_MAX_WILDCARD 200
+
+struct ns_web {
+    char *dbpath;
+    ns_searcher *searcher;      /* NULL until the first search, or after a failure */
+};
+
+/* ---- small helpers ----------------------------------------------------------- */
+
+static const char *S_t(const char *ui, const char *en, const char *ru)
+{
+    return strcmp(ui, "ru") == 0 ? ru : en;
+}
+
+static int S_esc(ns_buf *out, const char *s)
+{
+    return ns_html_escape(out, s, strlen(s));
+}
+
+/* The page's own path, percent-encoded where a path needs it. */
+static int S_script(ns_buf *out, const char *script)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    int rc = 0;
+    for (const unsigned char *c = (const unsigned char *)script; *c && rc == 0; c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+            strchr("-._~/", *c)) {
+            rc = ns_buf_putc(out, (char)*c);
+        } else {
+            char e[3] = { '%', hex[*c >> 4], hex[*c & 15] };
+            rc = ns_buf_append(out, e, 3);
+        }
+    }
+    return rc;
+}
+
+/* The state a link leads to: the current request with one thing changed. */
+typedef struct link_state {
+    const char *q;
+    char *const *vendors;
+    size_t nvendors;
+    const char *drop_vendor;    /* leave this active vendor out */
+    const char *add_vendor;     /* and/or add this one */
+    const char *month;
+    const char *lang;
+    int sort_by_date;
+    unsigned page;
+} link_state;
+
+static link_state S_state(const ns_cgi_params *p)
+{
+    link_state st = { p->q, p->vendors, p->nvendors, NULL, NULL, p->month, p->lang,
+                      p->sort_by_date, p->page };
+    return st;
+}
+
+static int S_param(ns_buf *u, int *first, const char *name, const char *value)
+{
+    int rc;
+    if ((rc = ns_buf_puts(u, *first ? "?" : "&")) < 0 || (rc = ns_buf_puts(u, name)) < 0 ||
+        (rc = ns_buf_putc(u, '=')) < 0)
+        return rc;
+    *first = 0;
+    return ns_cgi_encode(u, value);
+}
+
+/* Append the href value (escaped for a double-quoted attribute) for st. */
+static int S_href(ns_buf *out, const char *script, const link_state *st)
+{
+    ns_buf u = NS_BUF_INIT;
+    int rc = 0, first = 1;
+    TRY(S_script(&u, script));
+    if (st->q && *st->q)
+        TRY(S_param(&u, &first, "q", st->q));
+    for (size_t i = 0; i < st->nvendors; i++)
+        if (!st->drop_vendor || strcasecmp(st->vendors[i], st->drop_vendor) != 0)
+            TRY(S_param(&u, &first, "vendor", st->vendors[i]));
+    if (st->add_vendor)
+        TRY(S_param(&u, &first, "vendor", st->add_vendor));
+    if (st->month)
+        TRY(S_param(&u, &first, "month", st->month));
+    if (st->lang)
+        TRY(S_param(&u, &first, "lang", st->lang));
+    if (st->sort_by_date)
+        TRY(S_param(&u, &first, "sort", "date"));
+    if (st->page > 1) {
+        char num[16];
+        snprintf(num, sizeof num, "%u", st->page);
+        TRY(S_param(&u, &first, "page", num));
+    }
+    if (first)
+        TRY(ns_buf_putc(&u, '?'));      /* a bare path would also work; '?' keeps it a search */
+    TRY(ns_html_escape(out, u.data, u.len));
+done:
+    ns_buf_free(&u);
+    return rc;
+}
+
+static int S_link(ns_buf *out, const char *script, const link_state *st, const char *attrs,
+                  const char *text)
+{
+    int rc;
+    TRY(ns_buf_puts(out, "<a href=\""));
+    TRY(S_href(out, script, st));
+    TRY(ns_buf_puts(out, "\""));
+    if (attrs)
+        TRY(ns_buf_puts(out, attrs));
+    TRY(ns_buf_puts(out, ">"));
+    TRY(S_esc(out, text));
+    TRY(ns_buf_puts(out, "</a>"));
+done:
+    return rc;
+}
+
+static int S_is_active_vendor(const ns_cgi_params *p, const char *name)
+{
+    for (size_t i = 0; i < p->nvendors; i++)
+        if (strcasecmp(p->vendors[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static int S_count_text(ns_buf *out, unsigned long n, const char *ui)
+{
+    if (strcmp(ui, "ru") == 0) {
+        static const char *forms[] = { "результат", "результата", "результатов" };
+        return ns_buf_printf(out, "%lu %s", n, forms[ns_cgi_ru_plural(n)]);
+    }
+    return ns_buf_printf(out, "%lu %s", n, n == 1 ? "result" : "results");
+}
+
+/* ---- page frame ----------------------------------------------------------------- */
+
+static const char S_css[] =
+    "body{font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;margin:0 auto;"
+    "max-width:62rem;padding:0 1rem 2rem;color:#1d1d1f;background:#fff}"
+    "header{padding:1rem 0 .5rem;border-bottom:1px solid #e3e3e3;margin-bottom:1rem}"
+    "h1{font-size:1.25rem;margin:0 0 .6rem}h1 a{color:inherit;text-decoration:none}"
+    "form{display:flex;gap:.5rem}"
+    "input[type=search]{flex:1;min-width:0;font-size:1.05rem;padding:.45rem .6rem;"
+    "border:1px solid #999;border-radius:6px}"
+    "button{font-size:1rem;padding:.45rem 1.1rem;border:0;border-radius:6px;background:#1a5fb4;"
+    "color:#fff;cursor:pointer}"
+    ".wrap{display:flex;gap:2rem;flex-wrap:wrap;align-items:flex-start}"
+    "main{flex:1 1 30rem;min-width:0}aside{flex:0 1 15rem;font-size:.95rem}"
+    "aside h2{font-size:1rem;margin:.2rem 0 .3rem}aside ul{list-style:none;padding:0;margin:0 0 1rem}"
+    "aside li{display:flex;justify-content:space-between;gap:.5rem}"
+    "aside .on a{font-weight:bold}.n{color:#666}"
+    ".count{color:#444;margin:.2rem 0 1rem}.notice{background:#fff6d5;padding:.5rem .7rem;"
+    "border-radius:6px}.error{background:#fde7e9;padding:.7rem .9rem;border-radius:6px}"
+    ".filters{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:0 0 .5rem}"
+    ".filter{background:#e8f0fb;border-radius:1rem;padding:.1rem .3rem .1rem .7rem}"
+    ".filter a{text-decoration:none;padding:0 .4rem;font-weight:bold}"
+    "ol.hits{list-style:none;padding:0;margin:0}.hit{margin:0 0 1.4rem}"
+    ".hit h2{font-size:1.1rem;margin:0;line-height:1.3}"
+    ".meta{color:#555;font-size:.88rem;margin:.15rem 0}.vendor+.vendor:before{content:\", \"}"
+    ".snippet{margin:.2rem 0}mark{background:#ffe066;padding:0 .1em;border-radius:2px}"
+    "nav.pages{display:flex;flex-wrap:wrap;gap:.3rem;margin-top:1.5rem}"
+    "nav.pages a,nav.pages strong,nav.pages span{padding:.2rem .6rem;border-radius:4px}"
+    "nav.pages a{background:#eef2f7;text-decoration:none}"
+    "a{color:#1a5fb4}"
+    "@media(max-width:40rem){aside{flex-basis:100%}body{padding:0 .7rem 2rem}}";
+
+static int S_head(ns_buf *out, const char *ui, const char *script, const char *q)
+{
+    int rc;
+    const char *site = S_t(ui, "ML news search", "Поиск по новостям ML");
+    TRY(ns_buf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+                           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                           "<title>", ui));
+    if (q && *q) {
+        TRY(S_esc(out, q));
+        TRY(ns_buf_puts(out, " — "));
+    }
+    TRY(S_esc(out, site));
+    TRY(ns_buf_puts(out, "</title>\n<link rel=\"search\" type=\"application/opensearchdescription+xml\" "
+                         "title=\""));
+    TRY(S_esc(out, site));
+    TRY(ns_buf_puts(out, "\" href=\""));
+    TRY(S_script(out, script));
+    TRY(ns_buf_puts(out, "?opensearch=1\">\n<style>"));
+    TRY(ns_buf_puts(out, S_css));
+    TRY(ns_buf_puts(out, "</style>\n</head>\n<body>\n"));
+done:
+    return rc;
+}
+
+/* The header with the search form; p may be NULL (error pages). */
+static int S_form(ns_buf *out, const char *ui, const char *script, const ns_cgi_params *p)
+{
+    int rc;
+    TRY(ns_buf_puts(out, "<header>\n<h1><a href=\""));
+    TRY(S_script(out, script));
+    TRY(ns_buf_puts(out, "\">"));
+    TRY(S_esc(out, S_t(ui, "ML news search", "Поиск по новостям ML")));
+    TRY(ns_buf_puts(out, "</a></h1>\n<form method=\"get\" action=\""));
+    TRY(S_script(out, script));
+    TRY(ns_buf_puts(out, "\" role=\"search\">\n<input type=\"search\" name=\"q\" id=\"q\" value=\""));
+    if (p)
+        TRY(S_esc(out, p->q));
+    TRY(ns_buf_puts(out, "\" placeholder=\""));
+    TRY(S_esc(out, S_t(ui, "Search the archive", "Поиск по архиву")));
+    TRY(ns_buf_puts(out, "\" aria-label=\""));
+    TRY(S_esc(out, S_t(ui, "Search", "Поиск")));
+    TRY(ns_buf_puts(out, "\" maxlength=\"512\">\n"));
+    /* filters stay when the query changes; the page does not */
+    if (p) {
+        for (size_t i = 0; i < p->nvendors; i++) {
+            TRY(ns_buf_puts(out, "<input type=\"hidden\" name=\"vendor\" value=\""));
+            TRY(S_esc(out, p->vendors[i]));
+            TRY(ns_buf_puts(out, "\">\n"));
+        }
+        if (p->month) {
+            TRY(ns_buf_puts(out, "<input type=\"hidden\" name=\"month\" value=\""));
+            TRY(S_esc(out, p->month));
+            TRY(ns_buf_puts(out, "\">\n"));
+        }
+        if (p->lang)
+            TRY(ns_buf_printf(out, "<input type=\"hidden\" name=\"lang\" value=\"%s\">\n", p->lang));
+        if (p->sort_by_date)
+            TRY(ns_buf_puts(out, "<input type=\"hidden\" name=\"sort\" value=\"date\">\n"));
+    }
+    TRY(ns_buf_puts(out, "<button type=\"submit\" id=\"go\">"));
+    TRY(S_esc(out, S_t(ui, "Search", "Найти")));
+    TRY(ns_buf_puts(out, "</button>\n</form>\n</header>\n"));
+done:
+    return rc;
+}
+
+static int S_message_page(ns_buf *out, const char *ui, const char *script, const ns_cgi_params *p,
+                          const char *heading, const char *html_message)
+{
+    int rc;
+    TRY(S_head(out, ui, script, NULL));
+    TRY(S_form(out, ui, script, p));
+    TRY(ns_buf_puts(out, "<main>\n<div class=\"error\" id=\"error\">\n<h2>"));
+    TRY(S_esc(out, heading));
+    TRY(ns_buf_puts(out, "</h2>\n<p>"));
+    TRY(ns_buf_puts(out, html_message));
+    TRY(ns_buf_puts(out, "</p>\n</div>\n</main>\n</body>\n</html>\n"));
+done:
+    return rc;
+}
+
+/* ---- results page ------------------------------------------------------------------ */
+
+static int S_filters(ns_buf *out, const ns_cgi_params *p, const char *script, const char *ui)
+{
+    int rc = 0;
+    if (p->nvendors == 0 && !p->month && !p->lang)
+        return 0;
+    const char *rm = S_t(ui, " title=\"Remove filter\" aria-label=\"Remove filter\" class=\"rm\"",
+                         " title=\"Убрать фильтр\" aria-label=\"Убрать фильтр\" class=\"rm\"");
+    TRY(ns_buf_puts(out, "<div class=\"filters\" id=\"filters\">"));
+    TRY(S_esc(out, S_t(ui, "Filters:", "Фильтры:")));
+    for (size_t i = 0; i < p->nvendors; i++) {
+        link_state st = S_state(p);
+        st.drop_vendor = p->vendors[i];
+        st.page = 1;
+        TRY(ns_buf_puts(out, "\n<span class=\"filter\">"));
+        TRY(S_esc(out, S_t(ui, "vendor: ", "компания: ")));
+        TRY(S_esc(out, p->vendors[i]));
+        TRY(S_link(out, script, &st, rm, "×"));
+        TRY(ns_buf_puts(out, "</span>"));
+    }
+    if (p->month) {
+        link_state st = S_state(p);
+        st.month = NULL;
+        st.page = 1;
+        TRY(ns_buf_puts(out, "\n<span class=\"filter\">"));
+        TRY(S_esc(out, S_t(ui, "month: ", "месяц: ")));
+        TRY(S_esc(out, p->month));
+        TRY(S_link(out, script, &st, rm, "×"));
+        TRY(ns_buf_puts(out, "</span>"));
+    }
+    if (p->lang) {
+        link_state st = S_state(p);
+        st.lang = NULL;
+        st.page = 1;
+        TRY(ns_buf_puts(out, "\n<span class=\"filter\">"));
+        TRY(S_esc(out, S_t(ui, "language: ", "язык: ")));
+        TRY(S_esc(out, p->lang));
+        TRY(S_link(out, script, &st, rm, "×"));
+        TRY(ns_buf_puts(out, "</span>"));
+    }
+    TRY(ns_buf_puts(out, "\n</div>\n"));
+done:
+    return rc;
+}
+
+static int S_hit(ns_buf *out, const ns_hit *h)
+{
+    int rc;
+    const char *title = h->rec.title ? h->rec.title : (h->rec.id ? h->rec.id : "");
+    TRY(ns_buf_puts(out, "<li class=\"hit\">\n<h2>"));
+    if (ns_cgi_url_linkable(h->rec.url)) {
+        TRY(ns_buf_puts(out, "<a href=\""));
+        TRY(S_esc(out, h->rec.url));
+        TRY(ns_buf_puts(out, "\">"));
+        TRY(S_esc(out, title));
+        TRY(ns_buf_puts(out, "</a>"));
+    } else {
+        TRY(S_esc(out, title));
+    }
+    TRY(ns_buf_puts(out, "</h2>\n<div class=\"meta\">"));
+    if (h->rec.date) {
+        TRY(ns_buf_puts(out, "<time datetime=\""));
+        TRY(S_esc(out, h->rec.date));
+        TRY(ns_buf_puts(out, "\">"));
+        TRY(S_esc(out, h->rec.date));
+        TRY(ns_buf_puts(out, "</time>"));
+    }
+    if (h->rec.nvendors > 0) {
+        TRY(ns_buf_puts(out, " · <span class=\"vendors\">"));
+        for (size_t i = 0; i < h->rec.nvendors; i++) {
+            TRY(ns_buf_puts(out, "<span class=\"vendor\">"));
+            TRY(S_esc(out, h->rec.vendors[i]));
+            TRY(ns_buf_puts(out, "</span>"));
+        }
+        TRY(ns_buf_puts(out, "</span>"));
+    }
+    TRY(ns_buf_puts(out, "</div>\n<p class=\"snippet\">"));
+    TRY(ns_html_snippet(out, h));
+    TRY(ns_buf_puts(out, "</p>\n</li>\n"));
+done:
+    return rc;
+}
+
+static int S_pages(ns_buf *out, const ns_cgi_params *p, const ns_results *r, const char *script,
+                   const char *ui)
+{
+    int rc = 0;
+    unsigned long npages = ((unsigned long)r->total + NS_CGI_PAGE_SIZE - 1) / NS_CGI_PAGE_SIZE;
+    if (npages > NS_CGI_MAX_PAGE)
+        npages = NS_CGI_MAX_PAGE;
+    if (npages <= 1)
+        return 0;
+    unsigned cur = p->page;
+    link_state st = S_state(p);
+    TRY(ns_buf_puts(out, "<nav class=\"pages\" id=\"pages\" aria-label=\""));
+    TRY(S_esc(out, S_t(ui, "Pages", "Страницы")));
+    TRY(ns_buf_puts(out, "\">\n"));
+    if (cur > 1 && cur - 1 <= npages) {
+        st.page = cur - 1;
+        TRY(S_link(out, script, &st, " rel=\"prev\"", S_t(ui, "← Previous", "← Назад")));
+        TRY(ns_buf_putc(out, '\n'));
+    }
+    int gap = 0;
+    for (unsigned i = 1; i <= npages; i++) {
+        if (i != 1 && i != npages && (i + 2 < cur || i > cur + 2)) {
+            if (!gap)
+                TRY(ns_buf_puts(out, "<span>…</span>\n"));
+            gap = 1;
+            continue;
+        }
+        gap = 0;
+        char num[16];
+        snprintf(num, sizeof num, "%u", i);
+        if (i == cur) {
+            TRY(ns_buf_printf(out, "<strong aria-current=\"page\">%s</strong>\n", num));
+        } else {
+            st.page = i;
+            TRY(S_link(out, script, &st, NULL, num));
+            TRY(ns_buf_putc(out, '\n'));
+        }
+    }
+    if (cur < npages) {
+        st.page = cur + 1;
+        TRY(S_link(out, script, &st, " rel=\"next\"", S_t(ui, "Next →", "Вперёд →")));
+        TRY(ns_buf_putc(out, '\n'));
+    }
+    TRY(ns_buf_puts(out, "</nav>\n"));
+done:
+    return rc;
+}
+
+static int S_facets(ns_buf *out, const ns_cgi_params *p, const ns_results *r, const char *script,
+                    const char *ui)
+{
+    int rc = 0;
+    TRY(ns_buf_puts(out, "<aside>\n"));
+    if (r->nvendor_facets > 0) {
+        TRY(ns_buf_puts(out, "<h2>"));
+        TRY(S_esc(out, S_t(ui, "Vendors", "Компании")));
+        TRY(ns_buf_puts(out, "</h2>\n<ul class=\"facet\" id=\"facet-vendor\">\n"));
+        for (size_t i = 0; i < r->nvendor_facets; i++) {
+            const ns_facet_count *f = &r->vendor_facets[i];
+            int on = S_is_active_vendor(p, f->name);
+            link_state st = S_state(p);
+            st.page = 1;
+            if (on)
+                st.drop_vendor = f->name;
+            else
+                st.add_vendor = f->name;
+            TRY(ns_buf_puts(out, on ? "<li class=\"on\">" : "<li>"));
+            TRY(S_link(out, script, &st, on ? " class=\"rm\"" : NULL, f->name));
+            TRY(ns_buf_printf(out, " <span class=\"n\">%u</span></li>\n", f->count));
+        }
+        TRY(ns_buf_puts(out, "</ul>\n"));
+    }
+    if (r->nmonth_facets > 0) {
+        TRY(ns_buf_puts(out, "<h2>"));
+        TRY(S_esc(out, S_t(ui, "Months", "Месяцы")));
+        TRY(ns_buf_puts(out, "</h2>\n<ul class=\"facet\" id=\"facet-month\">\n"));
+        for (size_t i = 0; i < r->nmonth_facets; i++) {
+            const ns_facet_count *f = &r->month_facets[i];
+            int on = p->month && strcmp(p->month, f->name) == 0;
+            link_state st = S_state(p);
+            st.page = 1;
+            st.month = on ? NULL : f->name;
+            TRY(ns_buf_puts(out, on ? "<li class=\"on\">" : "<li>"));
+            TRY(S_link(out, script, &st, on ? " class=\"rm\"" : NULL, f->name));
+            TRY(ns_buf_printf(out, " <span class=\"n\">%u</span></li>\n", f->count));
+        }
+        TRY(ns_buf_puts(out, "</ul>\n"));
+    }
+    TRY(ns_buf_puts(out, "</aside>\n"));
+done:
+    return rc;
+}
+
+int ns_web_render_results(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
+                          const char *script, const char *ui)
+{
+    int rc;
+    TRY(S_head(out, ui, script, p->q));
+    TRY(S_form(out, ui, script, p));
+    TRY(ns_buf_puts(out, "<div class=\"wrap\">\n<main>\n"));
+    TRY(S_filters(out, p, script, ui));
+
+    /* count and sort order */
+    TRY(ns_buf_puts(out, "<p class=\"count\" id=\"count\">"));
+    TRY(S_count_text(out, r->total, ui));
+    if (r->total > 1) {
+        link_state st = S_state(p);
+        st.page = 1;
+        TRY(ns_buf_puts(out, " · "));
+        TRY(S_esc(out, S_t(ui, "sort by ", "сортировка: ")));
+        const char *rel = S_t(ui, "relevance", "по релевантности");
+        const char *date = S_t(ui, "date", "по дате");
+        if (p->sort_by_date) {
+            st.sort_by_date = 0;
+            TRY(S_link(out, script, &st, NULL, rel));
+            TRY(ns_buf_puts(out, " | <strong>"));
+            TRY(S_esc(out, date));
+            TRY(ns_buf_puts(out, "</strong>"));
+        } else {
+            st.sort_by_date = 1;
+            TRY(ns_buf_puts(out, "<strong>"));
+            TRY(S_esc(out, rel));
+            TRY(ns_buf_puts(out, "</strong> | "));
+            TRY(S_link(out, script, &st, NULL, date));
+        }
+    }
+    TRY(ns_buf_puts(out, "</p>\n"));
+
+    if (r->suggestion && *r->suggestion) {
+        link_state st = S_state(p);
+        st.q = r->suggestion;
+        st.page = 1;
+        TRY(ns_buf_puts(out, "<p class=\"notice\" id=\"suggestion\">"));
+        TRY(S_esc(out, S_t(ui, "Did you mean: ", "Возможно, вы имели в виду: ")));
+        TRY(S_link(out, script, &st, NULL, r->suggestion));
+        TRY(ns_buf_puts(out, "?</p>\n"));
+    }
+    if (r->relaxed && r->nhits > 0) {
+        TRY(ns_buf_puts(out, "<p class=\"notice\" id=\"relaxed\">"));
+        TRY(S_esc(out, S_t(ui, "No article contains all of the words; showing articles that "
+                               "contain some of them.",
+                           "Нет статей, где есть все слова запроса; показаны статьи, где есть "
+                           "некоторые из них.")));
+        TRY(ns_buf_puts(out, "</p>\n"));
+    }
+    if (r->total == 0) {
+        TRY(ns_buf_puts(out, "<p class=\"notice\" id=\"noresults\">"));
+        if (p->q && *p->q) {
+            TRY(S_esc(out, S_t(ui, "Nothing was found for “", "По запросу «")));
+            TRY(S_esc(out, p->q));
+            TRY(S_esc(out, S_t(ui, "”.", "» ничего не найдено.")));
+        } else {
+            TRY(S_esc(out, S_t(ui, "Nothing was found.", "Ничего не найдено.")));
+        }
+        if (p->nvendors || p->month || p->lang)
+            TRY(S_esc(out, S_t(ui, " Try removing a filter.", " Попробуйте убрать фильтр.")));
+        else
+            TRY(S_esc(out, S_t(ui, " Try other or fewer words.",
+                               " Попробуйте другие слова или меньше слов.")));
+        TRY(ns_buf_puts(out, "</p>\n"));
+    } else if (r->nhits == 0) {
+        link_state st = S_state(p);
+        st.page = 1;
+        TRY(ns_buf_puts(out, "<p class=\"notice\" id=\"noresults\">"));
+        TRY(S_esc(out, S_t(ui, "This page is past the last result. ",
+                           "Эта страница после последнего результата. ")));
+        TRY(S_link(out, script, &st, NULL, S_t(ui, "First page", "Первая страница")));
+        TRY(ns_buf_puts(out, "</p>\n"));
+    }
+    if (r->nhits > 0) {
+        TRY(ns_buf_printf(out, "<ol class=\"hits\" id=\"hits\" start=\"%u\">\n", r->hits[0].rank));
+        for (size_t i = 0; i < r->nhits; i++)
+            TRY(S_hit(out, &r->hits[i]));
+        TRY(ns_buf_puts(out, "</ol>\n"));
+    }
+    TRY(S_pages(out, p, r, script, ui));
+    TRY(ns_buf_puts(out, "</main>\n"));
+    TRY(S_facets(out, p, r, script, ui));
+    TRY(ns_buf_puts(out, "</div>\n</body>\n</html>\n"));
+done:
+    return rc;
+}
+
+/* ---- responses ----------------------------------------------------------------------- */
+
+static const char S_html[] = "text/html; charset=utf-8";
+static const char S_json[] = "application/json; charset=utf-8";
+
+static int S_landing(ns_web_response *resp, const char *ui, const char *script,
+                     const ns_cgi_params *p)
+{
+    int rc;
+    ns_buf *out = &resp->body;
+    resp->status = 200;
+    resp->content_type = S_html;
+    resp->cache_control = "public, max-age=60";
+    TRY(S_head(out, ui, script, NULL));
+    TRY(S_form(out, ui, script, p));
+    TRY(ns_buf_puts(out, "<main>\n<p class=\"count\">"));
+    TRY(S_esc(out, S_t(ui, "Search the archive of machine-learning news in English and Russian: "
+                           "words, \"phrases\", -exclusions, OR, prefix*, and filters such as "
+                           "vendor:OpenAI or month:2020-10.",
+                       "Поиск по архиву новостей машинного обучения на русском и английском: "
+                       "слова, \"фразы\", -исключения, OR, префикс*, фильтры вроде vendor:Яндекс "
+                       "или month:2020-10.")));
+    TRY(ns_buf_puts(out, "</p>\n</main>\n</body>\n</html>\n"));
+done:
+    return rc;
+}
+
+/* A 400 page (or JSON error) whose message is text (escaped here). */
+static int S_bad_request(ns_web_response *resp, const char *ui, const char *script,
+                         const ns_cgi_params *p, const char *text)
+{
+    int rc;
+    ns_buf msg = NS_BUF_INIT;
+    resp->status = 400;
+    resp->cache_control = "no-store";
+    if (p && p->json) {
+        resp->content_type = S_json;
+        TRY(ns_json_error(&resp->body, p->q, text));
+        TRY(ns_buf_putc(&resp->body, '\n'));
+        goto done;
+    }
+    resp->content_type = S_html;
+    TRY(S_esc(&msg, text));
+    TRY(S_message_page(&resp->body, ui, script, p, S_t(ui, "Bad request", "Неверный запрос"),
+                       ns_buf_cstr(&msg)));
+done:
+    ns_buf_free(&msg);
+    return rc;
+}
+
+static int S_bad_params(ns_web_response *resp, const char *ui, const char *script,
+                        const ns_cgi_params *p)
+{
+    int rc;
+    const char *fmt = NULL;
+    int ru = strcmp(ui, "ru") == 0;
+    switch (p->bad) {
+    case NS_CGI_BAD_QS_LONG:
+        fmt = ru ? "Запрос слишком длинный (больше 2048 байт)."
+                 : "The request is too long (more than 2048 bytes).";
+        break;
+    case NS_CGI_BAD_TOO_MANY:
+        fmt = ru ? "В запросе слишком много параметров (больше 32)."
+                 : "The request has too many parameters (more than 32).";
+        break;
+    case NS_CGI_BAD_ESCAPE:
+        fmt = ru ? "В запросе неверная %-кодировка (например, %zz)."
+                 : "The request contains an invalid percent-encoding (such as %zz).";
+        break;
+    case NS_CGI_BAD_UTF8:
+        fmt = ru ? "Запрос не является корректным текстом в UTF-8."
+                 : "The request is not valid UTF-8 text.";
+        break;
+    case NS_CGI_BAD_Q_LONG:
+        fmt = ru ? "Поисковый запрос слишком длинный (больше 512 байт)."
+                 : "The search query is too long (more than 512 bytes).";
+        break;
+    case NS_CGI_BAD_VALUE_LONG:
+        fmt = ru ? "Значение параметра слишком длинное (больше 128 байт)."
+                 : "A parameter value is too long (more than 128 bytes).";
+        break;
+    case NS_CGI_BAD_MONTH:
+        fmt = ru ? "Месяц «%s» должен быть в виде ГГГГ-ММ или ГГГГ-ММ..ГГГГ-ММ."
+                 : "Month “%s” must be YYYY-MM or YYYY-MM..YYYY-MM.";
+        break;
+    case NS_CGI_BAD_LANG:
+        fmt = ru ? "Язык «%s» должен быть en или ru." : "Language “%s” must be en or ru.";
+        break;
+    case NS_CGI_BAD_SORT:
+        fmt = ru ? "Сортировка «%s» должна быть relevance или date."
+                 : "Sort order “%s” must be relevance or date.";
+        break;
+    case NS_CGI_BAD_PAGE:
+        fmt = ru ? "Страница «%s» должна быть числом от 1 до 100."
+                 : "Page “%s” must be a number from 1 to 100.";
+        break;
+    case NS_CGI_BAD_FORMAT:
+        fmt = ru ? "Формат «%s» должен быть html или json." : "Format “%s” must be html or json.";
+        break;
+    case NS_CGI_OK:
+        fmt = "?";
+        break;
+    }
+    /* the one %s is the user's value: substituted as text, escaped later */
+    ns_buf text = NS_BUF_INIT;
+    const char *at = strstr(fmt, "%s");
+    if (at && p->bad_value) {
+        TRY(ns_buf_append(&text, fmt, (size_t)(at - fmt)));
+        TRY(ns_buf_puts(&text, p->bad_value));
+        TRY(ns_buf_puts(&text, at + 2));
+    } else {
+        TRY(ns_buf_puts(&text, fmt));
+    }
+    TRY(S_bad_request(resp, ui, script, p, ns_buf_cstr(&text)));
+done:
+    ns_buf_free(&text);
+    return rc;
+}
+
+static int S_unavailable(ns_web_response *resp, const char *ui, const char *script,
+                         const ns_cgi_params *p)
+{
+    int rc;
+    ns_buf msg = NS_BUF_INIT;
+    const char *text = S_t(ui, "Search is temporarily unavailable. Please try again later.",
+                           "Поиск временно недоступен. Попробуйте позже.");
+    resp->status = 500;
+    resp->cache_control = "no-store";
+    if (p && p->json) {
+        resp->content_type = S_json;
+        TRY(ns_json_error(&resp->body, p->q, "search is temporarily unavailable"));
+        TRY(ns_buf_putc(&resp->body, '\n'));
+        goto done;
+    }
+    resp->content_type = S_html;
+    TRY(S_esc(&msg, text));
+    TRY(S_message_page(&resp->body, ui, script, p,
+                       S_t(ui, "Search is unavailable", "Поиск недоступен"), ns_buf_cstr(&msg)));
+done:
+    ns_buf_free(&msg);
+    return rc;
+}
+
+/* A host name we are willing to write into the OpenSearch document. HTTP_HOST
+ * comes from the client, so anything odd falls back to the server's name. */
+static int S_host_ok(const char *h)
+{
+    if (!h || !*h || strlen(h) > 255)
+        return 0;
+    for (const char *c = h; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              strchr(".-:[]", *c)))
+            return 0;
+    return 1;
+}
+
+static int S_opensearch(ns_web_response *resp, const ns_web_env *env, const char *ui)
+{
+    int rc;
+    ns_buf base = NS_BUF_INIT;
+    ns_buf *out = &resp->body;
+    int tls = env->https && *env->https && strcasecmp(env->https, "off") != 0;
+    TRY(ns_buf_puts(&base, tls ? "https://" : "http://"));
+    if (S_host_ok(env->host)) {
+        TRY(ns_buf_puts(&base, env->host));
+    } else if (S_host_ok(env->server_name)) {
+        TRY(ns_buf_puts(&base, env->server_name));
+        if (env->server_port && S_host_ok(env->server_port) &&
+            strcmp(env->server_port, tls ? "443" : "80") != 0)
+            TRY(ns_buf_printf(&base, ":%s", env->server_port));
+    } else {
+        TRY(ns_buf_puts(&base, "localhost"));
+    }
+    TRY(S_script(&base, env->script_name ? env->script_name : ""));
+
+    resp->status = 200;
+    resp->content_type = "application/opensearchdescription+xml; charset=utf-8";
+    resp->cache_control = "public, max-age=3600";
+    TRY(ns_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                         "<OpenSearchDescription xmlns=\"http://a9.com/-/spec/opensearch/1.1/\">\n"
+                         "<ShortName>"));
+    TRY(S_esc(out, S_t(ui, "ML news", "Новости ML")));
+    TRY(ns_buf_puts(out, "</ShortName>\n<Description>"));
+    TRY(S_esc(out, S_t(ui, "Search the archive of machine-learning news",
+                       "Поиск по архиву новостей машинного обучения")));
+    TRY(ns_buf_puts(out, "</Description>\n<InputEncoding>UTF-8</InputEncoding>\n"
+                         "<Url type=\"text/html\" method=\"get\" template=\""));
+    TRY(ns_html_escape(out, base.data, base.len));
+    TRY(ns_buf_puts(out, "?q={searchTerms}\"/>\n<Url type=\"application/json\" method=\"get\" "
+                         "template=\""));
+    TRY(ns_html_escape(out, base.data, base.len));
+    TRY(ns_buf_puts(out, "?q={searchTerms}&amp;format=json\"/>\n"
+                         "<Url type=\"application/opensearchdescription+xml\" rel=\"self\" "
+                         "template=\""));
+    TRY(ns_html_escape(out, base.data, base.len));
+    TRY(ns_buf_puts(out, "?opensearch=1\"/>\n</OpenSearchDescription>\n"));
+done:
+    ns_buf_free(&base);
+    return rc;
+}
+
+/* Replace each vendor the searcher knows by its canonical name, so filters,
+ * facets and links agree ("nvidia" and "NVIDIA" are one filter); drop duplicates. */
+static int S_canonical_vendors(ns_searcher *s, ns_cgi_params *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->nvendors; i++) {
+        const char *c = ns_searcher_vendor(s, p->vendors[i], strlen(p->vendors[i]));
+        if (c && strcmp(c, p->vendors[i]) != 0) {
+            char *d = strdup(c);
+            if (!d)
+                return NS_ENOMEM;
+            free(p->vendors[i]);
+            p->vendors[i] = d;
+        }
+        int dup = 0;
+        for (size_t j = 0; j < n; j++)
+            if (strcasecmp(p->vendors[j], p->vendors[i]) == 0)
+                dup = 1;
+        if (dup)
+            free(p->vendors[i]);
+        else
+            p->vendors[n++] = p->vendors[i];
+    }
+    p->nvendors = n;
+    return 0;
+}
+
+/* ---- public ---------------------------------------------------------------------------- */
+
+int ns_web_new(ns_web **out, const char *dbpath, ns_err *err)
+{
+    *out = NULL;
+    ns_web *w = calloc(1, sizeof *w);
+    if (!w || !(w->dbpath = strdup(dbpath ? dbpath : NS_DEFAULT_DB))) {
+        free(w);
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    }
+    *out = w;
+    return 0;
+}
+
+void ns_web_free(ns_web *w)
+{
+    if (!w)
+        return;
+    ns_searcher_close(w->searcher);
+    free(w->dbpath);
+    free(w);
+}
+
+int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
+{
+    int rc = 0;
+    ns_cgi_params p;
+    ns_results *r = NULL;
+    ns_err err;
+    ns_err_clear(&err);
+    const char *method = env->method && *env->method ? env->method : "GET";
+    const char *script = env->script_name ? env->script_name : "";
+    const char *qs = env->query_string ? env->query_string : "";
+
+    TRY(ns_cgi_parse(&p, qs, strlen(qs)));
+    const char *ui = ns_cgi_ui_lang(p.q, env->accept_language);
+    resp->language = ui;
+    resp->head = strcmp(method, "HEAD") == 0;
+    if (strcmp(method, "GET") != 0 && !resp->head) {
+        ns_buf msg = NS_BUF_INIT;
+        resp->status = 405;
+        resp->allow = 1;
+        resp->cache_control = "no-store";
+        resp->content_type = S_html;
+        rc = S_esc(&msg, S_t(ui, "This page answers GET and HEAD requests only.",
+                             "Эта страница отвечает только на запросы GET и HEAD."));
+        if (rc == 0)
+            rc = S_message_page(&resp->body, ui, script, NULL,
+                                S_t(ui, "Method not allowed", "Метод не поддерживается"),
+                                ns_buf_cstr(&msg));
+        ns_buf_free(&msg);
+        goto done;
+    }
+    if (p.opensearch || (env->path_info && strcmp(env->path_info, "/opensearch.xml") == 0)) {
+        TRY(S_opensearch(resp, env, ui));
+        goto done;
+    }
+    if (p.bad != NS_CGI_OK) {
+        TRY(S_bad_params(resp, ui, script, &p));
+        goto done;
+    }
+    if (!p.json && !*p.q && p.nvendors == 0 && !p.month && !p.lang) {
+        TRY(S_landing(resp, ui, script, &p));
+        goto done;
+    }
+
+    if (!w->searcher && (rc = ns_searcher_open(&w->searcher, w->dbpath, &err)) < 0) {
+        w->searcher = NULL;
+        TRY(ns_buf_printf(&resp->log, "nsearch.cgi: cannot open database %s: %s", w->dbpath,
+                          err.msg));
+        TRY(S_unavailable(resp, ui, script, &p));
+        goto done;
+    }
+    TRY(S_canonical_vendors(w->searcher, &p));
+
+    ns_search_opts opts = NS_SEARCH_OPTS_INIT;
+    opts.vendors = (const char *const *)p.vendors;
+    opts.nvendors = p.nvendors;
+    opts.month = p.month;
+    opts.lang = p.lang;
+    opts.offset = (p.page - 1) * NS_CGI_PAGE_SIZE;
+    opts.limit = NS_CGI_PAGE_SIZE;
+    opts.sort_by_date = p.sort_by_date;
+    opts.facets = 1;
+    opts.max_wildcard = WEB_MAX_WILDCARD;
+    rc = ns_search(w->searcher, p.q, strlen(p.q), &opts, &r, &err);
+    if (rc == NS_ESYNTAX || rc == NS_EINVAL || rc == NS_ETOOBIG || rc == NS_ETERM ||
+        rc == NS_EUTF8) {
+        ns_buf text = NS_BUF_INIT;
+        rc = ns_buf_puts(&text, S_t(ui, "The query could not be understood: ",
+                                    "Не удалось разобрать запрос: "));
+        if (rc == 0)
+            rc = ns_buf_puts(&text, err.msg);
+        if (rc == 0)
+            rc = S_bad_request(resp, ui, script, &p, ns_buf_cstr(&text));
+        ns_buf_free(&text);
+        goto done;
+    }
+    if (rc < 0) {
+        TRY(ns_buf_printf(&resp->log, "nsearch.cgi: search failed in %s: %s (%s)", w->dbpath,
+                          err.msg, ns_strerror(rc)));
+        /* start afresh next time: the database may have been replaced or repaired */
+        ns_searcher_close(w->searcher);
+        w->searcher = NULL;
+        TRY(S_unavailable(resp, ui, script, &p));
+        goto done;
+    }
+
+    resp->status = 200;
+    resp->cache_control = "public, max-age=60";
+    if (p.json) {
+        resp->content_type = S_json;
+        resp->language = NULL;
+        TRY(ns_json_results(&resp->body, r));
+        TRY(ns_buf_putc(&resp->body, '\n'));    /* byte for byte what nsearch --json prints */
+    } else {
+        resp->content_type = S_html;
+        TRY(ns_web_render_results(&resp->body, &p, r, script, ui));
+    }
+done:
+    ns_results_free(r);
+    ns_cgi_params_clear(&p);
+    return rc < 0 ? rc : 0;
+}
+
+static const char *S_reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 405: return "Method Not Allowed";
+    default: return "Internal Server Error";
+    }
+}
+
+int ns_web_headers(ns_buf *out, const ns_web_response *resp)
+{
+    int rc;
+    TRY(ns_buf_printf(out, "Status: %d %s\r\n", resp->status, S_reason(resp->status)));
+    TRY(ns_buf_printf(out, "Content-Type: %s\r\n",
+                      resp->content_type ? resp->content_type : S_html));
+    TRY(ns_buf_printf(out, "Content-Length: %zu\r\n", resp->body.len));
+    TRY(ns_buf_printf(out, "Cache-Control: %s\r\n",
+                      resp->cache_control ? resp->cache_control : "no-store"));
+    if (resp->language) {
+        TRY(ns_buf_printf(out, "Content-Language: %s\r\n", resp->language));
+        TRY(ns_buf_puts(out, "Vary: Accept-Language\r\n"));
+    }
+    if (resp->allow)
+        TRY(ns_buf_puts(out, "Allow: GET, HEAD\r\n"));
+    TRY(ns_buf_puts(out, "X-Content-Type-Options: nosniff\r\n"
+                         "Referrer-Policy: same-origin\r\n"
+                         "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
+                         "img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                         "base-uri 'none'\r\n\r\n"));
+done:
+    return rc;
+}
+
+void ns_web_response_clear(ns_web_response *resp)
+{
+    ns_buf_free(&resp->body);
+    ns_buf_free(&resp->log);
+    ns_web_response r = NS_WEB_RESPONSE_INIT;
+    *resp = r;
+}

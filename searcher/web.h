@@ -1,0 +1,68 @@
+/* web.h: one HTTP request of the search page to one response, independent of
+ * how it arrived (plain CGI or FastCGI: nsearch_cgi.c does the I/O).
+ *
+ * The handler owns a searcher, opened on first use and kept across requests
+ * (ns_search itself reopens the database to see nindex's latest commit). When
+ * the database cannot be opened or a search fails for a reason other than the
+ * query, the answer is a generic 500 page and the details go to resp->log for
+ * the server's error log; the searcher is closed and reopened on the next
+ * request, so a rebuilt database is picked up. */
+#ifndef NS_WEB_H
+#define NS_WEB_H
+
+#include "buf.h"
+#include "cgiparams.h"
+#include "err.h"
+#include "search.h"
+
+#include <stddef.h>
+
+/* The CGI variables the handler reads; any may be NULL. Borrowed. */
+typedef struct ns_web_env {
+    const char *method;             /* REQUEST_METHOD */
+    const char *query_string;       /* QUERY_STRING */
+    const char *accept_language;    /* HTTP_ACCEPT_LANGUAGE */
+    const char *host;               /* HTTP_HOST */
+    const char *server_name;        /* SERVER_NAME (when HTTP_HOST is missing or odd) */
+    const char *server_port;        /* SERVER_PORT */
+    const char *https;              /* HTTPS ("on" behind TLS) */
+    const char *script_name;        /* SCRIPT_NAME: the page's own path */
+    const char *path_info;          /* PATH_INFO ("/opensearch.xml") */
+} ns_web_env;
+
+typedef struct ns_web_response {
+    int status;                 /* 200, 400, 405, 500 */
+    const char *content_type;   /* static string */
+    const char *cache_control;  /* static string */
+    const char *language;       /* "en"/"ru" for Content-Language, or NULL */
+    int allow;                  /* 405: send "Allow: GET, HEAD" */
+    int head;                   /* HEAD: send the headers of body, not body */
+    ns_buf body;
+    ns_buf log;                 /* one line for the server's log, empty if none */
+} ns_web_response;
+
+#define NS_WEB_RESPONSE_INIT { 0, NULL, NULL, NULL, 0, 0, NS_BUF_INIT, NS_BUF_INIT }
+
+typedef struct ns_web ns_web;
+
+/* dbpath is copied. Does not open the database yet. */
+int ns_web_new(ns_web **out, const char *dbpath, ns_err *err);
+void ns_web_free(ns_web *w); /* NULL is a no-op */
+
+/* Answer one request into resp (initialised with NS_WEB_RESPONSE_INIT, or
+ * reset by a previous ns_web_response_clear). 0, or NS_ENOMEM when not even an
+ * error page could be built. */
+int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp);
+
+/* Append the full header block ("Status: ...\r\n ... \r\n\r\n") for resp. */
+int ns_web_headers(ns_buf *out, const ns_web_response *resp);
+
+/* Free the buffers and reset resp for reuse. */
+void ns_web_response_clear(ns_web_response *resp);
+
+/* The HTML of a results page, for a parsed request and its results: exposed
+ * for unit tests. script is the page's own path (SCRIPT_NAME). */
+int ns_web_render_results(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
+                          const char *script, const char *ui);
+
+#endif

@@ -1,0 +1,298 @@
+#!/bin/sh
+# web_cgi.sh: nsearch.cgi behind a real lighttpd on 127.0.0.1, driven with curl.
+# NS_WEB_MODE=cgi (default: mod_cgi, web/lighttpd-cgi.conf), fastcgi
+# (mod_fastcgi spawning the program, web/lighttpd-fastcgi.conf; web_fastcgi.sh) or
+# spawn (spawn-fcgi runs it, lighttpd connects: web/lighttpd-spawn-fcgi.conf;
+# web_spawnfcgi.sh).
+# Checks HTML and JSON answers (JSON equal to nsearch --json), HEAD, status codes
+# 200/400/405/500, hostile input (XSS in q and in a title, bad encodings, an
+# oversized query), the Russian interface, OpenSearch, and that a new nindex
+# commit is seen without restarting the server.
+set -eu
+mode=${NS_WEB_MODE:-cgi}
+: "${NS_BUILD:?}" "${NS_TOP:?}"
+cgi=$NS_BUILD/nsearch.cgi
+[ -x "$cgi" ] || { echo "FAIL: $cgi not built"; exit 1; }
+command -v lighttpd >/dev/null || { echo "FAIL: lighttpd is not installed (scripts/setup.sh test)"; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nsearch-web.XXXXXX")
+server= spawned=
+cleanup() {
+    for p in $server $spawned; do
+        kill "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+fail() {
+    echo "FAIL ($mode): $*"
+    [ -f "$tmp/body" ] && { echo "--- last body:"; head -c 1500 "$tmp/body"; echo; }
+    [ -f "$tmp/error.log" ] && { echo "--- server log:"; tail -n 20 "$tmp/error.log"; }
+    exit 1
+}
+
+# ---- a database with one hostile article ------------------------------------------
+cp -r "$NS_TOP/corpus" "$tmp/corpus"
+mkdir -p "$tmp/corpus/hostile" "$tmp/www"
+cat > "$tmp/corpus/hostile/xss.md" <<'EOF'
+---
+title: "<script>alert(1)</script>"
+date: 2020-10-15
+lang: en
+vendors: [OpenAI]
+url: "javascript:alert(1)"
+---
+
+The xsshostile article mentions <img src=x onerror=alert(1)> and "quotes" & ampersands.
+EOF
+"$NS_BUILD/nindex" --db "$tmp/db" "$tmp/corpus" > "$tmp/nindex.out" 2>&1 || fail "nindex: $(cat "$tmp/nindex.out")"
+
+# ---- lighttpd -------------------------------------------------------------------------
+write_conf() {
+    cat > "$tmp/lighttpd.conf" <<EOF
+server.bind = "127.0.0.1"
+server.port = $1
+server.document-root = "$tmp/www"
+server.errorlog = "$tmp/error.log"
+server.breakagelog = "$tmp/breakage.log"
+# hand the raw query string to the program: lighttpd's default normalisation
+# would re-encode a stray '%' as %25, and the test is about the program's checks
+server.http-parseopts = ( "url-normalize" => "disable" )
+server.pid-file = "$tmp/lighttpd.pid"
+var.nsearch_bin = "$cgi"
+var.nsearch_db = "$tmp/db"
+var.nsearch_socket = "$tmp/nsearch.sock"
+EOF
+    if [ "$mode" = spawn ]; then
+        cat >> "$tmp/lighttpd.conf" <<EOF
+include "$NS_TOP/web/lighttpd-spawn-fcgi.conf"
+fastcgi.server += ( "/broken" => (( "socket" => "$tmp/broken.sock", "check-local" => "disable" )) )
+EOF
+    elif [ "$mode" = fastcgi ]; then
+        cat >> "$tmp/lighttpd.conf" <<EOF
+include "$NS_TOP/web/lighttpd-fastcgi.conf"
+# a second instance whose database is missing: the 500 page
+fastcgi.server += ( "/broken" => ((
+    "bin-path" => var.nsearch_bin, "socket" => "$tmp/broken.sock",
+    "bin-environment" => ( "NSEARCH_DB" => "$tmp/missing-db" ),
+    "check-local" => "disable", "max-procs" => 1 )) )
+EOF
+    else
+        cat >> "$tmp/lighttpd.conf" <<EOF
+include "$NS_TOP/web/lighttpd-cgi.conf"
+# the same program with a missing database: the 500 page
+\$HTTP["url"] =~ "^/broken(\$|/)" {
+    alias.url = ( "/broken" => var.nsearch_bin )
+    cgi.assign = ( ".cgi" => "" )
+    setenv.add-environment = ( "NSEARCH_DB" => "$tmp/missing-db" )
+}
+EOF
+    fi
+}
+
+port_free() {
+    ! ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
+}
+
+if [ "$mode" = spawn ]; then
+    command -v spawn-fcgi >/dev/null || fail "spawn-fcgi is not installed (scripts/setup.sh test)"
+    # -n: spawn-fcgi execs the program in place, so $! is the FastCGI server itself
+    NSEARCH_DB=$tmp/db spawn-fcgi -n -s "$tmp/nsearch.sock" -- "$cgi" > "$tmp/spawn.out" 2>&1 &
+    spawned=$!
+    NSEARCH_DB=$tmp/missing-db spawn-fcgi -n -s "$tmp/broken.sock" -- "$cgi" >> "$tmp/spawn.out" 2>&1 &
+    spawned="$spawned $!"
+    i=0
+    until [ -S "$tmp/nsearch.sock" ] && [ -S "$tmp/broken.sock" ]; do
+        i=$((i + 1))
+        [ $i -lt 50 ] || fail "spawn-fcgi did not start: $(cat "$tmp/spawn.out")"
+        sleep 0.1
+    done
+fi
+
+port=$((20000 + $$ % 10000))
+started=0
+for attempt in 1 2 3 4 5 6; do
+    while ! port_free "$port"; do port=$((port + 1)); done
+    write_conf "$port"
+    lighttpd -tt -f "$tmp/lighttpd.conf" > "$tmp/conftest.out" 2>&1 || fail "bad config: $(cat "$tmp/conftest.out")"
+    lighttpd -D -f "$tmp/lighttpd.conf" > "$tmp/lighttpd.out" 2>&1 &
+    server=$!
+    i=0
+    while [ $i -lt 50 ]; do
+        if ! kill -0 "$server" 2>/dev/null; then break; fi
+        if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/search"; then started=1; break; fi
+        sleep 0.1
+        i=$((i + 1))
+    done
+    [ $started = 1 ] && break
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    server=
+    port=$((port + 7))
+done
+[ $started = 1 ] || fail "lighttpd did not start: $(cat "$tmp/lighttpd.out" "$tmp/error.log" 2>/dev/null)"
+base="http://127.0.0.1:$port"
+
+# get PATH [curl args...]: status code on stdout; body in $tmp/body, headers in $tmp/headers
+get() {
+    p=$1
+    shift
+    curl -s -o "$tmp/body" -D "$tmp/headers" -w '%{http_code}' --max-time 10 "$@" "$base$p"
+}
+expect() {  # expect CODE PATH [curl args...]
+    code=$1
+    shift
+    got=$(get "$@")
+    [ "$got" = "$code" ] || fail "$1: status $got, expected $code"
+    cat "$tmp/body" >> "$tmp/all-bodies"
+}
+header() {  # header NAME: its value in the last answer
+    grep -i "^$1:" "$tmp/headers" | head -n 1 | sed 's/^[^:]*: *//' | tr -d '\r'
+}
+has() { grep -qF -- "$1" "$tmp/body" || fail "body lacks: $1"; }
+hasnt() { ! grep -qiF -- "$1" "$tmp/body" || fail "body contains: $1"; }
+
+# ---- an ordinary search ------------------------------------------------------------------
+expect 200 "/search?q=gpt-3"
+[ "$(header Content-Type)" = "text/html; charset=utf-8" ] || fail "content type $(header Content-Type)"
+[ "$(header Cache-Control)" = "public, max-age=60" ] || fail "cache control on 200"
+[ "$(header X-Content-Type-Options)" = nosniff ] || fail "no nosniff"
+header Content-Security-Policy | grep -q "default-src 'none'" || fail "no CSP"
+[ "$(header Content-Length)" = "$(wc -c < "$tmp/body" | tr -d ' ')" ] || fail "Content-Length is wrong"
+has '<meta name="viewport"'
+has '<ol class="hits"'
+has '<ul class="facet" id="facet-vendor">'
+has '<ul class="facet" id="facet-month">'
+has 'value="gpt-3"'
+has '<mark>GPT-3</mark>'
+has 'rel="search" type="application/opensearchdescription+xml"'
+grep -q 'id="count">[0-9][0-9]* results' "$tmp/body" || fail "no result count"
+
+# ---- JSON is exactly what nsearch --json prints -------------------------------------------
+if [ -x "$NS_BUILD/nsearch" ]; then
+    expect 200 "/search?q=gpt-3&format=json"
+    [ "$(header Content-Type)" = "application/json; charset=utf-8" ] || fail "json content type"
+    jq -e . "$tmp/body" > /dev/null || fail "json does not parse"
+    "$NS_BUILD/nsearch" --db "$tmp/db" --json --facets gpt-3 > "$tmp/cli.json" || true
+    cmp -s "$tmp/body" "$tmp/cli.json" || {
+        jq -S . "$tmp/body" > "$tmp/a"; jq -S . "$tmp/cli.json" > "$tmp/b"
+        diff "$tmp/a" "$tmp/b" | head -n 20
+        fail "format=json differs from nsearch --json --facets"
+    }
+    expect 200 "/search?q=model&vendor=OpenAI&sort=date&page=2&format=json"
+    "$NS_BUILD/nsearch" --db "$tmp/db" --json --facets --vendor OpenAI --sort date --offset 10 model \
+        > "$tmp/cli.json" || true
+    [ "$(jq -c '[.total, .offset, [.results[].id]]' "$tmp/body")" = \
+      "$(jq -c '[.total, .offset, [.results[].id]]' "$tmp/cli.json")" ] || fail "paged, filtered json differs"
+else
+    echo "note: $NS_BUILD/nsearch missing, JSON comparison skipped"
+    expect 200 "/search?q=gpt-3&format=json"
+    jq -e . "$tmp/body" > /dev/null || fail "json does not parse"
+fi
+
+# a vendor filter: every result has that vendor
+expect 200 "/search?q=gpt-3&vendor=OpenAI&format=json"
+[ "$(jq '.total > 0 and all(.results[]; .vendors | index("OpenAI"))' "$tmp/body")" = true ] ||
+    fail "vendor filter not applied"
+# the facet link in the page leads to the same filter
+expect 200 "/search?q=gpt-3"
+link=$(grep -o 'href="[^"]*vendor=OpenAI"' "$tmp/body" | head -n 1 | sed 's/^href="//; s/"$//; s/&amp;/\&/g')
+[ -n "$link" ] || fail "no OpenAI facet link"
+expect 200 "$link"
+has '<li class="on"><a href="/search?q=gpt-3" class="rm">OpenAI</a>'
+has 'name="vendor" value="OpenAI"'
+
+# ---- HEAD: headers of the GET, no body ------------------------------------------------------
+got=$(curl -s -I -o "$tmp/headers" -w '%{http_code} %{size_download}' --max-time 10 "$base/search?q=gpt-3")
+[ "$got" = "200 0" ] || fail "HEAD gave $got"
+grep -qi '^Content-Type: text/html; charset=utf-8' "$tmp/headers" || fail "HEAD content type"
+
+# ---- status codes -------------------------------------------------------------------------
+expect 405 "/search?q=gpt" -X POST -d x=1
+header Allow | grep -q 'GET, HEAD' || fail "405 without Allow"
+[ "$(header Cache-Control)" = no-store ] || fail "no-store on 405"
+expect 500 "/broken?q=gpt"
+has 'Search is temporarily unavailable'
+hasnt "$tmp/missing-db"
+[ "$(header Cache-Control)" = no-store ] || fail "no-store on 500"
+cat "$tmp/error.log" "$tmp/lighttpd.out" "$tmp/breakage.log" 2>/dev/null | grep -q "missing-db" || fail "500 details not in the server log"
+
+bad() {  # bad QUERY-STRING TEXT-IN-PAGE
+    expect 400 "/search?$1"
+    [ "$(header Cache-Control)" = no-store ] || fail "no-store on 400"
+    has "$2"
+}
+bad 'q=%zz' 'invalid percent-encoding'
+bad 'q=abc%4' 'invalid percent-encoding'
+bad 'q=%C0%BC' 'not valid UTF-8'
+bad 'q=%FF' 'not valid UTF-8'
+bad 'month=2020-13&q=gpt' 'Month “2020-13”'
+bad 'q=gpt&page=0' 'Page “0”'
+bad 'q=gpt&page=abc' 'Page “abc”'
+bad 'q=gpt&page=101' 'Page “101”'
+bad 'q=gpt&lang=xx' 'Language “xx”'
+bad 'q=gpt&sort=random' 'Sort order “random”'
+long=$(head -c 3000 /dev/zero | tr '\0' a)
+bad "q=$long" 'too long'
+bad "q=$(head -c 600 /dev/zero | tr '\0' a)" 'query is too long'
+many=$(i=0; while [ $i -lt 40 ]; do printf 'x%d=1&' $i; i=$((i + 1)); done)
+bad "${many}q=gpt" 'too many parameters'
+bad 'q=month%3A2020-13' 'could not be understood'
+expect 400 "/search?q=gpt&page=0&format=json"
+jq -e '.error' "$tmp/body" > /dev/null || fail "json 400 without error"
+
+# ---- hostile input is shown as text -----------------------------------------------------------
+expect 200 "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"
+hasnt '<script>'
+has 'value="&lt;script&gt;alert(1)&lt;/script&gt;"'
+expect 200 "/search?q=xsshostile"
+has '&lt;script&gt;alert(1)&lt;/script&gt;'
+hasnt '<script>'
+hasnt '<img src=x'
+hasnt 'href="javascript:'
+expect 400 "/search?q=%22%3E%3Cscript%3E&month=%3Cscript%3E"
+hasnt '<script>'
+grep -qi 'href="javascript:' "$tmp/all-bodies" && fail "a javascript: link was written"
+grep -qi '<script' "$tmp/all-bodies" && fail "a <script> tag was written"
+
+# ---- the interface language -----------------------------------------------------------------------
+expect 200 "/search?q=%D0%BD%D0%B5%D0%B9%D1%80%D0%BE%D1%81%D0%B5%D1%82%D1%8C"   # нейросеть
+has '<html lang="ru">'
+grep -q 'id="count">[0-9]* результат' "$tmp/body" || fail "no Russian result count"
+has 'Найти'
+expect 200 "/search" -H 'Accept-Language: ru-RU,ru;q=0.9,en;q=0.5'
+has '<html lang="ru">'
+expect 200 "/search?q=gpt" -H 'Accept-Language: en-US,en;q=0.9,ru;q=0.8'
+has '<html lang="en">'
+has '<h1><a href="/search">ML news search</a></h1>'
+expect 400 "/search?q=%D1%81%D0%B1%D0%B5%D1%80&month=2020-13"
+has 'Месяц «2020-13»'
+
+# ---- OpenSearch -------------------------------------------------------------------------------------
+expect 200 "/search?opensearch=1"
+header Content-Type | grep -q '^application/opensearchdescription+xml' || fail "opensearch type"
+has "template=\"http://127.0.0.1:$port/search?q={searchTerms}\""
+expect 200 "/search/opensearch.xml"     # through PATH_INFO
+header Content-Type | grep -q '^application/opensearchdescription+xml' || fail "opensearch.xml type"
+has "template=\"http://127.0.0.1:$port/search?q={searchTerms}\""
+
+# ---- a new nindex commit is seen without restarting the server ------------------------------
+expect 200 "/search?q=zyxwvfreshword&format=json"
+[ "$(jq .total "$tmp/body")" = 0 ] || fail "fresh word found before indexing"
+cat > "$tmp/corpus/hostile/fresh.md" <<'EOF'
+---
+title: "A fresh article"
+date: 2020-11-02
+lang: en
+---
+
+Only this article has zyxwvfreshword in it.
+EOF
+"$NS_BUILD/nindex" --db "$tmp/db" "$tmp/corpus" > "$tmp/nindex.out" 2>&1 || fail "nindex again"
+expect 200 "/search?q=zyxwvfreshword&format=json"
+[ "$(jq .total "$tmp/body")" = 1 ] || fail "the new commit was not seen"
+
+echo "ok ($mode, port $port)"

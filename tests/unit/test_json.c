@@ -1,0 +1,146 @@
+/* test_json.c: JSON output and HTML escaping (searcher/json.c, escape.c). */
+#include "escape.h"
+#include "json.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *S_json_str(const char *s, size_t len)
+{
+    ns_buf b = NS_BUF_INIT;
+    ck_assert_int_eq(ns_json_string(&b, s, len), 0);
+    return ns_buf_detach(&b);
+}
+
+#define CHECK_JSON(s, want)                                                                      \
+    do {                                                                                         \
+        char *j_ = S_json_str(s, sizeof(s) - 1);                                                 \
+        ck_assert_str_eq(j_, want);                                                              \
+        free(j_);                                                                                \
+    } while (0)
+
+START_TEST(json_strings_escape_quotes_backslash_and_controls)
+{
+    CHECK_JSON("plain", "\"plain\"");
+    CHECK_JSON("say \"q\" \\ back", "\"say \\\"q\\\" \\\\ back\"");
+    CHECK_JSON("a\nb\tc\rd\x01\x1f\x7f", "\"a\\nb\\tc\\rd\\u0001\\u001f\\u007f\"");
+    CHECK_JSON("nul\0byte", "\"nul\\u0000byte\"");
+    CHECK_JSON("Перевод ёлка", "\"Перевод ёлка\"");
+}
+END_TEST
+
+START_TEST(json_strings_cannot_close_a_script_element)
+{
+    CHECK_JSON("<script>alert(\"x\")</script>",
+               "\"\\u003cscript>alert(\\\"x\\\")\\u003c/script>\"");
+    CHECK_JSON("\xE2\x80\xA8", "\"\\u2028\"");
+}
+END_TEST
+
+START_TEST(json_strings_replace_invalid_utf8)
+{
+    CHECK_JSON("a\xff" "b\xc0\xaf" "c\xed\xa0\x80", "\"a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD"
+               "c\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+    CHECK_JSON("cut \xd0", "\"cut \xEF\xBF\xBD\"");
+}
+END_TEST
+
+START_TEST(html_escape_and_marks)
+{
+    ns_buf b = NS_BUF_INIT;
+    ck_assert_int_eq(ns_html_escape(&b, "<a href='x'>&\"</a>", 18), 0);
+    ck_assert_str_eq(ns_buf_cstr(&b), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+    ns_buf_reset(&b);
+    ns_hit h;
+    memset(&h, 0, sizeof h);
+    h.snippet = (char *)"<b>GPT-3</b> & перевода";
+    ns_span marks[2] = { { 3, 8 }, { 15, 31 } };
+    h.marks = marks;
+    h.nmarks = 2;
+    ck_assert_int_eq(ns_html_snippet(&b, &h), 0);
+    ck_assert_str_eq(ns_buf_cstr(&b),
+                     "&lt;b&gt;<mark>GPT-3</mark>&lt;/b&gt; &amp; <mark>перевода</mark>");
+    /* nonsense marks are skipped, never read out of bounds */
+    ns_span bad[2] = { { 5, 3 }, { 10, 1000 } };
+    h.marks = bad;
+    ns_buf_reset(&b);
+    ck_assert_int_eq(ns_html_snippet(&b, &h), 0);
+    ck_assert_str_eq(ns_buf_cstr(&b), "&lt;b&gt;GPT-3&lt;/b&gt; &amp; перевода");
+    ns_buf_free(&b);
+}
+END_TEST
+
+START_TEST(results_object_has_the_contract_shape)
+{
+    char *vendors[] = { (char *)"OpenAI", (char *)"Micro\"soft" };
+    ns_hit hit;
+    memset(&hit, 0, sizeof hit);
+    hit.rank = 11;
+    hit.score = 3.25;
+    hit.rec.id = (char *)"en/x";
+    hit.rec.title = (char *)"<script>alert(\"x\")</script> \\ \"q\"";
+    hit.rec.date = (char *)"2020-10-05";
+    hit.rec.lang = (char *)"en";
+    hit.rec.vendors = vendors;
+    hit.rec.nvendors = 2;
+    hit.rec.path = (char *)"corpus/en/x.md";
+    strcpy(hit.month, "2020-10");
+    hit.snippet = (char *)"a & b";
+    ns_span mark = { 4, 5 };
+    hit.marks = &mark;
+    hit.nmarks = 1;
+    ns_facet_count vf[1] = { { (char *)"OpenAI", 2 } };
+    ns_facet_count mf[2] = { { (char *)"2020-10", 1 }, { (char *)"2020-09", 1 } };
+    ns_results r;
+    memset(&r, 0, sizeof r);
+    r.query = (char *)"gpt \"x\"";
+    r.total = 12;
+    r.offset = 10;
+    r.limit = 1;
+    r.hits = &hit;
+    r.nhits = 1;
+    r.vendor_facets = vf;
+    r.nvendor_facets = 1;
+    r.month_facets = mf;
+    r.nmonth_facets = 2;
+    ns_buf b = NS_BUF_INIT;
+    ck_assert_int_eq(ns_json_results(&b, &r), 0);
+    ck_assert_str_eq(ns_buf_cstr(&b),
+        "{\"query\":\"gpt \\\"x\\\"\",\"total\":12,\"offset\":10,\"limit\":1,\"relaxed\":false,"
+        "\"results\":[{\"rank\":11,\"id\":\"en/x\",\"title\":\"\\u003cscript>alert(\\\"x\\\")"
+        "\\u003c/script> \\\\ \\\"q\\\"\",\"date\":\"2020-10-05\",\"month\":\"2020-10\","
+        "\"lang\":\"en\",\"vendors\":[\"OpenAI\",\"Micro\\\"soft\"],\"url\":null,"
+        "\"path\":\"corpus/en/x.md\",\"score\":3.25,\"snippet\":\"a & b\","
+        "\"snippet_html\":\"a &amp; \\u003cmark>b\\u003c/mark>\"}],"
+        "\"facets\":{\"vendor\":{\"OpenAI\":2},\"month\":{\"2020-10\":1,\"2020-09\":1}},"
+        "\"suggestion\":null}");
+    ns_buf_reset(&b);
+    ck_assert_int_eq(ns_json_error(&b, "month:2020-13", "month '2020-13' is bad"), 0);
+    ck_assert_str_eq(ns_buf_cstr(&b),
+                     "{\"query\":\"month:2020-13\",\"error\":\"month '2020-13' is bad\"}");
+    ns_buf_free(&b);
+}
+END_TEST
+
+static Suite *S_suite(void)
+{
+    Suite *s = suite_create("json");
+    TCase *t = tcase_create("json");
+    tcase_add_test(t, json_strings_escape_quotes_backslash_and_controls);
+    tcase_add_test(t, json_strings_cannot_close_a_script_element);
+    tcase_add_test(t, json_strings_replace_invalid_utf8);
+    tcase_add_test(t, html_escape_and_marks);
+    tcase_add_test(t, results_object_has_the_contract_shape);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *r = srunner_create(S_suite());
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,197 @@
+/* test_snippet.c: choosing, cutting and marking snippets (searcher/snippet.c). */
+#include "snippet.h"
+
+#include "utf8.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+static ns_analyzer *A;
+
+static void setup(void)
+{
+    ns_err err = { 0, "" };
+    ck_assert_int_eq(ns_analyzer_new(&A, &err), 0);
+}
+
+static void teardown(void)
+{
+    ns_analyzer_free(A);
+}
+
+static size_t S_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* The marked words joined with '|'. */
+static char *S_marked(const char *snip, const ns_span *m, size_t n)
+{
+    size_t len = strlen(snip) + n + 1;
+    char *o = calloc(1, len);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert(m[i].start < m[i].end);
+        ck_assert(m[i].end <= strlen(snip));
+        if (i)
+            strcat(o, "|");
+        strncat(o, snip + m[i].start, m[i].end - m[i].start);
+    }
+    return o;
+}
+
+START_TEST(inflections_are_marked_by_stem)
+{
+    const char *text = "Переводы и перевода: машинный перевод стал лучше.";
+    const char *stems[] = { "перевод" };
+    char *snip;
+    ns_span *m;
+    size_t n;
+    ns_err err = { 0, "" };
+    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 1, NULL, 0, 0, &snip, &m, &n,
+                                     &err), 0);
+    ck_assert_str_eq(snip, text);
+    char *w = S_marked(snip, m, n);
+    ck_assert_str_eq(w, "Переводы|перевода|перевод");
+    free(w);
+    free(snip);
+    free(m);
+}
+END_TEST
+
+START_TEST(joined_terms_mark_the_whole_compound)
+{
+    const char *text = "OpenAI released GPT-3 and later gpt3 again";
+    const char *stems[] = { "gpt3" };
+    const char *prefixes[] = { "releas" };
+    char *snip;
+    ns_span *m;
+    size_t n;
+    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 1, prefixes, 1, 0, &snip, &m, &n,
+                                     NULL), 0);
+    char *w = S_marked(snip, m, n);
+    ck_assert_str_eq(w, "released|GPT-3|gpt3");
+    free(w);
+    free(snip);
+    free(m);
+}
+END_TEST
+
+START_TEST(window_is_about_200_chars_around_the_best_passage)
+{
+    /* 3000 characters of filler, then both words, then filler again */
+    size_t fill = 500;
+    char *text = malloc(fill * 3 * 22 + 200);
+    text[0] = '\0';
+    for (size_t i = 0; i < fill; i++)
+        strcat(text, "лорем ипсум ");
+    strcat(text, "machine only here. ");
+    for (size_t i = 0; i < fill / 2; i++)
+        strcat(text, "лорем ипсум ");
+    strcat(text, "The machine translation works. ");
+    for (size_t i = 0; i < fill; i++)
+        strcat(text, "лорем ипсум ");
+    const char *stems[] = { "machin", "translat" };
+    char *snip;
+    ns_span *m;
+    size_t n;
+    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 2, NULL, 0, 200, &snip, &m, &n,
+                                     NULL), 0);
+    ck_assert(ns_utf8_valid(snip, strlen(snip)));
+    size_t c = S_chars(snip);
+    ck_assert_msg(c >= 150 && c <= 205, "snippet has %zu characters: %s", c, snip);
+    ck_assert(strstr(snip, "machine translation") != NULL);
+    ck_assert(strncmp(snip, "\xE2\x80\xA6", 3) == 0);
+    ck_assert(strcmp(snip + strlen(snip) - 3, "\xE2\x80\xA6") == 0);
+    /* whole words: after the ellipsis comes a word start */
+    ck_assert(strncmp(snip + 3, "лорем", strlen("лорем")) == 0 ||
+              strncmp(snip + 3, "ипсум", strlen("ипсум")) == 0);
+    char *w = S_marked(snip, m, n);
+    ck_assert_str_eq(w, "machine|translation");
+    free(w);
+    free(snip);
+    free(m);
+    free(text);
+}
+END_TEST
+
+START_TEST(no_match_gives_the_beginning_and_collapses_whitespace)
+{
+    const char *text = "First  paragraph\nline.\n\nSecond paragraph.";
+    const char *stems[] = { "absent" };
+    char *snip;
+    ns_span *m;
+    size_t n;
+    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 1, NULL, 0, 0, &snip, &m, &n,
+                                     NULL), 0);
+    ck_assert_str_eq(snip, "First paragraph line. Second paragraph.");
+    ck_assert_uint_eq(n, 0);
+    ck_assert_ptr_null(m);
+    free(snip);
+}
+END_TEST
+
+START_TEST(utf8_boundaries_are_respected_and_bad_bytes_replaced)
+{
+    /* one 300-character Cyrillic "word": the cut must fall between characters */
+    char *text = malloc(700);
+    text[0] = '\0';
+    for (int i = 0; i < 300; i++)
+        strcat(text, "ж");
+    char *snip;
+    ns_span *m;
+    size_t n;
+    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), NULL, 0, NULL, 0, 200, &snip, &m, &n,
+                                     NULL), 0);
+    ck_assert(ns_utf8_valid(snip, strlen(snip)));
+    ck_assert_uint_eq(S_chars(snip), 201); /* 200 and the ellipsis */
+    free(snip);
+    free(text);
+    const char bad[] = "ok \xff\xfe bytes";
+    ck_assert_int_eq(ns_snippet_make(A, bad, sizeof bad - 1, NULL, 0, NULL, 0, 0, &snip, &m, &n,
+                                     NULL), 0);
+    ck_assert(ns_utf8_valid(snip, strlen(snip)));
+    free(snip);
+}
+END_TEST
+
+START_TEST(empty_text_gives_empty_snippet)
+{
+    char *snip;
+    ns_span *m;
+    size_t n;
+    const char *stems[] = { "x" };
+    ck_assert_int_eq(ns_snippet_make(A, "", 0, stems, 1, NULL, 0, 0, &snip, &m, &n, NULL), 0);
+    ck_assert_str_eq(snip, "");
+    ck_assert_uint_eq(n, 0);
+    free(snip);
+}
+END_TEST
+
+static Suite *S_suite(void)
+{
+    Suite *s = suite_create("snippet");
+    TCase *t = tcase_create("snippet");
+    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_test(t, inflections_are_marked_by_stem);
+    tcase_add_test(t, joined_terms_mark_the_whole_compound);
+    tcase_add_test(t, window_is_about_200_chars_around_the_best_passage);
+    tcase_add_test(t, no_match_gives_the_beginning_and_collapses_whitespace);
+    tcase_add_test(t, utf8_boundaries_are_respected_and_bad_bytes_replaced);
+    tcase_add_test(t, empty_text_gives_empty_snippet);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *r = srunner_create(S_suite());
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

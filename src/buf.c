@@ -26,6 +26,9 @@ int ns_buf_reserve(ns_buf *b, size_t extra)
     char *p = realloc(b->data, cap);
     if (!p)
         return NS_ENOMEM;
+    /* a fresh allocation must already read as "" (ns_buf_cstr after a reserve
+     * alone, e.g. decoding an empty value); data[len] is NUL otherwise */
+    p[b->len] = '\0';
     b->data = p;
     b->cap = cap;
     return 0;

@@ -122,10 +122,12 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 SAN_ENV := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
 test:
 	@scripts/setup.sh test
-	@$(MAKE) --no-print-directory all tests
-	@$(MAKE) --no-print-directory asan-build
+	@$(MAKE) --no-print-directory -j$(JOBS) all tests
+	@$(MAKE) --no-print-directory -j$(JOBS) asan-build
 	@$(SAN_ENV) tests/run.sh $(BUILD) $(ASAN_BUILD)
 
 asan-build:

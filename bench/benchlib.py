@@ -1,0 +1,61 @@
+"""Helpers shared by the peer engines of the benchmark: read the generated articles, split a
+query of the mix into its text and its filters.  Python 3 stdlib only."""
+import os
+import re
+
+
+def iter_articles(root):
+    """Yield one dict per article of a gencorpus directory, in path order: id (the path
+    without .md, as nindex names it), title, date, month, lang, vendors (list), url, body."""
+    for sub in sorted(os.listdir(root)):
+        d = os.path.join(root, sub)
+        if not os.path.isdir(d):
+            continue
+        for fn in sorted(os.listdir(d)):
+            if not fn.endswith(".md"):
+                continue
+            with open(os.path.join(d, fn), encoding="utf-8") as fh:
+                text = fh.read()
+            # gencorpus writes one "key: value" per line between the --- lines.
+            _, head, body = text.split("---\n", 2)
+            meta = {}
+            for line in head.splitlines():
+                k, _, v = line.partition(": ")
+                meta[k] = v.strip()
+            title = meta.get("title", "")
+            if len(title) >= 2 and title[0] == title[-1] == '"':
+                title = title[1:-1]
+            vendors = [v.strip() for v in meta.get("vendors", "").strip("[]").split(",") if v.strip()]
+            date = meta.get("date", "")
+            yield {"id": f"{sub}/{fn[:-3]}", "title": title, "date": date, "month": date[:7],
+                   "lang": meta.get("lang", "en"), "vendors": vendors, "url": meta.get("url", ""),
+                   "body": body}
+
+
+FILTER = re.compile(r'(?:^|\s)(vendor|month):("[^"]*"|\S+)')
+ITEM = re.compile(r'"([^"]*)"|(\S+)')
+CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
+
+
+def parse_query(q):
+    """-> (text, [(field, value)]) for a line of the query mix."""
+    filters = [(m.group(1), m.group(2).strip('"')) for m in FILTER.finditer(q)]
+    return FILTER.sub(" ", q).strip(), filters
+
+
+def query_items(text):
+    """-> [(kind, value)], kind "phrase", "prefix" or "word"."""
+    out = []
+    for m in ITEM.finditer(text):
+        if m.group(1) is not None:
+            if m.group(1).strip():
+                out.append(("phrase", m.group(1).strip()))
+        elif m.group(2).endswith("*") and len(m.group(2)) > 1:
+            out.append(("prefix", m.group(2)[:-1]))
+        else:
+            out.append(("word", m.group(2)))
+    return out
+
+
+def is_russian(q):
+    return CYRILLIC.search(q) is not None

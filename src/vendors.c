@@ -307,6 +307,18 @@ static int S_match_at(const alias *x, const ns_term *const *t, size_t i, size_t 
     return 1;
 }
 
+/* Does t[first..last] cover whole tokens? A vendor is named by whole words:
+ * "amd64" and "arm64" in a man-page-like article are not AMD and Arm, and
+ * "Google-backed" is not an article about Google. */
+static int S_whole_tokens(const ns_term *const *t, size_t first, size_t last, size_t n)
+{
+    if (first > 0 && t[first - 1]->token == t[first]->token)
+        return 0;
+    if (last + 1 < n && t[last + 1]->token == t[last]->token)
+        return 0;
+    return 1;
+}
+
 int ns_vendors_detect(const ns_vendors *v, const ns_term *terms, size_t count, ns_vendor_fn fn,
                       void *ctx)
 {
@@ -331,7 +343,7 @@ int ns_vendors_detect(const ns_vendors *v, const ns_term *terms, size_t count, n
             const alias *x = &v->aliases[j];
             if (strcmp(x->terms[0], t[i]->term) != 0)
                 break;
-            if (!S_match_at(x, t, i, n))
+            if (!S_match_at(x, t, i, n) || !S_whole_tokens(t, i, i + x->n - 1, n))
                 continue;
             if (!seen[x->canon]) {
                 seen[x->canon] = 1;

@@ -152,6 +152,11 @@ START_TEST(detect_whole_words_only)
     found f;
     ck_assert_str_eq(detect("The Googleplex campus and OpenAIX", &f), "");
     ck_assert_str_eq(detect("", &f), "");
+    /* Benchmark articles quoting man pages were tagged AMD and Arm for
+     * "amd64" and "arm64": a vendor is named by whole tokens only. */
+    ck_assert_str_eq(detect("packages for nvidia64 and google2, see openai_integrity", &f), "");
+    ck_assert_str_eq(detect("a Google-backed startup", &f), "");
+    ck_assert_str_eq(detect("built by Nvidia, licensed from Google.", &f), "Nvidia,Google");
 }
 END_TEST
 

@@ -10,11 +10,25 @@
 
 int ns_json_string(ns_buf *out, const char *s, size_t len)
 {
-    if (ns_buf_putc(out, '"') < 0)
+    /* Reserve for the common case (nothing to escape) once, then copy runs
+     * of characters that need no escape in one append each. */
+    if (ns_buf_reserve(out, len + 2) < 0 || ns_buf_putc(out, '"') < 0)
         return NS_ENOMEM;
+    size_t run = 0; /* start of the pending run of plain characters */
     for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\' && c != '<') {
+            i++;
+            continue;
+        }
         int32_t cp;
         int n = ns_utf8_decode(s + i, len - i, &cp);
+        if (cp > 0x7F && cp != 0x2028 && cp != 0x2029) {
+            i += (size_t)n; /* valid UTF-8, copied as it is */
+            continue;
+        }
+        if (i > run && ns_buf_append(out, s + run, i - run) < 0)
+            return NS_ENOMEM;
         int rc;
         if (cp < 0)
             rc = ns_buf_puts(out, "\xEF\xBF\xBD");
@@ -28,20 +42,20 @@ int ns_json_string(ns_buf *out, const char *s, size_t len)
             rc = ns_buf_puts(out, "\\t");
         else if (cp == '\r')
             rc = ns_buf_puts(out, "\\r");
-        else if (cp < 0x20 || cp == 0x7F)
-            rc = ns_buf_printf(out, "\\u%04x", (unsigned)cp);
         else if (cp == '<')
             /* so the JSON can sit inside a <script> element without ending it */
             rc = ns_buf_puts(out, "\\u003c");
-        else if (cp == 0x2028 || cp == 0x2029)
-            /* valid JSON, but line terminators to JavaScript */
-            rc = ns_buf_printf(out, "\\u%04x", (unsigned)cp);
         else
-            rc = ns_buf_append(out, s + i, (size_t)n);
+            /* controls; U+2028 and U+2029 are valid JSON, but line
+             * terminators to JavaScript */
+            rc = ns_buf_printf(out, "\\u%04x", (unsigned)cp);
         if (rc < 0)
             return NS_ENOMEM;
         i += (size_t)n;
+        run = i;
     }
+    if (len > run && ns_buf_append(out, s + run, len - run) < 0)
+        return NS_ENOMEM;
     return ns_buf_putc(out, '"');
 }
 

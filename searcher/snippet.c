@@ -105,7 +105,9 @@ int ns_snippet_make(ns_analyzer *a, const char *text, size_t len, const char *co
     if (nstems + nprefixes > 0 && scan > 0) {
         const ns_term *t;
         size_t n;
-        if ((rc = ns_analyze(a, text, scan, 1, &t, &n, NULL, err)) < 0)
+        /* Only the words that can match are folded and stemmed. */
+        if ((rc = ns_analyze_match(a, text, scan, 1, stems, nstems, prefixes, nprefixes, &t, &n,
+                                   err)) < 0)
             goto done;
         cursor k = { text, 0, 0 };
         for (size_t i = 0; i < n; i++) {

@@ -93,8 +93,12 @@ static inline int fast_char(const unsigned char *s, size_t len, size_t i, size_t
     return n == 1 || (n == 2 && basic_cyrillic(s, len, i));
 }
 
+static size_t read_char_other(const unsigned char *s, size_t len, size_t i, int *kind,
+                              unsigned *script);
+
 /* Class (and script, for letters) of the character at s[i]; returns its byte
- * length. Invalid UTF-8 and NUL are separators, one byte at a time. */
+ * length. Invalid UTF-8 and NUL are separators, one byte at a time. Small
+ * enough to inline for ASCII and basic Cyrillic, which are almost all text. */
 static inline size_t read_char(const unsigned char *s, size_t len, size_t i, int *kind,
                                unsigned *script)
 {
@@ -109,6 +113,13 @@ static inline size_t read_char(const unsigned char *s, size_t len, size_t i, int
         *script = S_CYRILLIC;
         return 2;
     }
+    return read_char_other(s, len, i, kind, script);
+}
+
+/* read_char for everything but ASCII and basic Cyrillic. */
+static size_t read_char_other(const unsigned char *s, size_t len, size_t i, int *kind,
+                              unsigned *script)
+{
     int32_t c;
     int n = ns_utf8_decode((const char *)s + i, len - i, &c);
     *script = S_NONE;
@@ -246,6 +257,15 @@ typedef struct tok {
     size_t t0, tn; /* its terms: terms[t0 .. t0+tn) */
 } tok;
 
+/* ns_analyze_match's filter: the folded first one or two characters that a
+ * word must start with to be worth folding and stemming (see there). */
+#define KEY_CHARS 2
+
+typedef struct match_key {
+    size_t len;                  /* bytes, 1..8 */
+    unsigned char b[4 * KEY_CHARS];
+} match_key;
+
 struct ns_analyzer {
     struct sb_stemmer *en, *ru;
     ns_term *terms;
@@ -259,6 +279,8 @@ struct ns_analyzer {
     tok *toks;
     size_t ntoks, ctoks;
     cache_slot *cache;
+    match_key *keys; /* ns_analyze_match's filter */
+    size_t nkeys, ckeys;
 };
 
 /* A block of at least need elements of size el in *out (p reallocated);
@@ -334,6 +356,7 @@ void ns_analyzer_free(ns_analyzer *a)
     free(a->parts);
     free(a->toks);
     free(a->cache);
+    free(a->keys);
     free(a);
 }
 
@@ -348,6 +371,35 @@ static utf8proc_int32_t map_apostrophe(utf8proc_int32_t c, void *data)
     return (c == 0x2019 || c == 0x02BC) ? '\'' : c;
 }
 
+/* Fold u[0..n) (ASCII and basic Cyrillic only, whole characters) into d[0..n):
+ * the same bytes utf8proc would give (NFKC, case folding, ё -> е). */
+static void fold_fast(const unsigned char *u, size_t n, unsigned char *d)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = u[i];
+        if (c < 0x80) {
+            d[i] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        } else if (c == 0xD0) {
+            unsigned char c2 = u[++i];
+            if (c2 == 0x81) {                 /* Ё -> е */
+                d[i - 1] = 0xD0, d[i] = 0xB5;
+            } else if (c2 >= 0x90 && c2 <= 0x9F) { /* А-П -> а-п */
+                d[i - 1] = 0xD0, d[i] = (unsigned char)(c2 + 0x20);
+            } else if (c2 >= 0xA0 && c2 <= 0xAF) { /* Р-Я -> р-я */
+                d[i - 1] = 0xD1, d[i] = (unsigned char)(c2 - 0x20);
+            } else {
+                d[i - 1] = 0xD0, d[i] = c2;
+            }
+        } else {                              /* 0xD1: р-я, ё */
+            unsigned char c2 = u[++i];
+            if (c2 == 0x91)
+                d[i - 1] = 0xD0, d[i] = 0xB5;
+            else
+                d[i - 1] = 0xD1, d[i] = c2;
+        }
+    }
+}
+
 /* Fold s[0..n) (valid UTF-8) onto the end of the arena, NUL-terminated:
  * NFKC, case folding, ’ -> ', ё -> е. *off and *flen locate the result. */
 static int fold_append(ns_analyzer *a, const char *s, size_t n, int fast, size_t *off,
@@ -357,32 +409,8 @@ static int fold_append(ns_analyzer *a, const char *s, size_t n, int fast, size_t
         return NS_ENOMEM;
     *off = a->alen;
     if (fast) {
-        /* the same bytes utf8proc would give, for these characters */
         unsigned char *d = (unsigned char *)a->arena + a->alen;
-        const unsigned char *u = (const unsigned char *)s;
-        for (size_t i = 0; i < n; i++) {
-            unsigned char c = u[i];
-            if (c < 0x80) {
-                d[i] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-            } else if (c == 0xD0) {
-                unsigned char c2 = u[++i];
-                if (c2 == 0x81) {                 /* Ё -> е */
-                    d[i - 1] = 0xD0, d[i] = 0xB5;
-                } else if (c2 >= 0x90 && c2 <= 0x9F) { /* А-П -> а-п */
-                    d[i - 1] = 0xD0, d[i] = (unsigned char)(c2 + 0x20);
-                } else if (c2 >= 0xA0 && c2 <= 0xAF) { /* Р-Я -> р-я */
-                    d[i - 1] = 0xD1, d[i] = (unsigned char)(c2 - 0x20);
-                } else {
-                    d[i - 1] = 0xD0, d[i] = c2;
-                }
-            } else {                              /* 0xD1: р-я, ё */
-                unsigned char c2 = u[++i];
-                if (c2 == 0x91)
-                    d[i - 1] = 0xD0, d[i] = 0xB5;
-                else
-                    d[i - 1] = 0xD1, d[i] = c2;
-            }
-        }
+        fold_fast((const unsigned char *)s, n, d);
         d[n] = '\0';
         a->alen += n + 1;
         *flen = n;
@@ -573,9 +601,34 @@ static int word_char_at(const unsigned char *s, size_t len, size_t i, int *kind,
     return *kind == K_LETTER || *kind == K_DIGIT;
 }
 
-/* The whole analysis of text: fills a->terms (offsets) and a->toks. */
+/* Could the one-part token p (fast: ASCII or basic Cyrillic) give a term that
+ * ns_analyze_match wants? Compares its first KEY_CHARS characters, folded,
+ * with the keys. */
+static int key_match(const ns_analyzer *a, const unsigned char *s, const part *p)
+{
+    unsigned char head[4 * KEY_CHARS];
+    size_t n = 0;
+    for (int c = 0; c < KEY_CHARS && p->start + n < p->end; c++)
+        n += s[p->start + n] < 0x80 ? 1 : 2;
+    fold_fast(s + p->start, n, head);
+    for (size_t k = 0; k < a->nkeys; k++) {
+        const match_key *key = &a->keys[k];
+        if (key->len > n || key->b[0] != head[0])
+            continue;
+        size_t b = 1;
+        while (b < key->len && key->b[b] == head[b])
+            b++;
+        if (b == key->len)
+            return 1;
+    }
+    return 0;
+}
+
+/* The whole analysis of text: fills a->terms (offsets) and a->toks. With
+ * filter, one-part tokens of ASCII or basic Cyrillic that key_match rejects
+ * only take their position. */
 static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
-               uint32_t *next_pos)
+               uint32_t *next_pos, int filter)
 {
     const unsigned char *s = (const unsigned char *)text;
     uint32_t pos = first_pos;
@@ -605,6 +658,21 @@ static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
         cur->fast = fast_char(s, len, i, n);
         size_t j = i + n, wend = j;
         for (;;) {
+            /* Runs of plain letters or digits go on the current part as
+             * they are: the loop below would do the same, one at a time. */
+            size_t j0 = j;
+            if (cur->kind == K_LETTER && cur->script == S_LATIN) {
+                while (j < len && s[j] < 0x80 && ascii_class[s[j]] == K_LETTER)
+                    j++;
+            } else if (cur->kind == K_LETTER && cur->script == S_CYRILLIC) {
+                while (basic_cyrillic(s, len, j))
+                    j += 2;
+            } else if (cur->kind == K_DIGIT) {
+                while (j < len && s[j] >= '0' && s[j] <= '9')
+                    j++;
+            }
+            if (j != j0)
+                wend = j;
             if (j >= len)
                 break;
             size_t n2 = read_char(s, len, j, &k, &sc);
@@ -679,8 +747,14 @@ static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
         t->start = i;
         t->end = wend;
         t->t0 = a->nterms;
-        if ((rc = emit_token(a, a->parts, np, text, (uint32_t)a->ntoks, &pos)) < 0)
+        if (filter && np == 1 && a->parts[0].fast && !key_match(a, s, &a->parts[0])) {
+            /* cannot give a wanted term: only its position counts */
+            if (pos == UINT32_MAX)
+                return NS_ETOOBIG;
+            pos++;
+        } else if ((rc = emit_token(a, a->parts, np, text, (uint32_t)a->ntoks, &pos)) < 0) {
             return rc;
+        }
         t->tn = a->nterms - t->t0;
         a->ntoks++;
         i = wend;
@@ -710,7 +784,80 @@ int ns_analyze(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
     *count = 0;
     if (first_pos == 0)
         first_pos = 1;
-    int rc = run(a, text, len, first_pos, next_pos);
+    int rc = run(a, text, len, first_pos, next_pos, 0);
+    if (rc < 0) {
+        a->nterms = 0;
+        return fail(rc, err);
+    }
+    *out = a->terms;
+    *count = a->nterms;
+    return 0;
+}
+
+/* Add the first KEY_CHARS characters of t[0..n) (at most) as a key. */
+static int add_key(ns_analyzer *a, const char *t, size_t n)
+{
+    size_t b = 0;
+    for (int c = 0; c < KEY_CHARS && b < n; c++) {
+        unsigned char x = (unsigned char)t[b];
+        b += x < 0x80 ? 1 : x < 0xE0 ? 2 : x < 0xF0 ? 3 : 4;
+    }
+    if (b > n)
+        b = n;
+    if (b == 0)
+        return 0; /* an empty term matches no word */
+    GROW(a->keys, a->ckeys, a->nkeys + 1);
+    match_key *k = &a->keys[a->nkeys++];
+    k->len = b;
+    memcpy(k->b, t, b);
+    return 0;
+}
+
+/* Snowball words whose stem does not begin with their own first KEY_CHARS
+ * characters (found by testing every word of Snowball's English and Russian
+ * vocabularies; test_analyze_match checks it again): English special cases.
+ * Russian stems are always prefixes of the folded word (ё is folded to е
+ * before stemming). */
+static const char *const key_exceptions[][2] = {
+    { "dying", "die" }, { "lying", "lie" }, { "tying", "tie" },
+};
+
+static int build_keys(ns_analyzer *a, const char *const *terms, size_t nterms,
+                      const char *const *prefixes, size_t nprefixes)
+{
+    a->nkeys = 0;
+    for (size_t i = 0; i < nterms + nprefixes; i++) {
+        int pre = i >= nterms;
+        const char *t = pre ? prefixes[i - nterms] : terms[i];
+        size_t n = strlen(t);
+        if (n == 0 && pre) {
+            /* an empty prefix: every word */
+            return add_key(a, "", 0) < 0 ? NS_ENOMEM : 1;
+        }
+        if (add_key(a, t, n) < 0)
+            return NS_ENOMEM;
+        for (size_t e = 0; e < sizeof key_exceptions / sizeof *key_exceptions; e++) {
+            const char *stem = key_exceptions[e][1];
+            if (pre ? strncmp(stem, t, n) == 0 : strcmp(stem, t) == 0) {
+                if (add_key(a, key_exceptions[e][0], strlen(key_exceptions[e][0])) < 0)
+                    return NS_ENOMEM;
+            }
+        }
+    }
+    return 0;
+}
+
+int ns_analyze_match(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
+                     const char *const *terms, size_t nterms, const char *const *prefixes,
+                     size_t nprefixes, const ns_term **out, size_t *count, ns_err *err)
+{
+    *out = NULL;
+    *count = 0;
+    if (first_pos == 0)
+        first_pos = 1;
+    int rc = build_keys(a, terms, nterms, prefixes, nprefixes);
+    if (rc >= 0)
+        rc = run(a, text, len, first_pos, NULL, rc == 0);
     if (rc < 0) {
         a->nterms = 0;
         return fail(rc, err);
@@ -726,7 +873,7 @@ int ns_analyze_word(ns_analyzer *a, const char *word, size_t len, const char **t
     *term = "";
     *term_len = 0;
     *stop = 0;
-    int rc = run(a, word, len, 1, NULL);
+    int rc = run(a, word, len, 1, NULL, 0);
     if (rc < 0)
         return fail(rc, err);
     if (a->ntoks != 1)
@@ -795,7 +942,7 @@ char ns_detect_lang(const char *text, size_t len)
 
 int ns_analyze_dump(ns_analyzer *a, const char *text, size_t len, ns_buf *out, ns_err *err)
 {
-    int rc = run(a, text, len, 1, NULL);
+    int rc = run(a, text, len, 1, NULL, 0);
     if (rc < 0) {
         a->nterms = 0;
         return fail(rc, err);

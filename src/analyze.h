@@ -69,6 +69,20 @@ void ns_analyzer_free(ns_analyzer *a); /* NULL is a no-op */
 int ns_analyze(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
                const ns_term **out, size_t *count, uint32_t *next_pos, ns_err *err);
 
+/* ns_analyze for a caller that only wants the terms equal to one of
+ * terms[0..nterms) or starting with one of prefixes[0..nprefixes) (the
+ * snippet, marking a query's words). Every term ns_analyze would give that is
+ * wanted is in *out with the same term, pos, token, start, end and flags, in
+ * the same order; other terms may be there too, so the caller still compares.
+ * Much faster on prose: a one-word token of ASCII or basic Cyrillic is folded
+ * and stemmed only when its first two characters, folded, agree with a wanted
+ * term's (Snowball stems keep a word's first two characters, apart from a
+ * few English special cases that are handled). Same ownership and errors as
+ * ns_analyze. */
+int ns_analyze_match(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
+                     const char *const *terms, size_t nterms, const char *const *prefixes,
+                     size_t nprefixes, const ns_term **out, size_t *count, ns_err *err);
+
 /* Normalise and stem one word exactly as ns_analyze would a one-part token,
  * into the analyzer's scratch (valid until the next call). Used to match
  * vendor aliases and words given to the query parser's prefix operator.

@@ -120,7 +120,7 @@ ASAN_BUILD ?= build-asan
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # Any sanitizer report ends the process with an error, so the test fails.
 SAN_ENV := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
-           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
@@ -128,7 +128,9 @@ test:
 	@scripts/setup.sh test
 	@$(MAKE) --no-print-directory -j$(JOBS) all tests
 	@$(MAKE) --no-print-directory -j$(JOBS) asan-build
-	@$(SAN_ENV) tests/run.sh $(BUILD) $(ASAN_BUILD)
+	@st=0; $(MAKE) --no-print-directory lint || st=1; \
+	    $(MAKE) --no-print-directory -j$(JOBS) fuzz || st=1; \
+	    $(SAN_ENV) tests/run.sh $(BUILD) $(ASAN_BUILD) || st=1; exit $$st
 
 asan-build:
 	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) SANFLAGS="$(ASAN_FLAGS)" \

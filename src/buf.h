@@ -23,7 +23,7 @@ int ns_buf_append(ns_buf *b, const char *s, size_t len);
 int ns_buf_puts(ns_buf *b, const char *s);
 int ns_buf_putc(ns_buf *b, char c);
 int ns_buf_printf(ns_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int ns_buf_vprintf(ns_buf *b, const char *fmt, va_list ap);
+int ns_buf_vprintf(ns_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Empty the buffer but keep its memory for reuse. */
 void ns_buf_reset(ns_buf *b);
 /* The contents as a C string; "" for a buffer never appended to. Borrowed. */

@@ -236,7 +236,9 @@ int ns_vendors_new_from_text(ns_vendors **out, ns_analyzer *a, const char *text,
     for (size_t i = 1; i < v->naliases; i++) {
         const alias *x = &v->aliases[i - 1], *y = &v->aliases[i];
         if (S_alias_cmp(x, y) == 0 && x->canon != y->canon) {
+            /* names has nnames entries and every alias's canon indexes it */
             rc = ns_err_set(err, NS_ESYNTAX, "vendors: the same name is an alias of both '%s' and '%s'",
+                            /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
                             v->names[x->canon], v->names[y->canon]);
             goto done;
         }
@@ -275,6 +277,9 @@ const char *ns_vendors_canonical(const ns_vendors *v, ns_analyzer *a, const char
 {
     S_trim(&name, &len);
     alias al;
+    /* al.n == 0 only when S_name_terms allocated nothing (it stores at least
+     * the first term it allocates for) */
+    /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc) */
     if (!v || len == 0 || S_name_terms(a, name, len, &al, NULL) < 0 || al.n == 0)
         return NULL;
     const char *found = NULL;
@@ -312,8 +317,10 @@ static int S_match_at(const alias *x, const ns_term *const *t, size_t i, size_t 
  * "Google-backed" is not an article about Google. */
 static int S_whole_tokens(const ns_term *const *t, size_t first, size_t last, size_t n)
 {
+    /* t[0..n) are all set by the caller; first <= last < n */
     if (first > 0 && t[first - 1]->token == t[first]->token)
         return 0;
+    /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
     if (last + 1 < n && t[last + 1]->token == t[last]->token)
         return 0;
     return 1;

@@ -1,0 +1,83 @@
+/* fuzz_analyze.c: libFuzzer harness for the text analyser (src/analyze.h).
+ * Any bytes go through ns_analyze, ns_analyze_dump, ns_analyze_word and
+ * ns_analyze_fold. Invariants from analyze.h: every term is valid UTF-8 of
+ * 1..NS_TERM_MAX bytes (or "" for a stopword), its byte range lies inside the
+ * input, positions never decrease and start at first_pos, a JOINED term has
+ * position 0, and the --analyze dump is valid UTF-8 of whole lines. */
+#include "analyze.h"
+#include "fuzz_common.h"
+
+static ns_analyzer *A;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    ns_err err;
+    FUZZ_ASSERT(ns_analyzer_new(&A, &err) == 0);
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *text = (const char *)data;
+    const ns_term *t;
+    size_t n;
+    uint32_t next = 0, first = 7;
+    ns_err err;
+
+    FUZZ_ASSERT(ns_analyze(A, text, size, first, &t, &n, &next, &err) == 0);
+    uint32_t last = first;
+    uint32_t last_token = 0;
+    for (size_t i = 0; i < n; i++) {
+        FUZZ_ASSERT(t[i].term != NULL);
+        FUZZ_ASSERT(strlen(t[i].term) == t[i].len);
+        if (t[i].flags & NS_TERM_STOP) {
+            FUZZ_ASSERT(t[i].len == 0);
+        } else {
+            FUZZ_ASSERT(t[i].len >= 1 && t[i].len <= NS_TERM_MAX);
+            FUZZ_ASSERT(ns_utf8_valid(t[i].term, t[i].len));
+        }
+        FUZZ_ASSERT(t[i].start < t[i].end && t[i].end <= size);
+        FUZZ_ASSERT(t[i].token >= last_token);
+        last_token = t[i].token;
+        if (t[i].flags & NS_TERM_JOINED) {
+            FUZZ_ASSERT(t[i].pos == 0);
+        } else {
+            FUZZ_ASSERT(t[i].pos >= last);
+            last = t[i].pos;
+        }
+    }
+    /* a skipped over-long term still uses its position, so next may pass
+     * the last term's position by more than one */
+    FUZZ_ASSERT(next >= first && next >= last);
+    if (n)
+        FUZZ_ASSERT(next > last);
+
+    ns_buf dump = NS_BUF_INIT;
+    FUZZ_ASSERT(ns_analyze_dump(A, text, size, &dump, &err) == 0);
+    FUZZ_ASSERT(ns_utf8_valid(ns_buf_cstr(&dump), dump.len));
+    FUZZ_ASSERT(dump.len == 0 || dump.data[dump.len - 1] == '\n');
+    ns_buf_free(&dump);
+
+    const char *w;
+    size_t wl;
+    int stop = 0;
+    int rc = ns_analyze_word(A, text, size, &w, &wl, &stop, &err);
+    FUZZ_ASSERT(rc == 0 || rc == NS_ETERM);
+    if (rc == 0) {
+        FUZZ_ASSERT(wl <= NS_TERM_MAX && strlen(w) == wl);
+        FUZZ_ASSERT(stop ? wl == 0 : wl >= 1);
+        FUZZ_ASSERT(ns_utf8_valid(w, wl));
+    }
+    rc = ns_analyze_fold(A, text, size, &w, &wl, &err);
+    FUZZ_ASSERT(rc == 0 || rc == NS_EUTF8);
+    FUZZ_ASSERT(rc == 0 || !ns_utf8_valid(text, size));
+    if (rc == 0)
+        FUZZ_ASSERT(ns_utf8_valid(w, wl) || wl == 0);
+    (void)ns_detect_lang(text, size);
+    return 0;
+}

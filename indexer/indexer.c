@@ -1,12 +1,14 @@
 /* indexer.c: walk article files, build their documents, and bring the
  * database in step with them in committed batches (see indexer.h).
  *
- * Order of a run: check every path exists (else nothing is touched); open
- * the database (the writer lock); walk the roots; load the recorded files;
- * delete the records of files gone from a walked root; then each file in
- * sorted order: unchanged (same size and mtime) is skipped, otherwise it is
- * read, parsed and replaced under its id. Removals come first so a file that
- * takes over a deleted file's id is not refused as a duplicate. */
+ * Order of a run: check every path exists (else nothing is touched); take
+ * the writer lock and choose the mode; walk the roots. Incremental: load the
+ * recorded files; delete the records of files gone from a walked root; then
+ * each file in sorted order: unchanged (same size and mtime) is skipped,
+ * otherwise it is read, parsed and replaced under its id. Removals come
+ * first so a file that takes over a deleted file's id is not refused as a
+ * duplicate. Bulk: the same per-file work, one thread per shard; then ids
+ * claimed in two shards are settled, the shards merged and swapped in. */
 #include "indexer.h"
 
 #include "buf.h"
@@ -18,11 +20,38 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+/* renameat2(2) through syscall(2): the glibc wrapper needs _GNU_SOURCE,
+ * which would also switch strerror_r to its GNU form. */
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+static int S_renameat2(const char *from, const char *to, unsigned flags)
+{
+#ifdef SYS_renameat2
+    return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, flags);
+#else
+    (void)from, (void)to, (void)flags;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
 
 /* ---- a small string hash map (keys are borrowed from the values) ---- */
 
@@ -374,6 +403,9 @@ typedef struct frec {
     int stat_errno;     /* the walk could not stat it */
     int64_t wsize, wmtime; /* size and mtime seen by the walk */
     int seen;
+    size_t ord;         /* place in processing order (found files) */
+    unsigned shard;     /* bulk: the shard indexing it */
+    char counted;       /* how the stats counted it: 'a'dded, 'u'pdated, 'n' unchanged */
 } frec;
 
 typedef struct root {
@@ -383,23 +415,72 @@ typedef struct root {
     int walk_failed;    /* a directory under it could not be read: remove nothing */
 } root;
 
+/* A file refused because another file has its id; bulk mode names the owner
+ * only once every shard is done, since the owner may be in another shard. */
+typedef struct dupfile {
+    frec *r;
+    char *id;
+} dupfile;
+
+struct run;
+
+/* One database being written and the state of its open transaction: the
+ * database itself in incremental mode, a shard in bulk mode. Each writer is
+ * used by one thread at a time. */
+typedef struct writer {
+    struct run *R;
+    unsigned k;          /* shard number */
+    char *path;          /* bulk: the shard's directory */
+    ns_xwdb *w;
+    ns_analyzer *a;
+    hmap by_id;          /* id -> frec owning it in this database */
+    ns_index_stats st;   /* this writer's counts */
+    unsigned batch, pending;  /* changes per transaction, in the open one */
+    int in_txn;
+    ns_buf tmp, tmp2;
+    /* Spelling words of the open transaction -> how many documents have
+     * them (keys owned). Adding each word once per batch rather than once
+     * per document halves the indexing time: Xapian looks every added word
+     * up in the spelling table. */
+    hmap spell;
+    frec **files;        /* bulk: this shard's files, in processing order */
+    size_t nfiles, capfiles;
+    dupfile *dups;       /* bulk: files refused for a duplicate id */
+    size_t ndups, capdups;
+    char **stale;        /* bulk: recorded keys no longer wanted in the shard */
+    size_t nstale, capstale;
+    int stopped;         /* stopped before its last file */
+    int rc;              /* the worker's result, err its message */
+    ns_err err;
+    pthread_t tid;
+} writer;
+
 typedef struct run {
     const ns_index_opts *o;
     ns_index_stats *st;
-    ns_xwdb *w;
-    ns_analyzer *a;
-    ns_vendors *v;
+    ns_analyzer *a;      /* the calling thread's */
+    ns_vendors *v;       /* shared read-only by the writers */
     root *roots;
     size_t nroots;
-    frec **recs;        /* every record, owned */
+    frec **recs;         /* every record, owned */
     size_t nrecs, caprecs;
-    frec **todo;        /* found files in processing order (borrowed) */
+    frec **todo;         /* found files in processing order (borrowed) */
     size_t ntodo, captodo;
-    hmap by_key, by_id;
-    unsigned pending;   /* changes in the open transaction */
-    ns_buf tmp, tmp2;
-    int in_txn;
-    int meta_rc;        /* S_load_meta's failure (the shim only stops) */
+    hmap by_key;
+    ns_buf tmp;
+    int meta_rc;         /* S_load_meta's failure (the shim only stops) */
+    char *db;            /* opts->db_path without trailing slashes */
+    char *tmpdir;        /* db + NS_INDEX_TMP_SUFFIX */
+    int bulk;
+    int db_existed;      /* bulk: swap in by exchange, else by rename */
+    ns_xwdb *lockw;      /* bulk: holds the writer lock, writes nothing */
+    writer *ws;
+    unsigned nw;
+    pthread_mutex_t mu;  /* callbacks, progress, running */
+    pthread_cond_t cv;   /* a worker finished */
+    unsigned running;
+    size_t done;         /* files done, for progress */
+    atomic_int stop;     /* passed on from *opts->stop to the workers */
 } run;
 
 static void S_frec_free(frec *r)
@@ -454,31 +535,51 @@ nomem:
     return NS_ENOMEM;
 }
 
-/* Metadata "file:<key>" -> "<size> <mtime_ns> <id>". Malformed values are
- * ignored: the file then looks new and is indexed again. */
+/* Parse a "file:" value "<size> <mtime_ns> <id>"; *id points into v. */
+static int S_parse_meta(const char *v, long long *size, long long *mtime, const char **id)
+{
+    int idoff = 0;
+    if (sscanf(v, "%lld %lld %n", size, mtime, &idoff) == 2 && idoff > 0 && v[idoff]) {
+        *id = v + idoff;
+        return 1;
+    }
+    return 0;
+}
+
+static char *S_memdup(const char *s, size_t len)
+{
+    char *p = malloc(len + 1);
+    if (p) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
+/* Incremental: metadata "file:<key>" -> "<size> <mtime_ns> <id>". Malformed
+ * values are ignored: the file then looks new and is indexed again. */
 static int S_load_meta(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
 {
-    run *R = ctx;
+    writer *W = ctx;
+    run *R = W->R;
     size_t pl = strlen(NS_META_FILE_PREFIX);
     if (klen <= pl || vlen == 0)
         return 0;
-    char *v = malloc(vlen + 1);
+    char *v = S_memdup(val, vlen);
     if (!v)
-        return NS_ENOMEM;
-    memcpy(v, val, vlen);
-    v[vlen] = '\0';
+        return R->meta_rc = NS_ENOMEM;
     long long size, mtime;
-    int idoff = 0;
+    const char *id;
     frec *r = NULL;
     int rc = 0;
-    if (sscanf(v, "%lld %lld %n", &size, &mtime, &idoff) == 2 && idoff > 0 && v[idoff]) {
+    if (S_parse_meta(v, &size, &mtime, &id)) {
         if ((rc = S_rec(R, key + pl, klen - pl, &r)) == 0) {
             free(r->id);
-            if (!(r->id = strdup(v + idoff)))
+            if (!(r->id = strdup(id)))
                 rc = NS_ENOMEM;
             r->size = size;
             r->mtime = mtime;
-            if (rc == 0 && S_put(&R->by_id, r->id, strlen(r->id), r) < 0)
+            if (rc == 0 && S_put(&W->by_id, r->id, strlen(r->id), r) < 0)
                 rc = NS_ENOMEM;
         }
     }
@@ -487,6 +588,76 @@ static int S_load_meta(void *ctx, const char *key, size_t klen, const char *val,
         R->meta_rc = rc;
     return rc;
 }
+
+/* Bulk, resuming a shard: a record of a file this run gives to this shard
+ * is taken over (unchanged files are then skipped); any other record is
+ * stale (the file is gone, or went to another shard) and is deleted. */
+static int S_load_shard_meta(void *ctx, const char *key, size_t klen, const char *val,
+                             size_t vlen)
+{
+    writer *W = ctx;
+    run *R = W->R;
+    size_t pl = strlen(NS_META_FILE_PREFIX);
+    if (klen <= pl || vlen == 0)
+        return 0;
+    char *v = S_memdup(val, vlen);
+    if (!v)
+        return R->meta_rc = NS_ENOMEM;
+    long long size, mtime;
+    const char *id = NULL;
+    int rc = 0;
+    frec *r = S_get(&R->by_key, key + pl, klen - pl);
+    if (S_parse_meta(v, &size, &mtime, &id) && r && r->display && r->shard == W->k && !r->id &&
+        !S_get(&W->by_id, id, strlen(id))) {
+        if (!(r->id = strdup(id)) || S_put(&W->by_id, r->id, strlen(r->id), r) < 0)
+            rc = NS_ENOMEM;
+        r->size = size;
+        r->mtime = mtime;
+    } else {
+        /* "<key>\0<id>": the id (if any) names the document to delete. */
+        size_t il = id ? strlen(id) : 0;
+        char *s = malloc(klen + 1 + il + 1);
+        if (!s)
+            rc = NS_ENOMEM;
+        else {
+            memcpy(s, key, klen);
+            s[klen] = '\0';
+            memcpy(s + klen + 1, id ? id : "", il + 1);
+            if (S_push(&W->stale, &W->nstale, &W->capstale, s) < 0) {
+                free(s);
+                rc = NS_ENOMEM;
+            }
+        }
+    }
+    free(v);
+    if (rc < 0)
+        R->meta_rc = rc;
+    return rc;
+}
+
+/* ---- messages (one at a time, whichever thread reports) ---- */
+
+static void S_report(run *R, int warning, const char *path, const char *msg)
+{
+    void (*fn)(void *, const char *, const char *) =
+        warning ? R->o->on_warning : R->o->on_error;
+    if (!fn)
+        return;
+    pthread_mutex_lock(&R->mu);
+    fn(R->o->ctx, path, msg);
+    pthread_mutex_unlock(&R->mu);
+}
+
+static void S_progress(run *R)
+{
+    pthread_mutex_lock(&R->mu);
+    R->done++;
+    if (R->o->on_progress)
+        R->o->on_progress(R->o->ctx, R->done, R->ntodo);
+    pthread_mutex_unlock(&R->mu);
+}
+
+/* ---- the walk ---- */
 
 static int S_ends_md(const char *name)
 {
@@ -523,12 +694,10 @@ static int S_walk(run *R, root *rt, const char *rel, const dirid *anc, size_t de
         ns_buf_reset(&sub);
         if (ns_buf_printf(&sub, "%s%s%s", rt->arg, *rel ? "/" : "", rel) < 0)
             goto nomem;
-        if (R->o->on_error) {
-            ns_buf_reset(&full);
-            if (ns_buf_printf(&full, "cannot read directory: %s", msg) < 0)
-                goto nomem;
-            R->o->on_error(R->o->ctx, sub.data, full.data);
-        }
+        ns_buf_reset(&full);
+        if (ns_buf_printf(&full, "cannot read directory: %s", msg) < 0)
+            goto nomem;
+        S_report(R, 0, sub.data, full.data);
         goto done;
     }
     struct dirent *e;
@@ -599,6 +768,7 @@ static int S_found(run *R, root *rt, const char *rel, const char *display_rel, n
     if (r->seen)
         return 0;  /* given twice (a file and its directory, say) */
     r->seen = 1;
+    r->ord = R->ntodo;
     ns_buf d = NS_BUF_INIT;
     size_t al = strlen(rt->arg);
     int slash = al && rt->arg[al - 1] == '/';
@@ -665,36 +835,78 @@ static int S_walk_roots(run *R, ns_err *err)
 
 /* ---- the writer ---- */
 
-static int S_begin(run *R, ns_err *err)
+static int S_begin(writer *W, ns_err *err)
 {
-    if (R->in_txn)
+    if (W->in_txn)
         return 0;
-    int rc = ns_xwdb_begin(R->w, err);
+    int rc = ns_xwdb_begin(W->w, err);
     if (rc == 0)
-        R->in_txn = 1;
+        W->in_txn = 1;
+    return rc;
+}
+
+/* Spelling words a bulk writer may hold before adding them to its shard. */
+#define NS_SPELL_HOLD_MAX ((size_t)1 << 20)
+
+/* Count one document having word, for the spelling table. */
+static int S_spell_add(writer *W, const char *word)
+{
+    size_t len = strlen(word);
+    hnode **pp = S_find(&W->spell, word, len);
+    if (pp && *pp) {
+        (*pp)->val = (void *)((uintptr_t)(*pp)->val + 1);
+        return 0;
+    }
+    char *k = S_memdup(word, len);
+    if (!k || S_put(&W->spell, k, len, (void *)(uintptr_t)1) < 0) {
+        free(k);
+        return NS_ENOMEM;
+    }
+    return 0;
+}
+
+/* Hand the batch's spelling words to Xapian (inside the transaction). */
+static int S_spell_flush(writer *W, ns_err *err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < W->spell.nb; i++)
+        for (hnode *x = W->spell.b[i]; x; x = x->next) {
+            if (rc == 0)
+                rc = ns_xwdb_add_spelling(W->w, x->key, x->klen, (unsigned)(uintptr_t)x->val, err);
+            free((char *)x->key);
+        }
+    S_hmap_free(&W->spell);
     return rc;
 }
 
 /* Commit when the batch is full (or always with force): the documents and
- * their "file:" metadata become durable together. */
-static int S_commit(run *R, int force, ns_err *err)
+ * their "file:" metadata become durable together. Incremental runs commit
+ * the batch's spelling words with it. A bulk run keeps them until all the
+ * shards are done (S_speller), unless they grow too many: Xapian's work per
+ * spelling word is large, and a word is then added once to one shard rather
+ * than once per batch in every shard that has it. */
+static int S_commit(writer *W, int force, ns_err *err)
 {
-    unsigned batch = R->o->batch ? R->o->batch : NS_INDEX_BATCH;
-    if (!R->in_txn || (!force && R->pending < batch))
+    if (!W->in_txn || (!force && W->pending < W->batch))
         return 0;
-    int rc = ns_xwdb_commit(R->w, err);
-    R->in_txn = 0;
-    R->pending = 0;
+    int rc = 0;
+    if (!W->R->bulk || W->spell.n >= NS_SPELL_HOLD_MAX)
+        rc = S_spell_flush(W, err);
+    if (rc == 0)
+        rc = ns_xwdb_commit(W->w, err);
+    W->in_txn = 0;
+    W->pending = 0;
     return rc;
 }
 
-static int S_set_file_meta(run *R, const frec *r, const char *val, size_t vlen, ns_err *err)
+static int S_set_file_meta(writer *W, const char *key, size_t klen, const char *val,
+                           size_t vlen, ns_err *err)
 {
-    ns_buf *k = &R->tmp2;
+    ns_buf *k = &W->tmp2;
     ns_buf_reset(k);
-    if (ns_buf_puts(k, NS_META_FILE_PREFIX) < 0 || ns_buf_append(k, r->key, r->klen) < 0)
+    if (ns_buf_puts(k, NS_META_FILE_PREFIX) < 0 || ns_buf_append(k, key, klen) < 0)
         return ns_err_set(err, NS_ENOMEM, "out of memory");
-    return ns_xwdb_set_metadata(R->w, k->data, val, vlen, err);
+    return ns_xwdb_set_metadata(W->w, k->data, val, vlen, err);
 }
 
 static int S_idterm(ns_buf *b, const char *id, ns_err *err)
@@ -705,42 +917,46 @@ static int S_idterm(ns_buf *b, const char *id, ns_err *err)
     return 0;
 }
 
+static int S_delete_id(writer *W, const char *id, ns_err *err)
+{
+    int rc;
+    if ((rc = S_idterm(&W->tmp, id, err)) < 0)
+        return rc;
+    return ns_xwdb_delete(W->w, W->tmp.data, W->tmp.len, err);
+}
+
 /* Forget r's recorded id; with del, delete its document when r owns it. */
-static int S_drop_id(run *R, frec *r, int del, ns_err *err)
+static int S_drop_id(writer *W, frec *r, int del, ns_err *err)
 {
     int rc = 0;
     if (!r->id)
         return 0;
-    if (S_get(&R->by_id, r->id, strlen(r->id)) == r) {
-        S_del(&R->by_id, r->id, strlen(r->id));
-        if (del) {
-            if ((rc = S_idterm(&R->tmp, r->id, err)) < 0 ||
-                (rc = ns_xwdb_delete(R->w, R->tmp.data, R->tmp.len, err)) < 0)
-                return rc;
-        }
+    if (S_get(&W->by_id, r->id, strlen(r->id)) == r) {
+        S_del(&W->by_id, r->id, strlen(r->id));
+        if (del && (rc = S_delete_id(W, r->id, err)) < 0)
+            return rc;
     }
     free(r->id);
     r->id = NULL;
     return 0;
 }
 
-static int S_remove(run *R, frec *r, ns_err *err)
+static int S_remove(writer *W, frec *r, ns_err *err)
 {
     int rc;
-    if ((rc = S_begin(R, err)) < 0 || (rc = S_drop_id(R, r, 1, err)) < 0 ||
-        (rc = S_set_file_meta(R, r, "", 0, err)) < 0)
+    if ((rc = S_begin(W, err)) < 0 || (rc = S_drop_id(W, r, 1, err)) < 0 ||
+        (rc = S_set_file_meta(W, r->key, r->klen, "", 0, err)) < 0)
         return rc;
-    R->pending++;
-    R->st->removed++;
-    return S_commit(R, 0, err);
+    W->pending++;
+    W->st.removed++;
+    return S_commit(W, 0, err);
 }
 
 /* The path of a record for messages: as found in this run, else absolute. */
-static const char *S_display(run *R, const frec *r)
+static const char *S_display(ns_buf *b, const frec *r)
 {
     if (r->display)
         return r->display;
-    ns_buf *b = &R->tmp2;
     ns_buf_reset(b);
     if (ns_buf_append(b, r->key, r->klen) < 0)
         return r->key;
@@ -750,17 +966,31 @@ static const char *S_display(run *R, const frec *r)
     return b->data;
 }
 
-static void S_fail(run *R, const frec *r, const char *msg)
+static void S_fail(writer *W, const frec *r, const char *msg)
 {
-    R->st->failed++;
-    if (R->o->on_error)
-        R->o->on_error(R->o->ctx, r->display, msg);
+    W->st.failed++;
+    S_report(W->R, 0, r->display, msg);
+}
+
+/* "id 'X' is already used by PATH" for r, reported. */
+static int S_fail_dup(writer *W, const frec *r, const char *id, const frec *owner, ns_err *err)
+{
+    ns_buf m = NS_BUF_INIT;
+    if (ns_buf_printf(&m, "id '%s' is already used by %s", id,
+                      owner ? S_display(&W->tmp2, owner) : "another file") < 0) {
+        ns_buf_free(&m);
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    }
+    S_fail(W, r, m.data);
+    ns_buf_free(&m);
+    return 0;
 }
 
 /* Index one found file. Returns < 0 only for errors that end the run (the
  * database failed); a bad file is reported and counted. */
-static int S_process(run *R, frec *r, ns_err *err)
+static int S_process(writer *W, frec *r, ns_err *err)
 {
+    run *R = W->R;
     int rc = 0;
     char *data = NULL;
     size_t len = 0;
@@ -773,11 +1003,12 @@ static int S_process(run *R, frec *r, ns_err *err)
         char msg[128] = "", line[160];
         strerror_r(r->stat_errno, msg, sizeof msg);
         snprintf(line, sizeof line, "cannot read: %s", msg);
-        S_fail(R, r, line);
+        S_fail(W, r, line);
         return 0;
     }
     if (r->id && r->size == r->wsize && r->mtime == r->wmtime) {
-        R->st->unchanged++;
+        W->st.unchanged++;
+        r->counted = 'n';
         return 0;
     }
     ns_buf path = NS_BUF_INIT;
@@ -787,61 +1018,102 @@ static int S_process(run *R, frec *r, ns_err *err)
     }
     *(char *)memchr(path.data, '\t', path.len) = '/';
     if (ns_article_read_file(path.data, &data, &len, &size, &mtime, &ferr) < 0 ||
-        ns_index_build(&b, R->a, R->v, r->display, r->default_id, data, len, &ferr) < 0) {
-        S_fail(R, r, ferr.msg);
+        ns_index_build(&b, W->a, R->v, r->display, r->default_id, data, len, &ferr) < 0) {
+        S_fail(W, r, ferr.msg);
         goto done;
     }
     const char *id = b.art.id;
-    frec *owner = S_get(&R->by_id, id, strlen(id));
+    frec *owner = S_get(&W->by_id, id, strlen(id));
     if (owner && owner != r) {
-        ns_buf m = NS_BUF_INIT;
-        if (ns_buf_printf(&m, "id '%s' is already used by %s", id, S_display(R, owner)) < 0) {
-            ns_buf_free(&m);
+        if (!R->bulk) {
+            rc = S_fail_dup(W, r, id, owner, err);
+            goto done;
+        }
+        /* The owner may itself lose the id to a file of another shard. */
+        dupfile *p = W->dups;
+        if (W->ndups == W->capdups) {
+            size_t cap = W->capdups ? W->capdups * 2 : 16;
+            if (!(p = realloc(W->dups, cap * sizeof *p))) {
+                rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+                goto done;
+            }
+            W->dups = p;
+            W->capdups = cap;
+        }
+        if (!(W->dups[W->ndups].id = strdup(id))) {
             rc = ns_err_set(err, NS_ENOMEM, "out of memory");
             goto done;
         }
-        S_fail(R, r, m.data);
-        ns_buf_free(&m);
+        W->dups[W->ndups++].r = r;
+        W->st.failed++;
         goto done;
     }
     int existed = r->id != NULL;
-    if ((rc = S_begin(R, err)) < 0)
+    if ((rc = S_begin(W, err)) < 0)
         goto done;
     /* A changed id leaves the old document behind unless deleted here. */
-    if ((rc = S_drop_id(R, r, r->id && strcmp(r->id, id) != 0, err)) < 0)
+    if ((rc = S_drop_id(W, r, r->id && strcmp(r->id, id) != 0, err)) < 0)
         goto done;
-    if ((rc = S_idterm(&R->tmp, id, err)) < 0 ||
-        (rc = ns_xwdb_replace(R->w, R->tmp.data, R->tmp.len, b.doc, err)) < 0)
+    if ((rc = S_idterm(&W->tmp, id, err)) < 0 ||
+        (rc = ns_xwdb_replace(W->w, W->tmp.data, W->tmp.len, b.doc, err)) < 0)
         goto done;
     for (size_t i = 0; i < b.nspell; i++)
-        if ((rc = ns_xwdb_add_spelling(R->w, b.spell[i], strlen(b.spell[i]), 1, err)) < 0)
+        if (S_spell_add(W, b.spell[i]) < 0) {
+            rc = ns_err_set(err, NS_ENOMEM, "out of memory");
             goto done;
-    ns_buf_reset(&R->tmp);
-    if (ns_buf_printf(&R->tmp, "%" PRId64 " %" PRId64 " %s", size, mtime, id) < 0) {
+        }
+    ns_buf_reset(&W->tmp);
+    if (ns_buf_printf(&W->tmp, "%" PRId64 " %" PRId64 " %s", size, mtime, id) < 0) {
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
         goto done;
     }
-    if ((rc = S_set_file_meta(R, r, R->tmp.data, R->tmp.len, err)) < 0)
+    if ((rc = S_set_file_meta(W, r->key, r->klen, W->tmp.data, W->tmp.len, err)) < 0)
         goto done;
-    if (!(r->id = strdup(id)) || S_put(&R->by_id, r->id, strlen(r->id), r) < 0) {
+    if (!(r->id = strdup(id)) || S_put(&W->by_id, r->id, strlen(r->id), r) < 0) {
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
         goto done;
     }
     r->size = size;
     r->mtime = mtime;
-    R->pending++;
-    if (existed)
-        R->st->updated++;
-    else
-        R->st->added++;
-    if (R->o->on_warning)
-        for (size_t i = 0; i < b.art.nwarnings; i++)
-            R->o->on_warning(R->o->ctx, r->display, b.art.warnings[i]);
+    W->pending++;
+    if (existed) {
+        W->st.updated++;
+        r->counted = 'u';
+    } else {
+        W->st.added++;
+        r->counted = 'a';
+    }
+    for (size_t i = 0; i < b.art.nwarnings; i++)
+        S_report(R, 1, r->display, b.art.warnings[i]);
 done:
     ns_buf_free(&path);
     ns_index_built_clear(&b);
     free(data);
     return rc;
+}
+
+static void S_writer_free(writer *W)
+{
+    ns_xwdb_free(W->w);  /* after a failure: cancels the open transaction */
+    W->w = NULL;
+    ns_analyzer_free(W->a);
+    W->a = NULL;
+    S_hmap_free(&W->by_id);
+    for (size_t i = 0; i < W->spell.nb; i++)
+        for (hnode *x = W->spell.b[i]; x; x = x->next)
+            free((char *)x->key);
+    S_hmap_free(&W->spell);
+    ns_buf_free(&W->tmp);
+    ns_buf_free(&W->tmp2);
+    free(W->files);
+    for (size_t i = 0; i < W->ndups; i++)
+        free(W->dups[i].id);
+    free(W->dups);
+    for (size_t i = 0; i < W->nstale; i++)
+        free(W->stale[i]);
+    free(W->stale);
+    free(W->path);
+    memset(W, 0, sizeof *W);
 }
 
 /* ---- the run ---- */
@@ -866,8 +1138,9 @@ static int S_roots(run *R, const char *const *paths, size_t n, ns_err *err)
             dir = strdup(paths[i]);
         } else {
             const char *slash = strrchr(paths[i], '/');
-            dir = !slash ? strdup(".") : slash == paths[i] ? strdup("/")
-                                                          : strndup(paths[i], (size_t)(slash - paths[i]));
+            dir = !slash              ? strdup(".")
+                  : slash == paths[i] ? strdup("/")
+                                      : strndup(paths[i], (size_t)(slash - paths[i]));
         }
         if (!dir)
             return ns_err_set(err, NS_ENOMEM, "out of memory");
@@ -883,34 +1156,132 @@ static int S_roots(run *R, const char *const *paths, size_t n, ns_err *err)
     return 0;
 }
 
-static int S_open(run *R, ns_err *err)
+/* Remove name (under directory fd at) and everything below it, following no link.
+ * Best effort: 0, or -1 when something stayed. */
+static int S_rmtree_at(int at, const char *name)
 {
-    const char *db = R->o->db_path;
-    ns_err e;
-    ns_err_clear(&e);
-    int rc = ns_xwdb_open(&R->w, db, R->o->rebuild ? NS_XWDB_OVERWRITE : NS_XWDB_CREATE_OR_OPEN,
-                          &e);
-    if (rc == NS_ELOCKED)
-        return ns_err_set(err, rc, "database '%s' is locked by another writer", db);
-    if (rc < 0)
-        return ns_err_set(err, rc, "cannot open database '%s': %s", db, e.msg);
-    char *val = NULL;
-    size_t vlen = 0;
-    if ((rc = ns_xwdb_get_metadata(R->w, NS_META_SCHEMA, &val, &vlen, err)) < 0)
-        return rc;
+    struct stat st;
+    if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT ? 0 : -1;
+    if (!S_ISDIR(st.st_mode))
+        return unlinkat(at, name, 0) < 0 && errno != ENOENT ? -1 : 0;
+    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            S_rmtree_at(dirfd(d), e->d_name) < 0)
+            rc = -1;
+    closedir(d);
+    if (unlinkat(at, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+        rc = -1;
+    return rc;
+}
+
+static int S_rmtree(const char *path)
+{
+    return S_rmtree_at(AT_FDCWD, path);
+}
+
+static int S_check_schema(char *val, size_t vlen)
+{
     char want[32];
     snprintf(want, sizeof want, "%d", NS_SCHEMA_VERSION);
-    if (vlen && (vlen != strlen(want) || memcmp(val, want, vlen) != 0)) {
-        rc = ns_err_set(err, NS_EINVAL,
-                        "database '%s' has schema version %.*s, this nindex writes %s: "
-                        "run with --rebuild", db, (int)(vlen > 20 ? 20 : vlen), val, want);
-    } else if (!vlen) {
-        /* Goes out with the first batch (or the final commit); not counted
-         * in pending, so batches stay whole numbers of files. */
-        if ((rc = S_begin(R, err)) == 0)
-            rc = ns_xwdb_set_metadata(R->w, NS_META_SCHEMA, want, strlen(want), err);
+    return !vlen || (vlen == strlen(want) && memcmp(val, want, vlen) == 0);
+}
+
+static int S_set_schema(writer *W, ns_err *err)
+{
+    char want[32];
+    snprintf(want, sizeof want, "%d", NS_SCHEMA_VERSION);
+    int rc = S_begin(W, err);
+    if (rc == 0)
+        rc = ns_xwdb_set_metadata(W->w, NS_META_SCHEMA, want, strlen(want), err);
+    return rc;
+}
+
+/* Take the writer lock and choose the mode. The database exists: open it
+ * as a writer (the lock); incremental unless it is empty or a rebuild is
+ * asked. It does not: lock "<tmpdir>/lock" instead, and build. */
+static int S_lock(run *R, ns_err *err)
+{
+    const char *db = R->db;
+    ns_err e;
+    int rc;
+    ns_buf lockpath = NS_BUF_INIT;
+    if (ns_buf_printf(&lockpath, "%s/lock", R->tmpdir) < 0)
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    for (int tries = 0;; tries++) {
+        struct stat st;
+        ns_err_clear(&e);
+        if (stat(db, &st) == 0 || errno != ENOENT) {
+            rc = ns_xwdb_open(&R->lockw, db, NS_XWDB_CREATE_OR_OPEN, &e);
+            if (rc == NS_ELOCKED) {
+                rc = ns_err_set(err, rc, "database '%s' is locked by another writer",
+                                R->o->db_path);
+                goto done;
+            }
+            if (rc < 0) {
+                rc = ns_err_set(err, rc, "cannot open database '%s': %s", R->o->db_path, e.msg);
+                goto done;
+            }
+            char *val = NULL;
+            size_t vlen = 0;
+            unsigned docs = 0;
+            if ((rc = ns_xwdb_get_metadata(R->lockw, NS_META_SCHEMA, &val, &vlen, err)) < 0 ||
+                (rc = ns_xwdb_doccount(R->lockw, &docs, err)) < 0) {
+                free(val);
+                goto done;
+            }
+            if (!R->o->rebuild && !S_check_schema(val, vlen))
+                rc = ns_err_set(err, NS_EINVAL,
+                                "database '%s' has schema version %.*s, this nindex writes %d: "
+                                "run with --rebuild", R->o->db_path, (int)(vlen > 20 ? 20 : vlen),
+                                val, NS_SCHEMA_VERSION);
+            free(val);
+            if (rc < 0)
+                goto done;
+            R->db_existed = 1;
+            R->bulk = R->o->rebuild || docs == 0;
+            goto done;
+        }
+        /* No database yet: nobody can hold its lock, so the temporary
+         * directory's lock database serialises the runs that create it. */
+        if (mkdir(R->tmpdir, 0777) < 0 && errno != EEXIST) {
+            char msg[128] = "";
+            strerror_r(errno, msg, sizeof msg);
+            rc = ns_err_set(err, NS_EIO, "cannot create database '%s': '%s': %s",
+                            R->o->db_path, R->tmpdir, msg);
+            goto done;
+        }
+        rc = ns_xwdb_open(&R->lockw, lockpath.data, NS_XWDB_CREATE_OR_OPEN, &e);
+        if (rc == NS_ELOCKED) {
+            rc = ns_err_set(err, rc, "database '%s' is locked by another writer", R->o->db_path);
+            goto done;
+        }
+        if (rc < 0) {
+            rc = ns_err_set(err, rc, "cannot create database '%s': %s", R->o->db_path, e.msg);
+            goto done;
+        }
+        /* The run that held the lock may have just created the database. */
+        if (stat(db, &st) == 0 && tries < 3) {
+            ns_xwdb_free(R->lockw);
+            R->lockw = NULL;
+            continue;
+        }
+        R->db_existed = 0;
+        R->bulk = 1;
+        goto done;
     }
-    free(val);
+done:
+    ns_buf_free(&lockpath);
     return rc;
 }
 
@@ -927,6 +1298,565 @@ static int S_in_walked_root(run *R, const frec *r)
     return 0;
 }
 
+static void S_add_stats(ns_index_stats *to, const ns_index_stats *from)
+{
+    to->added += from->added;
+    to->updated += from->updated;
+    to->unchanged += from->unchanged;
+    to->removed += from->removed;
+    to->failed += from->failed;
+}
+
+/* ---- incremental mode: one writer on the database ---- */
+
+static int S_incremental(run *R, ns_err *err)
+{
+    writer *W = &R->ws[0];
+    int rc;
+    W->w = R->lockw;
+    R->lockw = NULL;
+    W->a = R->a;  /* borrowed: this thread's */
+    char *val = NULL;
+    size_t vlen = 0;
+    if ((rc = ns_xwdb_get_metadata(W->w, NS_META_SCHEMA, &val, &vlen, err)) < 0)
+        goto done;
+    /* Goes out with the first batch (or the final commit); not counted in
+     * pending, so batches stay whole numbers of files. */
+    if (!vlen && (rc = S_set_schema(W, err)) < 0)
+        goto done;
+    if ((rc = ns_xwdb_metadata_each(W->w, NS_META_FILE_PREFIX, S_load_meta, W, err)) < 0 ||
+        R->meta_rc < 0) {
+        if (rc == 0)
+            rc = ns_err_set(err, R->meta_rc, "out of memory loading the file records");
+        goto done;
+    }
+    for (size_t i = 0; i < R->nrecs; i++) {
+        frec *r = R->recs[i];
+        if (r->id && !r->seen && S_in_walked_root(R, r) && (rc = S_remove(W, r, err)) < 0)
+            goto done;
+    }
+    for (size_t i = 0; i < R->ntodo; i++) {
+        if (R->o->stop && *R->o->stop) {
+            R->st->interrupted = 1;
+            break;
+        }
+        if ((rc = S_process(W, R->todo[i], err)) < 0 || (rc = S_commit(W, 0, err)) < 0)
+            goto done;
+        S_progress(R);
+    }
+    if ((rc = S_commit(W, 1, err)) == 0)
+        rc = ns_xwdb_close(W->w, err);
+done:
+    free(val);
+    W->a = NULL;
+    S_add_stats(R->st, &W->st);
+    return rc;
+}
+
+/* ---- bulk mode: shards in threads, merged and swapped in ---- */
+
+static void S_thread_done(writer *W, int rc)
+{
+    run *R = W->R;
+    if (rc < 0)
+        atomic_store(&R->stop, 1);  /* the run fails: the others need not go on */
+    pthread_mutex_lock(&R->mu);
+    W->rc = rc;
+    R->running--;
+    pthread_cond_signal(&R->cv);
+    pthread_mutex_unlock(&R->mu);
+}
+
+/* Phase 1: index the shard's files. */
+static void *S_worker(void *arg)
+{
+    writer *W = arg;
+    run *R = W->R;
+    int rc = 0;
+    for (size_t i = 0; i < W->nfiles; i++) {
+        if (atomic_load(&R->stop)) {
+            W->stopped = 1;
+            break;
+        }
+        if ((rc = S_process(W, W->files[i], &W->err)) < 0 || (rc = S_commit(W, 0, &W->err)) < 0)
+            break;
+        S_progress(R);
+    }
+    if (rc == 0)
+        rc = S_commit(W, 1, &W->err);
+    S_thread_done(W, rc);
+    return NULL;
+}
+
+/* A spelling word and its count over all the writers. */
+typedef struct spword {
+    const char *w;
+    size_t len;
+    uintptr_t n;
+} spword;
+
+static int S_spword_cmp(const void *a, const void *b)
+{
+    const spword *x = a, *y = b;
+    int c = memcmp(x->w, y->w, x->len < y->len ? x->len : y->len);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Phase 2: the spelling words all the workers hold, split between the
+ * shards by a hash of the word, so each word is added once, to one shard,
+ * with its count summed over all of them (compaction merges the tables).
+ * Added in byte order: Xapian's spelling table takes sorted words about a
+ * third faster than words in hash order. */
+static void *S_speller(void *arg)
+{
+    writer *W = arg;
+    run *R = W->R;
+    unsigned J = R->nw;
+    spword *v = NULL;
+    size_t nv = 0, cap = 0;
+    int rc = 0;
+    for (unsigned j = 0; j < J && rc == 0; j++) {
+        hmap *m = &R->ws[j].spell;
+        for (size_t i = 0; i < m->nb && rc == 0; i++)
+            for (hnode *x = m->b[i]; x && rc == 0; x = x->next) {
+                if (S_hash(x->key, x->klen) % J != W->k)
+                    continue;
+                uintptr_t total = (uintptr_t)x->val;
+                int first = 1;
+                for (unsigned o = 0; o < J && first; o++) {
+                    void *c = o == j ? NULL : S_get(&R->ws[o].spell, x->key, x->klen);
+                    if (c && o < j)
+                        first = 0;  /* counted from map o */
+                    else if (c)
+                        total += (uintptr_t)c;
+                }
+                if (!first)
+                    continue;
+                if (nv == cap) {
+                    size_t nc = cap ? cap * 2 : 1024;
+                    spword *p = realloc(v, nc * sizeof *p);
+                    if (!p) {
+                        rc = ns_err_set(&W->err, NS_ENOMEM, "out of memory");
+                        break;
+                    }
+                    v = p;
+                    cap = nc;
+                }
+                v[nv].w = x->key;
+                v[nv].len = x->klen;
+                v[nv++].n = total;
+            }
+    }
+    if (nv)
+        qsort(v, nv, sizeof *v, S_spword_cmp);
+    if (rc == 0)
+        rc = S_begin(W, &W->err);
+    for (size_t i = 0; i < nv && rc == 0; i++)
+        rc = ns_xwdb_add_spelling(W->w, v[i].w, v[i].len,
+                                  v[i].n > UINT32_MAX ? UINT32_MAX : (unsigned)v[i].n, &W->err);
+    free(v);
+    if (rc == 0 && (rc = ns_xwdb_commit(W->w, &W->err)) == 0)
+        W->in_txn = 0;
+    S_thread_done(W, rc);
+    return NULL;
+}
+
+/* Run fn on every writer, one thread each, and wait for them all. SIGINT
+ * and SIGTERM stay with this thread, which passes a stop request on (a
+ * handler in a worker would race with its reads). */
+static int S_threads(run *R, void *(*fn)(void *), ns_err *err)
+{
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    unsigned started = 0;
+    pthread_mutex_lock(&R->mu);
+    for (; started < R->nw; started++) {
+        R->ws[started].rc = 0;
+        if (pthread_create(&R->ws[started].tid, NULL, fn, &R->ws[started]) != 0)
+            break;
+        R->running++;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (started < R->nw)
+        atomic_store(&R->stop, 1);
+    while (R->running > 0) {
+        if (R->o->stop && *R->o->stop)
+            atomic_store(&R->stop, 1);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 50 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&R->cv, &R->mu, &ts);
+    }
+    pthread_mutex_unlock(&R->mu);
+    for (unsigned k = 0; k < started; k++)
+        pthread_join(R->ws[k].tid, NULL);
+    if (started < R->nw)
+        return ns_err_set(err, NS_ENOMEM, "cannot start an indexing thread");
+    for (unsigned k = 0; k < R->nw; k++)
+        if (R->ws[k].rc < 0) {
+            *err = R->ws[k].err;
+            return R->ws[k].rc;
+        }
+    return 0;
+}
+
+/* Open shard W->k: with resume, keep what an interrupted run committed to
+ * it unless it is unreadable or of another schema; else start it afresh. */
+static int S_shard_open(run *R, writer *W, int resume, ns_err *err)
+{
+    ns_err e;
+    ns_err_clear(&e);
+    ns_buf p = NS_BUF_INIT;
+    int rc;
+    if (ns_buf_printf(&p, "%s/shard-%u", R->tmpdir, W->k) < 0 || !(W->path = ns_buf_detach(&p))) {
+        ns_buf_free(&p);
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    }
+    struct stat st;
+    if (resume && stat(W->path, &st) == 0) {
+        char *val = NULL;
+        size_t vlen = 0;
+        rc = ns_xwdb_open(&W->w, W->path, NS_XWDB_CREATE_OR_OPEN, &e);
+        if (rc == 0 && (rc = ns_xwdb_get_metadata(W->w, NS_META_SCHEMA, &val, &vlen, &e)) == 0 &&
+            (!vlen || !S_check_schema(val, vlen)))
+            rc = NS_EINVAL;
+        free(val);
+        if (rc == 0)
+            return 0;
+        ns_xwdb_free(W->w);
+        W->w = NULL;
+    }
+    S_rmtree(W->path);
+    ns_err_clear(&e);
+    if ((rc = ns_xwdb_open(&W->w, W->path, NS_XWDB_CREATE_OR_OPEN, &e)) < 0)
+        return ns_err_set(err, rc, "cannot create '%s': %s", W->path, e.msg);
+    if ((rc = S_set_schema(W, err)) < 0 || (rc = S_commit(W, 1, err)) < 0)
+        return rc;
+    return 0;
+}
+
+/* Keep in the temporary directory only the shards this run uses, the lock
+ * it holds and the marker of a clean interruption: anything else is from an
+ * earlier run. */
+static void S_clean_tmpdir(run *R)
+{
+    DIR *d = opendir(R->tmpdir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        unsigned k;
+        int n = 0;
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if ((!R->db_existed && !strcmp(e->d_name, "lock")) || !strcmp(e->d_name, "resumable"))
+            continue;
+        if (sscanf(e->d_name, "shard-%u%n", &k, &n) == 1 && e->d_name[n] == '\0' && k < R->nw)
+            continue;
+        S_rmtree_at(dirfd(d), e->d_name);
+    }
+    closedir(d);
+}
+
+/* Delete the stale records of a resumed shard. */
+static int S_drop_stale(writer *W, ns_err *err)
+{
+    int rc = 0;
+    if (!W->nstale)
+        return 0;
+    if ((rc = S_begin(W, err)) < 0)
+        return rc;
+    for (size_t i = 0; i < W->nstale; i++) {
+        const char *key = W->stale[i];
+        size_t klen = strlen(key);
+        const char *id = key + klen + 1;
+        if (*id && (rc = S_delete_id(W, id, err)) < 0)
+            return rc;
+        if ((rc = ns_xwdb_set_metadata(W->w, key, "", 0, err)) < 0)
+            return rc;
+    }
+    return S_commit(W, 1, err);
+}
+
+static int S_byord(const void *a, const void *b)
+{
+    const dupfile *x = a, *y = b;
+    return x->r->ord < y->r->ord ? -1 : x->r->ord > y->r->ord;
+}
+
+/* Two shards may each have given the same id to a file. The file first in
+ * processing order keeps it, as in a single-writer run; the others are
+ * deleted from their shards and reported as failed, naming the keeper. */
+static int S_settle_ids(run *R, ns_err *err)
+{
+    hmap win;
+    memset(&win, 0, sizeof win);
+    dupfile *lost = NULL;
+    size_t nlost = 0, caplost = 0;
+    int rc = 0;
+    for (unsigned k = 0; k < R->nw && rc == 0; k++) {
+        writer *W = &R->ws[k];
+        for (size_t i = 0; i < W->by_id.nb && rc == 0; i++)
+            for (hnode *x = W->by_id.b[i]; x && rc == 0; x = x->next) {
+                frec *r = x->val, *w0 = S_get(&win, x->key, x->klen), *loser = NULL;
+                if (!w0) {
+                    if (S_put(&win, r->id, strlen(r->id), r) < 0)
+                        rc = NS_ENOMEM;
+                    continue;
+                }
+                if (r->ord < w0->ord) {
+                    loser = w0;
+                    if (S_put(&win, r->id, strlen(r->id), r) < 0)
+                        rc = NS_ENOMEM;
+                } else {
+                    loser = r;
+                }
+                if (rc == 0 && nlost == caplost) {
+                    size_t cap = caplost ? caplost * 2 : 16;
+                    dupfile *p = realloc(lost, cap * sizeof *p);
+                    if (!p)
+                        rc = NS_ENOMEM;
+                    else {
+                        lost = p;
+                        caplost = cap;
+                    }
+                }
+                if (rc == 0) {
+                    lost[nlost].r = loser;
+                    lost[nlost++].id = loser->id;
+                }
+            }
+    }
+    if (rc < 0) {
+        rc = ns_err_set(err, rc, "out of memory");
+        goto done;
+    }
+    /* Delete the losers (their by_id entries stay: the maps are done with). */
+    for (size_t i = 0; i < nlost; i++) {
+        frec *r = lost[i].r;
+        writer *W = &R->ws[r->shard];
+        if ((rc = S_begin(W, err)) < 0 || (rc = S_delete_id(W, r->id, err)) < 0 ||
+            (rc = S_set_file_meta(W, r->key, r->klen, "", 0, err)) < 0)
+            goto done;
+        if (r->counted == 'a')
+            W->st.added--;
+        else if (r->counted == 'u')
+            W->st.updated--;
+        else if (r->counted == 'n')
+            W->st.unchanged--;
+        W->st.failed++;
+    }
+    /* Report every refused file in processing order, naming the keeper. */
+    for (unsigned k = 0; k < R->nw; k++) {
+        writer *W = &R->ws[k];
+        for (size_t i = 0; i < W->ndups; i++) {
+            if (nlost == caplost) {
+                size_t cap = caplost ? caplost * 2 : 16;
+                dupfile *p = realloc(lost, cap * sizeof *p);
+                if (!p) {
+                    rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+                    goto done;
+                }
+                lost = p;
+                caplost = cap;
+            }
+            lost[nlost++] = W->dups[i];
+        }
+    }
+    if (nlost)
+        qsort(lost, nlost, sizeof *lost, S_byord);
+    for (size_t i = 0; i < nlost; i++) {
+        const frec *owner = S_get(&win, lost[i].id, strlen(lost[i].id));
+        writer *W = &R->ws[lost[i].r->shard];
+        ns_buf m = NS_BUF_INIT;
+        if (ns_buf_printf(&m, "id '%s' is already used by %s", lost[i].id,
+                          owner ? S_display(&W->tmp2, owner) : "another file") < 0) {
+            ns_buf_free(&m);
+            rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+            goto done;
+        }
+        S_report(R, 0, lost[i].r->display, m.data);
+        ns_buf_free(&m);
+    }
+done:
+    free(lost);
+    S_hmap_free(&win);
+    return rc;
+}
+
+/* Put the merged database in place of the old one: atomically exchanged
+ * when there is one (readers see either database, whole), renamed when
+ * there is none. The old database ends up at `fresh`. */
+static int S_swap(run *R, const char *fresh, ns_err *err)
+{
+    int rc;
+    char msg[128] = "";
+    if (R->db_existed) {
+        rc = S_renameat2(fresh, R->db, RENAME_EXCHANGE);
+        if (rc < 0 && (errno == EINVAL || errno == ENOSYS)) {
+            /* A file system without exchange: a moment with no database. */
+            ns_buf old = NS_BUF_INIT;
+            if (ns_buf_printf(&old, "%s/old", R->tmpdir) < 0) {
+                ns_buf_free(&old);
+                return ns_err_set(err, NS_ENOMEM, "out of memory");
+            }
+            rc = rename(R->db, old.data);
+            if (rc == 0 && (rc = rename(fresh, R->db)) < 0) {
+                int e = errno;
+                rename(old.data, R->db);
+                errno = e;
+            }
+            ns_buf_free(&old);
+        }
+    } else {
+        rc = S_renameat2(fresh, R->db, RENAME_NOREPLACE);
+        if (rc < 0 && (errno == EINVAL || errno == ENOSYS))
+            rc = rename(fresh, R->db);
+    }
+    if (rc < 0) {
+        strerror_r(errno, msg, sizeof msg);
+        return ns_err_set(err, NS_EIO, "cannot move the new database '%s' to '%s': %s", fresh,
+                          R->db, msg);
+    }
+    return 0;
+}
+
+static int S_bulk(run *R, ns_err *err)
+{
+    int rc = 0, keep_tmp = 0;
+    unsigned J = R->o->jobs ? R->o->jobs : 1;
+    if (J > NS_INDEX_JOBS_MAX)
+        J = NS_INDEX_JOBS_MAX;
+    if (J > R->ntodo)
+        J = R->ntodo ? (unsigned)R->ntodo : 1;
+    ns_buf fresh = NS_BUF_INIT;
+    const char **srcs = NULL;
+    R->st->bulk = 1;
+    if (!(R->ws = calloc(J, sizeof *R->ws)))
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    R->nw = J;
+    for (unsigned k = 0; k < J; k++) {
+        R->ws[k].R = R;
+        R->ws[k].k = k;
+        R->ws[k].batch = R->o->batch ? R->o->batch : NS_INDEX_BULK_BATCH;
+    }
+    if (mkdir(R->tmpdir, 0777) < 0 && errno != EEXIST) {
+        char msg[128] = "";
+        strerror_r(errno, msg, sizeof msg);
+        rc = ns_err_set(err, NS_EIO, "cannot create '%s': %s", R->tmpdir, msg);
+        goto done;
+    }
+    S_clean_tmpdir(R);
+    for (size_t i = 0; i < R->ntodo; i++) {
+        frec *r = R->todo[i];
+        r->shard = (unsigned)(S_hash(r->key, r->klen) % J);
+        writer *W = &R->ws[r->shard];
+        if (S_push(&W->files, &W->nfiles, &W->capfiles, r) < 0) {
+            rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
+    /* Shards of an interrupted run are kept only if it stopped cleanly (its
+     * spelling words were written out): the marker goes before anything
+     * changes, so a crash from here on means starting over. */
+    ns_buf marker = NS_BUF_INIT;
+    if (ns_buf_printf(&marker, "%s/resumable", R->tmpdir) < 0) {
+        ns_buf_free(&marker);
+        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+        goto done;
+    }
+    struct stat mst;
+    int resume = stat(marker.data, &mst) == 0;
+    unlink(marker.data);
+    for (unsigned k = 0; k < J && rc == 0; k++) {
+        writer *W = &R->ws[k];
+        if ((rc = ns_analyzer_new(&W->a, err)) < 0 || (rc = S_shard_open(R, W, resume, err)) < 0)
+            break;
+        rc = ns_xwdb_metadata_each(W->w, NS_META_FILE_PREFIX, S_load_shard_meta, W, err);
+        if (rc < 0 || R->meta_rc < 0) {
+            if (rc == 0)
+                rc = ns_err_set(err, R->meta_rc, "out of memory loading the file records");
+            break;
+        }
+        rc = S_drop_stale(W, err);
+    }
+    if (rc == 0 && (rc = S_threads(R, S_worker, err)) == 0) {
+        int stopped = 0;
+        for (unsigned k = 0; k < J; k++)
+            stopped |= R->ws[k].stopped;
+        rc = S_threads(R, S_speller, err);
+        if (rc == 0 && stopped) {
+            /* The shards hold their last commits and their spelling words;
+             * the database is untouched. */
+            for (unsigned k = 0; k < J; k++)
+                S_add_stats(R->st, &R->ws[k].st);
+            R->st->interrupted = 1;
+            for (unsigned k = 0; k < J; k++) {
+                writer *W = &R->ws[k];
+                for (size_t i = 0; i < W->ndups && rc == 0; i++)
+                    rc = S_fail_dup(W, W->dups[i].r, W->dups[i].id,
+                                    S_get(&W->by_id, W->dups[i].id, strlen(W->dups[i].id)), err);
+                W->st.failed -= W->ndups;  /* S_fail_dup counted them again */
+            }
+            for (unsigned k = 0; k < J && rc == 0; k++)
+                rc = ns_xwdb_close(R->ws[k].w, err);
+            if (rc == 0) {
+                int fd = open(marker.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+                if (fd >= 0)
+                    close(fd);
+                keep_tmp = 1;
+            }
+            ns_buf_free(&marker);
+            goto done;
+        }
+    }
+    ns_buf_free(&marker);
+    if (rc < 0)
+        goto done;
+    if ((rc = S_settle_ids(R, err)) < 0)
+        goto done;
+    for (unsigned k = 0; k < J; k++)
+        S_add_stats(R->st, &R->ws[k].st);
+    if (!(srcs = calloc(J, sizeof *srcs))) {
+        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (unsigned k = 0; k < J; k++) {
+        writer *W = &R->ws[k];
+        if ((rc = S_commit(W, 1, err)) < 0 || (rc = ns_xwdb_close(W->w, err)) < 0)
+            goto done;
+        srcs[k] = W->path;
+    }
+    /* Compaction merges the shards (documents renumbered, metadata and
+     * spelling tables merged) into the smallest form of the index. */
+    if (ns_buf_printf(&fresh, "%s/new", R->tmpdir) < 0) {
+        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+        goto done;
+    }
+    S_rmtree(fresh.data);
+    if ((rc = ns_xcompact(fresh.data, srcs, J, err)) < 0 || (rc = S_swap(R, fresh.data, err)) < 0)
+        goto done;
+done:
+    /* The lock goes last: until the old database is out of the way, no
+     * other run may start. It wrote nothing, so closing writes nothing. */
+    for (unsigned k = 0; k < R->nw; k++)
+        S_writer_free(&R->ws[k]);
+    ns_xwdb_free(R->lockw);
+    R->lockw = NULL;
+    if (!keep_tmp)
+        S_rmtree(R->tmpdir);
+    free(srcs);
+    ns_buf_free(&fresh);
+    return rc;
+}
+
 int ns_index_run(const ns_index_opts *opts, const char *const *paths, size_t n,
                  ns_index_stats *stats, ns_err *err)
 {
@@ -936,46 +1866,64 @@ int ns_index_run(const ns_index_opts *opts, const char *const *paths, size_t n,
     memset(stats, 0, sizeof *stats);
     R.o = opts;
     R.st = stats;
+    pthread_mutex_init(&R.mu, NULL);
+    pthread_cond_init(&R.cv, NULL);
+    atomic_init(&R.stop, 0);
     if (n == 0) {
         rc = ns_err_set(err, NS_EINVAL, "no PATH to index");
         goto done;
     }
-    if ((rc = S_roots(&R, paths, n, err)) < 0)
-        goto done;
-    if ((rc = ns_analyzer_new(&R.a, err)) < 0 || (rc = ns_vendors_new(&R.v, R.a, err)) < 0)
-        goto done;
-    if ((rc = S_open(&R, err)) < 0)
-        goto done;
-    if (!opts->rebuild &&
-        ((rc = ns_xwdb_metadata_each(R.w, NS_META_FILE_PREFIX, S_load_meta, &R, err)) < 0 ||
-         R.meta_rc < 0)) {
-        if (rc == 0)
-            rc = ns_err_set(err, R.meta_rc, "out of memory loading the file records");
+    if (!opts->db_path || !*opts->db_path) {
+        rc = ns_err_set(err, NS_EINVAL, "no database path");
         goto done;
     }
+    if ((rc = S_roots(&R, paths, n, err)) < 0)
+        goto done;
+    size_t dl = strlen(opts->db_path);
+    while (dl > 1 && opts->db_path[dl - 1] == '/')
+        dl--;
+    ns_buf b = NS_BUF_INIT;
+    if (!(R.db = S_memdup(opts->db_path, dl)) ||
+        ns_buf_printf(&b, "%s%s", R.db, NS_INDEX_TMP_SUFFIX) < 0 ||
+        !(R.tmpdir = ns_buf_detach(&b))) {
+        ns_buf_free(&b);
+        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = ns_analyzer_new(&R.a, err)) < 0 || (rc = ns_vendors_new(&R.v, R.a, err)) < 0)
+        goto done;
+    if ((rc = S_lock(&R, err)) < 0)
+        goto done;
     if ((rc = S_walk_roots(&R, err)) < 0)
         goto done;
     stats->total = R.ntodo;
-    for (size_t i = 0; i < R.nrecs; i++) {
-        frec *r = R.recs[i];
-        if (r->id && !r->seen && S_in_walked_root(&R, r) && (rc = S_remove(&R, r, err)) < 0)
+    if (R.bulk) {
+        rc = S_bulk(&R, err);
+    } else {
+        /* A temporary directory left by an interrupted bulk run is of no
+         * use to an incremental one (and nobody else may use it: the lock
+         * is ours). */
+        S_rmtree(R.tmpdir);
+        if (!(R.ws = calloc(1, sizeof *R.ws))) {
+            rc = ns_err_set(err, NS_ENOMEM, "out of memory");
             goto done;
-    }
-    for (size_t i = 0; i < R.ntodo; i++) {
-        if (opts->stop && *opts->stop) {
-            stats->interrupted = 1;
-            break;
         }
-        if ((rc = S_process(&R, R.todo[i], err)) < 0 || (rc = S_commit(&R, 0, err)) < 0)
-            goto done;
-        if (opts->on_progress)
-            opts->on_progress(opts->ctx, i + 1, R.ntodo);
+        R.nw = 1;
+        R.ws[0].R = &R;
+        R.ws[0].batch = opts->batch ? opts->batch : NS_INDEX_BATCH;
+        rc = S_incremental(&R, err);
     }
-    rc = S_commit(&R, 1, err);
-    if (rc == 0)
-        rc = ns_xwdb_close(R.w, err);
 done:
-    ns_xwdb_free(R.w);  /* after a failure: cancels the open transaction */
+    for (unsigned k = 0; k < R.nw; k++)
+        S_writer_free(&R.ws[k]);
+    free(R.ws);
+    if (R.lockw) {
+        /* Failed before building: nothing of this run is in the temporary
+         * directory unless it only holds the lock. */
+        ns_xwdb_free(R.lockw);
+        if (!R.db_existed && R.tmpdir)
+            S_rmtree(R.tmpdir);
+    }
     ns_vendors_free(R.v);
     ns_analyzer_free(R.a);
     for (size_t i = 0; i < R.nrecs; i++)
@@ -983,11 +1931,13 @@ done:
     free(R.recs);
     free(R.todo);
     S_hmap_free(&R.by_key);
-    S_hmap_free(&R.by_id);
     for (size_t i = 0; i < R.nroots; i++)
         free(R.roots[i].abs);
     free(R.roots);
     ns_buf_free(&R.tmp);
-    ns_buf_free(&R.tmp2);
+    free(R.db);
+    free(R.tmpdir);
+    pthread_cond_destroy(&R.cv);
+    pthread_mutex_destroy(&R.mu);
     return rc;
 }

@@ -15,7 +15,9 @@
 #define NS_VERSION "unknown"
 #endif
 
-/* Set by SIGINT/SIGTERM; the engine finishes the file at hand and commits. */
+/* Set by SIGINT/SIGTERM; the engine finishes the file at hand and commits.
+ * (In bulk mode the engine blocks both signals in its worker threads, so the
+ * handler runs in the main thread.) */
 static volatile sig_atomic_t g_stop;
 
 static void on_signal(int sig)
@@ -45,6 +47,8 @@ static void clear_progress(ui *u)
     }
 }
 
+/* The engine calls these one at a time (under its own lock), possibly from
+ * worker threads: each message is one whole line. */
 static void on_error(void *ctx, const char *path, const char *msg)
 {
     clear_progress(ctx);
@@ -75,7 +79,7 @@ static void on_progress(void *ctx, size_t done, size_t total)
 
 static void usage(FILE *f)
 {
-    fputs("usage: nindex [--db PATH] [--rebuild] [--batch N] PATH...\n"
+    fputs("usage: nindex [--db PATH] [--rebuild] [--batch N] [--jobs N] PATH...\n"
           "Index the Markdown articles (*.md, with YAML front matter) found under each PATH\n"
           "(a directory, searched recursively, or a single file) into a Xapian database.\n"
           "A run is incremental: unchanged files are skipped, changed ones replaced, new ones\n"
@@ -83,8 +87,10 @@ static void usage(FILE *f)
           "\n"
           "options:\n"
           "  --db PATH     the database (default: $NSEARCH_DB, else " NS_DEFAULT_DB ")\n"
-          "  --rebuild     start from an empty database\n"
+          "  --rebuild     build a new database and swap it in when complete\n"
           "  --batch N     commit every N changes (default 1000)\n"
+          "  --jobs N      threads when building a new database (default: the number\n"
+          "                of CPUs, at most 8)\n"
           "  --help        show this help and exit\n"
           "  --version     show the version and exit\n"
           "\n"
@@ -94,7 +100,7 @@ static void usage(FILE *f)
           "\n"
           "exit status: 0 all files indexed; 1 some files failed; 2 nothing could be done\n"
           "(bad option, no PATH, a PATH that does not exist, database cannot be opened);\n"
-          "130 interrupted (work up to the last commit is kept).\n",
+          "130 interrupted (work up to the last commit is kept; run again to finish).\n",
           f);
 }
 
@@ -104,6 +110,7 @@ int main(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},
         {"rebuild", no_argument, NULL, 'r'},
         {"batch", required_argument, NULL, 'b'},
+        {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -136,6 +143,17 @@ int main(int argc, char **argv)
             o.batch = (unsigned)n;
             break;
         }
+        case 'j': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*optarg < '0' || *optarg > '9' || *end || n == 0 || n > NS_INDEX_JOBS_MAX) {
+                fprintf(stderr, "nindex: --jobs: '%s' is not a number from 1 to %d\n", optarg,
+                        NS_INDEX_JOBS_MAX);
+                return 2;
+            }
+            o.jobs = (unsigned)n;
+            break;
+        }
         case 'h':
             usage(stdout);
             return 0;
@@ -153,9 +171,15 @@ int main(int argc, char **argv)
         }
     }
     if (optind >= argc) {
-        fputs("nindex: no PATH given\nusage: nindex [--db PATH] [--rebuild] [--batch N] PATH...\n",
+        fputs("nindex: no PATH given\n"
+              "usage: nindex [--db PATH] [--rebuild] [--batch N] [--jobs N] PATH...\n",
               stderr);
         return 2;
+    }
+
+    if (!o.jobs) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        o.jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (unsigned)cpus;
     }
 
     struct sigaction sa;
@@ -181,7 +205,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "nindex: %s\n", err.msg[0] ? err.msg : ns_strerror(rc));
         return 2;
     }
-    if (st.interrupted)
+    if (st.interrupted && st.bulk)
+        fprintf(stderr,
+                "nindex: interrupted; the database is unchanged, the work done so far is kept "
+                "in '%s%s', run again to finish\n", o.db_path, NS_INDEX_TMP_SUFFIX);
+    else if (st.interrupted)
         fputs("nindex: interrupted; the work done so far is committed, run again to finish\n",
               stderr);
     printf("added %zu, updated %zu, unchanged %zu, removed %zu, failed %zu\n", st.added,

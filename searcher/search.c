@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* A concurrent nindex commit can invalidate a reader more than once in a
  * row; beyond this many retries something else is wrong. */
@@ -20,6 +21,9 @@ struct ns_searcher {
     ns_xdb *db;
     ns_analyzer *a;
     ns_vendors *v;
+    char *path;          /* the database directory */
+    dev_t dev;           /* its identity when db was opened: nindex --rebuild */
+    ino_t ino;           /* swaps in a new directory (see S_refresh) */
 };
 
 static char *S_dup(const char *s, size_t len)
@@ -34,19 +38,24 @@ static char *S_dup(const char *s, size_t len)
 
 /* ---- opening ---- */
 
-int ns_searcher_open(ns_searcher **out, const char *dbpath, ns_err *err)
+/* Open s->path into s->db, checking the schema, and note which directory it
+ * was. The identity is taken before opening: if a swap lands in between,
+ * the next search sees a changed identity and opens again, which is safe. */
+static int S_open_db(ns_searcher *s, ns_err *err)
 {
-    ns_searcher *s = calloc(1, sizeof *s);
     char *schema = NULL;
     size_t slen = 0;
+    struct stat st;
     int rc;
 
-    *out = NULL;
-    if (!s)
-        return ns_err_set(err, NS_ENOMEM, "out of memory opening the searcher");
-    if ((rc = ns_xdb_open(&s->db, dbpath, err)) < 0) {
+    memset(&st, 0, sizeof st);
+    if (stat(s->path, &st) < 0)
+        memset(&st, 0, sizeof st);
+    s->dev = st.st_dev;
+    s->ino = st.st_ino;
+    if ((rc = ns_xdb_open(&s->db, s->path, err)) < 0) {
         if (rc == NS_ENOTFOUND)
-            ns_err_set(err, rc, "no database at '%s'", dbpath);
+            ns_err_set(err, rc, "no database at '%s'", s->path);
         goto done;
     }
     if ((rc = ns_xdb_get_metadata(s->db, NS_META_SCHEMA, &schema, &slen, err)) < 0)
@@ -56,9 +65,52 @@ int ns_searcher_open(ns_searcher **out, const char *dbpath, ns_err *err)
         rc = ns_err_set(err, NS_ECORRUPT,
                         "database at '%s' has schema %.20s, this nsearch reads %d "
                         "(rebuild it with nindex --rebuild)",
-                        dbpath, schema, NS_SCHEMA_VERSION);
+                        s->path, schema, NS_SCHEMA_VERSION);
         goto done;
     }
+done:
+    free(schema);
+    if (rc < 0) {
+        ns_xdb_free(s->db);
+        s->db = NULL;
+    }
+    return rc;
+}
+
+/* Has the database directory been replaced since s->db was opened? */
+static int S_swapped(const ns_searcher *s)
+{
+    struct stat st;
+    if (stat(s->path, &st) < 0)
+        return 1;
+    return st.st_dev != s->dev || st.st_ino != s->ino;
+}
+
+/* Bring s->db to the latest state. nindex --rebuild builds a new database
+ * beside the old one and swaps the directories; Xapian's reopen would then
+ * mix the tables of two databases, so a swapped directory is opened
+ * afresh, and only an unchanged one is reopened in place. */
+static int S_refresh(ns_searcher *s, int fresh, ns_err *err)
+{
+    if (s->db && !fresh && !S_swapped(s))
+        return ns_xdb_reopen(s->db, NULL, err);
+    ns_xdb_free(s->db);
+    s->db = NULL;
+    return S_open_db(s, err);
+}
+
+int ns_searcher_open(ns_searcher **out, const char *dbpath, ns_err *err)
+{
+    ns_searcher *s = calloc(1, sizeof *s);
+    int rc;
+
+    *out = NULL;
+    if (!s || !(s->path = S_dup(dbpath, strlen(dbpath)))) {
+        free(s);
+        return ns_err_set(err, NS_ENOMEM, "out of memory opening the searcher");
+    }
+    if ((rc = S_open_db(s, err)) < 0)
+        goto done;
     if ((rc = ns_analyzer_new(&s->a, err)) < 0)
         goto done;
     if ((rc = ns_vendors_new(&s->v, s->a, err)) < 0)
@@ -66,7 +118,6 @@ int ns_searcher_open(ns_searcher **out, const char *dbpath, ns_err *err)
     *out = s;
     s = NULL;
 done:
-    free(schema);
     ns_searcher_close(s);
     return rc;
 }
@@ -78,6 +129,7 @@ void ns_searcher_close(ns_searcher *s)
     ns_xdb_free(s->db);
     ns_vendors_free(s->v);
     ns_analyzer_free(s->a);
+    free(s->path);
     free(s);
 }
 
@@ -181,6 +233,11 @@ static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xre
         h->score = x->score;
         if ((rc = ns_record_decode(&h->rec, x->data, x->data_len, err)) < 0)
             return rc;
+        /* Every article stores id, title and date: a hit without them means a
+         * damaged database (e.g. docdata.glass lost), not an empty article. */
+        if (!h->rec.id || !h->rec.title || !h->rec.date)
+            return ns_err_set(err, NS_ECORRUPT, "document %u has no stored article data",
+                              x->docid);
         if (h->rec.date && strlen(h->rec.date) >= 7) {
             memcpy(h->month, h->rec.date, 7);
             h->month[7] = '\0';
@@ -325,13 +382,24 @@ int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opt
     if ((rc = ns_query_parse(&q, s->a, s->v, query, len, o, err)) < 0)
         goto done;
     /* Answer from the latest commit; a commit landing mid-search gives
-     * NS_EMODIFIED, and the search starts again on the new state. */
-    for (int attempt = 0;; attempt++) {
-        if ((rc = ns_xdb_reopen(s->db, NULL, err)) < 0)
-            goto done;
-        rc = S_run(s, q, query, len, o, r, err);
-        if (rc != NS_EMODIFIED || attempt >= MAX_RETRIES)
+     * NS_EMODIFIED, and the search starts again on the new state. A failure
+     * right after nindex swapped in a rebuilt database (the old one being
+     * deleted under an open handle, or an open that caught the exchange)
+     * is retried once on a fresh open. */
+    for (int attempt = 0, fresh = 0, swapped_retry = 0;; attempt++) {
+        rc = S_refresh(s, fresh, err);
+        fresh = 0;
+        if (rc == 0)
+            rc = S_run(s, q, query, len, o, r, err);
+        if (rc == NS_EMODIFIED && attempt < MAX_RETRIES) {
+            /* retry */
+        } else if ((rc == NS_ENOTFOUND || rc == NS_ECORRUPT || rc == NS_EXAPIAN) &&
+                   !swapped_retry && (!s->db || S_swapped(s))) {
+            swapped_retry = 1;
+            fresh = 1;
+        } else {
             break;
+        }
         S_clear_page(r);
         ns_err_clear(err);
     }

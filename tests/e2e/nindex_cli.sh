@@ -28,7 +28,7 @@ mkdir -p "$tmp/c"
 printf -- '---\ntitle: T\ndate: 2020-10-05\n---\nbody\n' > "$tmp/c/a.md"
 
 status 0 --help
-grep -q '^usage: nindex \[--db PATH\] \[--rebuild\] \[--batch N\] PATH' "$tmp/out" || fail "--help usage"
+grep -q '^usage: nindex \[--db PATH\] \[--rebuild\] \[--batch N\] \[--jobs N\] PATH' "$tmp/out" || fail "--help usage"
 grep -q 'added N, updated N, unchanged N, removed N, failed N' "$tmp/out" || fail "--help summary"
 grep -q 'NSEARCH_DB' "$tmp/out" || fail "--help environment"
 grep -q 'exit status' "$tmp/out" || fail "--help exit status"
@@ -44,6 +44,9 @@ grep -qF "nindex: option '--db' needs a value" "$tmp/err" || fail "missing value
 status 2 --batch 0 "$tmp/c"
 grep -qF "nindex: --batch: '0' is not a number" "$tmp/err" || fail "--batch 0"
 status 2 --batch x "$tmp/c"
+status 2 --jobs 0 "$tmp/c"
+grep -qF "nindex: --jobs: '0' is not a number" "$tmp/err" || fail "--jobs 0"
+status 2 --jobs 999 "$tmp/c"
 status 2 --db "$tmp/db" "$tmp/c" "$tmp/missing"
 grep -qF "nindex: '$tmp/missing': No such file or directory" "$tmp/err" || fail "missing PATH message"
 [ ! -e "$tmp/db" ] || fail "a database was created although nothing could be done"
@@ -62,24 +65,49 @@ mkdir -p "$tmp/many"
 i=0
 while [ $i -lt 3000 ]; do : > "$tmp/many/empty-file-with-a-long-name-$i.md"; i=$((i + 1)); done
 mkfifo "$tmp/pipe"
-"$nindex" --db "$tmp/db" "$tmp/many" > /dev/null 2> "$tmp/pipe" &
-pid=$!
-exec 3< "$tmp/pipe"
-locked=
-for t in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-    set +e
-    "$nindex" --db "$tmp/db" "$tmp/c" > "$tmp/out" 2> "$tmp/err"
-    rc=$?
-    set -e
-    if [ $rc = 2 ] && grep -qxF "nindex: database '$tmp/db' is locked by another writer" "$tmp/err"; then
-        locked=1
-        break
-    fi
-    sleep 0.1
-done
-kill -9 "$pid" 2> /dev/null || true
-exec 3<&-
-wait "$pid" 2> /dev/null || true
-pid=
-[ -n "$locked" ] || fail "second writer not refused (exit $rc)"
+# A second writer is refused while a first one holds the database: an
+# incremental run, a rebuild (bulk mode, building beside the database) and
+# the first run on a database that does not exist yet. The first writer is
+# held still by a stderr pipe that nobody reads.
+locktest() { # locktest BULK(0|1) DB ARGS...
+    bulk=$1 d=$2; shift 2
+    "$nindex" --db "$d" "$@" "$tmp/many" > /dev/null 2> "$tmp/pipe" &
+    pid=$!
+    exec 3< "$tmp/pipe"
+    # wait until the first run has the database (bulk: its lock and shards)
+    # open, else a second run started before it would win the lock instead
+    want=$d/
+    [ $bulk = 1 ] && want=$d.nindex-tmp/shard-
+    t=0
+    while ! ls -l /proc/$pid/fd 2> /dev/null | grep -qF -- "-> $want" && [ $t -lt 200 ]; do
+        sleep 0.05
+        t=$((t + 1))
+    done
+    locked=
+    for t in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+        set +e
+        "$nindex" --db "$d" "$tmp/c" > "$tmp/out" 2> "$tmp/err"
+        rc=$?
+        set -e
+        if [ $rc = 2 ] && grep -qxF "nindex: database '$d' is locked by another writer" "$tmp/err"; then
+            locked=1
+            break
+        fi
+        sleep 0.1
+    done
+    kill -9 "$pid" 2> /dev/null || true
+    exec 3<&-
+    wait "$pid" 2> /dev/null || true
+    pid=
+    [ -n "$locked" ] || fail "second writer not refused (exit $rc, db $d $*)"
+}
+locktest 0 "$tmp/db"
+locktest 1 "$tmp/db" --rebuild
+# the killed rebuild left the database as it was
+[ "$(xapian-delve "$tmp/db" | sed -n 's/^number of documents = //p')" = 1 ] || fail "rebuild killed: database changed"
+locktest 1 "$tmp/newdb"
+[ ! -e "$tmp/newdb" ] || fail "killed first build left a database behind"
+status 0 --db "$tmp/newdb" "$tmp/c"
+[ "$(cat "$tmp/out")" = "added 1, updated 0, unchanged 0, removed 0, failed 0" ] || fail "after kill: $(cat "$tmp/out")"
+[ ! -e "$tmp/newdb.nindex-tmp" ] || fail "temporary directory left behind"
 echo ok

@@ -65,4 +65,44 @@ run 1 "added 0, updated 0, unchanged 0, removed 0, failed 1" "$tmp/other"
 grep -qxF "$tmp/other/x.md: id 'renamed' is already used by $(cd "$c" && pwd -P)/z.md" "$tmp/err" ||
     fail "cross-directory duplicate message"
 [ "$(doccount)" = 3 ] || fail "doccount after the cross-directory duplicate"
+
+# A new database is built in shards (--jobs): files sharing an id may land
+# in different shards; the first in processing order still keeps it, and
+# each other one fails naming it, exactly as with one writer.
+d=$tmp/dups
+mkdir -p "$d/x" "$d/y"
+for i in 01 02 03 04 05 06 07 08 09 10; do
+    art "$d/x/f$i.md" same "Xfile $i"
+    art "$d/y/f$i.md" - "Yfile $i"
+    art "$d/y/g$i.md" "pair$i" "Pair one $i"
+    art "$d/y/h$i.md" "pair$i" "Pair two $i"
+done
+for jobs in 1 2 3 8; do
+    rm -rf "$db"
+    set +e
+    "$nindex" --db "$db" --jobs $jobs "$d" > "$tmp/out" 2> "$tmp/err"
+    rc=$?
+    set -e
+    [ $rc = 1 ] || fail "--jobs $jobs: exit $rc"
+    [ "$(tail -n 1 "$tmp/out")" = "added 21, updated 0, unchanged 0, removed 0, failed 19" ] ||
+        fail "--jobs $jobs: $(tail -n 1 "$tmp/out")"
+    for i in 02 03 04 05 06 07 08 09 10; do
+        grep -qxF "$d/x/f$i.md: id 'same' is already used by $d/x/f01.md" "$tmp/err" ||
+            fail "--jobs $jobs: message for x/f$i.md"
+    done
+    for i in 01 02 03 04 05 06 07 08 09 10; do
+        grep -qxF "$d/y/h$i.md: id 'pair$i' is already used by $d/y/g$i.md" "$tmp/err" ||
+            fail "--jobs $jobs: message for y/h$i.md"
+    done
+    [ "$(wc -l < "$tmp/err")" = 19 ] || fail "--jobs $jobs: $(wc -l < "$tmp/err") stderr lines"
+    # one line each, in processing order
+    sort -c "$tmp/err" 2> /dev/null || fail "--jobs $jobs: messages not in file order"
+    [ "$(doccount)" = 21 ] || fail "--jobs $jobs: doccount $(doccount)"
+    [ "$(tf Qsame)" = 1 ] && [ "$(tf xfile)" = 1 ] || fail "--jobs $jobs: x/f01.md must keep 'same'"
+    [ "$(tf two)" = "" ] || fail "--jobs $jobs: a refused file is indexed"
+    xapian-check "$db" > /dev/null 2>&1 || fail "--jobs $jobs: xapian-check"
+    "$nindex" --db "$db" "$d" > "$tmp/out" 2> "$tmp/err" || true
+    [ "$(tail -n 1 "$tmp/out")" = "added 0, updated 0, unchanged 21, removed 0, failed 19" ] ||
+        fail "--jobs $jobs: second run: $(tail -n 1 "$tmp/out")"
+done
 echo ok

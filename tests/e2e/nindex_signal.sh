@@ -1,7 +1,11 @@
 #!/bin/sh
 # nindex_signal.sh: SIGINT or SIGTERM (Ctrl-C) during a run: nindex finishes
-# the file at hand, commits, prints the summary of what it did and exits 130;
-# everything it counted is in the database, and the next run does the rest.
+# the file at hand, commits, prints the summary of what it did and exits 130,
+# and the next run does the rest.
+# Incremental run (the database exists): everything it counted is in the
+# database. Bulk build (a new database): the database is not created yet,
+# everything it counted is in the shards of DB.nindex-tmp, and the next run
+# resumes from them.
 set -eu
 : "${NS_BUILD:?}" "${NS_TOP:?}"
 nindex=$NS_BUILD/nindex
@@ -16,7 +20,22 @@ trap 'exit 1' INT TERM HUP
 fail() { echo "FAIL: $*"; exit 1; }
 db=$tmp/db
 N=3000
-doccount() { xapian-delve "$db" 2> /dev/null | sed -n 's/^number of documents = //p'; }
+doccount() { xapian-delve "${1:-$db}" 2> /dev/null | sed -n 's/^number of documents = //p'; }
+shards_done() {
+    s=0
+    for d in "$db.nindex-tmp"/shard-*; do
+        c=$(doccount "$d")
+        s=$((s + ${c:-0}))
+    done
+    echo $s
+}
+P=4
+mkdir -p "$tmp/prev"
+i=1
+while [ $i -le $P ]; do
+    printf -- '---\ntitle: Previous %d\ndate: 2020-01-0%d\n---\nOlder.\n' $i $i > "$tmp/prev/p$i.md"
+    i=$((i + 1))
+done
 
 mkdir -p "$tmp/gen"
 (cd "$tmp/gen" && awk -v n=$N 'BEGIN {
@@ -28,15 +47,20 @@ mkdir -p "$tmp/gen"
         close(f)
     } }')
 
-for sig in TERM INT; do
+# interrupt MODE SIG: MODE bulk (new database) or incr (existing database)
+interrupt() {
+    mode=$1 sig=$2
+    base=0
+    [ $mode = incr ] && base=$P
     caught=
     for attempt in 1 2 3 4 5; do
-        rm -rf "$db"
+        rm -rf "$db" "$db.nindex-tmp"
+        [ $mode = incr ] && "$nindex" --db "$db" "$tmp/prev" > /dev/null 2>&1
         "$nindex" --db "$db" --batch 100 "$tmp/gen" > "$tmp/out" 2> "$tmp/err" &
         pid=$!
         while kill -0 "$pid" 2> /dev/null; do
-            c=$(doccount)
-            if [ -n "$c" ] && [ "$c" -gt 0 ]; then
+            if [ $mode = bulk ]; then c=$(shards_done); else c=$(($(doccount) - base)); fi
+            if [ "$c" -gt 0 ]; then
                 kill -s $sig "$pid" 2> /dev/null || true
                 break
             fi
@@ -51,20 +75,40 @@ for sig in TERM INT; do
             caught=1
             break
         fi
-        [ $rc = 0 ] || fail "SIG$sig: exit $rc: $(cat "$tmp/err")"
+        [ $rc = 0 ] || fail "$mode SIG$sig: exit $rc: $(cat "$tmp/err")"
     done
-    [ -n "$caught" ] || fail "SIG$sig: could not interrupt a run in the middle"
+    [ -n "$caught" ] || fail "$mode SIG$sig: could not interrupt a run in the middle"
     sum=$(tail -n 1 "$tmp/out")
     added=$(printf '%s\n' "$sum" | sed -n 's/^added \([0-9]*\), updated 0, unchanged 0, removed 0, failed 0$/\1/p')
-    [ -n "$added" ] || fail "SIG$sig: summary '$sum'"
-    [ "$added" -lt $N ] || fail "SIG$sig: nothing was left undone"
-    grep -q '^nindex: interrupted' "$tmp/err" || fail "SIG$sig: no interruption notice"
-    # all it counted was committed (not only whole batches)
-    [ "$(doccount)" = "$added" ] || fail "SIG$sig: doccount $(doccount), summary said $added"
-    xapian-check "$db" > /dev/null 2>&1 || fail "SIG$sig: xapian-check"
-    "$nindex" --db "$db" "$tmp/gen" > "$tmp/out" 2> "$tmp/err" || fail "SIG$sig: resume exit $?"
+    [ -n "$added" ] || fail "$mode SIG$sig: summary '$sum'"
+    [ "$added" -lt $N ] || fail "$mode SIG$sig: nothing was left undone"
+    grep -q '^nindex: interrupted' "$tmp/err" || fail "$mode SIG$sig: no interruption notice"
+    if [ $mode = bulk ]; then
+        # all it counted was committed to the shards (not only whole
+        # batches); the database does not exist yet
+        grep -qF "nindex: interrupted; the database is unchanged, the work done so far is kept in '$db.nindex-tmp'" "$tmp/err" ||
+            fail "bulk SIG$sig: notice: $(cat "$tmp/err")"
+        [ ! -e "$db" ] || fail "bulk SIG$sig: a database was created"
+        [ "$(shards_done)" = "$added" ] || fail "bulk SIG$sig: shards hold $(shards_done), summary said $added"
+        for d in "$db.nindex-tmp"/shard-*; do
+            xapian-check "$d" > /dev/null 2>&1 || fail "bulk SIG$sig: xapian-check $d"
+        done
+    else
+        # all it counted was committed (not only whole batches)
+        [ "$(doccount)" = $((base + added)) ] || fail "incr SIG$sig: doccount $(doccount), summary said $added"
+        xapian-check "$db" > /dev/null 2>&1 || fail "incr SIG$sig: xapian-check"
+    fi
+    "$nindex" --db "$db" "$tmp/gen" > "$tmp/out" 2> "$tmp/err" || fail "$mode SIG$sig: resume exit $?"
     [ "$(tail -n 1 "$tmp/out")" = "added $((N - added)), updated 0, unchanged $added, removed 0, failed 0" ] ||
-        fail "SIG$sig: resume: $(tail -n 1 "$tmp/out")"
-    [ "$(doccount)" = $N ] || fail "SIG$sig: doccount after resume"
+        fail "$mode SIG$sig: resume: $(tail -n 1 "$tmp/out")"
+    [ "$(doccount)" = $((N + base)) ] || fail "$mode SIG$sig: doccount after resume"
+    [ ! -e "$db.nindex-tmp" ] || fail "$mode SIG$sig: temporary directory left behind"
+    xapian-check "$db" > /dev/null 2>&1 || fail "$mode SIG$sig: xapian-check after resume"
+    xapian-delve -1 -v -A Q "$db" | sed 1d | awk '$2 != 1 { bad = 1 } END { exit bad }' ||
+        fail "$mode SIG$sig: ids not unique after resume"
+}
+for sig in TERM INT; do
+    interrupt bulk $sig
+    interrupt incr $sig
 done
 echo ok

@@ -4,6 +4,7 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+CGIDIR ?= $(PREFIX)/lib/nsearch
 DESTDIR ?=
 BUILD ?= build
 
@@ -162,13 +163,16 @@ demo: all
 	@$(BUILD)/nsearch --db $(BUILD)/demo.db --facets "multilingual translation"
 
 # ---- install ----------------------------------------------------------------
+# nsearch.cgi is for the web server, not for PATH: it goes to $(CGIDIR), where
+# docs/web.md's snippets look for it.
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(CGIDIR)
+	install -m 755 $(BUILD)/nsearch $(BUILD)/nindex $(DESTDIR)$(BINDIR)/
+	install -m 755 $(BUILD)/nsearch.cgi $(DESTDIR)$(CGIDIR)/
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGRAMS)))
+	rm -f $(DESTDIR)$(BINDIR)/nsearch $(DESTDIR)$(BINDIR)/nindex $(DESTDIR)$(CGIDIR)/nsearch.cgi
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1)))
 
 clean:

@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 /* A concurrent nindex commit can invalidate a reader more than once in a
@@ -20,7 +21,11 @@
 struct ns_searcher {
     ns_xdb *db;
     ns_analyzer *a;
-    ns_vendors *v;
+    ns_vendors *v;       /* loaded on first use: analysing every alias costs
+                          * more than a whole search, and most queries name no
+                          * vendor (facet counts do not need the table) */
+    int fresh_open;      /* db was opened by ns_searcher_open and not yet searched:
+                          * no need to reopen it before the first search */
     char *path;          /* the database directory */
     dev_t dev;           /* its identity when db was opened: nindex --rebuild */
     ino_t ino;           /* swaps in a new directory (see S_refresh) */
@@ -92,6 +97,11 @@ static int S_swapped(const ns_searcher *s)
  * afresh, and only an unchanged one is reopened in place. */
 static int S_refresh(ns_searcher *s, int fresh, ns_err *err)
 {
+    if (s->db && s->fresh_open && !fresh) {
+        s->fresh_open = 0; /* opened a moment ago: already the latest state */
+        return 0;
+    }
+    s->fresh_open = 0;
     if (s->db && !fresh && !S_swapped(s))
         return ns_xdb_reopen(s->db, NULL, err);
     ns_xdb_free(s->db);
@@ -113,8 +123,7 @@ int ns_searcher_open(ns_searcher **out, const char *dbpath, ns_err *err)
         goto done;
     if ((rc = ns_analyzer_new(&s->a, err)) < 0)
         goto done;
-    if ((rc = ns_vendors_new(&s->v, s->a, err)) < 0)
-        goto done;
+    s->fresh_open = 1;
     *out = s;
     s = NULL;
 done:
@@ -133,9 +142,33 @@ void ns_searcher_close(ns_searcher *s)
     free(s);
 }
 
+/* Load the vendor table if it is not loaded yet. */
+static int S_vendors(ns_searcher *s, ns_err *err)
+{
+    if (s->v)
+        return 0;
+    return ns_vendors_new(&s->v, s->a, err);
+}
+
 const char *ns_searcher_vendor(ns_searcher *s, const char *name, size_t len)
 {
+    if (S_vendors(s, NULL) < 0)
+        return NULL; /* only out of memory: the table is compiled in */
     return ns_vendors_canonical(s->v, s->a, name, len);
+}
+
+/* Does the query need the vendor table: a --vendor option, or anything
+ * that may be a vendor: field (case-insensitive, as the parser reads it)? */
+static int S_needs_vendors(const char *query, size_t len, const ns_search_opts *o)
+{
+    static const char key[] = "vendor:";
+    const size_t k = sizeof key - 1;
+    if (o->nvendors > 0)
+        return 1;
+    for (size_t i = 0; i + k <= len; i++)
+        if ((query[i] == 'v' || query[i] == 'V') && strncasecmp(query + i, key, k) == 0)
+            return 1;
+    return 0;
 }
 
 /* ---- results ---- */
@@ -379,6 +412,8 @@ int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opt
     }
     r->offset = o->offset;
     r->limit = o->limit;
+    if (S_needs_vendors(query, len, o) && (rc = S_vendors(s, err)) < 0)
+        goto done;
     if ((rc = ns_query_parse(&q, s->a, s->v, query, len, o, err)) < 0)
         goto done;
     /* Answer from the latest commit; a commit landing mid-search gives

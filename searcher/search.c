@@ -18,6 +18,13 @@
  * row; beyond this many retries something else is wrong. */
 #define MAX_RETRIES 5
 
+/* Spelling suggestions: words shorter than SUGGEST_MIN_CHARS get none,
+ * shorter than SUGGEST_LONG_CHARS at most one edit (else two), and at most
+ * SUGGEST_MAX_LOOKUPS words of a query are looked up. */
+#define SUGGEST_MIN_CHARS 4
+#define SUGGEST_LONG_CHARS 6
+#define SUGGEST_MAX_LOOKUPS 3
+
 struct ns_searcher {
     ns_xdb *db;
     ns_analyzer *a;
@@ -288,6 +295,15 @@ static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xre
     return 0;
 }
 
+/* Characters (code points) in valid UTF-8. */
+static size_t S_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
 /* The query with each unknown word replaced by the spelling table's best
  * correction, or NULL when no word changes. */
 static int S_suggest(ns_searcher *s, const ns_query *q, const char *query, size_t len,
@@ -297,18 +313,32 @@ static int S_suggest(ns_searcher *s, const ns_query *q, const char *query, size_
     const ns_query_word *w = ns_query_words(q, &nw);
     ns_buf b = NS_BUF_INIT;
     int changed = 0, rc = 0;
+    unsigned lookups = 0;
 
     *out = NULL;
     for (size_t i = 0; i < nw; i++) {
+        size_t flen, nchars;
         unsigned tf = 0;
         char *fix = NULL;
         if (!w[i].folded || w[i].end > len || w[i].start < at)
             continue;
+        flen = strlen(w[i].folded);
+        nchars = S_chars(w[i].folded, flen);
+        /* A lookup costs milliseconds (tens for Cyrillic, whose two-byte
+         * letters make Xapian's byte trigrams unselective): short words,
+         * where a correction is mostly a guess, get none, and a long query
+         * only its first few unknown words. */
+        if (nchars < SUGGEST_MIN_CHARS)
+            continue;
+        if (lookups >= SUGGEST_MAX_LOOKUPS)
+            break;
         if ((rc = ns_xdb_termfreq(s->db, w[i].stem, strlen(w[i].stem), &tf, err)) < 0)
             goto done;
         if (tf > 0)
             continue;
-        if ((rc = ns_xdb_spelling(s->db, w[i].folded, strlen(w[i].folded), &fix, err)) < 0) {
+        lookups++;
+        if ((rc = ns_xdb_spelling_within(s->db, w[i].folded, flen,
+                                         nchars < SUGGEST_LONG_CHARS ? 1 : 2, &fix, err)) < 0) {
             if (rc != NS_ETERM)
                 goto done;
             ns_err_clear(err);

@@ -245,6 +245,11 @@ typedef struct part {
  * direct-mapped cache of recent (script, word) -> stem pairs, per analyzer,
  * more than halves the time. Words longer than CACHE_WORD bytes skip it. */
 #define CACHE_SLOTS 4096 /* power of two */
+/* A new analyzer starts with a small cache and takes the full one after
+ * CACHE_GROW_AFTER misses: a one-shot search stems a few hundred words, and
+ * touching a zeroed 256 KB table costs it more page faults than it saves. */
+#define CACHE_SLOTS_START 256 /* power of two */
+#define CACHE_GROW_AFTER 2048
 #define CACHE_WORD 30
 
 typedef struct cache_slot {
@@ -279,6 +284,8 @@ struct ns_analyzer {
     tok *toks;
     size_t ntoks, ctoks;
     cache_slot *cache;
+    size_t cache_mask;   /* slots - 1 */
+    size_t cache_misses; /* counted until the cache is full-size */
     match_key *keys; /* ns_analyze_match's filter */
     size_t nkeys, ckeys;
 };
@@ -335,7 +342,8 @@ int ns_analyzer_new(ns_analyzer **out, ns_err *err)
     }
     a->cu32 = 256; /* utf8proc wants a real buffer even to measure */
     a->u32 = malloc(a->cu32 * sizeof *a->u32);
-    a->cache = calloc(CACHE_SLOTS, sizeof *a->cache);
+    a->cache = calloc(CACHE_SLOTS_START, sizeof *a->cache);
+    a->cache_mask = CACHE_SLOTS_START - 1;
     if (!a->u32 || !a->cache) {
         ns_analyzer_free(a);
         return ns_err_set(err, NS_ENOMEM, "analyzer: out of memory");
@@ -462,11 +470,21 @@ static int stem_append(ns_analyzer *a, unsigned script, size_t off, size_t n, ui
     const char *r;
     size_t m;
     if (n <= CACHE_WORD) {
-        c = &a->cache[(h ^ script) & (CACHE_SLOTS - 1)];
+        c = &a->cache[(h ^ script) & a->cache_mask];
         if (c->wlen == n && c->script == script && memcmp(c->word, a->arena + off, n) == 0) {
             r = c->stem;
             m = c->slen;
             goto copy;
+        }
+    }
+    if (c && a->cache_mask < CACHE_SLOTS - 1 && ++a->cache_misses >= CACHE_GROW_AFTER) {
+        /* Busy enough for the full cache; without memory keep the small one. */
+        cache_slot *big = calloc(CACHE_SLOTS, sizeof *big);
+        if (big) {
+            free(a->cache);
+            a->cache = big;
+            a->cache_mask = CACHE_SLOTS - 1;
+            c = &a->cache[(h ^ script) & a->cache_mask];
         }
     }
     r = (const char *)sb_stemmer_stem(st, (const sb_symbol *)a->arena + off, (int)n);

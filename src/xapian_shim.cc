@@ -259,6 +259,12 @@ extern "C" int ns_xdb_metadata_each(ns_xdb *db, const char *prefix, ns_xmeta_fn 
 extern "C" int ns_xdb_spelling(ns_xdb *db, const char *word, size_t len, char **out,
                                ns_err *err)
 {
+    return ns_xdb_spelling_within(db, word, len, 2, out, err);
+}
+
+extern "C" int ns_xdb_spelling_within(ns_xdb *db, const char *word, size_t len,
+                                      unsigned max_edits, char **out, ns_err *err)
+{
     if (!db || !out)
         return ns_err_set(err, NS_EINVAL, "ns_xdb_spelling: NULL argument");
     *out = NULL;
@@ -268,7 +274,7 @@ extern "C" int ns_xdb_spelling(ns_xdb *db, const char *word, size_t len, char **
     if (db->closed)
         return S_closed(err, "spelling", db->path);
     try {
-        std::string s = db->db.get_spelling_suggestion(std::string(word, len));
+        std::string s = db->db.get_spelling_suggestion(std::string(word, len), max_edits);
         if (!s.empty())
             *out = S_dup(s, NULL);
         return 0;

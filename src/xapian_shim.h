@@ -50,6 +50,9 @@ int ns_xdb_metadata_each(ns_xdb *db, const char *prefix, ns_xmeta_fn fn, void *c
 /* Best spelling correction of word from the spelling table, malloc'd, or NULL
  * in *out when there is none. */
 int ns_xdb_spelling(ns_xdb *db, const char *word, size_t len, char **out, ns_err *err);
+/* The same within at most max_edits edits (ns_xdb_spelling allows 2). */
+int ns_xdb_spelling_within(ns_xdb *db, const char *word, size_t len, unsigned max_edits,
+                           char **out, ns_err *err);
 /* Close the database: later calls on db give NS_ECLOSED. Free with ns_xdb_free. */
 int ns_xdb_close(ns_xdb *db, ns_err *err);
 void ns_xdb_free(ns_xdb *db); /* closes if open; NULL is a no-op */

@@ -1,6 +1,7 @@
 /* article.c: front matter (libyaml) + CommonMark body (cmark) -> ns_article.
  * See article.h for what is promised; the article format is in CONTRACT.md. */
 #include "article.h"
+#include "str.h"
 
 #include "buf.h"
 #include "schema.h"
@@ -25,30 +26,8 @@
 
 /* ---- small helpers ---- */
 
-static char *S_strndup(const char *s, size_t len)
-{
-    char *p = malloc(len + 1);
-    if (p) {
-        memcpy(p, s, len);
-        p[len] = '\0';
-    }
-    return p;
-}
 
-static int S_is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
 
-static void S_trim(const char **s, size_t *len)
-{
-    while (*len && S_is_space(**s)) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len && S_is_space((*s)[*len - 1]))
-        (*len)--;
-}
 
 /* Length of s to quote in a message: at most QUOTE_MAX bytes, whole characters. */
 static int S_qlen(const char *s, size_t len)
@@ -68,7 +47,7 @@ static int S_list_add(char ***list, size_t *n, const char *s, size_t len, int de
     if (!p)
         return NS_ENOMEM;
     *list = p;
-    if (!(p[*n] = S_strndup(s, len)))
+    if (!(p[*n] = ns_strndup(s, len)))
         return NS_ENOMEM;
     (*n)++;
     return 0;
@@ -158,7 +137,7 @@ static int S_scalar(yaml_node_t *node, const char **s, size_t *len)
         return 0;
     *s = (const char *)node->data.scalar.value;
     *len = node->data.scalar.length;
-    S_trim(s, len);
+    ns_trim(s, len);
     if (node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
         if (*len == 0 || (*len == 1 && **s == '~'))
             return 0;
@@ -179,7 +158,7 @@ static int S_is_null(yaml_node_t *node)
 /* A one-line copy: newlines and tabs of folded YAML become spaces. */
 static char *S_oneline(const char *s, size_t len)
 {
-    char *p = S_strndup(s, len);
+    char *p = ns_strndup(s, len);
     if (p)
         for (size_t i = 0; i < len; i++)
             if ((unsigned char)p[i] < 0x20)
@@ -547,7 +526,7 @@ int ns_article_parse(ns_article *out, const char *data, size_t len, const ns_art
         const char *id = opts->default_id ? opts->default_id : "";
         if ((rc = S_check_id(id, strlen(id), err)) < 0)
             goto done;
-        if (!(out->id = S_strndup(id, strlen(id)))) {
+        if (!(out->id = ns_strndup(id, strlen(id)))) {
             rc = ns_err_set(err, NS_ENOMEM, "out of memory");
             goto done;
         }
@@ -555,7 +534,7 @@ int ns_article_parse(ns_article *out, const char *data, size_t len, const ns_art
     if ((rc = S_render(body, blen, &text, err)) < 0)
         goto done;
     out->text_len = text.len;
-    if (!(out->text = ns_buf_detach(&text)) && !(out->text = S_strndup("", 0))) {
+    if (!(out->text = ns_buf_detach(&text)) && !(out->text = ns_strndup("", 0))) {
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
         goto done;
     }

@@ -1,5 +1,6 @@
 /* cgiparams.c: QUERY_STRING to checked parameters, and the page's pure helpers. */
 #include "cgiparams.h"
+#include "str.h"
 
 #include "err.h"
 #include "utf8.h"
@@ -11,15 +12,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static char *S_strndup(const char *s, size_t len)
-{
-    char *d = malloc(len + 1);
-    if (d) {
-        memcpy(d, s, len);
-        d[len] = '\0';
-    }
-    return d;
-}
 
 static int S_hex(int c)
 {
@@ -44,7 +36,7 @@ static int S_flag_value(ns_cgi_params *p, ns_cgi_bad why, const char *v, size_t 
     if (p->bad != NS_CGI_OK)
         return 0;
     p->bad = why;
-    p->bad_value = S_strndup(v, len);
+    p->bad_value = ns_strndup(v, len);
     return p->bad_value ? 0 : NS_ENOMEM;
 }
 
@@ -78,7 +70,7 @@ static int S_add_vendor(ns_cgi_params *p, const char *v, size_t len)
     if (!nv)
         return NS_ENOMEM;
     p->vendors = nv;
-    if (!(nv[p->nvendors] = S_strndup(v, len)))
+    if (!(nv[p->nvendors] = ns_strndup(v, len)))
         return NS_ENOMEM;
     p->nvendors++;
     return 0;
@@ -86,7 +78,7 @@ static int S_add_vendor(ns_cgi_params *p, const char *v, size_t len)
 
 static int S_replace(char **slot, const char *v, size_t len)
 {
-    char *d = S_strndup(v, len);
+    char *d = ns_strndup(v, len);
     if (!d)
         return NS_ENOMEM;
     free(*slot);
@@ -203,7 +195,7 @@ int ns_cgi_parse(ns_cgi_params *p, const char *qs, size_t len)
 
     memset(p, 0, sizeof *p);
     p->page = 1;
-    if (!(p->q = S_strndup("", 0)))
+    if (!(p->q = ns_strndup("", 0)))
         return NS_ENOMEM;
     if (!qs)
         len = 0;

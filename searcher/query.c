@@ -1,5 +1,6 @@
 /* query.c: the query language parser and the Xapian query builder (query.h). */
 #include "query.h"
+#include "str.h"
 
 #include "schema.h"
 #include "utf8.h"
@@ -63,20 +64,7 @@ static void S_qlist_free(qlist *l)
     memset(l, 0, sizeof *l);
 }
 
-static char *S_dup(const char *s, size_t len)
-{
-    char *p = malloc(len + 1);
-    if (p) {
-        memcpy(p, s, len);
-        p[len] = '\0';
-    }
-    return p;
-}
 
-static int S_is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
 
 /* Remember a term for highlighting (de-duplicated, capped). */
 static int S_add_str(char ***list, size_t *n, const char *s, size_t len)
@@ -90,7 +78,7 @@ static int S_add_str(char ***list, size_t *n, const char *s, size_t len)
     if (!p)
         return NS_ENOMEM;
     *list = p;
-    if (!(p[*n] = S_dup(s, len)))
+    if (!(p[*n] = ns_strndup(s, len)))
         return NS_ENOMEM;
     (*n)++;
     return 0;
@@ -249,7 +237,7 @@ static int S_word_query(ns_query *q, ns_analyzer *a, const char *text, size_t le
             ns_query_word *qw = &p[q->nwords];
             qw->start = qstart + w->start;
             qw->end = qstart + w->end;
-            qw->stem = S_dup(w->term, w->len);
+            qw->stem = ns_strndup(w->term, w->len);
             qw->folded = NULL;
             if (!qw->stem) {
                 rc = S_oom(err);
@@ -260,7 +248,7 @@ static int S_word_query(ns_query *q, ns_analyzer *a, const char *text, size_t le
             size_t flen;
             /* t is dead after this call: nothing below reads it. */
             if (ns_analyze_fold(a, text + w->start, w->end - w->start, &f, &flen, NULL) == 0)
-                qw->folded = S_dup(f, flen);
+                qw->folded = ns_strndup(f, flen);
         }
     }
     if (toks.n == 1) {
@@ -338,7 +326,7 @@ static int S_prefix_query(ns_query *q, ns_analyzer *a, const char *text, size_t 
                           text);
     if (flen > NS_TERM_MAX)
         return S_nothing(out, err); /* no term is that long */
-    if (!(folded = S_dup(f, flen)))
+    if (!(folded = ns_strndup(f, flen)))
         return S_oom(err);
     /* "translation*" must reach the stems "translat...": when the word's own
      * stem is a shorter prefix of it, expand the stem instead. */
@@ -572,12 +560,12 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
 
     size_t i = 0;
     while (i < len) {
-        while (i < len && S_is_space(s[i]))
+        while (i < len && ns_is_space(s[i]))
             i++;
         if (i >= len)
             break;
         int neg = 0;
-        if (s[i] == '-' && i + 1 < len && !S_is_space(s[i + 1]) && s[i + 1] != '-') {
+        if (s[i] == '-' && i + 1 < len && !ns_is_space(s[i + 1]) && s[i + 1] != '-') {
             neg = 1;
             i++;
         }
@@ -615,7 +603,7 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
                 i = e < len ? e + 1 : e;
             } else {
                 e = b;
-                while (e < len && !S_is_space(s[e]))
+                while (e < len && !ns_is_space(s[e]))
                     e++;
                 i = e;
             }
@@ -636,7 +624,7 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
             continue;
         }
         size_t b = i, e = i;
-        while (e < len && !S_is_space(s[e]) && s[e] != '"')
+        while (e < len && !ns_is_space(s[e]) && s[e] != '"')
             e++;
         i = e;
         if (!neg && e - b == 2 && s[b] == 'O' && s[b + 1] == 'R') {

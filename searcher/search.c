@@ -1,5 +1,6 @@
 /* search.c: one search from query text to a page of results (search.h). */
 #include "search.h"
+#include "str.h"
 
 #include "analyze.h"
 #include "buf.h"
@@ -38,15 +39,6 @@ struct ns_searcher {
     ino_t ino;           /* swaps in a new directory (see S_refresh) */
 };
 
-static char *S_dup(const char *s, size_t len)
-{
-    char *p = malloc(len + 1);
-    if (p) {
-        memcpy(p, s, len);
-        p[len] = '\0';
-    }
-    return p;
-}
 
 /* ---- opening ---- */
 
@@ -122,7 +114,7 @@ int ns_searcher_open(ns_searcher **out, const char *dbpath, ns_err *err)
     int rc;
 
     *out = NULL;
-    if (!s || !(s->path = S_dup(dbpath, strlen(dbpath)))) {
+    if (!s || !(s->path = ns_strndup(dbpath, strlen(dbpath)))) {
         free(s);
         return ns_err_set(err, NS_ENOMEM, "out of memory opening the searcher");
     }
@@ -244,7 +236,7 @@ static int S_facets(ns_results *r, const ns_xresults *xr, ns_err *err)
         else
             continue;
         c->count = f->count;
-        if (!(c->name = S_dup(f->key + 1, strlen(f->key + 1))))
+        if (!(c->name = ns_strndup(f->key + 1, strlen(f->key + 1))))
             goto oom;
     }
     qsort(r->month_facets, r->nmonth_facets, sizeof *r->month_facets, S_month_desc);
@@ -436,7 +428,7 @@ int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opt
         return ns_err_set(err, NS_EINVAL, "ns_search: NULL argument");
     if (o->k1 < 0 || o->b < 0 || o->b > 1)
         return ns_err_set(err, NS_EINVAL, "BM25 needs k1 >= 0 and 0 <= b <= 1");
-    if (!(r = calloc(1, sizeof *r)) || !(r->query = S_dup(query, len))) {
+    if (!(r = calloc(1, sizeof *r)) || !(r->query = ns_strndup(query, len))) {
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
         goto done;
     }

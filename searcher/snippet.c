@@ -1,5 +1,6 @@
 /* snippet.c: choose, cut and mark the passage shown under a result (snippet.h). */
 #include "snippet.h"
+#include "str.h"
 
 #include "buf.h"
 #include "utf8.h"
@@ -39,10 +40,6 @@ static size_t S_chars_at(cursor *k, size_t target)
     return k->c;
 }
 
-static int S_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
 
 /* Move back n characters from byte b (not below 0). */
 static size_t S_back(const char *s, size_t b, size_t n)
@@ -164,34 +161,34 @@ int ns_snippet_make(ns_analyzer *a, const char *text, size_t len, const char *co
         /* Some context before the first match, a third of what is left. */
         size_t left = ce - cs < chars ? (chars - (ce - cs)) / 3 : 0;
         start = S_back(text, ms, left);
-        if (start > 0 && !S_space((unsigned char)text[start - 1])) {
+        if (start > 0 && !ns_is_space((unsigned char)text[start - 1])) {
             size_t p = start;
-            while (p < ms && !S_space((unsigned char)text[p]))
+            while (p < ms && !ns_is_space((unsigned char)text[p]))
                 p++;
             start = p < ms ? p + 1 : ms;
         }
         end = S_fwd(text, len, start, chars);
         if (end < me)
             end = me;
-        if (end < len && !S_space((unsigned char)text[end])) {
+        if (end < len && !ns_is_space((unsigned char)text[end])) {
             size_t p = end;
-            while (p > me && !S_space((unsigned char)text[p]))
+            while (p > me && !ns_is_space((unsigned char)text[p]))
                 p--;
             end = p;
         }
     } else {
         end = S_fwd(text, len, 0, chars);
-        if (end < len && !S_space((unsigned char)text[end])) {
+        if (end < len && !ns_is_space((unsigned char)text[end])) {
             size_t p = end;
-            while (p > 0 && !S_space((unsigned char)text[p]))
+            while (p > 0 && !ns_is_space((unsigned char)text[p]))
                 p--;
             if (p > 0)
                 end = p;
         }
     }
-    while (start < end && S_space((unsigned char)text[start]))
+    while (start < end && ns_is_space((unsigned char)text[start]))
         start++;
-    while (end > start && S_space((unsigned char)text[end - 1]))
+    while (end > start && ns_is_space((unsigned char)text[end - 1]))
         end--;
 
     /* 3. Merge overlapping matches (a joined "gpt3" and its part "gpt"). */

@@ -1,5 +1,6 @@
 /* record.c: encode and decode an article's stored data (see record.h). */
 #include "record.h"
+#include "str.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,15 +31,6 @@ int ns_record_encode(const ns_record *r, ns_buf *out, ns_err *err)
     return 0;
 }
 
-static char *S_dup(const char *s, size_t len)
-{
-    char *p = malloc(len + 1);
-    if (p) {
-        memcpy(p, s, len);
-        p[len] = '\0';
-    }
-    return p;
-}
 
 int ns_record_decode(ns_record *r, const char *data, size_t len, ns_err *err)
 {
@@ -73,7 +65,7 @@ int ns_record_decode(ns_record *r, const char *data, size_t len, ns_err *err)
             if (!v)
                 goto nomem;
             r->vendors = v;
-            if (!(v[r->nvendors] = S_dup(val, n)))
+            if (!(v[r->nvendors] = ns_strndup(val, n)))
                 goto nomem;
             r->nvendors++;
             continue;
@@ -81,7 +73,7 @@ int ns_record_decode(ns_record *r, const char *data, size_t len, ns_err *err)
         default: continue; /* a field from a newer version */
         }
         free(*slot);
-        if (!(*slot = S_dup(val, n)))
+        if (!(*slot = ns_strndup(val, n)))
             goto nomem;
     }
     return 0;

@@ -7,6 +7,7 @@
  * as the index makes case, inflection and spacing variants meet, and matching
  * whole terms (never substrings) keeps "Googleplex" from naming Google. */
 #include "vendors.h"
+#include "str.h"
 
 #include "data.h"
 
@@ -28,15 +29,6 @@ struct ns_vendors {
 
 /* ---- helpers ---- */
 
-static char *S_strndup(const char *s, size_t len)
-{
-    char *p = malloc(len + 1);
-    if (p) {
-        memcpy(p, s, len);
-        p[len] = '\0';
-    }
-    return p;
-}
 
 static void S_alias_clear(alias *al)
 {
@@ -47,20 +39,7 @@ static void S_alias_clear(alias *al)
     al->n = 0;
 }
 
-static int S_is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
 
-static void S_trim(const char **s, size_t *len)
-{
-    while (*len && S_is_space(**s)) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len && S_is_space((*s)[*len - 1]))
-        (*len)--;
-}
 
 /* Analyse a name into its positional terms (stopwords as ""), dropping
  * JOINED terms: a compound alias is matched by its parts, as they are what
@@ -96,7 +75,7 @@ static int S_name_terms(ns_analyzer *a, const char *name, size_t len, alias *out
         if (out->n && t[i].pos != t[first].pos + out->n)
             break;
         const char *s = (t[i].flags & NS_TERM_STOP) ? "" : t[i].term;
-        if (!(out->terms[out->n] = S_strndup(s, strlen(s)))) {
+        if (!(out->terms[out->n] = ns_strndup(s, strlen(s)))) {
             S_alias_clear(out);
             return ns_err_set(err, NS_ENOMEM, "out of memory loading vendors");
         }
@@ -143,7 +122,7 @@ static int S_add_name(ns_vendors *v, const char *name, size_t len, ns_err *err)
         v->names = p;
         v->capnames = cap;
     }
-    if (!(v->names[v->nnames] = S_strndup(name, len)))
+    if (!(v->names[v->nnames] = ns_strndup(name, len)))
         return ns_err_set(err, NS_ENOMEM, "out of memory loading vendors");
     v->nnames++;
     return 0;
@@ -170,7 +149,7 @@ static int S_parse_line(ns_vendors *v, ns_analyzer *a, const char *line, size_t 
 {
     const char *s = line;
     size_t n = len;
-    S_trim(&s, &n);
+    ns_trim(&s, &n);
     if (n == 0 || s[0] == '#')
         return 0;
     size_t canon = v->nnames;
@@ -181,7 +160,7 @@ static int S_parse_line(ns_vendors *v, ns_analyzer *a, const char *line, size_t 
         const char *fend = bar ? bar : end;
         const char *f = p;
         size_t flen = (size_t)(fend - p);
-        S_trim(&f, &flen);
+        ns_trim(&f, &flen);
         if (flen == 0)
             return ns_err_set(err, NS_ESYNTAX, "vendors line %zu: empty name in '%.*s'", lineno,
                               (int)(n > 80 ? 80 : n), s);
@@ -275,7 +254,7 @@ void ns_vendors_free(ns_vendors *v)
 const char *ns_vendors_canonical(const ns_vendors *v, ns_analyzer *a, const char *name,
                                  size_t len)
 {
-    S_trim(&name, &len);
+    ns_trim(&name, &len);
     alias al;
     /* al.n == 0 only when S_name_terms allocated nothing (it stores at least
      * the first term it allocates for) */

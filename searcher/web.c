@@ -266,6 +266,20 @@ done:
 
 /* ---- results page ------------------------------------------------------------------ */
 
+/* One active filter: its label and value, and a link to the same search without it. */
+static int S_filter_chip(ns_buf *out, const char *script, const link_state *without,
+                         const char *rm, const char *label, const char *value)
+{
+    int rc;
+    TRY(ns_buf_puts(out, "\n<span class=\"filter\">"));
+    TRY(S_esc(out, label));
+    TRY(S_esc(out, value));
+    TRY(S_link(out, script, without, rm, "×"));
+    TRY(ns_buf_puts(out, "</span>"));
+done:
+    return rc;
+}
+
 static int S_filters(ns_buf *out, const ns_cgi_params *p, const char *script, const char *ui)
 {
     int rc = 0;
@@ -279,31 +293,19 @@ static int S_filters(ns_buf *out, const ns_cgi_params *p, const char *script, co
         link_state st = S_state(p);
         st.drop_vendor = p->vendors[i];
         st.page = 1;
-        TRY(ns_buf_puts(out, "\n<span class=\"filter\">"));
-        TRY(S_esc(out, S_t(ui, "vendor: ", "компания: ")));
-        TRY(S_esc(out, p->vendors[i]));
-        TRY(S_link(out, script, &st, rm, "×"));
-        TRY(ns_buf_puts(out, "</span>"));
+        TRY(S_filter_chip(out, script, &st, rm, S_t(ui, "vendor: ", "компания: "), p->vendors[i]));
     }
     if (p->month) {
         link_state st = S_state(p);
         st.month = NULL;
         st.page = 1;
-        TRY(ns_buf_puts(out, "\n<span class=\"filter\">"));
-        TRY(S_esc(out, S_t(ui, "month: ", "месяц: ")));
-        TRY(S_esc(out, p->month));
-        TRY(S_link(out, script, &st, rm, "×"));
-        TRY(ns_buf_puts(out, "</span>"));
+        TRY(S_filter_chip(out, script, &st, rm, S_t(ui, "month: ", "месяц: "), p->month));
     }
     if (p->lang) {
         link_state st = S_state(p);
         st.lang = NULL;
         st.page = 1;
-        TRY(ns_buf_puts(out, "\n<span class=\"filter\">"));
-        TRY(S_esc(out, S_t(ui, "language: ", "язык: ")));
-        TRY(S_esc(out, p->lang));
-        TRY(S_link(out, script, &st, rm, "×"));
-        TRY(ns_buf_puts(out, "</span>"));
+        TRY(S_filter_chip(out, script, &st, rm, S_t(ui, "language: ", "язык: "), p->lang));
     }
     TRY(ns_buf_puts(out, "\n</div>\n"));
 done:

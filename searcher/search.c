@@ -53,13 +53,21 @@ static int S_open_db(ns_searcher *s, ns_err *err)
     int rc;
 
     memset(&st, 0, sizeof st);
-    if (stat(s->path, &st) < 0)
+    int exists = stat(s->path, &st) == 0;
+    if (!exists)
         memset(&st, 0, sizeof st);
     s->dev = st.st_dev;
     s->ino = st.st_ino;
     if ((rc = ns_xdb_open(&s->db, s->path, err)) < 0) {
-        if (rc == NS_ENOTFOUND)
+        /* Xapian says "not found" also for a directory it cannot recognise,
+         * e.g. a database whose files were lost: "no database" would send
+         * the user to build one over it without saying it is damaged. */
+        if (rc == NS_ENOTFOUND && !exists)
             ns_err_set(err, rc, "no database at '%s'", s->path);
+        else if (rc == NS_ENOTFOUND)
+            rc = ns_err_set(err, NS_ECORRUPT,
+                            "'%s' exists but is not a readable Xapian database (damaged?"
+                            " rebuild it with nindex --rebuild)", s->path);
         goto done;
     }
     if ((rc = ns_xdb_get_metadata(s->db, NS_META_SCHEMA, &schema, &slen, err)) < 0)

@@ -16,6 +16,10 @@ expect_status 2 ns month:2020-13
 expect_status 2 "$NS_BUILD/nsearch" --db "$tmp/missing" gpt3
 grep -q "nsearch: no database at '$tmp/missing'" "$tmp/err" || fail "missing db message: $(cat "$tmp/err")"
 grep -q "nindex --db $tmp/missing" "$tmp/err" || fail "missing db message names no nindex"
+# a directory that is not a database is not reported as missing (exit 2, says so)
+mkdir "$tmp/notadb"
+expect_status 2 "$NS_BUILD/nsearch" --db "$tmp/notadb" gpt3
+grep -q "is not a readable Xapian database" "$tmp/err" || fail "not-a-database message: $(cat "$tmp/err")"
 expect_status 2 ns --no-such-option gpt3
 grep -q 'no-such-option' "$tmp/err" || fail "bad option message"
 expect_status 2 ns --limit

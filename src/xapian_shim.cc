@@ -9,6 +9,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -17,10 +18,92 @@
 #include <utility>
 #include <vector>
 
+/* The facet keys of each document, by docid, filled as documents match (see
+ * FacetSpy). Valid for one revision of the database: cleared when a reopen
+ * may have changed it, since a replaced article keeps its docid. */
+class FacetCache {
+  public:
+    FacetCache() : slot_(Xapian::BAD_VALUENO) {}
+
+    void clear()
+    {
+        value_of_.clear();
+        value_ids_.clear();
+        value_keys_.clear();
+        key_ids_.clear();
+        keys_.clear();
+    }
+
+    void use_slot(Xapian::valueno slot)
+    {
+        if (slot != slot_)
+            clear();
+        slot_ = slot;
+    }
+
+    /* The key ids of doc's value in the slot. */
+    const std::vector<uint32_t> &keys_of(const Xapian::Document &doc)
+    {
+        Xapian::docid did = doc.get_docid();
+        if (did >= value_of_.size())
+            value_of_.resize(std::max<size_t>(did + 1, value_of_.size() * 2), 0);
+        uint32_t vid = value_of_[did];
+        if (vid == 0) {
+            vid = intern_value(doc.get_value(slot_)) + 1;
+            value_of_[did] = vid;
+        }
+        return value_keys_[vid - 1];
+    }
+
+    size_t key_count() const { return keys_.size(); }
+    const std::string &key(uint32_t k) const { return keys_[k]; }
+
+  private:
+    uint32_t intern_value(const std::string &v)
+    {
+        std::unordered_map<std::string, uint32_t>::iterator it = value_ids_.find(v);
+        if (it != value_ids_.end())
+            return it->second;
+        std::vector<uint32_t> ids;
+        const char *p = v.data();
+        const char *end = p + v.size();
+        while (p < end) {
+            const char *nl = static_cast<const char *>(std::memchr(p, '\n', end - p));
+            const char *stop = nl ? nl : end;
+            if (stop > p)
+                ids.push_back(intern_key(std::string(p, stop - p)));
+            p = stop + 1;
+        }
+        uint32_t vid = static_cast<uint32_t>(value_keys_.size());
+        value_keys_.push_back(ids);
+        value_ids_.emplace(v, vid);
+        return vid;
+    }
+
+    uint32_t intern_key(const std::string &k)
+    {
+        std::unordered_map<std::string, uint32_t>::iterator it = key_ids_.find(k);
+        if (it != key_ids_.end())
+            return it->second;
+        uint32_t id = static_cast<uint32_t>(keys_.size());
+        keys_.push_back(k);
+        key_ids_.emplace(k, id);
+        return id;
+    }
+
+    Xapian::valueno slot_;
+    std::vector<uint32_t> value_of_;  /* docid -> value id + 1; 0: not read yet */
+    std::unordered_map<std::string, uint32_t> value_ids_;
+    std::vector<std::vector<uint32_t> > value_keys_; /* value id -> key ids */
+    std::unordered_map<std::string, uint32_t> key_ids_;
+    std::vector<std::string> keys_;   /* key id -> key */
+};
+
 struct ns_xdb {
     Xapian::Database db;
     bool closed;
     std::string path;
+    FacetCache facets;
 };
 
 struct ns_xwdb {
@@ -164,7 +247,7 @@ extern "C" int ns_xdb_open(ns_xdb **out, const char *path, ns_err *err)
     *out = NULL;
     try {
         Xapian::Database db(path);
-        *out = new ns_xdb{db, false, path};
+        *out = new ns_xdb{db, false, path, FacetCache()};
         return 0;
     } catch (...) {
         return S_fail(err, "opening database", path);
@@ -181,6 +264,8 @@ extern "C" int ns_xdb_reopen(ns_xdb *db, int *changed, ns_err *err)
         return S_closed(err, "reopening", db->path);
     try {
         bool moved = db->db.reopen();
+        if (moved)
+            db->facets.clear();
         if (changed)
             *changed = moved ? 1 : 0;
         return 0;
@@ -778,7 +863,12 @@ extern "C" int ns_xquery_match_all(ns_xquery **out, ns_err *err)
         return ns_err_set(err, NS_EINVAL, "ns_xquery_match_all: NULL argument");
     *out = NULL;
     try {
-        return S_new_query(out, Xapian::Query::MatchAll);
+        /* A fresh query, not a copy of Xapian::Query::MatchAll: copies of that
+         * one static object share its non-atomic reference count, so
+         * searchers on two threads (nsearch --batch --jobs) corrupted it and
+         * crashed in Enquire::set_query. The empty term matches every
+         * document, exactly as MatchAll does. */
+        return S_new_query(out, Xapian::Query(std::string()));
     } catch (...) {
         return S_fail(err, "building a match-all query", NULL);
     }
@@ -860,50 +950,44 @@ namespace {
 
 /* Counts facet keys: the value in `slot` holds keys separated by '\n'; each
  * distinct key counts once per matching document. Called once per match, so
- * it avoids allocating per document: `key_` keeps its capacity, and a key
- * seen twice in one document is recognised by the document's sequence number
- * stored beside its count rather than by a per-document set. */
+ * the work per match is a few array lookups: the database's FacetCache maps
+ * a docid to the keys of its value, filled from Document::get_value the
+ * first time a document matches. A process that answers many queries (a
+ * batch, a FastCGI server) soon reads no values at all; a one-shot search
+ * costs what reading each match's value costs. */
 class FacetSpy : public Xapian::MatchSpy {
   public:
-    struct Count {
-        unsigned count;
-        unsigned last_doc;
-    };
-    typedef std::unordered_map<std::string, Count> Map;
-
-    explicit FacetSpy(Xapian::valueno slot) : slot_(slot), seq_(0) {}
+    FacetSpy(FacetCache &cache, Xapian::valueno slot) : cache_(cache), seq_(0)
+    {
+        cache_.use_slot(slot);
+    }
 
     void operator()(const Xapian::Document &doc, double) override
     {
         ++seq_;
-        const std::string v = doc.get_value(slot_);
-        const char *p = v.data();
-        const char *end = p + v.size();
-        while (p < end) {
-            const char *nl = static_cast<const char *>(std::memchr(p, '\n', end - p));
-            const char *stop = nl ? nl : end;
-            if (stop > p) {
-                key_.assign(p, stop - p);
-                Map::iterator it = counts_.find(key_);
-                if (it == counts_.end()) {
-                    Count c = {1, seq_};
-                    counts_.emplace(key_, c);
-                } else if (it->second.last_doc != seq_) {
-                    it->second.count++;
-                    it->second.last_doc = seq_;
-                }
+        const std::vector<uint32_t> &keys = cache_.keys_of(doc);
+        for (size_t i = 0; i < keys.size(); i++) {
+            uint32_t k = keys[i];
+            if (k >= counts_.size()) {
+                counts_.resize(cache_.key_count(), 0);
+                last_doc_.resize(cache_.key_count(), 0);
             }
-            p = stop + 1;
+            if (last_doc_[k] != seq_) {
+                counts_[k]++;
+                last_doc_[k] = seq_;
+            }
         }
     }
 
-    const Map &counts() const { return counts_; }
+    size_t size() const { return counts_.size(); }
+    unsigned count(size_t k) const { return counts_[k]; }
+    const std::string &key(size_t k) const { return cache_.key(static_cast<uint32_t>(k)); }
 
   private:
-    Xapian::valueno slot_;
+    FacetCache &cache_;
     unsigned seq_;
-    std::string key_;
-    Map counts_;
+    std::vector<unsigned> counts_;   /* by key id */
+    std::vector<unsigned> last_doc_; /* by key id: seq_ of the last document counted */
 };
 
 bool S_facet_order(const std::pair<const std::string *, unsigned> &a,
@@ -918,11 +1002,10 @@ bool S_facet_order(const std::pair<const std::string *, unsigned> &a,
 
 static void S_fill_facets(ns_xresults *r, const FacetSpy &spy)
 {
-    const FacetSpy::Map &m = spy.counts();
     std::vector<std::pair<const std::string *, unsigned> > v;
-    v.reserve(m.size());
-    for (FacetSpy::Map::const_iterator it = m.begin(); it != m.end(); ++it)
-        v.push_back(std::make_pair(&it->first, it->second.count));
+    for (size_t k = 0; k < spy.size(); k++)
+        if (spy.count(k) > 0)
+            v.push_back(std::make_pair(&spy.key(k), spy.count(k)));
     std::sort(v.begin(), v.end(), S_facet_order);
     if (v.empty())
         return;
@@ -936,8 +1019,8 @@ static void S_fill_facets(ns_xresults *r, const FacetSpy &spy)
     }
 }
 
-static int S_search(Xapian::Database &db, const Xapian::Query &q, const ns_xsearch_opts *o,
-                    ns_xresults *r)
+static int S_search(Xapian::Database &db, FacetCache &cache, const Xapian::Query &q,
+                    const ns_xsearch_opts *o, ns_xresults *r)
 {
     Xapian::Enquire enquire(db);
     enquire.set_query(q);
@@ -951,7 +1034,7 @@ static int S_search(Xapian::Database &db, const Xapian::Query &q, const ns_xsear
         else
             enquire.set_sort_by_relevance_then_value(slot, true);
     }
-    FacetSpy spy(o->facet_slot >= 0 ? static_cast<Xapian::valueno>(o->facet_slot) : 0);
+    FacetSpy spy(cache, o->facet_slot >= 0 ? static_cast<Xapian::valueno>(o->facet_slot) : 0);
     if (o->facet_slot >= 0)
         enquire.add_matchspy(&spy);
 
@@ -999,7 +1082,7 @@ extern "C" int ns_xsearch(ns_xdb *db, const ns_xquery *q, const ns_xsearch_opts 
     if (!r)
         return ns_err_set(err, NS_ENOMEM, "searching '%s': out of memory", db->path.c_str());
     try {
-        S_search(db->db, q->q, o, r);
+        S_search(db->db, db->facets, q->q, o, r);
         *out = r;
         return 0;
     } catch (...) {

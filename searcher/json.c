@@ -120,6 +120,11 @@ static int S_facets(ns_buf *out, const ns_facet_count *f, size_t n)
 
 int ns_json_results(ns_buf *out, const ns_results *r)
 {
+    return ns_json_results_took(out, r, -1);
+}
+
+int ns_json_results_took(ns_buf *out, const ns_results *r, double took_ms)
+{
     if (ns_buf_puts(out, "{\"query\":") < 0 || S_str(out, r->query ? r->query : "") < 0 ||
         ns_buf_printf(out, ",\"total\":%u,\"offset\":%u,\"limit\":%u,\"relaxed\":%s,\"results\":[",
                       r->total, r->offset, r->limit, r->relaxed ? "true" : "false") < 0)
@@ -131,10 +136,11 @@ int ns_json_results(ns_buf *out, const ns_results *r)
         S_facets(out, r->vendor_facets, r->nvendor_facets) < 0 ||
         ns_buf_puts(out, ",\"month\":") < 0 ||
         S_facets(out, r->month_facets, r->nmonth_facets) < 0 ||
-        ns_buf_puts(out, "},\"suggestion\":") < 0 || S_str(out, r->suggestion) < 0 ||
-        ns_buf_putc(out, '}') < 0)
+        ns_buf_puts(out, "},\"suggestion\":") < 0 || S_str(out, r->suggestion) < 0)
         return NS_ENOMEM;
-    return 0;
+    if (took_ms >= 0 && ns_buf_printf(out, ",\"took_ms\":%.3f", took_ms) < 0)
+        return NS_ENOMEM;
+    return ns_buf_putc(out, '}');
 }
 
 int ns_json_error(ns_buf *out, const char *query, const char *message)

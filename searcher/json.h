@@ -15,6 +15,10 @@ int ns_json_string(ns_buf *out, const char *s, size_t len);
 /* Append the --json object for r. */
 int ns_json_results(ns_buf *out, const ns_results *r);
 
+/* The same with "took_ms": the milliseconds the search took (a --batch
+ * line), when took_ms >= 0. */
+int ns_json_results_took(ns_buf *out, const ns_results *r, double took_ms);
+
 /* Append {"query": query, "error": message} (a bad --batch line). */
 int ns_json_error(ns_buf *out, const char *query, const char *message);
 

@@ -1,6 +1,7 @@
 /* nsearch.c: the command-line searcher: options, then one search (text or
  * --json), a --batch of them, or --analyze. All the work is in the library. */
 #include "analyze.h"
+#include "batch.h"
 #include "buf.h"
 #include "json.h"
 #include "render.h"
@@ -22,6 +23,7 @@
 
 #define MAX_LIMIT 10000u
 #define MAX_OFFSET 1000000000u
+#define MAX_JOBS 64u
 
 enum { EXIT_FOUND = 0, EXIT_NONE = 1, EXIT_ERROR = 2 };
 
@@ -55,6 +57,7 @@ static const char usage[] =
     "  --facets           also print counts per vendor and per month over all matches\n"
     "  --json             print one JSON object (below)\n"
     "  --batch            one query per stdin line, one JSON object per stdout line, in order\n"
+    "  --jobs N           --batch: search N lines at a time (default: one per CPU)\n"
     "  --analyze          print how stdin's text is analysed: token TAB terms, one per line\n"
     "  --bm25 K1,B        BM25 parameters (default 1.2,0.75; k1 >= 0, 0 <= b <= 1)\n"
     "  -h, --help         this help\n"
@@ -67,6 +70,7 @@ static const char usage[] =
     "   \"lang\", \"vendors\": [..], \"url\" (or null), \"path\", \"score\", \"snippet\",\n"
     "   \"snippet_html\" (HTML-escaped, matches in <mark>)}],\n"
     "   \"facets\": {\"vendor\": {NAME: n}, \"month\": {\"YYYY-MM\": n}}, \"suggestion\" (or null)}\n"
+    "  Each --batch line also has \"took_ms\": the time its search took, in milliseconds.\n"
     "  A bad --batch line gives {\"query\": .., \"error\": ..} and the batch goes on.\n"
     "\n"
     "Exit status: 0 results found, 1 none, 2 error (bad query or option, missing database).\n"
@@ -163,43 +167,6 @@ done:
     return rc;
 }
 
-static int S_batch(ns_searcher *s, const ns_search_opts *opts)
-{
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int rc = 0;
-    ns_buf out = NS_BUF_INIT;
-
-    while ((n = getline(&line, &cap, stdin)) >= 0) {
-        size_t len = (size_t)n;
-        if (len && line[len - 1] == '\n')
-            len--;
-        if (len && line[len - 1] == '\r')
-            len--;
-        line[len] = '\0';
-        ns_results *r = NULL;
-        ns_err err = { 0, "" };
-        ns_buf_reset(&out);
-        int src = ns_search(s, line, len, opts, &r, &err);
-        int jrc = src < 0 ? ns_json_error(&out, line, err.msg) : ns_json_results(&out, r);
-        ns_results_free(r);
-        if (src < 0)
-            rc = EXIT_ERROR;
-        if (jrc < 0 || ns_buf_putc(&out, '\n') < 0) {
-            rc = S_fail("out of memory");
-            break;
-        }
-        if (S_write(&out) < 0) {
-            rc = S_fail("writing output: %s", strerror(errno));
-            break;
-        }
-    }
-    free(line);
-    ns_buf_free(&out);
-    return rc;
-}
-
 /* Is this argument an option (rather than a query word such as -openai)? */
 static int S_is_option(const char *a)
 {
@@ -215,7 +182,7 @@ static int S_is_option(const char *a)
 static int S_takes_arg(const char *a)
 {
     static const char *const with_arg[] = { "--db", "--vendor", "--month", "--lang", "--limit",
-                                            "--offset", "--sort", "--bm25", "-n" };
+                                            "--offset", "--sort", "--bm25", "--jobs", "-n" };
     for (size_t i = 0; i < sizeof with_arg / sizeof *with_arg; i++)
         if (strcmp(a, with_arg[i]) == 0)
             return 1;
@@ -225,7 +192,7 @@ static int S_takes_arg(const char *a)
 int main(int argc, char **argv)
 {
     enum { O_DB = 256, O_VENDOR, O_MONTH, O_LANG, O_OFFSET, O_SORT, O_FACETS, O_JSON, O_BATCH,
-           O_ANALYZE, O_BM25, O_VERSION };
+           O_ANALYZE, O_BM25, O_VERSION, O_JOBS };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "vendor", required_argument, NULL, O_VENDOR },
@@ -237,6 +204,7 @@ int main(int argc, char **argv)
         { "facets", no_argument, NULL, O_FACETS },
         { "json", no_argument, NULL, O_JSON },
         { "batch", no_argument, NULL, O_BATCH },
+        { "jobs", required_argument, NULL, O_JOBS },
         { "analyze", no_argument, NULL, O_ANALYZE },
         { "bm25", required_argument, NULL, O_BM25 },
         { "help", no_argument, NULL, 'h' },
@@ -246,6 +214,7 @@ int main(int argc, char **argv)
     ns_search_opts opts = NS_SEARCH_OPTS_INIT;
     const char *db = NULL;
     int json = 0, batch = 0, analyze = 0, facets = 0, rc = EXIT_ERROR;
+    unsigned jobs = 0;
     char **oargv = NULL, **words = NULL;
     const char **vendors = NULL;
     size_t noargs = 0, nwords = 0;
@@ -311,6 +280,12 @@ int main(int argc, char **argv)
         case O_FACETS: facets = 1; break;
         case O_JSON: json = 1; break;
         case O_BATCH: batch = 1; break;
+        case O_JOBS:
+            if (S_unsigned(optarg, MAX_JOBS, &jobs) < 0 || jobs == 0) {
+                rc = S_fail("--jobs '%s' is not a number from 1 to %u", optarg, MAX_JOBS);
+                goto done;
+            }
+            break;
         case O_ANALYZE: analyze = 1; break;
         case O_BM25:
             if (S_bm25(optarg, &opts.k1, &opts.b) < 0) {
@@ -365,7 +340,11 @@ int main(int argc, char **argv)
         goto done;
     }
     if (batch) {
-        rc = S_batch(s, &opts);
+        int brc = ns_batch_run(stdin, stdout, db, s, &opts, jobs, &err);
+        if (brc < 0)
+            rc = S_search_fail(db, &err);
+        else
+            rc = brc > 0 ? EXIT_ERROR : 0;
         goto done;
     }
     if (ns_search(s, ns_buf_cstr(&query), query.len, &opts, &r, &err) < 0) {

@@ -17,9 +17,11 @@ jq -r 'if .error then "error" else (.total > 0 | tostring) end' "$tmp/out" | tr 
 [ "$(cat "$tmp/kinds")" = "true error true false false error true " ] || fail "kinds: $(cat "$tmp/kinds")"
 sed -n 2p "$tmp/out" | jq -e '.error == "month '"'"'2020-13'"'"' is not a valid YYYY-MM" and (keys == ["error","query"])' \
     > /dev/null || fail "error line: $(sed -n 2p "$tmp/out")"
-# each answer equals the --json answer for the same query
-sed -n 3p "$tmp/out" > "$tmp/b3"
-ns --json 'перевод lang:ru' > "$tmp/j3" || fail "json"
+# each answer equals the --json answer for the same query, plus the time it took
+sed -n 3p "$tmp/out" | jq -e '(.took_ms | type) == "number" and .took_ms >= 0' > /dev/null \
+    || fail "no took_ms: $(sed -n 3p "$tmp/out" | cut -c1-200)"
+sed -n 3p "$tmp/out" | jq -c 'del(.took_ms)' > "$tmp/b3"
+ns --json 'перевод lang:ru' | jq -c . > "$tmp/j3" || fail "json"
 cmp -s "$tmp/b3" "$tmp/j3" || fail "batch and --json differ"
 # all good lines: exit 0, even when one finds nothing
 printf 'gpt3\nqqqqzzzz\n' | ns --batch > "$tmp/out" || fail "good batch exited non-zero"

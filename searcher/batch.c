@@ -1,0 +1,302 @@
+/* batch.c: nsearch --batch on several threads (batch.h).
+ *
+ * The calling thread reads lines into a ring of slots; workers take the
+ * oldest unsearched slot, search it with their own searcher and leave the
+ * JSON in the slot; a writer thread prints the slots in input order as they
+ * complete. The ring bounds how far reading may run ahead of writing. */
+#include "batch.h"
+
+#include "buf.h"
+#include "json.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_JOBS 64
+#define SLOTS_PER_JOB 4
+
+enum slot_state { SLOT_FREE, SLOT_QUEUED, SLOT_RUNNING, SLOT_DONE };
+
+typedef struct slot {
+    enum slot_state state;
+    char *line;
+    size_t len;
+    ns_buf json;    /* the answer, newline included */
+    int failed;     /* the line was an error */
+} slot;
+
+typedef struct batch {
+    pthread_mutex_t mu;
+    pthread_cond_t changed;      /* any state change; waiters recheck */
+    slot *ring;
+    size_t nslots;
+    unsigned long next_read;     /* seq of the next line read */
+    unsigned long next_take;     /* seq of the next line a worker takes */
+    unsigned long next_write;    /* seq of the next answer written */
+    int eof;                     /* no more lines */
+    int fatal;                   /* stop: err says why */
+    int any_failed;
+    ns_err err;
+    FILE *out;
+    const ns_search_opts *opts;
+} batch;
+
+typedef struct worker {
+    batch *b;
+    ns_searcher *s;
+    pthread_t thread;
+    int started;
+} worker;
+
+static double S_ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Stop the batch with err's message (the first fatal error wins). Called
+ * with b->mu held. */
+static void S_fatal(batch *b, const ns_err *err)
+{
+    if (!b->fatal) {
+        b->fatal = 1;
+        b->err = *err;
+    }
+    pthread_cond_broadcast(&b->changed);
+}
+
+/* Search one line into sl->json. Only fails (< 0) when out of memory. */
+static int S_answer(ns_searcher *s, const ns_search_opts *opts, slot *sl, ns_err *err)
+{
+    ns_results *r = NULL;
+    ns_err serr = { 0, "" };
+    struct timespec t0;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int src = ns_search(s, sl->line, sl->len, opts, &r, &serr);
+    int jrc = src < 0 ? ns_json_error(&sl->json, sl->line, serr.msg)
+                      : ns_json_results_took(&sl->json, r, S_ms_since(&t0));
+    ns_results_free(r);
+    sl->failed = src < 0;
+    if (jrc < 0 || ns_buf_putc(&sl->json, '\n') < 0)
+        return ns_err_set(err, NS_ENOMEM, "out of memory answering a batch line");
+    return 0;
+}
+
+static void *S_worker(void *arg)
+{
+    worker *w = arg;
+    batch *b = w->b;
+
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        while (b->next_take == b->next_read && !b->eof && !b->fatal)
+            pthread_cond_wait(&b->changed, &b->mu);
+        if (b->fatal || b->next_take == b->next_read)
+            break; /* stopped, or every line is taken and no more will come */
+        slot *sl = &b->ring[b->next_take % b->nslots];
+        b->next_take++;
+        sl->state = SLOT_RUNNING;
+        pthread_mutex_unlock(&b->mu);
+
+        ns_err err = { 0, "" };
+        int rc = S_answer(w->s, b->opts, sl, &err);
+
+        pthread_mutex_lock(&b->mu);
+        if (rc < 0) {
+            S_fatal(b, &err);
+            break;
+        }
+        sl->state = SLOT_DONE;
+        pthread_cond_broadcast(&b->changed);
+    }
+    pthread_mutex_unlock(&b->mu);
+    return NULL;
+}
+
+/* Print answers in input order. Flushes when the next answer is not ready
+ * yet, so a lock-step caller sees each answer at once and a streaming one
+ * gets fewer, larger writes. */
+static void *S_writer(void *arg)
+{
+    batch *b = arg;
+
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        slot *sl = &b->ring[b->next_write % b->nslots];
+        while (!b->fatal && sl->state != SLOT_DONE && !(b->eof && b->next_write == b->next_read)) {
+            if (fflush(b->out) != 0) {
+                ns_err err = { 0, "" };
+                ns_err_set(&err, NS_EIO, "writing output: %s", strerror(errno));
+                S_fatal(b, &err);
+                break;
+            }
+            pthread_cond_wait(&b->changed, &b->mu);
+        }
+        if (b->fatal || sl->state != SLOT_DONE)
+            break;
+        pthread_mutex_unlock(&b->mu);
+
+        int bad = sl->json.len && fwrite(sl->json.data, 1, sl->json.len, b->out) != sl->json.len;
+        int save_errno = errno;
+
+        pthread_mutex_lock(&b->mu);
+        if (bad) {
+            ns_err err = { 0, "" };
+            ns_err_set(&err, NS_EIO, "writing output: %s", strerror(save_errno));
+            S_fatal(b, &err);
+            break;
+        }
+        b->any_failed |= sl->failed;
+        free(sl->line);
+        sl->line = NULL;
+        ns_buf_reset(&sl->json);
+        sl->state = SLOT_FREE;
+        b->next_write++;
+        pthread_cond_broadcast(&b->changed);
+    }
+    if (!b->fatal && fflush(b->out) != 0) {
+        ns_err err = { 0, "" };
+        ns_err_set(&err, NS_EIO, "writing output: %s", strerror(errno));
+        S_fatal(b, &err);
+    }
+    pthread_mutex_unlock(&b->mu);
+    return NULL;
+}
+
+/* Read lines into the ring until end of input or a fatal error. */
+static void S_read(batch *b, FILE *in)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+
+    while ((n = getline(&line, &cap, in)) >= 0) {
+        size_t len = (size_t)n;
+        if (len && line[len - 1] == '\n')
+            len--;
+        if (len && line[len - 1] == '\r')
+            len--;
+        line[len] = '\0';
+        char *copy = malloc(len + 1);
+
+        pthread_mutex_lock(&b->mu);
+        if (!copy) {
+            ns_err err = { 0, "" };
+            ns_err_set(&err, NS_ENOMEM, "out of memory reading a batch line");
+            S_fatal(b, &err);
+        }
+        while (!b->fatal && b->next_read - b->next_write >= b->nslots)
+            pthread_cond_wait(&b->changed, &b->mu);
+        if (b->fatal || !copy) {
+            pthread_mutex_unlock(&b->mu);
+            free(copy);
+            break;
+        }
+        memcpy(copy, line, len + 1);
+        slot *sl = &b->ring[b->next_read % b->nslots];
+        sl->line = copy;
+        sl->len = len;
+        sl->failed = 0;
+        sl->state = SLOT_QUEUED;
+        b->next_read++;
+        pthread_cond_broadcast(&b->changed);
+        pthread_mutex_unlock(&b->mu);
+    }
+    if (ferror(in)) {
+        ns_err err = { 0, "" };
+        ns_err_set(&err, NS_EIO, "reading the batch: %s", strerror(errno));
+        pthread_mutex_lock(&b->mu);
+        S_fatal(b, &err);
+        pthread_mutex_unlock(&b->mu);
+    }
+    free(line);
+    pthread_mutex_lock(&b->mu);
+    b->eof = 1;
+    pthread_cond_broadcast(&b->changed);
+    pthread_mutex_unlock(&b->mu);
+}
+
+int ns_batch_run(FILE *in, FILE *out, const char *dbpath, ns_searcher *first,
+                 const ns_search_opts *opts, unsigned jobs, ns_err *err)
+{
+    batch b;
+    worker *w = NULL;
+    pthread_t writer;
+    int writer_started = 0, rc = 0;
+
+    if (jobs == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = n > 0 ? (unsigned)n : 1;
+    }
+    if (jobs > MAX_JOBS)
+        jobs = MAX_JOBS;
+    memset(&b, 0, sizeof b);
+    b.out = out;
+    b.opts = opts;
+    b.nslots = (size_t)jobs * SLOTS_PER_JOB;
+    pthread_mutex_init(&b.mu, NULL);
+    pthread_cond_init(&b.changed, NULL);
+    if (!(b.ring = calloc(b.nslots, sizeof *b.ring)) || !(w = calloc(jobs, sizeof *w))) {
+        rc = ns_err_set(err, NS_ENOMEM, "out of memory starting the batch");
+        goto done;
+    }
+    /* Every searcher is opened before any line is read, so that a database
+     * that cannot be opened stops the batch before it answers anything. */
+    for (unsigned i = 0; i < jobs; i++) {
+        w[i].b = &b;
+        if (i == 0)
+            w[i].s = first;
+        else if ((rc = ns_searcher_open(&w[i].s, dbpath, err)) < 0)
+            goto done;
+    }
+    for (unsigned i = 0; i < jobs; i++) {
+        if (pthread_create(&w[i].thread, NULL, S_worker, &w[i]) != 0) {
+            rc = ns_err_set(err, NS_ENOMEM, "cannot start a batch thread");
+            goto stop;
+        }
+        w[i].started = 1;
+    }
+    if (pthread_create(&writer, NULL, S_writer, &b) != 0) {
+        rc = ns_err_set(err, NS_ENOMEM, "cannot start a batch thread");
+        goto stop;
+    }
+    writer_started = 1;
+    S_read(&b, in);
+stop:
+    pthread_mutex_lock(&b.mu);
+    b.eof = 1;
+    if (rc < 0)
+        S_fatal(&b, err);
+    pthread_cond_broadcast(&b.changed);
+    pthread_mutex_unlock(&b.mu);
+    for (unsigned i = 0; i < jobs; i++)
+        if (w[i].started)
+            pthread_join(w[i].thread, NULL);
+    if (writer_started)
+        pthread_join(writer, NULL);
+    if (rc == 0 && b.fatal)
+        rc = ns_err_set(err, b.err.code ? b.err.code : NS_EIO, "%s", b.err.msg);
+    if (rc == 0)
+        rc = b.any_failed ? 1 : 0;
+done:
+    if (w)
+        for (unsigned i = 1; i < jobs; i++)
+            ns_searcher_close(w[i].s);
+    if (b.ring)
+        for (size_t i = 0; i < b.nslots; i++) {
+            free(b.ring[i].line);
+            ns_buf_free(&b.ring[i].json);
+        }
+    free(b.ring);
+    free(w);
+    pthread_cond_destroy(&b.changed);
+    pthread_mutex_destroy(&b.mu);
+    return rc;
+}

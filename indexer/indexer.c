@@ -286,7 +286,8 @@ static int S_bool_term(ns_xdoc *doc, ns_buf *b, const char *prefix, const char *
     return ns_xdoc_add_boolean_term(doc, b->data, b->len, err);
 }
 
-int ns_index_build(ns_index_built *out, ns_analyzer *a, const ns_vendors *v, const char *path,
+int ns_index_build(ns_index_built *out, ns_analyzer *a, ns_record_codec *codec,
+                   const ns_vendors *v, const char *path,
                    const char *default_id, const char *data, size_t len, ns_err *err)
 {
     int rc = 0;
@@ -362,7 +363,7 @@ int ns_index_build(ns_index_built *out, ns_analyzer *a, const ns_vendors *v, con
     r.text = art->text;
     r.text_len = art->text_len;
     ns_buf_reset(&b);
-    if ((rc = ns_record_encode(&r, &b, err)) < 0)
+    if ((rc = ns_record_encode(&r, codec, &b, err)) < 0)
         goto done;
     if ((rc = ns_xdoc_set_data(out->doc, b.data, b.len, err)) < 0)
         goto done;
@@ -452,6 +453,7 @@ typedef struct writer {
     int stopped;         /* stopped before its last file */
     int rc;              /* the worker's result, err its message */
     ns_err err;
+    ns_record_codec *codec; /* compresses stored texts; made on first use */
     pthread_t tid;
 } writer;
 
@@ -1017,8 +1019,10 @@ static int S_process(writer *W, frec *r, ns_err *err)
         goto done;
     }
     *(char *)memchr(path.data, '\t', path.len) = '/';
+    if (!W->codec && (rc = ns_record_codec_new(&W->codec, err)) < 0)
+        goto done;
     if (ns_article_read_file(path.data, &data, &len, &size, &mtime, &ferr) < 0 ||
-        ns_index_build(&b, W->a, R->v, r->display, r->default_id, data, len, &ferr) < 0) {
+        ns_index_build(&b, W->a, W->codec, R->v, r->display, r->default_id, data, len, &ferr) < 0) {
         S_fail(W, r, ferr.msg);
         goto done;
     }
@@ -1098,6 +1102,8 @@ static void S_writer_free(writer *W)
     W->w = NULL;
     ns_analyzer_free(W->a);
     W->a = NULL;
+    ns_record_codec_free(W->codec);
+    W->codec = NULL;
     S_hmap_free(&W->by_id);
     for (size_t i = 0; i < W->spell.nb; i++)
         for (hnode *x = W->spell.b[i]; x; x = x->next)

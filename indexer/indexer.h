@@ -39,6 +39,7 @@
 #include "analyze.h"
 #include "article.h"
 #include "err.h"
+#include "record.h"
 #include "vendors.h"
 #include "xapian_shim.h"
 
@@ -108,10 +109,12 @@ typedef struct ns_index_built {
 } ns_index_built;
 
 /* Parse data[0..len) (the file at display path `path`, id defaulting to
- * default_id) and build its Xapian document per src/schema.h. Uses a and v
- * (one analyzer per thread; the vendor table may be shared). Errors as
+ * default_id) and build its Xapian document per src/schema.h. Uses a, codec
+ * and v (one analyzer and codec per thread, codec may be NULL; the vendor
+ * table may be shared). Errors as
  * ns_article_parse, plus NS_ETERM/NS_EXAPIAN/NS_ENOMEM from the shim. */
-int ns_index_build(ns_index_built *out, ns_analyzer *a, const ns_vendors *v, const char *path,
+int ns_index_build(ns_index_built *out, ns_analyzer *a, ns_record_codec *codec,
+                   const ns_vendors *v, const char *path,
                    const char *default_id, const char *data, size_t len, ns_err *err);
 void ns_index_built_clear(ns_index_built *b);
 

@@ -29,6 +29,7 @@
 struct ns_searcher {
     ns_xdb *db;
     ns_analyzer *a;
+    ns_record_codec *codec; /* decompresses the stored text of results */
     ns_vendors *v;       /* loaded on first use: analysing every alias costs
                           * more than a whole search, and most queries name no
                           * vendor (facet counts do not need the table) */
@@ -73,11 +74,11 @@ static int S_open_db(ns_searcher *s, ns_err *err)
     if ((rc = ns_xdb_get_metadata(s->db, NS_META_SCHEMA, &schema, &slen, err)) < 0)
         goto done;
     /* An empty value is a database nindex is still creating: fine. */
-    if (slen > 0 && atoi(schema) != NS_SCHEMA_VERSION) {
+    if (slen > 0 && (atoi(schema) < NS_SCHEMA_OLDEST_READABLE || atoi(schema) > NS_SCHEMA_VERSION)) {
         rc = ns_err_set(err, NS_ECORRUPT,
-                        "database at '%s' has schema %.20s, this nsearch reads %d "
+                        "database at '%s' has schema %.20s, this nsearch reads %d to %d "
                         "(rebuild it with nindex --rebuild)",
-                        s->path, schema, NS_SCHEMA_VERSION);
+                        s->path, schema, NS_SCHEMA_OLDEST_READABLE, NS_SCHEMA_VERSION);
         goto done;
     }
 done:
@@ -128,7 +129,7 @@ int ns_searcher_open(ns_searcher **out, const char *dbpath, ns_err *err)
     }
     if ((rc = S_open_db(s, err)) < 0)
         goto done;
-    if ((rc = ns_analyzer_new(&s->a, err)) < 0)
+    if ((rc = ns_analyzer_new(&s->a, err)) < 0 || (rc = ns_record_codec_new(&s->codec, err)) < 0)
         goto done;
     s->fresh_open = 1;
     *out = s;
@@ -145,6 +146,7 @@ void ns_searcher_close(ns_searcher *s)
     ns_xdb_free(s->db);
     ns_vendors_free(s->v);
     ns_analyzer_free(s->a);
+    ns_record_codec_free(s->codec);
     free(s->path);
     free(s);
 }
@@ -271,7 +273,7 @@ static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xre
         r->nhits = i + 1;
         h->rank = o->offset + (unsigned)i + 1;
         h->score = x->score;
-        if ((rc = ns_record_decode(&h->rec, x->data, x->data_len, err)) < 0)
+        if ((rc = ns_record_decode(&h->rec, s->codec, x->data, x->data_len, err)) < 0)
             return rc;
         /* Every article stores id, title and date: a hit without them means a
          * damaged database (e.g. docdata.glass lost), not an empty article. */

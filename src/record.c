@@ -2,8 +2,18 @@
 #include "record.h"
 #include "str.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
+
+/* Texts shorter than this are stored as they are ('x'): compressing them
+ * saves little and a frame header costs a dozen bytes. */
+#define COMPRESS_MIN 256
+/* Fast to compress, and as small as zlib's default on article text. */
+#define ZSTD_LEVEL 3
+/* A decompressed text larger than this is taken for corrupt data. */
+#define TEXT_MAX (256u << 20)
 
 static int S_put(ns_buf *out, char tag, const char *s, size_t len)
 {
@@ -14,7 +24,88 @@ static int S_put(ns_buf *out, char tag, const char *s, size_t len)
     return 0;
 }
 
-int ns_record_encode(const ns_record *r, ns_buf *out, ns_err *err)
+struct ns_record_codec {
+    ZSTD_CCtx *cctx; /* created on first use */
+    ZSTD_DCtx *dctx;
+};
+
+int ns_record_codec_new(ns_record_codec **out, ns_err *err)
+{
+    if (!(*out = calloc(1, sizeof **out)))
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    return 0;
+}
+
+void ns_record_codec_free(ns_record_codec *c)
+{
+    if (!c)
+        return;
+    ZSTD_freeCCtx(c->cctx);
+    ZSTD_freeDCtx(c->dctx);
+    free(c);
+}
+
+/* The text as 'z' (a zstd frame) when it is long enough to gain, else 'x'.
+ * Xapian's own zlib compression of the document data is then left nothing
+ * to do, and reading a result's text costs a zstd decompression, several
+ * times faster than inflating it (which was a sixth of a search's time). */
+static int S_put_text(ns_buf *out, ns_record_codec *c, const char *text, size_t len,
+                      ns_err *err)
+{
+    if (!text)
+        return 0;
+    if (c && !c->cctx && !(c->cctx = ZSTD_createCCtx()))
+        return ns_err_set(err, NS_ENOMEM, "out of memory encoding record");
+    if (len >= COMPRESS_MIN) {
+        size_t bound = ZSTD_compressBound(len), at = out->len;
+        if (ns_buf_printf(out, "z%zu:", bound) < 0 || ns_buf_reserve(out, bound) < 0)
+            return ns_err_set(err, NS_ENOMEM, "out of memory encoding record");
+        size_t head = out->len;
+        size_t n = c ? ZSTD_compressCCtx(c->cctx, out->data + head, bound, text, len, ZSTD_LEVEL)
+                     : ZSTD_compress(out->data + head, bound, text, len, ZSTD_LEVEL);
+        if (!ZSTD_isError(n) && n < len) {
+            /* Rewrite the header with the real length (no longer digits). */
+            char hdr[32];
+            int hl = snprintf(hdr, sizeof hdr, "z%zu:", n);
+            memmove(out->data + at + hl, out->data + head, n);
+            memcpy(out->data + at, hdr, (size_t)hl);
+            out->len = at + (size_t)hl + n;
+            out->data[out->len] = '\0';
+            return 0;
+        }
+        out->len = at;
+        out->data[at] = '\0';
+    }
+    if (S_put(out, 'x', text, len) < 0)
+        return ns_err_set(err, NS_ENOMEM, "out of memory encoding record");
+    return 0;
+}
+
+/* Decompress a 'z' field into a malloc'd, NUL-terminated text. */
+static int S_unzip(ns_record_codec *c, const char *src, size_t n, char **text, size_t *len)
+{
+    if (c && !c->dctx && !(c->dctx = ZSTD_createDCtx()))
+        return NS_ENOMEM;
+    unsigned long long size = ZSTD_getFrameContentSize(src, n);
+    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > TEXT_MAX)
+        return NS_ECORRUPT;
+    char *buf = malloc((size_t)size + 1);
+    if (!buf)
+        return NS_ENOMEM;
+    size_t got = c ? ZSTD_decompressDCtx(c->dctx, buf, (size_t)size, src, n)
+                   : ZSTD_decompress(buf, (size_t)size, src, n);
+    if (ZSTD_isError(got) || got != size) {
+        free(buf);
+        return NS_ECORRUPT;
+    }
+    buf[got] = '\0';
+    free(*text);
+    *text = buf;
+    *len = got;
+    return 0;
+}
+
+int ns_record_encode(const ns_record *r, ns_record_codec *c, ns_buf *out, ns_err *err)
 {
     int rc = 0;
     rc |= S_put(out, 'i', r->id, r->id ? strlen(r->id) : 0);
@@ -25,14 +116,14 @@ int ns_record_encode(const ns_record *r, ns_buf *out, ns_err *err)
         rc |= S_put(out, 'v', r->vendors[i], strlen(r->vendors[i]));
     rc |= S_put(out, 'u', r->url, r->url ? strlen(r->url) : 0);
     rc |= S_put(out, 'p', r->path, r->path ? strlen(r->path) : 0);
-    rc |= S_put(out, 'x', r->text, r->text ? r->text_len : 0);
     if (rc)
         return ns_err_set(err, NS_ENOMEM, "out of memory encoding record");
-    return 0;
+    return S_put_text(out, c, r->text, r->text_len, err);
 }
 
 
-int ns_record_decode(ns_record *r, const char *data, size_t len, ns_err *err)
+int ns_record_decode(ns_record *r, ns_record_codec *c, const char *data, size_t len,
+                     ns_err *err)
 {
     memset(r, 0, sizeof *r);
     size_t i = 0;
@@ -60,6 +151,16 @@ int ns_record_decode(ns_record *r, const char *data, size_t len, ns_err *err)
         case 'u': slot = &r->url; break;
         case 'p': slot = &r->path; break;
         case 'x': slot = &r->text; r->text_len = n; break;
+        case 'z': {
+            int zrc = S_unzip(c, val, n, &r->text, &r->text_len);
+            if (zrc == NS_ENOMEM)
+                goto nomem;
+            if (zrc < 0) {
+                i -= n;
+                goto corrupt;
+            }
+            continue;
+        }
         case 'v': {
             char **v = realloc(r->vendors, (r->nvendors + 1) * sizeof *v);
             if (!v)

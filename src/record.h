@@ -5,7 +5,8 @@
  * and that many bytes ("t23:Microsoft gets GPT-3..."). Unknown tags are
  * skipped on decoding, so fields can be added without a schema bump.
  * Tags: i id, t title, d date, l lang, v vendor (repeated), u url, p path,
- * x text (the rendered body, for snippets). */
+ * x text (the rendered body, for snippets), or z the same text as one zstd
+ * frame (what the encoder writes for texts of 256 bytes or more). */
 #ifndef NS_RECORD_H
 #define NS_RECORD_H
 
@@ -27,12 +28,24 @@ typedef struct ns_record {
     size_t text_len;
 } ns_record;
 
-/* Append the encoding of r to out. Fields that are NULL are left out. */
-int ns_record_encode(const ns_record *r, ns_buf *out, ns_err *err);
+/* Compression state, reused from record to record: setting it up costs more
+ * than compressing or decompressing one article (zstd probes the CPU, a
+ * trap under virtualisation), so each thread that encodes or decodes many
+ * records keeps one. Not thread-safe. */
+typedef struct ns_record_codec ns_record_codec;
+
+int ns_record_codec_new(ns_record_codec **out, ns_err *err);
+void ns_record_codec_free(ns_record_codec *c); /* NULL is a no-op */
+
+/* Append the encoding of r to out. Fields that are NULL are left out.
+ * c: the thread's codec, or NULL for a one-off. */
+int ns_record_encode(const ns_record *r, ns_record_codec *c, ns_buf *out, ns_err *err);
 
 /* Decode data[0..len) into *r: every string is malloc'd and NUL-terminated
- * and belongs to r (release with ns_record_clear). NS_ECORRUPT on bad data. */
-int ns_record_decode(ns_record *r, const char *data, size_t len, ns_err *err);
+ * and belongs to r (release with ns_record_clear). NS_ECORRUPT on bad data.
+ * c as for ns_record_encode. */
+int ns_record_decode(ns_record *r, ns_record_codec *c, const char *data, size_t len,
+                     ns_err *err);
 
 /* Free what a decoded record owns and zero it. */
 void ns_record_clear(ns_record *r);

@@ -30,7 +30,11 @@
 #ifndef NS_SCHEMA_H
 #define NS_SCHEMA_H
 
-#define NS_SCHEMA_VERSION 1
+/* 2: the stored text is zstd-compressed (record tag 'z'). nsearch also
+ * reads 1, whose records differ only by that; nindex writes 2 and asks for
+ * --rebuild to update a database of 1. */
+#define NS_SCHEMA_VERSION 2
+#define NS_SCHEMA_OLDEST_READABLE 1
 
 #define NS_PREFIX_ID "Q"
 #define NS_PREFIX_VENDOR "XV"

@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the indexer's whole per-article pipeline: must agree with the parser */
     ns_index_built b;
     memset(&b, 0, sizeof b);
-    int rc2 = ns_index_build(&b, A, V, "fuzz.md", "fuzz/default", (const char *)data, size, &err);
+    int rc2 = ns_index_build(&b, A, NULL, V, "fuzz.md", "fuzz/default", (const char *)data, size, &err);
     if (rc < 0)
         FUZZ_ASSERT(rc2 < 0);
     if (rc2 < 0)

@@ -21,7 +21,8 @@ start_web "$db"
         n=$((n + 1)); echo $n > "$tmp/reindex.count"
     done
 ) &
-bg_pids="$bg_pids $!"
+loop_pid=$!
+bg_pids="$bg_pids $loop_pid"
 
 if command -v wrk > /dev/null; then
     wrk -t2 -c8 -d"${secs}s" --timeout 5s -s "$(dirname "$0")/hard_load.lua" "$base" > "$tmp/wrk.out" 2>&1 ||
@@ -42,6 +43,9 @@ else
     line="LOAD requests=$total bad=$badn incomplete=0 p50_us=0 p99_us=$p99 max_us=0 errors=0"
 fi
 touch "$tmp/stop"
+# Let the loop's last nindex finish: killed, the loop's shell would leave it
+# writing into $tmp while the cleanup removes it ("Directory not empty").
+wait "$loop_pid" || true
 [ ! -e "$tmp/reindex.fail" ] || fail "$(cat "$tmp/reindex.fail")"
 reindexes=$(cat "$tmp/reindex.count" 2> /dev/null || echo 0)
 

@@ -6,7 +6,7 @@
 # from 1,000,000 articles on):
 #   indexing   nindex | bench/xapian_index (C++ TermGenerator, one writer) | Omega scriptindex
 #              (bench/omega.index, input from bench/to_dump.py) | SQLite FTS5 (bench/fts5_bench.py)
-#   batch      nsearch --batch | python3-xapian (bench/xapian_batch.py) | FTS5
+#   batch      nsearch --batch (all CPUs, and --jobs 1) | python3-xapian (bench/xapian_batch.py) | FTS5
 #   one-shot   nsearch --json --facets | quest | sqlite3, one process per query
 #   web        wrk against nsearch.cgi as FastCGI and as CGI and Omega's CGI, one lighttpd
 # and prints one Markdown table (medians, ours/peer), also written to bench/RESULTS.md.
@@ -223,6 +223,7 @@ for rep in $(seq 1 "$REPS"); do
     fi
     if has "$STEPS" batch; then
         has "$ENGINES" nsearch && { say "rep $rep: batch nsearch"; $PY "$HERE/bench.py" batch nsearch "$rep" "$(db_of nsearch)" "$Q" "$RES" "$BUILD/nsearch"; }
+        has "$ENGINES" nsearch && { say "rep $rep: batch nsearch, one thread"; $PY "$HERE/bench.py" batch nsearch1 "$rep" "$(db_of nsearch)" "$Q" "$RES" "$BUILD/nsearch"; }
         has "$ENGINES" cc && { say "rep $rep: batch python3-xapian"; $PY "$HERE/bench.py" batch pyxapian "$rep" "$(db_of cc)" "$Q" "$RES"; }
         has "$ENGINES" fts5 && { say "rep $rep: batch fts5"; $PY "$HERE/bench.py" batch fts5 "$rep" "$(db_of fts5)" "$Q" "$RES"; }
     fi

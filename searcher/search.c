@@ -261,12 +261,27 @@ static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xre
     size_t n = ns_xresults_count(xr), nstems, nprefixes;
     const char *const *stems = ns_query_stems(q, &nstems);
     const char *const *prefixes = ns_query_prefixes(q, &nprefixes);
-    int rc;
+    unsigned *docids = NULL;
+    unsigned char *present = NULL;
+    int rc = 0;
 
     if (n == 0)
         return 0;
     if (!(r->hits = calloc(n, sizeof *r->hits)))
         return ns_err_set(err, NS_ENOMEM, "out of memory reading results");
+    /* Which query stems each result has, so that its snippet stops looking
+     * once it has found them (a word of a relaxed query, or one that only
+     * matched other articles, would otherwise be sought to the end). */
+    if (nstems > 0) {
+        if (!(docids = calloc(n, sizeof *docids)) || !(present = calloc(n, nstems))) {
+            rc = ns_err_set(err, NS_ENOMEM, "out of memory reading results");
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++)
+            docids[i] = ns_xresults_hit(xr, i)->docid;
+        if ((rc = ns_xdb_docs_have_terms(s->db, stems, nstems, docids, n, present, err)) < 0)
+            goto done;
+    }
     for (size_t i = 0; i < n; i++) {
         const ns_xhit *x = ns_xresults_hit(xr, i);
         ns_hit *h = &r->hits[i];
@@ -274,27 +289,32 @@ static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xre
         h->rank = o->offset + (unsigned)i + 1;
         h->score = x->score;
         if ((rc = ns_record_decode(&h->rec, s->codec, x->data, x->data_len, err)) < 0)
-            return rc;
+            goto done;
         /* Every article stores id, title and date: a hit without them means a
          * damaged database (e.g. docdata.glass lost), not an empty article. */
-        if (!h->rec.id || !h->rec.title || !h->rec.date)
-            return ns_err_set(err, NS_ECORRUPT, "document %u has no stored article data",
-                              x->docid);
+        if (!h->rec.id || !h->rec.title || !h->rec.date) {
+            rc = ns_err_set(err, NS_ECORRUPT, "document %u has no stored article data",
+                            x->docid);
+            goto done;
+        }
         if (h->rec.date && strlen(h->rec.date) >= 7) {
             memcpy(h->month, h->rec.date, 7);
             h->month[7] = '\0';
         }
         rc = ns_snippet_make(s->a, h->rec.text ? h->rec.text : "", h->rec.text ? h->rec.text_len : 0,
-                             stems, nstems, prefixes, nprefixes, o->snippet_chars, &h->snippet,
-                             &h->marks, &h->nmarks, err);
+                             stems, nstems, present ? present + i * nstems : NULL, prefixes,
+                             nprefixes, o->snippet_chars, &h->snippet, &h->marks, &h->nmarks, err);
         if (rc < 0)
-            return rc;
+            goto done;
         /* The text was only needed for the snippet; pages stay small. */
         free(h->rec.text);
         h->rec.text = NULL;
         h->rec.text_len = 0;
     }
-    return 0;
+done:
+    free(docids);
+    free(present);
+    return rc;
 }
 
 /* Characters (code points) in valid UTF-8. */

@@ -93,7 +93,7 @@ static size_t S_chunk_end(const char *text, size_t len, size_t off)
 }
 
 int ns_snippet_make(ns_analyzer *a, const char *text, size_t len, const char *const *stems,
-                    size_t nstems, const char *const *prefixes, size_t nprefixes, size_t chars,
+                    size_t nstems, const unsigned char *present, const char *const *prefixes, size_t nprefixes, size_t chars,
                     char **out, ns_span **marks, size_t *nmarks, ns_err *err)
 {
     match *m = NULL;
@@ -113,13 +113,16 @@ int ns_snippet_make(ns_analyzer *a, const char *text, size_t len, const char *co
     cursor cur = { text, 0, 0 };
 
     /* 1. Find the matching words, a chunk at a time: scanning stops after
-     * the chunk in which every query word has been seen, so a long article
-     * whose opening matches costs the opening only (folding and matching
-     * the text was a third of a search's time when it read all of it). */
-    size_t nids = nstems + nprefixes, ndistinct = 0;
+     * the chunk in which every stem the article has has been seen (with
+     * presence unknown, every stem and prefix); so a long article whose opening matches costs the opening
+     * only (folding and matching the text was a third of a search's time
+     * when it read all of it). */
+    size_t nids = nstems + nprefixes, nneed = 0, nseen_needed = 0, nseen_prefix = 0;
+    for (size_t i = 0; i < nstems; i++)
+        nneed += !present || present[i];
     if (nids > 0 && scan > 0 && !(seen = calloc(nids, sizeof *seen)))
         goto oom;
-    for (size_t off = 0; nids > 0 && off < scan && ndistinct < nids;) {
+    for (size_t off = 0; (nneed > 0 || nprefixes > 0) && off < scan;) {
         const ns_term *t;
         size_t n, chunk_end = S_chunk_end(text, scan, off);
         /* Only the words that can match are folded and stemmed. */
@@ -145,11 +148,19 @@ int ns_snippet_make(ns_analyzer *a, const char *text, size_t len, const char *co
             m[nm].id = (size_t)id;
             if (!seen[id]) {
                 seen[id] = 1;
-                ndistinct++;
+                if ((size_t)id >= nstems)
+                    nseen_prefix++;
+                else if (!present || present[id])
+                    nseen_needed++;
             }
             nm++;
         }
         off = chunk_end;
+        /* Unknown presence: every stem and prefix, as before. Known: the
+         * stems it has; prefixes (whose words are not known) once anything
+         * matched. */
+        if (nseen_needed == nneed && (present ? nm > 0 : nseen_prefix == nprefixes))
+            break;
     }
 
     /* 2. The window with the most distinct stems, then the most matches. */

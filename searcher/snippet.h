@@ -19,11 +19,16 @@
 #define NS_SNIPPET_SCAN (64 * 1024)
 
 /* Make the snippet of text[0..len) about `chars` characters long (0: 200).
+ * present, when not NULL, says which stems the article has at all
+ * (present[i] for stems[i], from its index terms): the text is analysed
+ * only until every present stem has been seen (or, with none present, a
+ * prefix match), instead of to the end in search of a word that is not
+ * there. NULL: any stem may be there.
  * *out (malloc'd, NUL-terminated) and *marks (malloc'd, may be NULL when
  * *nmarks is 0) belong to the caller. Invalid UTF-8 in text is replaced by
  * U+FFFD. 0 or NS_ENOMEM. */
 int ns_snippet_make(ns_analyzer *a, const char *text, size_t len, const char *const *stems,
-                    size_t nstems, const char *const *prefixes, size_t nprefixes, size_t chars,
+                    size_t nstems, const unsigned char *present, const char *const *prefixes, size_t nprefixes, size_t chars,
                     char **out, ns_span **marks, size_t *nmarks, ns_err *err);
 
 #endif

@@ -308,6 +308,42 @@ extern "C" int ns_xdb_termfreq(ns_xdb *db, const char *term, size_t len, unsigne
     }
 }
 
+extern "C" int ns_xdb_docs_have_terms(ns_xdb *db, const char *const *terms, size_t nterms,
+                                      const unsigned *docids, size_t ndocs, unsigned char *out,
+                                      ns_err *err)
+{
+    if (!db || (nterms && !terms) || (ndocs && (!docids || !out)))
+        return ns_err_set(err, NS_EINVAL, "ns_xdb_docs_have_terms: NULL argument");
+    if (nterms && ndocs)
+        std::memset(out, 0, nterms * ndocs);
+    if (db->closed)
+        return S_closed(err, "looking up terms", db->path);
+    try {
+        /* One pass along each term's posting list, visiting the documents in
+         * ascending docid order. */
+        std::vector<size_t> order(ndocs);
+        for (size_t i = 0; i < ndocs; i++)
+            order[i] = i;
+        std::sort(order.begin(), order.end(),
+                  [docids](size_t a, size_t b) { return docids[a] < docids[b]; });
+        for (size_t t = 0; t < nterms; t++) {
+            if (!terms[t] || !terms[t][0])
+                continue;
+            Xapian::PostingIterator p = db->db.postlist_begin(terms[t]);
+            Xapian::PostingIterator end = db->db.postlist_end(terms[t]);
+            for (size_t k = 0; k < ndocs && p != end; k++) {
+                size_t i = order[k];
+                p.skip_to(docids[i]);
+                if (p != end && *p == docids[i])
+                    out[i * nterms + t] = 1;
+            }
+        }
+        return 0;
+    } catch (...) {
+        return S_fail(err, "looking up terms in", db->path.c_str());
+    }
+}
+
 extern "C" int ns_xdb_get_metadata(ns_xdb *db, const char *key, char **val, size_t *len,
                                    ns_err *err)
 {

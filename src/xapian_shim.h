@@ -44,6 +44,13 @@ int ns_xdb_reopen(ns_xdb *db, int *changed, ns_err *err);
 int ns_xdb_doccount(ns_xdb *db, unsigned *out, ns_err *err);
 /* Number of documents indexing term (0 if none). */
 int ns_xdb_termfreq(ns_xdb *db, const char *term, size_t len, unsigned *out, ns_err *err);
+
+/* Which of terms[0..nterms) each of docids[0..ndocs) has: out[i * nterms + t]
+ * is 1 when document docids[i] has terms[t], else 0 (out holds nterms *
+ * ndocs bytes). One pass along each term's posting list; docids in any
+ * order. Used to tell a snippet which query words it can hope to find. */
+int ns_xdb_docs_have_terms(ns_xdb *db, const char *const *terms, size_t nterms,
+                           const unsigned *docids, size_t ndocs, unsigned char *out, ns_err *err);
 /* *val is malloc'd (caller frees), "" with *len 0 when the key is absent. */
 int ns_xdb_get_metadata(ns_xdb *db, const char *key, char **val, size_t *len, ns_err *err);
 int ns_xdb_metadata_each(ns_xdb *db, const char *prefix, ns_xmeta_fn fn, void *ctx, ns_err *err);

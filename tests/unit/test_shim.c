@@ -957,6 +957,65 @@ START_TEST(facets_count_each_key_once_per_matching_document)
 }
 END_TEST
 
+START_TEST(docs_have_terms_reports_each_document_and_term)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    add_doc(w, "a", "alpha common", NULL, NULL); /* docid 1 */
+    add_doc(w, "b", "beta common", NULL, NULL);  /* 2 */
+    add_doc(w, "c", "gamma alpha", NULL, NULL);  /* 3 */
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+    ns_xdb *db = open_reader(path);
+    const char *terms[] = { "alpha", "common", "nowhere" };
+    const unsigned docids[] = { 3, 1, 2 }; /* any order */
+    unsigned char have[9];
+    memset(have, 7, sizeof have);
+    ck_assert_int_eq(ns_xdb_docs_have_terms(db, terms, 3, docids, 3, have, &err), 0);
+    const unsigned char want[9] = { 1, 0, 0,   /* doc 3: alpha */
+                                    1, 1, 0,   /* doc 1: alpha common */
+                                    0, 1, 0 }; /* doc 2: common */
+    ck_assert(memcmp(have, want, sizeof want) == 0);
+    ns_xdb_free(db);
+    ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
+
+START_TEST(facet_counts_follow_a_replaced_document_after_reopen)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    add_doc(w, "a", "word", "20200101", "M2020-01\nVGoogle");
+    add_doc(w, "b", "word", "20200201", "M2020-02\nVGoogle");
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+    ns_xdb *db = open_reader(path);
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    o.facet_slot = SLOT_FACETS;
+    ns_xquery *q = term_q("word");
+    ns_xresults *r = NULL;
+    ck_assert_int_eq(ns_xsearch(db, q, &o, &r, &err), 0);
+    check_facets(r, "VGoogle=2;M2020-01=1;M2020-02=1;");
+    ns_xresults_free(r);
+
+    /* a replaces its document in place (same docid), with other keys: the
+     * reader's cached keys of that docid must not survive the reopen */
+    add_doc(w, "a", "word", "20210301", "M2021-03\nVOpenAI");
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+    int changed = 0;
+    ck_assert_int_eq(ns_xdb_reopen(db, &changed, &err), 0);
+    ck_assert_int_eq(changed, 1);
+    ck_assert_int_eq(ns_xsearch(db, q, &o, &r, &err), 0);
+    check_facets(r, "M2020-02=1;M2021-03=1;VGoogle=1;VOpenAI=1;");
+    ns_xresults_free(r);
+    ns_xquery_free(q);
+    ns_xdb_free(db);
+    ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
+
 START_TEST(results_outlive_their_database)
 {
     ns_err err = { 0, "" };
@@ -1081,6 +1140,8 @@ static Suite *shim_suite(void)
     tcase_add_test(tc, relevance_ties_are_ordered_newest_first);
     tcase_add_test(tc, total_is_exact_and_offset_limit_page_through_hits);
     tcase_add_test(tc, facets_count_each_key_once_per_matching_document);
+    tcase_add_test(tc, docs_have_terms_reports_each_document_and_term);
+    tcase_add_test(tc, facet_counts_follow_a_replaced_document_after_reopen);
     tcase_add_test(tc, results_outlive_their_database);
     tcase_add_test(tc, spelling_suggests_a_close_known_word);
     tcase_add_test(tc, compact_merges_databases);

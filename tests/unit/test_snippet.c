@@ -52,7 +52,7 @@ START_TEST(inflections_are_marked_by_stem)
     ns_span *m;
     size_t n;
     ns_err err = { 0, "" };
-    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 1, NULL, 0, 0, &snip, &m, &n,
+    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 1, NULL, NULL, 0, 0, &snip, &m, &n,
                                      &err), 0);
     ck_assert_str_eq(snip, text);
     char *w = S_marked(snip, m, n);
@@ -71,7 +71,7 @@ START_TEST(joined_terms_mark_the_whole_compound)
     char *snip;
     ns_span *m;
     size_t n;
-    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 1, prefixes, 1, 0, &snip, &m, &n,
+    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 1, NULL, prefixes, 1, 0, &snip, &m, &n,
                                      NULL), 0);
     char *w = S_marked(snip, m, n);
     ck_assert_str_eq(w, "released|GPT-3|gpt3");
@@ -99,7 +99,7 @@ START_TEST(window_is_about_200_chars_around_the_best_passage)
     char *snip;
     ns_span *m;
     size_t n;
-    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 2, NULL, 0, 200, &snip, &m, &n,
+    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 2, NULL, NULL, 0, 200, &snip, &m, &n,
                                      NULL), 0);
     ck_assert(ns_utf8_valid(snip, strlen(snip)));
     size_t c = S_chars(snip);
@@ -126,7 +126,7 @@ START_TEST(no_match_gives_the_beginning_and_collapses_whitespace)
     char *snip;
     ns_span *m;
     size_t n;
-    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 1, NULL, 0, 0, &snip, &m, &n,
+    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 1, NULL, NULL, 0, 0, &snip, &m, &n,
                                      NULL), 0);
     ck_assert_str_eq(snip, "First paragraph line. Second paragraph.");
     ck_assert_uint_eq(n, 0);
@@ -145,14 +145,14 @@ START_TEST(utf8_boundaries_are_respected_and_bad_bytes_replaced)
     char *snip;
     ns_span *m;
     size_t n;
-    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), NULL, 0, NULL, 0, 200, &snip, &m, &n,
+    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), NULL, 0, NULL, NULL, 0, 200, &snip, &m, &n,
                                      NULL), 0);
     ck_assert(ns_utf8_valid(snip, strlen(snip)));
     ck_assert_uint_eq(S_chars(snip), 201); /* 200 and the ellipsis */
     free(snip);
     free(text);
     const char bad[] = "ok \xff\xfe bytes";
-    ck_assert_int_eq(ns_snippet_make(A, bad, sizeof bad - 1, NULL, 0, NULL, 0, 0, &snip, &m, &n,
+    ck_assert_int_eq(ns_snippet_make(A, bad, sizeof bad - 1, NULL, 0, NULL, NULL, 0, 0, &snip, &m, &n,
                                      NULL), 0);
     ck_assert(ns_utf8_valid(snip, strlen(snip)));
     free(snip);
@@ -165,10 +165,64 @@ START_TEST(empty_text_gives_empty_snippet)
     ns_span *m;
     size_t n;
     const char *stems[] = { "x" };
-    ck_assert_int_eq(ns_snippet_make(A, "", 0, stems, 1, NULL, 0, 0, &snip, &m, &n, NULL), 0);
+    ck_assert_int_eq(ns_snippet_make(A, "", 0, stems, 1, NULL, NULL, 0, 0, &snip, &m, &n, NULL), 0);
     ck_assert_str_eq(snip, "");
     ck_assert_uint_eq(n, 0);
     free(snip);
+}
+END_TEST
+
+/* A text with "alpha" at its start and "alpha beta" after 3 KB of filler. */
+static char *S_far_text(void)
+{
+    size_t cap = 4096;
+    char *t = malloc(cap);
+    strcpy(t, "alpha opens the text.");
+    while (strlen(t) < 3000)
+        strcat(t, " filler words go here");
+    strcat(t, " then alpha beta close it.");
+    return t;
+}
+
+START_TEST(present_stems_stop_the_scan_once_found)
+{
+    const char *stems[] = { "alpha", "beta" };
+    char *text = S_far_text(), *snip, *w;
+    ns_span *m;
+    size_t n;
+    ns_err err = { 0, "" };
+
+    /* presence unknown: the text is read to the end, and the window with
+     * both words wins */
+    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 2, NULL, NULL, 0, 200, &snip,
+                                     &m, &n, &err), 0);
+    w = S_marked(snip, m, n);
+    ck_assert_str_eq(w, "alpha|beta");
+    free(w);
+    free(snip);
+    free(m);
+
+    /* the article has only "alpha": reading stops after the first kilobyte,
+     * whose window is the opening */
+    const unsigned char only_alpha[] = { 1, 0 };
+    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 2, only_alpha, NULL, 0, 200,
+                                     &snip, &m, &n, &err), 0);
+    ck_assert(strncmp(snip, "alpha opens", 11) == 0);
+    w = S_marked(snip, m, n);
+    ck_assert_str_eq(w, "alpha");
+    free(w);
+    free(snip);
+    free(m);
+
+    /* none of the stems: nothing is sought, the opening is shown unmarked */
+    const unsigned char none[] = { 0, 0 };
+    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 2, none, NULL, 0, 200, &snip,
+                                     &m, &n, &err), 0);
+    ck_assert(strncmp(snip, "alpha opens", 11) == 0);
+    ck_assert_uint_eq(n, 0);
+    free(snip);
+    free(m);
+    free(text);
 }
 END_TEST
 
@@ -183,6 +237,7 @@ static Suite *S_suite(void)
     tcase_add_test(t, no_match_gives_the_beginning_and_collapses_whitespace);
     tcase_add_test(t, utf8_boundaries_are_respected_and_bad_bytes_replaced);
     tcase_add_test(t, empty_text_gives_empty_snippet);
+    tcase_add_test(t, present_stems_stop_the_scan_once_found);
     suite_add_tcase(s, t);
     return s;
 }

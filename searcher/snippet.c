@@ -120,9 +120,9 @@ int ns_snippet_make(ns_analyzer *a, const char *text, size_t len, const char *co
     size_t nids = nstems + nprefixes, nneed = 0, nseen_needed = 0, nseen_prefix = 0;
     for (size_t i = 0; i < nstems; i++)
         nneed += !present || present[i];
-    if (nids > 0 && scan > 0 && !(seen = calloc(nids, sizeof *seen)))
+    if (nids > 0 && !(seen = calloc(nids, sizeof *seen)))
         goto oom;
-    for (size_t off = 0; (nneed > 0 || nprefixes > 0) && off < scan;) {
+    for (size_t off = 0; seen && (nneed > 0 || nprefixes > 0) && off < scan;) {
         const ns_term *t;
         size_t n, chunk_end = S_chunk_end(text, scan, off);
         /* Only the words that can match are folded and stemmed. */

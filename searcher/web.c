@@ -76,45 +76,45 @@ static link_state S_state(const ns_cgi_params *p)
     return st;
 }
 
-static int S_param(ns_buf *u, int *first, const char *name, const char *value)
+/* One query parameter of an href, written straight into the page: the
+ * percent-encoded value has no character HTML needs escaped, and the
+ * separator '&' is written as "&amp;". */
+static int S_param(ns_buf *out, int *first, const char *name, const char *value)
 {
     int rc;
-    if ((rc = ns_buf_puts(u, *first ? "?" : "&")) < 0 || (rc = ns_buf_puts(u, name)) < 0 ||
-        (rc = ns_buf_putc(u, '=')) < 0)
+    if ((rc = ns_buf_puts(out, *first ? "?" : "&amp;")) < 0 || (rc = ns_buf_puts(out, name)) < 0 ||
+        (rc = ns_buf_putc(out, '=')) < 0)
         return rc;
     *first = 0;
-    return ns_cgi_encode(u, value);
+    return ns_cgi_encode(out, value);
 }
 
 /* Append the href value (escaped for a double-quoted attribute) for st. */
 static int S_href(ns_buf *out, const char *script, const link_state *st)
 {
-    ns_buf u = NS_BUF_INIT;
     int rc = 0, first = 1;
-    TRY(S_script(&u, script));
+    TRY(S_script(out, script));
     if (st->q && *st->q)
-        TRY(S_param(&u, &first, "q", st->q));
+        TRY(S_param(out, &first, "q", st->q));
     for (size_t i = 0; i < st->nvendors; i++)
         if (!st->drop_vendor || strcasecmp(st->vendors[i], st->drop_vendor) != 0)
-            TRY(S_param(&u, &first, "vendor", st->vendors[i]));
+            TRY(S_param(out, &first, "vendor", st->vendors[i]));
     if (st->add_vendor)
-        TRY(S_param(&u, &first, "vendor", st->add_vendor));
+        TRY(S_param(out, &first, "vendor", st->add_vendor));
     if (st->month)
-        TRY(S_param(&u, &first, "month", st->month));
+        TRY(S_param(out, &first, "month", st->month));
     if (st->lang)
-        TRY(S_param(&u, &first, "lang", st->lang));
+        TRY(S_param(out, &first, "lang", st->lang));
     if (st->sort_by_date)
-        TRY(S_param(&u, &first, "sort", "date"));
+        TRY(S_param(out, &first, "sort", "date"));
     if (st->page > 1) {
         char num[16];
         snprintf(num, sizeof num, "%u", st->page);
-        TRY(S_param(&u, &first, "page", num));
+        TRY(S_param(out, &first, "page", num));
     }
     if (first)
-        TRY(ns_buf_putc(&u, '?'));      /* a bare path would also work; '?' keeps it a search */
-    TRY(ns_html_escape(out, u.data, u.len));
+        TRY(ns_buf_putc(out, '?'));     /* a bare path would also work; '?' keeps it a search */
 done:
-    ns_buf_free(&u);
     return rc;
 }
 

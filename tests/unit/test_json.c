@@ -52,6 +52,18 @@ START_TEST(html_escape_and_marks)
     ck_assert_int_eq(ns_html_escape(&b, "<a href='x'>&\"</a>", 18), 0);
     ck_assert_str_eq(ns_buf_cstr(&b), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
     ns_buf_reset(&b);
+    /* runs around escapes, Cyrillic kept, invalid UTF-8 and NUL replaced,
+     * an unescaped tail after the last escape */
+    static const char mixed[] = "перевод & co\xff\xfe x\0y <b";
+    ck_assert_int_eq(ns_html_escape(&b, mixed, sizeof mixed - 1), 0);
+    ck_assert_str_eq(ns_buf_cstr(&b), "перевод &amp; co\xEF\xBF\xBD\xEF\xBF\xBD x\xEF\xBF\xBDy &lt;b");
+    ns_buf_reset(&b);
+    ck_assert_int_eq(ns_html_escape(&b, "plain", 5), 0);
+    ck_assert_str_eq(ns_buf_cstr(&b), "plain");
+    ns_buf_reset(&b);
+    ck_assert_int_eq(ns_html_escape(&b, "", 0), 0);
+    ck_assert_str_eq(ns_buf_cstr(&b), "");
+    ns_buf_reset(&b);
     ns_hit h;
     memset(&h, 0, sizeof h);
     h.snippet = (char *)"<b>GPT-3</b> & перевода";

@@ -77,13 +77,21 @@ until curl -s --max-time 2 "$wd/status" 2>/dev/null | jq -e '.value.ready' > /de
     sleep 0.1
 done
 
-# wd METHOD PATH [JSON]: the WebDriver answer's "value" on stdout (also in $tmp/resp)
-wd() {
+# wd METHOD PATH [JSON]: the WebDriver answer's "value" on stdout (also in $tmp/resp).
+# An answer that is not JSON (chromedriver busy starting Chromium, or restarting
+# it) is retried once after a second, then reported with what came back.
+wd_call() {
     if [ $# -ge 3 ]; then
-        curl -s --max-time 30 -X "$1" -H 'Content-Type: application/json' -d "$3" "$wd$2" > "$tmp/resp" ||
-            fail "WebDriver $1 $2: no answer"
+        curl -s --max-time 30 -X "$1" -H 'Content-Type: application/json' -d "$3" "$wd$2" > "$tmp/resp"
     else
-        curl -s --max-time 30 -X "$1" "$wd$2" > "$tmp/resp" || fail "WebDriver $1 $2: no answer"
+        curl -s --max-time 30 -X "$1" "$wd$2" > "$tmp/resp"
+    fi
+}
+wd() {
+    if ! wd_call "$@" || ! jq -e . "$tmp/resp" > /dev/null 2>&1; then
+        sleep 1
+        wd_call "$@" || fail "WebDriver $1 $2: no answer"
+        jq -e . "$tmp/resp" > /dev/null 2>&1 || fail "WebDriver $1 $2: the answer is not JSON"
     fi
     if jq -e '.value | type == "object" and has("error")' "$tmp/resp" > /dev/null 2>&1; then
         fail "WebDriver $1 $2: $(jq -r '.value.error + ": " + .value.message' "$tmp/resp" | head -n 1)"
@@ -114,7 +122,13 @@ caps=$(jq -nc --arg dir "$tmp/profile" '{capabilities: {alwaysMatch: {
     "goog:chromeOptions": {binary: "/usr/bin/chromium", args: [
         "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--window-size=1280,1000", "--lang=en-US", "--user-data-dir=\($dir)"]}}}}')
-sid=$(wd POST /session "$caps" | jq -r '.sessionId')
+# Starting Chromium is the step most likely to hiccup on a loaded machine: one
+# more try before failing.
+sid=$(wd POST /session "$caps" | jq -r '.sessionId') || sid=
+if [ -z "$sid" ] || [ "$sid" = null ]; then
+    sleep 2
+    sid=$(wd POST /session "$caps" | jq -r '.sessionId') || sid=
+fi
 [ -n "$sid" ] && [ "$sid" != null ] || fail "no WebDriver session"
 
 # search: type QUERY into the box on a fresh page and submit with the button

@@ -20,10 +20,9 @@
 #define MAX_JOBS 64
 #define SLOTS_PER_JOB 4
 
-enum slot_state { SLOT_FREE, SLOT_QUEUED, SLOT_RUNNING, SLOT_DONE };
-
 typedef struct slot {
-    enum slot_state state;
+    int done;       /* answered; whether a slot is free, queued or being
+                     * searched follows from the batch's seq counters */
     char *line;
     size_t len;
     ns_buf json;    /* the answer, newline included */
@@ -102,7 +101,6 @@ static void *S_worker(void *arg)
             break; /* stopped, or every line is taken and no more will come */
         slot *sl = &b->ring[b->next_take % b->nslots];
         b->next_take++;
-        sl->state = SLOT_RUNNING;
         pthread_mutex_unlock(&b->mu);
 
         ns_err err = { 0, "" };
@@ -113,7 +111,7 @@ static void *S_worker(void *arg)
             S_fatal(b, &err);
             break;
         }
-        sl->state = SLOT_DONE;
+        sl->done = 1;
         pthread_cond_broadcast(&b->changed);
     }
     pthread_mutex_unlock(&b->mu);
@@ -130,7 +128,7 @@ static void *S_writer(void *arg)
     pthread_mutex_lock(&b->mu);
     for (;;) {
         slot *sl = &b->ring[b->next_write % b->nslots];
-        while (!b->fatal && sl->state != SLOT_DONE && !(b->eof && b->next_write == b->next_read)) {
+        while (!b->fatal && !sl->done && !(b->eof && b->next_write == b->next_read)) {
             if (fflush(b->out) != 0) {
                 ns_err err = { 0, "" };
                 ns_err_set(&err, NS_EIO, "writing output: %s", strerror(errno));
@@ -139,7 +137,7 @@ static void *S_writer(void *arg)
             }
             pthread_cond_wait(&b->changed, &b->mu);
         }
-        if (b->fatal || sl->state != SLOT_DONE)
+        if (b->fatal || !sl->done)
             break;
         pthread_mutex_unlock(&b->mu);
 
@@ -157,7 +155,7 @@ static void *S_writer(void *arg)
         free(sl->line);
         sl->line = NULL;
         ns_buf_reset(&sl->json);
-        sl->state = SLOT_FREE;
+        sl->done = 0;
         b->next_write++;
         pthread_cond_broadcast(&b->changed);
     }
@@ -204,7 +202,6 @@ static void S_read(batch *b, FILE *in)
         sl->line = copy;
         sl->len = len;
         sl->failed = 0;
-        sl->state = SLOT_QUEUED;
         b->next_read++;
         pthread_cond_broadcast(&b->changed);
         pthread_mutex_unlock(&b->mu);

@@ -1350,7 +1350,8 @@ static int S_incremental(run *R, ns_err *err)
             goto done;
         S_progress(R);
     }
-    if ((rc = S_commit(W, 1, err)) == 0)
+    if ((rc = S_commit(W, 1, err)) == 0 &&
+        (rc = ns_xwdb_write_facet_table(W->w, NS_SLOT_FACETS, err)) == 0)
         rc = ns_xwdb_close(W->w, err);
 done:
     free(val);
@@ -1734,6 +1735,17 @@ static int S_swap(run *R, const char *fresh, ns_err *err)
     return 0;
 }
 
+/* The facet table of the merged database, before it is swapped in. */
+static int S_write_facet_table(const char *path, ns_err *err)
+{
+    ns_xwdb *w = NULL;
+    int rc = ns_xwdb_open(&w, path, NS_XWDB_CREATE_OR_OPEN, err);
+    if (rc == 0 && (rc = ns_xwdb_write_facet_table(w, NS_SLOT_FACETS, err)) == 0)
+        rc = ns_xwdb_close(w, err);
+    ns_xwdb_free(w);
+    return rc;
+}
+
 static int S_bulk(run *R, ns_err *err)
 {
     int rc = 0, keep_tmp = 0;
@@ -1847,7 +1859,8 @@ static int S_bulk(run *R, ns_err *err)
         goto done;
     }
     S_rmtree(fresh.data);
-    if ((rc = ns_xcompact(fresh.data, srcs, J, err)) < 0 || (rc = S_swap(R, fresh.data, err)) < 0)
+    if ((rc = ns_xcompact(fresh.data, srcs, J, err)) < 0 ||
+        (rc = S_write_facet_table(fresh.data, err)) < 0 || (rc = S_swap(R, fresh.data, err)) < 0)
         goto done;
 done:
     /* The lock goes last: until the old database is out of the way, no

@@ -26,7 +26,10 @@
  * Metadata:
  *   "nsearch:schema"     NS_SCHEMA_VERSION as decimal text
  *   "file:<root>\t<rel>" "<size> <mtime_ns> <id>" for each indexed file, so an
- *                        incremental run can skip, replace and delete */
+ *                        incremental run can skip, replace and delete
+ *   "nsearch:facet-table" every document's NS_SLOT_FACETS keys, for the
+ *                        revision it names (src/xapian_shim.h), written by
+ *                        nindex as the last commit of each run */
 #ifndef NS_SCHEMA_H
 #define NS_SCHEMA_H
 

@@ -60,6 +60,9 @@ int ns_xdb_spelling(ns_xdb *db, const char *word, size_t len, char **out, ns_err
 /* The same within at most max_edits edits (ns_xdb_spelling allows 2). */
 int ns_xdb_spelling_within(ns_xdb *db, const char *word, size_t len, unsigned max_edits,
                            char **out, ns_err *err);
+/* 1 when db's facet counts of slot come from a facet table that describes
+ * its current revision (see ns_xwdb_write_facet_table), else 0. */
+int ns_xdb_has_facet_table(ns_xdb *db, unsigned slot);
 /* Close the database: later calls on db give NS_ECLOSED. Free with ns_xdb_free. */
 int ns_xdb_close(ns_xdb *db, ns_err *err);
 void ns_xdb_free(ns_xdb *db); /* closes if open; NULL is a no-op */
@@ -90,6 +93,13 @@ int ns_xwdb_doccount(ns_xwdb *w, unsigned *out, ns_err *err);
 int ns_xwdb_set_metadata(ns_xwdb *w, const char *key, const char *val, size_t len, ns_err *err);
 int ns_xwdb_get_metadata(ns_xwdb *w, const char *key, char **val, size_t *len, ns_err *err);
 int ns_xwdb_metadata_each(ns_xwdb *w, const char *prefix, ns_xmeta_fn fn, void *ctx, ns_err *err);
+/* Commit what is pending, then, unless the database already has a current
+ * one, write and commit the facet table of slot: every document's facet
+ * keys in one metadata entry, so that a reader that has just opened this
+ * revision counts facets without reading a value per matching document. A
+ * reader of any other revision ignores the table, so a missing or stale one
+ * costs speed, never correctness. Outside a transaction only. */
+int ns_xwdb_write_facet_table(ns_xwdb *w, unsigned slot, ns_err *err);
 /* Add a word to the spelling table (freq times). */
 int ns_xwdb_add_spelling(ns_xwdb *w, const char *word, size_t len, unsigned freq, ns_err *err);
 /* Close: an open transaction is cancelled, other pending changes committed;

@@ -1,0 +1,150 @@
+/* test_indexer.c: what an nindex run leaves in the database for searchers
+ * (indexer/indexer.h): after a bulk build and after each incremental run,
+ * the facet table describes the database's current revision, so a fresh
+ * searcher counts facets without reading values, and the counts follow the
+ * articles. Each test works in its own mkdtemp directory. */
+#define _XOPEN_SOURCE 700
+#include "indexer.h"
+#include "schema.h"
+#include "xapian_shim.h"
+
+#include <check.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char tmpdir[64];
+
+static void setup(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "%s", "/tmp/test_indexer.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static void teardown(void)
+{
+    nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void tpath(char *out, size_t size, const char *name)
+{
+    snprintf(out, size, "%s/%s", tmpdir, name);
+}
+
+/* An article of month 2020-MM about vendors ("A, B"). */
+static void write_article(const char *name, int month, const char *vendors)
+{
+    char path[128];
+    tpath(path, sizeof path, name);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "---\ntitle: \"Article %s\"\ndate: 2020-%02d-15\nlang: en\nvendors: [%s]\n---\n\n"
+               "Models were trained on new hardware this month.\n",
+            name, month, vendors);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Index the "articles" directory into "db", with two shards when bulk. */
+static void index_articles(void)
+{
+    char db[128], dir[128];
+    tpath(db, sizeof db, "db");
+    tpath(dir, sizeof dir, "articles");
+    ns_index_opts o = NS_INDEX_OPTS_INIT;
+    o.db_path = db;
+    o.jobs = 2;
+    ns_index_stats st;
+    memset(&st, 0, sizeof st);
+    ns_err err = { 0, "" };
+    const char *paths[] = { dir };
+    ck_assert_msg(ns_index_run(&o, paths, 1, &st, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(st.failed, 0);
+}
+
+/* The facets over every article as "key=count;...", checking that a fresh
+ * searcher gets them from a current facet table. */
+static void check_facets(const char *want)
+{
+    char db[128];
+    tpath(db, sizeof db, "db");
+    ns_err err = { 0, "" };
+    ns_xdb *x = NULL;
+    ck_assert_msg(ns_xdb_open(&x, db, &err) == 0, "%s", err.msg);
+    ns_xquery *q = NULL;
+    ck_assert_int_eq(ns_xquery_match_all(&q, &err), 0);
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    o.facet_slot = NS_SLOT_FACETS;
+    ns_xresults *r = NULL;
+    ck_assert_msg(ns_xsearch(x, q, &o, &r, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(ns_xdb_has_facet_table(x, NS_SLOT_FACETS), 1);
+    char got[512] = "";
+    for (size_t i = 0; i < ns_xresults_facet_count(r); i++) {
+        const ns_xfacet *f = ns_xresults_facet(r, i);
+        size_t used = strlen(got);
+        snprintf(got + used, sizeof got - used, "%s=%u;", f->key, f->count);
+    }
+    ck_assert_str_eq(got, want);
+    ns_xresults_free(r);
+    ns_xquery_free(q);
+    ns_xdb_free(x);
+}
+
+START_TEST(every_run_leaves_a_current_facet_table)
+{
+    char dir[128];
+    tpath(dir, sizeof dir, "articles");
+    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    write_article("articles/a.md", 1, "Google, OpenAI");
+    write_article("articles/b.md", 2, "Google");
+    write_article("articles/c.md", 2, "Yandex");
+    index_articles(); /* bulk: shards merged */
+    check_facets("M2020-02=2;VGoogle=2;M2020-01=1;VOpenAI=1;VYandex=1;");
+
+    /* incremental: a changed article keeps its docid, with other keys */
+    write_article("articles/a.md", 3, "Yandex, Sberbank, Nvidia, Meta, IBM");
+    index_articles();
+    check_facets("M2020-02=2;VYandex=2;M2020-03=1;VGoogle=1;VIBM=1;VMeta=1;VNvidia=1;"
+                 "VSberbank=1;");
+
+    /* nothing changed: the table stays current */
+    index_articles();
+    check_facets("M2020-02=2;VYandex=2;M2020-03=1;VGoogle=1;VIBM=1;VMeta=1;VNvidia=1;"
+                 "VSberbank=1;");
+
+    /* a removed article */
+    char path[128];
+    tpath(path, sizeof path, "articles/b.md");
+    ck_assert_int_eq(unlink(path), 0);
+    index_articles();
+    check_facets("VYandex=2;M2020-02=1;M2020-03=1;VIBM=1;VMeta=1;VNvidia=1;VSberbank=1;");
+}
+END_TEST
+
+static Suite *indexer_suite(void)
+{
+    Suite *s = suite_create("indexer");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, every_run_leaves_a_current_facet_table);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(indexer_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -4,7 +4,7 @@
 Every measurement is appended as one JSON object to RESULTS (results.jsonl of the run):
   index  ENGINE REP TIMEFILE DBPATH RESULTS          a /usr/bin/time -v report and du -sb
   batch  ENGINE REP DB QUERIES RESULTS [NSEARCH]     ENGINE nsearch | pyxapian | fts5
-  oneshot ENGINE REP DB QUERIES RESULTS [NSEARCH]    ENGINE nsearch | quest | sqlite3
+  oneshot REP QUERIES RESULTS SPEC...                 SPEC nsearch=DB:BINARY | quest=DB | sqlite3=DB; taking turns
   web    ENGINE REP WRKOUT RESULTS                   the output of wrk with bench/wrk.lua
   webpaths QUERIES KIND                              the request paths for wrk (KIND nsearch | omega)
   report SIZE RESULTS STAMP RESULTS_MD               the table on stdout, a section of RESULTS_MD
@@ -181,37 +181,50 @@ def oneshot_queries(queries):
     return queries[::step][:ONESHOT_N]
 
 
-def cmd_oneshot(engine, rep, db, qfile, results, nsearch=None):
+def oneshot_cmd(engine, db, q, nsearch=None):
+    if engine == "nsearch":
+        return [nsearch, "--db", db, "--json", "--facets", q]
+    if engine == "quest":
+        return ["quest", "-d", db, "-m", "10", "-o", "and",
+                "-s", "russian" if is_russian(q) else "english",
+                "-f", "default,phrase,boolean,lovehate,wildcard,pure_not",
+                "-b", "vendor:XV", "-b", "month:XM", q]
+    from fts5_bench import MONTHS, TOP, VENDORS, match_expr
+    m = match_expr(q).replace("'", "''")
+    return ["sqlite3", "-readonly", db,
+            ";".join(s.replace("?", f"'{m}'") for s in (TOP, MONTHS, VENDORS)) + ";"]
+
+
+def cmd_oneshot(rep, qfile, results, *specs):
+    """specs: ENGINE=DB (nsearch=DB:BINARY). The engines take turns query by query, so a
+    shared machine's slow spells fall on all of them alike, not on one engine's pass."""
+    engines = []
+    for spec in specs:
+        engine, _, rest = spec.partition("=")
+        db, nsearch = (rest.split(":", 1) + [None])[:2] if engine == "nsearch" else (rest, None)
+        engines.append((engine, db, nsearch))
     qs = oneshot_queries(read_queries(qfile))
-    cmds = []
-    for q in qs:
-        if engine == "nsearch":
-            cmds.append([nsearch, "--db", db, "--json", "--facets", q])
-        elif engine == "quest":
-            cmds.append(["quest", "-d", db, "-m", "10", "-o", "and",
-                         "-s", "russian" if is_russian(q) else "english",
-                         "-f", "default,phrase,boolean,lovehate,wildcard,pure_not",
-                         "-b", "vendor:XV", "-b", "month:XM", q])
-        else:
-            from fts5_bench import MONTHS, TOP, VENDORS, match_expr
-            m = match_expr(q).replace("'", "''")
-            cmds.append(["sqlite3", "-readonly", db,
-                         ";".join(s.replace("?", f"'{m}'") for s in (TOP, MONTHS, VENDORS)) + ";"])
-    lat, bad = [], 0
-    for c in cmds:
-        s = time.perf_counter()
-        p = subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if not wait_bounded(p, QUERY_TIMEOUT):
-            bad += 1
-        else:
-            bad += p.returncode not in (0, 1)  # nsearch: 1 = no results
-        lat.append(time.perf_counter() - s)
-    rec = {"section": "oneshot", "engine": engine, "rep": int(rep), "n": len(lat),
-           "p50_ms": 1e3 * pct(lat, 50), "p99_ms": 1e3 * pct(lat, 99),
-           "mean_ms": 1e3 * sum(lat) / len(lat), "failed_runs": bad}
-    if bad > len(lat) // 2:
-        rec["failed"] = f"{bad} of {len(lat)} runs failed"
-    append(results, rec)
+    lat = {e: [] for e, _, _ in engines}
+    bad = {e: 0 for e, _, _ in engines}
+    for i, q in enumerate(qs):
+        for k in range(len(engines)):
+            engine, db, nsearch = engines[(i + k) % len(engines)]  # who goes first rotates
+            c = oneshot_cmd(engine, db, q, nsearch)
+            s = time.perf_counter()
+            p = subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if not wait_bounded(p, QUERY_TIMEOUT):
+                bad[engine] += 1
+            else:
+                bad[engine] += p.returncode not in (0, 1)  # nsearch: 1 = no results
+            lat[engine].append(time.perf_counter() - s)
+    for engine, _, _ in engines:
+        xs, nbad = lat[engine], bad[engine]
+        rec = {"section": "oneshot", "engine": engine, "rep": int(rep), "n": len(xs),
+               "p50_ms": 1e3 * pct(xs, 50), "p99_ms": 1e3 * pct(xs, 99),
+               "mean_ms": 1e3 * sum(xs) / len(xs), "failed_runs": nbad}
+        if nbad > len(xs) // 2:
+            rec["failed"] = f"{nbad} of {len(xs)} runs failed"
+        append(results, rec)
 
 
 # ---- web -------------------------------------------------------------------------------------
@@ -452,7 +465,7 @@ def cmd_report(size, results, stampfile, results_md):
 
 
 def main(argv):
-    cmds = {"index": (cmd_index, 5), "batch": (cmd_batch, 5), "oneshot": (cmd_oneshot, 5),
+    cmds = {"index": (cmd_index, 5), "batch": (cmd_batch, 5), "oneshot": (cmd_oneshot, 4),
             "web": (cmd_web, 4), "webpaths": (cmd_webpaths, 2), "report": (cmd_report, 4)}
     if not argv or argv[0] not in cmds:
         print(__doc__, file=sys.stderr)

@@ -7,12 +7,13 @@
 #   indexing   nindex | bench/xapian_index (C++ TermGenerator, one writer) | Omega scriptindex
 #              (bench/omega.index, input from bench/to_dump.py) | SQLite FTS5 (bench/fts5_bench.py)
 #   batch      nsearch --batch (all CPUs, and --jobs 1) | python3-xapian (bench/xapian_batch.py) | FTS5
-#   one-shot   nsearch --json --facets | quest | sqlite3, one process per query
+#   one-shot   nsearch --json --facets | quest | sqlite3, one process per query, taking turns
 #   web        wrk against nsearch.cgi as FastCGI and as CGI and Omega's CGI, one lighttpd
 # and prints one Markdown table (medians, ours/peer), also written to bench/RESULTS.md.
 #
 # Environment: BENCH_DIR (work dir, default /tmp/nsearch-bench), BUILD (nsearch's build dir,
-# default build), REPS, TIME_BUDGET (seconds, see below), STEPS (default "index batch oneshot web"), ENGINES (default
+# default build), REPS, TIME_BUDGET (seconds, see below), STEPS (default "index batch oneshot web";
+# the figures of steps not named stay from the last run of this SIZE), ENGINES (default
 # "nsearch cc omega fts5"), WEB_SECONDS (default 5), WEB_CONNECTIONS (8), ONESHOT_N (100),
 # SEED (42), RESULTS_MD (default bench/RESULTS.md; "-" for none).
 set -euo pipefail
@@ -91,7 +92,15 @@ say "archive: $C"
 $PY "$HERE/gencorpus" --seed "$SEED" --out "$C" "$SIZE" || die "gencorpus failed"
 $PY "$HERE/gencorpus" --seed "$SEED" --queries 1000 > "$Q.tmp" || die "gencorpus --queries failed"
 mv "$Q.tmp" "$Q"
-rm -f "$RES"
+# The steps run now start afresh; figures of the other steps (an earlier run of this size on
+# the same archive) stay, so that e.g. STEPS="batch oneshot web" REPS=3 re-measures search on
+# the indexes already built.
+if [ -f "$RES" ]; then
+    $PY -c 'import json, sys
+steps = set(sys.argv[2:])
+keep = [l for l in open(sys.argv[1], encoding="utf-8") if json.loads(l).get("section") not in steps]
+open(sys.argv[1], "w", encoding="utf-8").writelines(keep)' "$RES" $STEPS || rm -f "$RES"
+fi
 
 # ---- cleanup of the servers -------------------------------------------------------------
 LPID=""
@@ -228,9 +237,14 @@ for rep in $(seq 1 "$REPS"); do
         has "$ENGINES" fts5 && { say "rep $rep: batch fts5"; $PY "$HERE/bench.py" batch fts5 "$rep" "$(db_of fts5)" "$Q" "$RES"; }
     fi
     if has "$STEPS" oneshot; then
-        has "$ENGINES" nsearch && { say "rep $rep: one-shot nsearch"; $PY "$HERE/bench.py" oneshot nsearch "$rep" "$(db_of nsearch)" "$Q" "$RES" "$BUILD/nsearch"; }
-        has "$ENGINES" cc && { say "rep $rep: one-shot quest"; $PY "$HERE/bench.py" oneshot quest "$rep" "$(db_of cc)" "$Q" "$RES"; }
-        has "$ENGINES" fts5 && { say "rep $rep: one-shot sqlite3"; $PY "$HERE/bench.py" oneshot sqlite3 "$rep" "$(db_of fts5)" "$Q" "$RES"; }
+        os=()
+        has "$ENGINES" nsearch && os+=("nsearch=$(db_of nsearch):$BUILD/nsearch")
+        has "$ENGINES" cc && os+=("quest=$(db_of cc)")
+        has "$ENGINES" fts5 && os+=("sqlite3=$(db_of fts5)")
+        if [ ${#os[@]} -gt 0 ]; then
+            say "rep $rep: one-shot ${os[*]%%=*}, taking turns query by query"
+            $PY "$HERE/bench.py" oneshot "$rep" "$Q" "$RES" "${os[@]}"
+        fi
     fi
     if has "$STEPS" web && start_web; then
         $PY "$HERE/bench.py" webpaths "$Q" nsearch > "$WEBD/src-ns"

@@ -59,11 +59,11 @@ class ValueReader {
 /* ---- facets ----
  * The facet value of a document lists its keys ("M2020-10\nVGoogle\n...");
  * each distinct key counts once per matching document. A document's keys
- * are held as up to INLINE key ids in a flat array by docid, so counting the
- * matches of a query, which come in ascending docid order, reads memory in
- * order: with a vector of keys per document the cache misses of chasing
- * those pointers were 40% of a search with 50,000 matches. A document with
- * more keys has the rest in an overflow map. */
+ * are held as up to FACET_INLINE key ids in a flat array by docid, so
+ * counting the matches of a query, which come in ascending docid order,
+ * reads memory in order: with a vector of keys per document the cache misses
+ * of chasing those pointers were 40% of a search with 50,000 matches. A
+ * document with more keys has the rest in an overflow map. */
 
 /* Maps key text to dense ids 0, 1, 2, ... in order of first sight. */
 class KeyInterner {

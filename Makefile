@@ -112,7 +112,7 @@ $(BUILD)/nsearch: $(BUILD)/obj/searcher/nsearch.o $(LIB)
 $(BUILD)/nsearch.cgi: $(BUILD)/obj/searcher/nsearch_cgi.o $(LIB)
 	$(CXX) $(NS_LDFLAGS) $(EXE_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(FCGI_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(NS_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@.o
 	$(CXX) $(NS_LDFLAGS) -o $@ $@.o $(LIB) $(PKG_LIBS) $(CHECK_LIBS) -lpthread

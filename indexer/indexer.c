@@ -1315,6 +1315,16 @@ static void S_add_stats(ns_index_stats *to, const ns_index_stats *from)
 
 /* ---- incremental mode: one writer on the database ---- */
 
+/* The facet table only saves searchers time: not writing it is a warning
+ * about the database, and the run's work stands. */
+static void S_facet_table_failed(run *R, const ns_err *terr)
+{
+    char msg[sizeof terr->msg + 80];
+    snprintf(msg, sizeof msg, "facet table not written (searches count facets more slowly): %s",
+             terr->msg);
+    S_report(R, 1, R->o->db_path, msg);
+}
+
 static int S_incremental(run *R, ns_err *err)
 {
     writer *W = &R->ws[0];
@@ -1350,9 +1360,12 @@ static int S_incremental(run *R, ns_err *err)
             goto done;
         S_progress(R);
     }
-    if ((rc = S_commit(W, 1, err)) == 0 &&
-        (rc = ns_xwdb_write_facet_table(W->w, NS_SLOT_FACETS, err)) == 0)
+    if ((rc = S_commit(W, 1, err)) == 0) {
+        ns_err terr = { 0, "" };
+        if (ns_xwdb_write_facet_table(W->w, NS_SLOT_FACETS, &terr) < 0)
+            S_facet_table_failed(R, &terr);
         rc = ns_xwdb_close(W->w, err);
+    }
 done:
     free(val);
     W->a = NULL;
@@ -1736,14 +1749,14 @@ static int S_swap(run *R, const char *fresh, ns_err *err)
 }
 
 /* The facet table of the merged database, before it is swapped in. */
-static int S_write_facet_table(const char *path, ns_err *err)
+static void S_write_facet_table(run *R, const char *path)
 {
     ns_xwdb *w = NULL;
-    int rc = ns_xwdb_open(&w, path, NS_XWDB_CREATE_OR_OPEN, err);
-    if (rc == 0 && (rc = ns_xwdb_write_facet_table(w, NS_SLOT_FACETS, err)) == 0)
-        rc = ns_xwdb_close(w, err);
+    ns_err terr = { 0, "" };
+    if (ns_xwdb_open(&w, path, NS_XWDB_CREATE_OR_OPEN, &terr) < 0 ||
+        ns_xwdb_write_facet_table(w, NS_SLOT_FACETS, &terr) < 0 || ns_xwdb_close(w, &terr) < 0)
+        S_facet_table_failed(R, &terr);
     ns_xwdb_free(w);
-    return rc;
 }
 
 static int S_bulk(run *R, ns_err *err)
@@ -1859,8 +1872,10 @@ static int S_bulk(run *R, ns_err *err)
         goto done;
     }
     S_rmtree(fresh.data);
-    if ((rc = ns_xcompact(fresh.data, srcs, J, err)) < 0 ||
-        (rc = S_write_facet_table(fresh.data, err)) < 0 || (rc = S_swap(R, fresh.data, err)) < 0)
+    if ((rc = ns_xcompact(fresh.data, srcs, J, err)) < 0)
+        goto done;
+    S_write_facet_table(R, fresh.data);
+    if ((rc = S_swap(R, fresh.data, err)) < 0)
         goto done;
 done:
     /* The lock goes last: until the old database is out of the way, no

@@ -93,7 +93,8 @@ static size_t S_chunk_end(const char *text, size_t len, size_t off)
 }
 
 int ns_snippet_make(ns_analyzer *a, const char *text, size_t len, const char *const *stems,
-                    size_t nstems, const unsigned char *present, const char *const *prefixes, size_t nprefixes, size_t chars,
+                    size_t nstems, const unsigned char *present, const char *const *prefixes,
+                    size_t nprefixes, size_t chars,
                     char **out, ns_span **marks, size_t *nmarks, ns_err *err)
 {
     match *m = NULL;
@@ -114,9 +115,9 @@ int ns_snippet_make(ns_analyzer *a, const char *text, size_t len, const char *co
 
     /* 1. Find the matching words, a chunk at a time: scanning stops after
      * the chunk in which every stem the article has has been seen (with
-     * presence unknown, every stem and prefix); so a long article whose opening matches costs the opening
-     * only (folding and matching the text was a third of a search's time
-     * when it read all of it). */
+     * presence unknown, every stem and prefix), so a long article whose
+     * opening matches costs the opening only (folding and matching the text
+     * was a third of a search's time when it read all of it). */
     size_t nids = nstems + nprefixes, nneed = 0, nseen_needed = 0, nseen_prefix = 0;
     for (size_t i = 0; i < nstems; i++)
         nneed += !present || present[i];

@@ -28,7 +28,8 @@
  * *nmarks is 0) belong to the caller. Invalid UTF-8 in text is replaced by
  * U+FFFD. 0 or NS_ENOMEM. */
 int ns_snippet_make(ns_analyzer *a, const char *text, size_t len, const char *const *stems,
-                    size_t nstems, const unsigned char *present, const char *const *prefixes, size_t nprefixes, size_t chars,
+                    size_t nstems, const unsigned char *present, const char *const *prefixes,
+                    size_t nprefixes, size_t chars,
                     char **out, ns_span **marks, size_t *nmarks, ns_err *err);
 
 #endif

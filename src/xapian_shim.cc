@@ -193,7 +193,6 @@ static std::string S_facet_table_encode(Xapian::Database &db, Xapian::valueno sl
                                         Xapian::rev revision)
 {
     KeyInterner keys;
-    std::vector<uint32_t> ids;
     std::vector<std::vector<uint32_t> > per_doc(1); /* by docid; 0 is not a docid */
     for (Xapian::ValueIterator it = db.valuestream_begin(slot); it != db.valuestream_end(slot);
          ++it) {
@@ -264,12 +263,9 @@ class FacetCache {
             clear();
         slot_ = slot;
         if (!table_tried_) {
+            if (!load_table(db))
+                clear(); /* what a partly read table left */
             table_tried_ = true;
-            if (!load_table(db)) {
-                drop_table();
-                more_.clear();
-                keys_.clear();
-            }
         }
     }
 
@@ -282,16 +278,9 @@ class FacetCache {
         if (did <= table_last_ && did > 0) {
             const unsigned char *p =
                 table_ids_ + static_cast<size_t>(did - 1) * FACET_INLINE * table_width_;
-            for (unsigned i = 0; i < FACET_INLINE; i++, p += table_width_) {
-                uint32_t id = S_get_id(p, table_width_);
-                if (id == table_none_)
-                    break;
-                if (id == table_none_ - 1) {
-                    each_more(did, f);
-                    break;
-                }
-                f(id);
-            }
+            unsigned width = table_width_;
+            each_inline(did, [p, width](unsigned i) { return S_get_id(p + i * width, width); },
+                        table_none_, table_none_ - 1, f);
             return;
         }
         if (static_cast<size_t>(did) * FACET_INLINE + FACET_INLINE > entries_.size())
@@ -301,13 +290,7 @@ class FacetCache {
         uint32_t *e = &entries_[static_cast<size_t>(did) * FACET_INLINE];
         if (e[0] == NOT_READ)
             fill(did, values.get(doc, did), e);
-        for (unsigned i = 0; i < FACET_INLINE && e[i] != NONE; i++) {
-            if (e[i] == MORE) {
-                each_more(did, f);
-                break;
-            }
-            f(e[i]);
-        }
+        each_inline(did, [e](unsigned i) { return e[i]; }, NONE, MORE, f);
     }
 
     size_t key_count() const { return keys_.size(); }
@@ -321,6 +304,23 @@ class FacetCache {
         NONE = 0xFFFFFFFEu,     /* ends a shorter list */
         MORE = 0xFFFFFFFDu      /* the rest are in more_ */
     };
+
+    /* f(id) for did's FACET_INLINE ids, get(i) the i-th: up to `none`, and
+     * on `more` the rest from the overflow map. */
+    template <class G, class F>
+    void each_inline(Xapian::docid did, G get, uint32_t none, uint32_t more, F f)
+    {
+        for (unsigned i = 0; i < FACET_INLINE; i++) {
+            uint32_t id = get(i);
+            if (id == none)
+                return;
+            if (id == more) {
+                each_more(did, f);
+                return;
+            }
+            f(id);
+        }
+    }
 
     template <class F> void each_more(Xapian::docid did, F f)
     {

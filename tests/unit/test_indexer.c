@@ -7,33 +7,14 @@
 #include "indexer.h"
 #include "schema.h"
 #include "xapian_shim.h"
+#include "tempdir.h"
 
 #include <check.h>
-#include <ftw.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static char tmpdir[64];
-
-static void setup(void)
-{
-    snprintf(tmpdir, sizeof tmpdir, "%s", "/tmp/test_indexer.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-static void teardown(void)
-{
-    nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static void tpath(char *out, size_t size, const char *name)
 {
@@ -133,7 +114,7 @@ static Suite *indexer_suite(void)
 {
     Suite *s = suite_create("indexer");
     TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tempdir_setup, tempdir_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, every_run_leaves_a_current_facet_table);
     suite_add_tcase(s, tc);

@@ -3,10 +3,10 @@
  * works in its own mkdtemp directory, removed afterwards. */
 #define _XOPEN_SOURCE 700
 #include "xapian_shim.h"
+#include "tempdir.h"
 
 #include <check.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,25 +14,6 @@
 
 #define SLOT_DATE 0
 #define SLOT_FACETS 1
-
-static char tmpdir[64];
-
-static void setup(void)
-{
-    snprintf(tmpdir, sizeof tmpdir, "%s", "/tmp/test_shim.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-static void teardown(void)
-{
-    nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /* A path inside the test's directory; the caller frees it. */
 static char *tpath(const char *name)
@@ -982,40 +963,6 @@ START_TEST(docs_have_terms_reports_each_document_and_term)
 }
 END_TEST
 
-START_TEST(facet_counts_follow_a_replaced_document_after_reopen)
-{
-    ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
-    add_doc(w, "a", "word", "20200101", "M2020-01\nVGoogle");
-    add_doc(w, "b", "word", "20200201", "M2020-02\nVGoogle");
-    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
-    ns_xdb *db = open_reader(path);
-    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
-    o.facet_slot = SLOT_FACETS;
-    ns_xquery *q = term_q("word");
-    ns_xresults *r = NULL;
-    ck_assert_int_eq(ns_xsearch(db, q, &o, &r, &err), 0);
-    check_facets(r, "VGoogle=2;M2020-01=1;M2020-02=1;");
-    ns_xresults_free(r);
-
-    /* a replaces its document in place (same docid), with other keys: the
-     * reader's cached keys of that docid must not survive the reopen */
-    add_doc(w, "a", "word", "20210301", "M2021-03\nVOpenAI");
-    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
-    int changed = 0;
-    ck_assert_int_eq(ns_xdb_reopen(db, &changed, &err), 0);
-    ck_assert_int_eq(changed, 1);
-    ck_assert_int_eq(ns_xsearch(db, q, &o, &r, &err), 0);
-    check_facets(r, "M2020-02=1;M2021-03=1;VGoogle=1;VOpenAI=1;");
-    ns_xresults_free(r);
-    ns_xquery_free(q);
-    ns_xdb_free(db);
-    ns_xwdb_free(w);
-    free(path);
-}
-END_TEST
-
 /* Facets of "word" in db, checked against want, and whether a facet table served them. */
 static void check_word_facets(ns_xdb *db, const char *want, int from_table)
 {
@@ -1038,6 +985,29 @@ static void reopen(ns_xdb *db, int want_changed)
     ck_assert_msg(ns_xdb_reopen(db, &changed, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(changed, want_changed);
 }
+
+START_TEST(facet_counts_follow_a_replaced_document_after_reopen)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("db");
+    ns_xwdb *w = open_writer(path);
+    add_doc(w, "a", "word", "20200101", "M2020-01\nVGoogle");
+    add_doc(w, "b", "word", "20200201", "M2020-02\nVGoogle");
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+    ns_xdb *db = open_reader(path);
+    check_word_facets(db, "VGoogle=2;M2020-01=1;M2020-02=1;", 0);
+
+    /* a replaces its document in place (same docid), with other keys: the
+     * reader's cached keys of that docid must not survive the reopen */
+    add_doc(w, "a", "word", "20210301", "M2021-03\nVOpenAI");
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+    reopen(db, 1);
+    check_word_facets(db, "M2020-02=1;M2021-03=1;VGoogle=1;VOpenAI=1;", 0);
+    ns_xdb_free(db);
+    ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
 
 START_TEST(facet_table_serves_only_the_revision_it_describes)
 {
@@ -1298,7 +1268,7 @@ static Suite *shim_suite(void)
 {
     Suite *s = suite_create("xapian_shim");
     TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tempdir_setup, tempdir_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, open_missing_db_returns_NS_ENOTFOUND);
     tcase_add_test(tc, open_directory_that_is_not_a_db_returns_NS_ENOTFOUND_naming_it);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # web_browser.sh: the search page in a real browser. Headless Chromium, driven
 # through chromedriver's WebDriver HTTP API with curl and jq, against
-# nsearch.cgi as CGI under lighttpd (web/lighttpd-cgi.conf): type a Russian and
+# nsearch.cgi as CGI under lighttpd (deploy/lighttpd-cgi.conf): type a Russian and
 # an English query into the box, submit, check the rendered results, click a
 # vendor facet and check every result has that vendor.
 # NS_SCREENSHOT=1 saves the last page to $NS_TOP/docs/screenshot.png (the README's).
@@ -53,7 +53,7 @@ server.document-root = "$tmp/www"
 server.errorlog = "$tmp/error.log"
 var.nsearch_bin = "$cgi"
 var.nsearch_db = "$tmp/db"
-include "$NS_TOP/web/lighttpd-cgi.conf"
+include "$NS_TOP/deploy/lighttpd-cgi.conf"
 EOF
 lighttpd -D -f "$tmp/lighttpd.conf" > "$tmp/lighttpd.out" 2>&1 &
 server=$!

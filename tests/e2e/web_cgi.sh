@@ -1,8 +1,8 @@
 #!/bin/sh
 # web_cgi.sh: nsearch.cgi behind a real lighttpd on 127.0.0.1, driven with curl.
-# NS_WEB_MODE=cgi (default: mod_cgi, web/lighttpd-cgi.conf), fastcgi
-# (mod_fastcgi spawning the program, web/lighttpd-fastcgi.conf; web_fastcgi.sh) or
-# spawn (spawn-fcgi runs it, lighttpd connects: web/lighttpd-spawn-fcgi.conf;
+# NS_WEB_MODE=cgi (default: mod_cgi, deploy/lighttpd-cgi.conf), fastcgi
+# (mod_fastcgi spawning the program, deploy/lighttpd-fastcgi.conf; web_fastcgi.sh) or
+# spawn (spawn-fcgi runs it, lighttpd connects: deploy/lighttpd-spawn-fcgi.conf;
 # web_spawnfcgi.sh).
 # Checks HTML and JSON answers (JSON equal to nsearch --json), HEAD, status codes
 # 200/400/405/500, hostile input (XSS in q and in a title, bad encodings, an
@@ -68,12 +68,12 @@ var.nsearch_socket = "$tmp/nsearch.sock"
 EOF
     if [ "$mode" = spawn ]; then
         cat >> "$tmp/lighttpd.conf" <<EOF
-include "$NS_TOP/web/lighttpd-spawn-fcgi.conf"
+include "$NS_TOP/deploy/lighttpd-spawn-fcgi.conf"
 fastcgi.server += ( "/broken" => (( "socket" => "$tmp/broken.sock", "check-local" => "disable" )) )
 EOF
     elif [ "$mode" = fastcgi ]; then
         cat >> "$tmp/lighttpd.conf" <<EOF
-include "$NS_TOP/web/lighttpd-fastcgi.conf"
+include "$NS_TOP/deploy/lighttpd-fastcgi.conf"
 # a second instance whose database is missing: the 500 page
 fastcgi.server += ( "/broken" => ((
     "bin-path" => var.nsearch_bin, "socket" => "$tmp/broken.sock",
@@ -82,7 +82,7 @@ fastcgi.server += ( "/broken" => ((
 EOF
     else
         cat >> "$tmp/lighttpd.conf" <<EOF
-include "$NS_TOP/web/lighttpd-cgi.conf"
+include "$NS_TOP/deploy/lighttpd-cgi.conf"
 # the same program with a missing database: the 500 page
 \$HTTP["url"] =~ "^/broken(\$|/)" {
     alias.url = ( "/broken" => var.nsearch_bin )

@@ -5,8 +5,9 @@ import re
 
 
 def iter_articles(root):
-    """Yield one dict per article of a gencorpus directory, in path order: id (the path
-    without .md, as nindex names it), title, date, month, lang, vendors (list), url, body."""
+    """Yield one dict per article of a gencorpus directory (or of corpus/, which has the same
+    layout and flow-style front matter), in path order: id (the front matter's id:, else the
+    path without .md, as nindex names it), title, date, month, lang, vendors (list), url, body."""
     for sub in sorted(os.listdir(root)):
         d = os.path.join(root, sub)
         if not os.path.isdir(d):
@@ -27,7 +28,7 @@ def iter_articles(root):
                 title = title[1:-1]
             vendors = [v.strip() for v in meta.get("vendors", "").strip("[]").split(",") if v.strip()]
             date = meta.get("date", "")
-            yield {"id": f"{sub}/{fn[:-3]}", "title": title, "date": date, "month": date[:7],
+            yield {"id": meta.get("id") or f"{sub}/{fn[:-3]}", "title": title, "date": date, "month": date[:7],
                    "lang": meta.get("lang", "en"), "vendors": vendors, "url": meta.get("url", ""),
                    "body": body}
 

@@ -31,13 +31,18 @@ CREATE VIRTUAL TABLE fts USING fts5(title, body, vendor, month, content='',
 
 
 def index(corpus, dbpath):
+    index_articles(iter_articles(corpus), dbpath)
+
+
+def index_articles(articles, dbpath):
+    """Index the dicts of benchlib.iter_articles (tests/eval/ passes those of two folders)."""
     if os.path.exists(dbpath):
         os.unlink(dbpath)
     con = sqlite3.connect(dbpath, isolation_level=None)
     con.executescript(SCHEMA)
     n = 0
     con.execute("BEGIN")
-    for a in iter_articles(corpus):
+    for a in articles:
         n += 1
         con.execute("INSERT INTO docs VALUES(?,?,?,?,?,?,?)",
                     (n, a["id"], a["title"], a["date"], a["month"], a["lang"], a["url"]))

@@ -64,7 +64,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 SETUP_STAMP := $(BUILD)/.setup-build
 
 .PHONY: all setup setup-test test asan-build unit e2e install uninstall clean check-valgrind sanitize \
-        bench bench-analyze lint fuzz demo
+        bench bench-analyze lint fuzz demo eval eval-pool
 
 all: $(PROGRAMS)
 
@@ -162,6 +162,21 @@ bench: all
 # `make bench-analyze`: ns_analyze against Xapian::TermGenerator, MB/s per language.
 bench-analyze: $(LIB)
 	@bench/bench-analyze.sh $(BUILD)
+
+# `make eval`: how well nsearch ranks, against SQLite FTS5 and Xapian (OR and AND), on the
+# judged set in tests/eval/ (its README): nDCG@10, MRR@10, P@5, R@10 per query group; the
+# tables in $(BUILD)/eval/results.md. Exit 0 when the figures were produced: the goals are
+# printed as met or not met. `make eval-pool [QIDS="t01 q02"]`: for judges, the peers'
+# candidates not yet judged (nsearch is not asked).
+eval: all
+	@scripts/setup.sh eval
+	@/usr/bin/python3 tests/eval/test_metrics.py 2>$(BUILD)/eval-metrics.log || \
+	    { cat $(BUILD)/eval-metrics.log; echo "make eval: the metric checks failed" >&2; exit 1; }
+	@/usr/bin/python3 tests/eval/eval.py run --build $(BUILD) --out $(BUILD)/eval
+
+eval-pool:
+	@scripts/setup.sh eval
+	@/usr/bin/python3 tests/eval/eval.py pool --out $(BUILD)/eval $(QIDS)
 
 demo: all
 	@$(BUILD)/nindex --db $(BUILD)/demo.db corpus

@@ -1,5 +1,5 @@
 #!/bin/sh
-# setup.sh [build|test|bench]...: make sure the Debian packages that part of the
+# setup.sh [build|test|bench|eval]...: make sure the Debian packages that part of the
 # project needs are installed. As root, installs the missing ones with apt-get
 # (one `apt-get update` first); otherwise prints the exact command and fails.
 set -eu
@@ -10,9 +10,10 @@ want=""
 for part in "${@:-build}"; do
     case $part in
         build) want="$want $PKGS_BUILD" ;;
-        test) want="$want $PKGS_BUILD $PKGS_TEST" ;;
+        test) want="$want $PKGS_BUILD $PKGS_TEST $PKGS_EVAL" ;;
         bench) want="$want $PKGS_BUILD $PKGS_TEST $PKGS_BENCH" ;;
-        *) echo "setup.sh: unknown part '$part' (build, test or bench)" >&2; exit 2 ;;
+        eval) want="$want $PKGS_BUILD $PKGS_EVAL" ;;
+        *) echo "setup.sh: unknown part '$part' (build, test, bench or eval)" >&2; exit 2 ;;
     esac
 done
 

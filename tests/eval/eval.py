@@ -207,6 +207,12 @@ def cmd_run(args):
     runs["nsearch"], errors = run_nsearch(build, work, queries)
     peer_runs, _, _ = run_peers(peers, arts, work, queries, K)
     runs.update(peer_runs)
+    for e in ENGINES:
+        for q in queries:
+            for d in runs[e][q["qid"]]:
+                if d not in ids:
+                    raise Failure(f"{NAMES[e]} answered {q['qid']} with id {d!r}, which no article "
+                                  "has: its ids and the judged set's disagree")
     per = {e: {q["qid"]: metrics.scores(runs[e][q["qid"]], qrels[q["qid"]]) for q in queries}
            for e in ENGINES}
 

@@ -14,6 +14,8 @@ same queries.  Python 3 stdlib plus python3-xapian (Debian).
                 BM25Weight with Xapian's defaults (k1 1, b 0.5).
   Xapian AND    the same index and parser with default operator AND, as Omega's search form.
 """
+import contextlib
+import io
 import os
 import sqlite3
 import sys
@@ -43,7 +45,8 @@ class Fts5:
     name = "SQLite FTS5"
 
     def __init__(self, arts, path):
-        fts5_bench.index_articles(arts, path)
+        with contextlib.redirect_stderr(io.StringIO()):  # its "fts5: indexed N" line
+            fts5_bench.index_articles(arts, path)
         self.ids = {i + 1: a["id"] for i, a in enumerate(arts)}  # index_articles numbers from 1
         self.con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 

@@ -13,7 +13,10 @@ ev=$NS_TOP/tests/eval
 
 $py "$ev/test_metrics.py" > "$tmp/metrics.out" 2>&1 || fail "metric checks: $(tail -n 20 "$tmp/metrics.out")"
 
-$py "$ev/eval.py" run --build "$NS_BUILD" --out "$tmp/out" > "$tmp/stdout" 2> "$tmp/stderr" \
+# under the C locale with Python's UTF-8 fallbacks off, as a bare cron job or CI may run it:
+# the Russian queries once failed to encode on their way to nsearch
+LC_ALL=C PYTHONCOERCECLOCALE=0 PYTHONUTF8=0 \
+    $py "$ev/eval.py" run --build "$NS_BUILD" --out "$tmp/out" > "$tmp/stdout" 2> "$tmp/stderr" \
     || fail "eval.py run exited $?: $(cat "$tmp/stderr")"
 [ ! -s "$tmp/stderr" ] || fail "eval.py run wrote to stderr: $(cat "$tmp/stderr")"
 n=$(grep -c . "$ev/queries.tsv"); n=$((n - 1))   # less the header line

@@ -97,13 +97,15 @@ def run_nsearch(build, work, queries):
         if not os.access(p, os.X_OK):
             raise Failure(f"{p} is missing: build nsearch first (make)")
     db = os.path.join(work, "nsearch.db")
-    r = subprocess.run([nindex, "--db", db, "--rebuild"] + ROOTS, capture_output=True, text=True)
+    # UTF-8 whatever the locale: under LANG=C the queries and the paths would not encode.
+    r = subprocess.run([nindex, "--db", db, "--rebuild"] + ROOTS, capture_output=True,
+                       encoding="utf-8", errors="replace")
     last = r.stdout.strip().splitlines()[-1:] or [""]
     if r.returncode != 0 or ", failed 0" not in last[0]:
         raise Failure(f"nindex exited {r.returncode} ({last[0]}): {r.stderr.strip()[:2000]}")
     lines = "".join(q["query"] + "\n" for q in queries)
     r = subprocess.run([nsearch, "--db", db, "--batch", "-n", str(K)], input=lines,
-                       capture_output=True, text=True)
+                       capture_output=True, encoding="utf-8", errors="replace")
     answers = r.stdout.splitlines()
     if len(answers) != len(queries):
         raise Failure(f"nsearch --batch gave {len(answers)} answers to {len(queries)} queries "
@@ -285,6 +287,8 @@ def cmd_pool(args):
 
 
 def main(argv):
+    for f in (sys.stdout, sys.stderr):
+        f.reconfigure(encoding="utf-8")  # the tables have × and Russian, whatever the locale
     ap = argparse.ArgumentParser(prog="eval.py", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)

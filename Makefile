@@ -168,8 +168,9 @@ bench-analyze: $(LIB)
 # tables in $(BUILD)/eval/results.md. Exit 0 when the figures were produced: the goals are
 # printed as met or not met. `make eval-pool [QIDS="t01 q02"]`: for judges, the peers'
 # candidates not yet judged (nsearch is not asked).
-eval: all
+eval:
 	@scripts/setup.sh eval
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@/usr/bin/python3 tests/eval/test_metrics.py 2>$(BUILD)/eval-metrics.log || \
 	    { cat $(BUILD)/eval-metrics.log; echo "make eval: the metric checks failed" >&2; exit 1; }
 	@/usr/bin/python3 tests/eval/eval.py run --build $(BUILD) --out $(BUILD)/eval

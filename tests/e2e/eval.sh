@@ -46,11 +46,20 @@ set -e
 [ $rc -eq 2 ] || fail "a missing build exited $rc"
 grep -q "nindex is missing: build nsearch first" "$tmp/stderr" || fail "missing build: $(cat "$tmp/stderr")"
 if grep -q Traceback "$tmp/stderr"; then fail "traceback: $(cat "$tmp/stderr")"; fi
-# --out naming a file is refused, and the file is left alone
+# --out naming a file, or a folder of the user's (here with a work/ of its own), is refused and
+# left as it was; a second run into eval.py's own folder is fine
 echo keep > "$tmp/file"
-set +e
-$py "$ev/eval.py" run --build "$NS_BUILD" --out "$tmp/file" > /dev/null 2> "$tmp/stderr"
-rc=$?
-set -e
-[ $rc -eq 2 ] && grep -q "is not a directory" "$tmp/stderr" || fail "--out FILE: exit $rc, $(cat "$tmp/stderr")"
-[ "$(cat "$tmp/file")" = keep ] || fail "--out FILE was changed"
+mkdir -p "$tmp/mine/work" && echo keep > "$tmp/mine/work/notes" && echo keep > "$tmp/mine/results.md"
+for out in "$tmp/file" "$tmp/mine"; do
+    set +e
+    $py "$ev/eval.py" run --build "$NS_BUILD" --out "$out" > /dev/null 2> "$tmp/stderr"
+    rc=$?
+    set -e
+    [ $rc -eq 2 ] && grep -qE "is not a directory|was not made by eval.py" "$tmp/stderr" \
+        || fail "--out $out: exit $rc, $(cat "$tmp/stderr")"
+done
+[ "$(cat "$tmp/file" "$tmp/mine/work/notes" "$tmp/mine/results.md")" = "keep
+keep
+keep" ] || fail "a refused --out was changed"
+$py "$ev/eval.py" run --build "$NS_BUILD" --out "$tmp/out" > /dev/null 2> "$tmp/stderr" \
+    || fail "a second run into the same --out: $(cat "$tmp/stderr")"

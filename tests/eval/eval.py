@@ -12,7 +12,8 @@ The articles are corpus/ and tests/eval/articles/; the queries tests/eval/querie
 judgments tests/eval/qrels.tsv. `run` writes, under --out (default build/eval):
 results.md (the tables), per-query.tsv (every query's figures for every engine), per-query.md
 (the queries nsearch loses, with its top 10 and what it missed), runs.tsv (every engine's top 10).
-The work (indexes) goes to OUT/work/, replaced at each run. tests/eval/README.md has the rest."""
+The work (indexes) goes to OUT/work/, replaced at each run; OUT must be new, empty, or made by
+eval.py before (it holds a .nsearch-eval file). tests/eval/README.md has the rest."""
 import argparse
 import json
 import os
@@ -52,8 +53,31 @@ GOAL_RATIO = 1.10
 GOAL_CROSS = 0.50
 
 
+MARK = ".nsearch-eval"  # in every output folder eval.py made: the only kind it writes into
+
+
 class Failure(Exception):
     pass
+
+
+def prepare(out, sub):
+    """Make (or reuse) the output folder `out` and an empty work folder `out/sub` in it. A folder
+    that has files and was not made by eval.py is refused, so that nothing of the user's is ever
+    removed or overwritten."""
+    if os.path.lexists(out) and not os.path.isdir(out):
+        raise Failure(f"--out {out} exists and is not a directory")
+    if os.path.isdir(out) and os.listdir(out) and not os.path.exists(os.path.join(out, MARK)):
+        raise Failure(f"--out {out} has files and was not made by eval.py: "
+                      "name a new or empty folder")
+    os.makedirs(out, exist_ok=True)
+    open(os.path.join(out, MARK), "a").close()
+    work = os.path.join(out, sub)
+    if os.path.islink(work) or os.path.isfile(work):
+        os.unlink(work)  # a link is removed, never what it points to
+    elif os.path.isdir(work):
+        shutil.rmtree(work)
+    os.makedirs(work)
+    return work
 
 
 def load_peers():
@@ -199,11 +223,7 @@ def cmd_run(args):
     peers = load_peers()
     arts, ids, queries, qrels = load_judged(peers)
     out = os.path.abspath(args.out)
-    if os.path.exists(out) and not os.path.isdir(out):
-        raise Failure(f"--out {out} exists and is not a directory")
-    work = os.path.join(out, "work")
-    shutil.rmtree(work, ignore_errors=True)  # ours: only ever written by this script
-    os.makedirs(work)
+    work = prepare(out, "work")
     build = os.path.abspath(args.build)
     runs = {}
     runs["nsearch"], errors = run_nsearch(build, work, queries)
@@ -267,9 +287,7 @@ def cmd_pool(args):
         if unknown:
             raise Failure(f"no such query: {', '.join(sorted(unknown))}")
         queries = [q for q in queries if q["qid"] in args.qid]
-    work = os.path.join(os.path.abspath(args.out), "pool")
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    work = prepare(os.path.abspath(args.out), "pool")
     runs, fts, _ = run_peers(peers, arts, work, queries, args.depth)
     total = 0
     for q in queries:

@@ -74,7 +74,7 @@ def mean(xs):
 def _rows(path):
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
-            line = line.rstrip("\r\n")  # a file saved with CRLF line ends reads the same
+            line = line.rstrip("\n")
             if not line.strip() or line.startswith("#"):
                 continue
             yield n, line.split("\t")

@@ -73,12 +73,6 @@ class Files(unittest.TestCase):
         qrels = metrics.load_qrels(self.write("q1\ten/a\t3\nq1\tru/a\t1\n"), qs, {"en/a", "ru/a"})
         self.assertEqual(qrels, {"q1": {"en/a": 3, "ru/a": 1}})
 
-    def test_crlf_line_ends_read_the_same(self):
-        qs = metrics.load_queries(self.write("q1\ttopic\ten\tgpt3\r\n"))
-        self.assertEqual(qs[0]["query"], "gpt3")
-        qrels = metrics.load_qrels(self.write("q1\ten/a\t3\r\n"), qs, {"en/a"})
-        self.assertEqual(qrels, {"q1": {"en/a": 3}})
-
     def test_bad_files_are_refused_with_the_line(self):
         qs = metrics.load_queries(self.write("q1\ttopic\ten\tgpt3\n"))
         cases = [

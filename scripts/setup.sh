@@ -1,5 +1,5 @@
 #!/bin/sh
-# setup.sh [build|test|bench]...: make sure the Debian packages that part of the
+# setup.sh [build|test|bench|deb]...: make sure the Debian packages that part of the
 # project needs are installed. As root, installs the missing ones with apt-get
 # (one `apt-get update` first); otherwise prints the exact command and fails.
 set -eu
@@ -12,7 +12,8 @@ for part in "${@:-build}"; do
         build) want="$want $PKGS_BUILD" ;;
         test) want="$want $PKGS_BUILD $PKGS_TEST" ;;
         bench) want="$want $PKGS_BUILD $PKGS_TEST $PKGS_BENCH" ;;
-        *) echo "setup.sh: unknown part '$part' (build, test or bench)" >&2; exit 2 ;;
+        deb) want="$want $PKGS_BUILD $PKGS_DEB" ;;
+        *) echo "setup.sh: unknown part '$part' (build, test, bench or deb)" >&2; exit 2 ;;
     esac
 done
 
@@ -38,6 +39,17 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "setup.sh: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# The web servers the tests start themselves (nginx, apache2, lighttpd,
+# fcgiwrap) would otherwise be started as system services when installed, and
+# two of them on port 80 fail each other's installation. A policy-rc.d that
+# refuses every start, for this installation only, unless the system has one.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\n# scripts/setup.sh: no service starts while it installs\nexit 101\n' \
+        > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    trap 'exit 1' INT TERM HUP
+fi
 apt-get update -qq >&2
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >&2

@@ -12,7 +12,7 @@ command -v bash > /dev/null || { echo "FAIL: bash is not installed"; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nsearch-bashcomp.XXXXXX")
 session=nsearch-bashcomp-$$
 cleanup() {
-    tmux kill-session -t "$session" 2>/dev/null || true
+    tmux -L "$session" kill-server 2>/dev/null || true
     rm -rf "$tmp"
 }
 trap cleanup EXIT

@@ -262,7 +262,7 @@ check_conf() {
 
 start_server() {  # in the foreground of a background job: $! is the server
     case $server_prog in
-        lighttpd) lighttpd -D -f "$tmp/server.conf" ;;
+        lighttpd) exec lighttpd -D -f "$tmp/server.conf" ;;
         nginx) exec nginx -e "$tmp/error.log" -c "$tmp/server.conf" ;;
         apache2) exec apache2 -DFOREGROUND -f "$tmp/server.conf" ;;
     esac

@@ -87,9 +87,10 @@ _nsearch_facet() {
     while [[ $obj =~ ^\"((\\.|[^\"\\])*)\":[0-9]+,? ]]; do
         name=${BASH_REMATCH[1]}
         obj=${obj:${#BASH_REMATCH[0]}}
+        # JSON's escapes: \" here, then %b does \\ \n \t \r \uXXXX (nothing else
+        # has a backslash in nsearch's JSON)
         name=${name//\\\"/\"}
-        name=${name//\\\\/\\}
-        printf '%s\n' "$name"
+        printf '%b\n' "$name"
     done
 }
 

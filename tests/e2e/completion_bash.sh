@@ -20,6 +20,17 @@ trap 'exit 1' INT TERM HUP
 fail() { echo "FAIL: $*"; exit 1; }
 
 cp -r "$NS_TOP/corpus" "$tmp/corpus"
+mkdir -p "$tmp/corpus/hostile"
+# vendor names an attacker could write: kept as written, they reach the completions
+cat > "$tmp/corpus/hostile/h.md" <<'A'
+---
+title: "Hostile vendors"
+date: 2020-10-15
+lang: en
+vendors: ["$(touch pwned)", "`touch pwned2`", "a\"quote", "x<y", "back\\slash"]
+---
+Vendor names that must be completed as text, never run.
+A
 mkdir "$tmp/my dbs"
 "$NS_BUILD/nindex" --db "$tmp/my dbs/blog.db" "$tmp/corpus" > /dev/null 2>&1 || fail "nindex"
 mkdir "$tmp/home"
@@ -81,7 +92,16 @@ check vendor-any-case "c 'nsearch --db $qdb vendor:nvi'" 'Nvidia
 => nsearch --db '"$qdb"' vendor:Nvidia'
 check vendor-with-space "c 'nsearch --db $qdb vendor:hug'" '\"Hugging\ Face\"
 => nsearch --db '"$qdb"' vendor:\"Hugging\ Face\"'
-check vendor-after-colon "c 'nsearch --db $qdb vendor:' | grep -c ." 31
+check vendor-after-colon "c 'nsearch --db $qdb vendor:' | grep -c ." 36
+# hostile names come back quoted for the shell, and nothing in them runs
+check hostile-dollar "c 'nsearch --db $qdb --vendor \\\$'" '\$\(touch\ pwned\)
+=> nsearch --db '"$qdb"' --vendor \$\(touch\ pwned\)'
+check hostile-backtick "c 'nsearch --db $qdb vendor:\\\`'" '\"\`touch\ pwned2\`\"
+=> nsearch --db '"$qdb"' vendor:\"\`touch\ pwned2\`\"'
+check hostile-lt "c 'nsearch --db $qdb --vendor x'" 'x\<y
+=> nsearch --db '"$qdb"' --vendor x\<y'
+check hostile-backslash "c 'nsearch --db $qdb --vendor bac'" 'back\\slash
+=> nsearch --db '"$qdb"' --vendor back\\slash'
 # right after the colon COMP_WORDS' word is ":" itself, but readline replaces nothing
 check month-after-colon "c 'nsearch --db $qdb month:' | head -n 2" '2020-05
 2020-06'
@@ -158,4 +178,7 @@ typed "nsearch --db $qdb month:" "nsearch --db $qdb month:202"
 typed "nsearch la" "nsearch lang:"
 typed "nsearch --js" "nsearch --json "
 tmux -L "$session" kill-server 2>/dev/null || true
+for f in "$tmp/pwned" "$tmp/pwned2" "$tmp/home/pwned" "$tmp/home/pwned2" pwned pwned2; do
+    [ ! -e "$f" ] || fail "a vendor name was run as a command: $f exists"
+done
 echo "ok (bash completion: scripted and under tmux)"

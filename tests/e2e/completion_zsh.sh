@@ -19,6 +19,17 @@ trap 'exit 1' INT TERM HUP
 fail() { echo "FAIL: $*"; exit 1; }
 
 cp -r "$NS_TOP/corpus" "$tmp/corpus"
+mkdir -p "$tmp/corpus/hostile"
+# vendor names an attacker could write: kept as written, they reach the completions
+cat > "$tmp/corpus/hostile/h.md" <<'A'
+---
+title: "Hostile vendors"
+date: 2020-10-15
+lang: en
+vendors: ["$(touch pwned)", "`touch pwned2`", "a\"quote", "x<y", "back\\slash"]
+---
+Vendor names that must be completed as text, never run.
+A
 mkdir "$tmp/my dbs" "$tmp/home"
 db="$tmp/my dbs/blog.db"
 qdb=$(printf '%s' "$db" | sed 's/ /\\ /g')       # as typed: my\ dbs
@@ -81,6 +92,10 @@ typed "nsearch --db=$qdb --vendor air" "nsearch --db=$qdb --vendor Air\\ Street\
 typed "nsearch --db ~/blog.db month:2020-07" "nsearch --db ~/blog.db month:2020-07 "
 typed "nsearch --db $qdb --month 2020-05..2020-08" "nsearch --db $qdb --month 2020-05..2020-08 "
 typed "nsearch --db /nonexistent vendor:goo" "nsearch --db /nonexistent vendor:goo"
+# hostile names come back quoted for the shell, and nothing in them runs
+typed "nsearch --db $qdb --vendor \\\$" "nsearch --db $qdb --vendor \\\$\\(touch\\ pwned\\) "
+typed "nsearch --db $qdb --vendor x" "nsearch --db $qdb --vendor x\\<y "
+typed "nsearch --db $qdb --vendor bac" "nsearch --db $qdb --vendor back\\\\slash "
 typed "nsearch lang:r" "nsearch lang:ru "
 typed "nsearch la" "nsearch lang:"
 typed "nsearch --sort d" "nsearch --sort date "
@@ -92,4 +107,7 @@ tmux -L "$session" send-keys -t "$session" -l "export NSEARCH_DB=$qdb"
 tmux -L "$session" send-keys -t "$session" Enter
 wait_for 'READY>' || fail "export"
 typed "nsearch vendor:yan" "nsearch vendor:Yandex "
+for f in "$tmp/pwned" "$tmp/pwned2" "$tmp/home/pwned" "$tmp/home/pwned2"; do
+    [ ! -e "$f" ] || fail "a vendor name was run as a command: $f exists"
+done
 echo "ok (zsh completion under tmux)"

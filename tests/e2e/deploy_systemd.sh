@@ -87,6 +87,16 @@ done
 # shellcheck disable=SC2086
 $argv > "$tmp/index.out" 2>&1 || fail "nsearch-index.service's ExecStart failed: $(cat "$tmp/index.out")"
 grep -q '^added 68, ' "$tmp/index.out" || fail "index: $(cat "$tmp/index.out")"
+# a careless NSEARCH_ARCHIVE: the unit fails (exit 2, not in SuccessExitStatus=)
+# and the journal names the folder
+# shellcheck disable=SC2086
+set +e
+$(echo "$argv" | sed "s#$tmp/archive#$tmp/no-such-archive#") > "$tmp/index.out" 2>&1
+rc=$?
+set -e
+[ $rc -eq 2 ] || fail "a missing archive: exit $rc, expected 2"
+grep -q "no-such-archive" "$tmp/index.out" || fail "a missing archive is not named: $(cat "$tmp/index.out")"
+grep -q '^SuccessExitStatus=1$' "$units/nsearch-index.service" || fail "SuccessExitStatus= changed"
 
 # ---- nsearch.service's program, socket-activated -----------------------------------------------
 exec_page=$(sed -n 's/^ExecStart=//p' "$units/nsearch.service")

@@ -28,8 +28,9 @@ trap 'exit 1' INT TERM HUP
 fail() { echo "FAIL: $*"; exit 1; }
 
 # ---- make install into a scratch prefix: the units get its paths -----------------------------
-make -s -C "$NS_TOP" BUILD="$NS_BUILD" PREFIX="$tmp/usr" SYSTEMDUNITDIR="$tmp/units" \
-    SYSCONFDIR="$tmp/etc" install > "$tmp/install.out" 2>&1 || fail "make install: $(tail "$tmp/install.out")"
+# (not the variables of a make that runs this test: they would reach this one)
+(unset MAKEFLAGS MFLAGS MAKELEVEL; exec make -s -C "$NS_TOP" BUILD="$NS_BUILD" PREFIX="$tmp/usr" SYSTEMDUNITDIR="$tmp/units" \
+    SYSCONFDIR="$tmp/etc" install) > "$tmp/install.out" 2>&1 || fail "make install: $(tail "$tmp/install.out")"
 units=$tmp/units
 for u in nsearch.socket nsearch.service nsearch-index.service nsearch-index.path; do
     [ -f "$units/$u" ] || fail "make install did not install $u"

@@ -5,6 +5,13 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 CGIDIR ?= $(PREFIX)/lib/nsearch
+DOCDIR ?= $(PREFIX)/share/doc/nsearch
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# The units read $(SYSCONFDIR)/nsearch/nsearch.conf; `make install` does not
+# write there (the package does), the units' defaults hold without it.
+SYSCONFDIR ?= /etc
 DESTDIR ?=
 BUILD ?= build
 
@@ -31,8 +38,8 @@ FCGI_LIBS = -lfcgi
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 INCLUDES := -Isrc -Iindexer -Isearcher -I$(BUILD)/gen
 NS_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DNS_VERSION=\"$(VERSION)\" $(WARN) $(INCLUDES) \
-            $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)
-NS_CXXFLAGS = -std=c++11 -Wall -Wextra $(INCLUDES) $(PKG_CFLAGS) $(CXXFLAGS) $(SANFLAGS)
+            $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS)
+NS_CXXFLAGS = -std=c++11 -Wall -Wextra $(INCLUDES) $(PKG_CFLAGS) $(CPPFLAGS) $(CXXFLAGS) $(SANFLAGS)
 NS_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 VERSION := 0.1.0
@@ -64,7 +71,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 SETUP_STAMP := $(BUILD)/.setup-build
 
 .PHONY: all setup setup-test test asan-build unit e2e install uninstall clean check-valgrind sanitize \
-        bench bench-analyze lint fuzz demo eval eval-pool
+        bench bench-analyze lint fuzz demo eval eval-pool deb
 
 all: $(PROGRAMS)
 
@@ -185,16 +192,56 @@ demo: all
 
 # ---- install ----------------------------------------------------------------
 # nsearch.cgi is for the web server, not for PATH: it goes to $(CGIDIR), where
-# docs/web.md's snippets look for it.
+# docs/web.md's snippets look for it. The systemd units get the paths above
+# written in (deploy/systemd/*.in); examples and the compiled-in tables go to
+# $(DOCDIR) (docs/deploy.md says what each is).
+UNITS_IN := $(wildcard deploy/systemd/*.in)
+UNITS := $(filter-out $(UNITS_IN),$(wildcard deploy/systemd/*))
+UNIT_NAMES := $(notdir $(UNITS) $(UNITS_IN:.in=))
+EXAMPLES := $(wildcard deploy/*.conf)
+SUBST := sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@CGIDIR@|$(CGIDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(CGIDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(CGIDIR) \
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
+	    $(DESTDIR)$(DOCDIR)/examples/corpus/en $(DESTDIR)$(DOCDIR)/examples/corpus/ru \
+	    $(DESTDIR)$(DOCDIR)/reference
 	install -m 755 $(BUILD)/nsearch $(BUILD)/nindex $(DESTDIR)$(BINDIR)/
 	install -m 755 $(BUILD)/nsearch.cgi $(DESTDIR)$(CGIDIR)/
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 completions/nsearch.bash $(DESTDIR)$(BASHCOMPDIR)/nsearch
+	ln -sf nsearch $(DESTDIR)$(BASHCOMPDIR)/nindex
+	install -m 644 completions/_nsearch $(DESTDIR)$(ZSHCOMPDIR)/_nsearch
+	install -m 644 $(UNITS) $(DESTDIR)$(SYSTEMDUNITDIR)/
+	for f in $(UNITS_IN); do \
+	    $(SUBST) $$f > $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$f .in) && \
+	    chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$f .in) || exit 1; done
+	install -m 644 README.md docs/web.md docs/deploy.md docs/screenshot.png $(DESTDIR)$(DOCDIR)/
+	install -m 644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
+	install -m 644 corpus/en/*.md $(DESTDIR)$(DOCDIR)/examples/corpus/en/
+	install -m 644 corpus/ru/*.md $(DESTDIR)$(DOCDIR)/examples/corpus/ru/
+	install -m 644 vendors/vendors.txt $(DESTDIR)$(DOCDIR)/reference/vendors.txt
+	install -m 644 stopwords/en.txt $(DESTDIR)$(DOCDIR)/reference/stopwords-en.txt
+	install -m 644 stopwords/ru.txt $(DESTDIR)$(DOCDIR)/reference/stopwords-ru.txt
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nsearch $(DESTDIR)$(BINDIR)/nindex $(DESTDIR)$(CGIDIR)/nsearch.cgi
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1)))
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/nsearch $(DESTDIR)$(BASHCOMPDIR)/nindex $(DESTDIR)$(ZSHCOMPDIR)/_nsearch
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(UNIT_NAMES))
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,README.md web.md deploy.md screenshot.png \
+	    $(addprefix examples/,$(notdir $(EXAMPLES))) $(addprefix examples/,$(wildcard corpus/*/*.md)) \
+	    reference/vendors.txt reference/stopwords-en.txt reference/stopwords-ru.txt)
+	-rmdir $(DESTDIR)$(DOCDIR)/examples/corpus/en $(DESTDIR)$(DOCDIR)/examples/corpus/ru \
+	    $(DESTDIR)$(DOCDIR)/examples/corpus $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)/reference \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(CGIDIR)
+
+# `make deb`: the Debian package, built by dpkg-buildpackage in a copy of the
+# tree under $(BUILD)/deb (so the tree stays clean), checked by lintian, and
+# left in $(BUILD)/ (scripts/mkdeb.sh).
+deb:
+	@scripts/setup.sh deb
+	@scripts/mkdeb.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) build-*

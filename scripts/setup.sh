@@ -1,5 +1,5 @@
 #!/bin/sh
-# setup.sh [build|test|bench|eval]...: make sure the Debian packages that part of the
+# setup.sh [build|test|bench|eval|deb]...: make sure the Debian packages that part of the
 # project needs are installed. As root, installs the missing ones with apt-get
 # (one `apt-get update` first); otherwise prints the exact command and fails.
 set -eu
@@ -13,7 +13,8 @@ for part in "${@:-build}"; do
         test) want="$want $PKGS_BUILD $PKGS_TEST $PKGS_EVAL" ;;
         bench) want="$want $PKGS_BUILD $PKGS_TEST $PKGS_BENCH" ;;
         eval) want="$want $PKGS_BUILD $PKGS_EVAL" ;;
-        *) echo "setup.sh: unknown part '$part' (build, test, bench or eval)" >&2; exit 2 ;;
+        deb) want="$want $PKGS_BUILD $PKGS_DEB" ;;
+        *) echo "setup.sh: unknown part '$part' (build, test, bench, eval or deb)" >&2; exit 2 ;;
     esac
 done
 
@@ -39,6 +40,17 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "setup.sh: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# The web servers the tests start themselves (nginx, apache2, lighttpd,
+# fcgiwrap) would otherwise be started as system services when installed, and
+# two of them on port 80 fail each other's installation. A policy-rc.d that
+# refuses every start, for this installation only, unless the system has one.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\n# scripts/setup.sh: no service starts while it installs\nexit 101\n' \
+        > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    trap 'exit 1' INT TERM HUP
+fi
 apt-get update -qq >&2
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >&2

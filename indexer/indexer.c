@@ -17,6 +17,7 @@
 #include "indexer.h"
 
 #include "buf.h"
+#include "dbpath.h"
 #include "record.h"
 #include "schema.h"
 #include "utf8.h"
@@ -34,29 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-
-/* renameat2(2) through syscall(2): the glibc wrapper needs _GNU_SOURCE,
- * which would also switch strerror_r to its GNU form. */
-#ifndef RENAME_NOREPLACE
-#define RENAME_NOREPLACE (1 << 0)
-#endif
-#ifndef RENAME_EXCHANGE
-#define RENAME_EXCHANGE (1 << 1)
-#endif
-
-static int S_renameat2(const char *from, const char *to, unsigned flags)
-{
-#ifdef SYS_renameat2
-    return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, flags);
-#else
-    (void)from, (void)to, (void)flags;
-    errno = ENOSYS;
-    return -1;
-#endif
-}
 
 /* ---- a small string hash map (keys are borrowed from the values) ---- */
 
@@ -506,9 +486,6 @@ typedef struct writer {
     pthread_t tid;
 } writer;
 
-/* What the database path holds (S_classify). */
-enum { DB_MISSING, DB_EMPTY_DIR, DB_NSEARCH };
-
 typedef struct run {
     const ns_index_opts *o;
     ns_index_stats *st;
@@ -537,7 +514,7 @@ typedef struct run {
     /* the database */
     char *db;            /* opts->db_path, every symbolic link resolved */
     char *tmpdir;        /* db + NS_INDEX_TMP_SUFFIX, beside the real database */
-    char *foreign_name;  /* DB_NSEARCH: an entry that is not Xapian's, if any */
+    char *foreign_name;  /* an nsearch database: an entry that is not Xapian's, if any */
     int tmp_ours;        /* tmpdir carries our marker: this run may remove it */
     int tmp_made;        /* this run created tmpdir */
     int bulk;
@@ -595,17 +572,18 @@ static char *S_key_path(const char *key, size_t klen, size_t rootlen)
     return p;
 }
 
-/* The record for key ("<root>\t<rel>"), created (not in the database) if
- * absent. */
-static int S_rec(run *R, const char *key, size_t klen, frec **out)
+/* The record for key ("<root>\t<rel>", the root rootlen bytes long, or up
+ * to the first tab when rootlen is SIZE_MAX), created (not in the database)
+ * if absent. */
+static int S_rec(run *R, const char *key, size_t klen, size_t rootlen, frec **out)
 {
     frec *r = S_get(&R->by_key, key, klen);
     if (r) {
         *out = r;
         return 0;
     }
-    const char *tab = memchr(key, '\t', klen);
-    if (!tab)
+    const char *tab = rootlen < klen ? key + rootlen : memchr(key, '\t', klen);
+    if (!tab || *tab != '\t')
         return NS_EINVAL;
     if (!(r = calloc(1, sizeof *r)) || !(r->key = malloc(klen + 1)))
         goto nomem;
@@ -683,7 +661,7 @@ static int S_load_meta(void *ctx, const char *key, size_t klen, const char *val,
     frec *r = NULL;
     int rc = 0;
     if (S_parse_meta(v, &size, &mtime, &id)) {
-        if ((rc = S_rec(R, key + pl, klen - pl, &r)) == NS_EINVAL) {
+        if ((rc = S_rec(R, key + pl, klen - pl, SIZE_MAX, &r)) == NS_EINVAL) {
             rc = 0;  /* a key without its tab: not ours to read */
         } else if (rc == 0) {
             free(r->id);
@@ -785,16 +763,6 @@ static int S_cmpstr(const void *a, const void *b)
 static int S_cmpfound(const void *a, const void *b)
 {
     return strcmp(((const found *)a)->rel, ((const found *)b)->rel);
-}
-
-/* Is path p the folder d or inside it? (Both absolute, no trailing slash
- * except the root "/".) */
-static int S_under(const char *p, const char *d)
-{
-    size_t n = strlen(d);
-    if (n == 1 && d[0] == '/')
-        return p[0] == '/';
-    return strncmp(p, d, n) == 0 && (p[n] == '\0' || p[n] == '/');
 }
 
 static uint64_t S_devino_hash(dev_t dev, ino_t ino)
@@ -970,7 +938,7 @@ static int S_inside(const run *R, const char *p)
 {
     for (size_t i = 0; i < R->nroots; i++) {
         const root *rt = &R->roots[i];
-        if (rt->is_dir ? S_under(p, rt->abs) : strcmp(p, rt->real) == 0)
+        if (rt->is_dir ? ns_dbpath_within(p, rt->abs) : strcmp(p, rt->real) == 0)
             return 1;
     }
     return 0;
@@ -1050,7 +1018,7 @@ static int S_found(run *R, size_t ri, const found *f, ns_err *err)
     if (ns_buf_printf(k, "%s\t%s", rt->abs, f->rel) < 0)
         return ns_err_set(err, NS_ENOMEM, "out of memory");
     frec *r;
-    if (S_rec(R, k->data, k->len, &r) < 0)
+    if (S_rec(R, k->data, k->len, strlen(rt->abs), &r) < 0)
         return ns_err_set(err, NS_ENOMEM, "out of memory");
     if (r->seen)
         return 0;  /* given twice (a file and its directory, say) */
@@ -1496,293 +1464,18 @@ static int S_roots(run *R, const char *const *paths, size_t n, ns_err *err)
     return 0;
 }
 
-/* Remove name (under directory fd at) and everything below it, following no link.
- * Best effort: 0, or -1 when something stayed. Only for what nindex made:
- * the shards and the lock database in its own temporary directory. */
-static int S_rmtree_at(int at, const char *name)
+/* ---- the database path (dbpath.h) ---- */
+
+static int S_classify(run *R, ns_dbpath_kind *kind, ns_err *err)
 {
-    struct stat st;
-    if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-        return errno == ENOENT ? 0 : -1;
-    if (!S_ISDIR(st.st_mode))
-        return unlinkat(at, name, 0) < 0 && errno != ENOENT ? -1 : 0;
-    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    DIR *d = fdopendir(fd);
-    if (!d) {
-        close(fd);
-        return -1;
-    }
-    int rc = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-            S_rmtree_at(dirfd(d), e->d_name) < 0)
-            rc = -1;
-    closedir(d);
-    if (unlinkat(at, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-        rc = -1;
-    return rc;
-}
-
-/* Is name one of the files Xapian keeps in a database directory? */
-static int S_xapian_file(const char *name)
-{
-    static const char *const exact[] = { "iamglass", "iamchert", "iamhoney", "iamflint",
-                                         "iambrass", "flintlock", "uuid", NULL };
-    static const char *const suffix[] = { ".glass", ".DB", ".baseA", ".baseB", ".tmp", NULL };
-    for (int i = 0; exact[i]; i++)
-        if (!strcmp(name, exact[i]))
-            return 1;
-    size_t n = strlen(name);
-    for (int i = 0; suffix[i]; i++) {
-        size_t m = strlen(suffix[i]);
-        if (n > m && !strcmp(name + n - m, suffix[i]))
-            return 1;
-    }
-    return strncmp(name, "changes", 7) == 0;
-}
-
-/* Is name a file whose presence makes a directory a Xapian database? */
-static int S_xapian_version_file(const char *name)
-{
-    return !strncmp(name, "iam", 3) && S_xapian_file(name);
-}
-
-/* Remove the database directory name (under at) that an earlier nindex run
- * built and this run swapped out: Xapian's files only, then the directory
- * if nothing else is left in it. 0, or -1 with *kept naming (malloc'd) an
- * entry that stayed. */
-static int S_rmdb_at(int at, const char *name, char **kept)
-{
-    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? 0 : -1;
-    DIR *d = fdopendir(fd);
-    if (!d) {
-        close(fd);
-        return -1;
-    }
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        struct stat st;
-        if (S_xapian_file(e->d_name) &&
-            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-            unlinkat(dirfd(d), e->d_name, 0) == 0)
-            continue;
-        if (kept && !*kept)
-            *kept = strdup(e->d_name);
-    }
-    closedir(d);
-    return unlinkat(at, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-/* ---- the database path ---- */
-
-/* The name of the file that marks NS_INDEX_TMP_SUFFIX directories as
- * nindex's: nindex removes nothing in a directory of that name without it. */
-#define TMP_MARKER "made-by-nindex"
-
-/* The real path of the database: path (no trailing slash) with every
- * symbolic link resolved, the last component's too, whose target need not
- * exist yet (a link to a database not built yet). Its folder must exist. */
-static int S_resolve_db(const char *path, const char *shown, char **out, ns_err *err)
-{
-    char msg[128] = "";
-    char *cur = strdup(path), *res = NULL;
-    ns_buf b = NS_BUF_INIT;
-    int rc = 0;
-    if (!cur)
-        goto nomem;
-    for (int hops = 0;; hops++) {
-        struct stat st;
-        if (lstat(cur, &st) == 0 && S_ISLNK(st.st_mode)) {
-            if (hops == 40) {
-                rc = ns_err_set(err, NS_EINVAL, "database '%s': too many levels of symbolic links",
-                                shown);
-                goto done;
-            }
-            /* The link's target, relative to the link's folder. */
-            ns_buf_reset(&b);
-            if (ns_buf_reserve(&b, (size_t)st.st_size + 1) < 0)
-                goto nomem;
-            ssize_t n = readlink(cur, b.data, (size_t)st.st_size + 1);
-            if (n < 0 || (size_t)n > (size_t)st.st_size) {
-                strerror_r(n < 0 ? errno : EAGAIN, msg, sizeof msg);
-                rc = ns_err_set(err, NS_EIO, "database '%s': cannot read the link '%s': %s",
-                                shown, cur, msg);
-                goto done;
-            }
-            b.len = (size_t)n;
-            b.data[n] = '\0';
-            char *slash = strrchr(cur, '/');
-            char *next;
-            if (b.data[0] == '/' || !slash) {
-                next = strdup(b.data);
-            } else {
-                ns_buf t = NS_BUF_INIT;
-                if (ns_buf_append(&t, cur, (size_t)(slash - cur) + 1) < 0 ||
-                    ns_buf_puts(&t, b.data) < 0) {
-                    ns_buf_free(&t);
-                    goto nomem;
-                }
-                next = ns_buf_detach(&t);
-            }
-            if (!next)
-                goto nomem;
-            size_t nl = strlen(next);
-            while (nl > 1 && next[nl - 1] == '/')
-                next[--nl] = '\0';
-            free(cur);
-            cur = next;
-            continue;
-        }
-        if ((res = realpath(cur, NULL)))
-            break;
-        if (errno != ENOENT) {
-            strerror_r(errno, msg, sizeof msg);
-            rc = ns_err_set(err, NS_EIO, "database '%s': %s", shown, msg);
-            goto done;
-        }
-        /* Not there: its folder must be. */
-        char *slash = strrchr(cur, '/');
-        const char *name = slash ? slash + 1 : cur;
-        char *dir = !slash ? strdup(".") : slash == cur ? strdup("/")
-                                                         : strndup(cur, (size_t)(slash - cur));
-        if (!dir)
-            goto nomem;
-        char *rdir = realpath(dir, NULL);
-        int e = errno;
-        if (!rdir || !strcmp(name, "..") || !strcmp(name, ".")) {
-            strerror_r(rdir ? EINVAL : e, msg, sizeof msg);
-            rc = ns_err_set(err, NS_ENOTFOUND, "cannot create database '%s': folder '%s': %s",
-                            shown, dir, msg);
-            free(dir);
-            free(rdir);
-            goto done;
-        }
-        free(dir);
-        ns_buf_reset(&b);
-        int ok = ns_buf_printf(&b, "%s%s%s", rdir, strcmp(rdir, "/") ? "/" : "", name) == 0;
-        free(rdir);
-        if (!ok || !(res = ns_buf_detach(&b)))
-            goto nomem;
-        break;
-    }
-    goto done;
-nomem:
-    rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-done:
-    free(cur);
-    ns_buf_free(&b);
-    if (rc < 0) {
-        free(res);
-        res = NULL;
-    }
-    *out = res;
-    return rc;
-}
-
-/* What the database path holds: DB_MISSING, DB_EMPTY_DIR or DB_NSEARCH (a
- * Xapian database with nsearch's schema metadata). Anything else is refused
- * with a message naming it: nindex writes only into a database it made.
- * Looks without writing: a foreign Xapian database is opened read-only,
- * since a writable open would leave Xapian's lock file in it. For
- * DB_NSEARCH, R->foreign_name is an entry of the directory that is not
- * Xapian's, if there is one. */
-static int S_classify(run *R, int *kind, ns_err *err)
-{
-    const char *shown = R->o->db_path;
-    struct stat st;
-    char msg[128] = "";
     free(R->foreign_name);
     R->foreign_name = NULL;
-    if (lstat(R->db, &st) < 0) {
-        if (errno == ENOENT) {
-            *kind = DB_MISSING;
-            return 0;
-        }
-        strerror_r(errno, msg, sizeof msg);
-        return ns_err_set(err, NS_EIO, "database '%s': %s", shown, msg);
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        const char *what = S_ISREG(st.st_mode)    ? "a regular file"
-                           : S_ISFIFO(st.st_mode) ? "a named pipe"
-                           : S_ISSOCK(st.st_mode) ? "a socket"
-                           : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-                                                                        : "not a folder";
-        return ns_err_set(err, NS_EINVAL, "'%s' is not an nsearch database: it is %s", shown,
-                          what);
-    }
-    DIR *d = opendir(R->db);
-    if (!d) {
-        strerror_r(errno, msg, sizeof msg);
-        return ns_err_set(err, NS_EIO, "database '%s': cannot read the folder: %s", shown, msg);
-    }
-    size_t n = 0;
-    int version = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        n++;
-        if (S_xapian_version_file(e->d_name))
-            version = 1;
-        else if (!S_xapian_file(e->d_name) && !R->foreign_name &&
-                 !(R->foreign_name = strdup(e->d_name))) {
-            closedir(d);
-            return ns_err_set(err, NS_ENOMEM, "out of memory");
-        }
-    }
-    closedir(d);
-    if (n == 0) {
-        *kind = DB_EMPTY_DIR;
-        return 0;
-    }
-    if (!version)
-        return ns_err_set(err, NS_EINVAL,
-                          "'%s' is not an nsearch database: it is a folder holding %zu entr%s "
-                          "and no Xapian database", shown, n, n == 1 ? "y" : "ies");
-    ns_xdb *x = NULL;
-    ns_err e2;
-    ns_err_clear(&e2);
-    char *val = NULL;
-    size_t vlen = 0;
-    int rc = ns_xdb_open(&x, R->db, &e2);
-    if (rc == 0)
-        rc = ns_xdb_get_metadata(x, NS_META_SCHEMA, &val, &vlen, &e2);
-    ns_xdb_free(x);
-    free(val);
-    if (rc < 0)
-        return ns_err_set(err, rc, "cannot open database '%s': %s", shown, e2.msg);
-    if (vlen == 0)
-        return ns_err_set(err, NS_EINVAL,
-                          "'%s' is not an nsearch database: it is a Xapian database without "
-                          "nsearch's schema metadata", shown);
-    *kind = DB_NSEARCH;
-    return 0;
+    return ns_dbpath_classify(kind, &R->foreign_name, R->db, R->o->db_path, err);
 }
 
-/* A bulk run builds the new database beside the old one and renames it in:
- * that cannot cross into another file system, as a mount point is. */
 static int S_check_same_fs(run *R, ns_err *err)
 {
-    struct stat a, b;
-    char *slash = strrchr(R->db, '/');
-    char *parent = slash == R->db ? strdup("/") : strndup(R->db, (size_t)(slash - R->db));
-    if (!parent)
-        return ns_err_set(err, NS_ENOMEM, "out of memory");
-    int same = stat(R->db, &a) < 0 || stat(parent, &b) < 0 || a.st_dev == b.st_dev;
-    free(parent);
-    if (same)
-        return 0;
-    return ns_err_set(err, NS_EINVAL,
-                      "database '%s' is a mount point: nindex builds a new database beside "
-                      "it and cannot move it into another file system; give --db a folder "
-                      "inside it", R->o->db_path);
+    return ns_dbpath_same_fs(R->db, R->o->db_path, err);
 }
 
 /* Refuse a database that is, holds or lies inside a PATH being indexed:
@@ -1792,149 +1485,38 @@ static int S_check_same_fs(run *R, ns_err *err)
 static int S_check_overlap(run *R, ns_err *err)
 {
     for (size_t i = 0; i < R->nroots; i++) {
-        const root *rt = &R->roots[i];
-        const char *why = !strcmp(R->db, rt->real)     ? "is the PATH"
-                          : S_under(R->db, rt->real)   ? "is inside the PATH"
-                          : S_under(rt->real, R->db)   ? "holds the PATH"
-                          : S_under(rt->real, R->tmpdir) ? "has its temporary folder holding the PATH"
-                                                         : NULL;
+        const char *why = ns_dbpath_overlap(R->db, R->tmpdir, R->roots[i].real);
         if (why)
             return ns_err_set(err, NS_EINVAL,
                               "database '%s' %s '%s' being indexed: choose a --db outside the "
-                              "articles", R->o->db_path, why, rt->arg);
+                              "articles", R->o->db_path, why, R->roots[i].arg);
     }
     return 0;
 }
 
-/* Make the temporary directory ours, or find it is: created by this run,
- * or holding our marker (an earlier run's), or empty. Anything else of that
- * name is the user's, and is refused, never removed. */
+/* Make the temporary directory ours (or find it is), or refuse. */
 static int S_claim_tmpdir(run *R, ns_err *err)
 {
-    char msg[128] = "";
-    ns_buf m = NS_BUF_INIT;
-    int rc = 0;
+    int made = 0, rc;
     if (R->tmp_ours)
         return 0;
-    if (ns_buf_printf(&m, "%s/" TMP_MARKER, R->tmpdir) < 0)
-        return ns_err_set(err, NS_ENOMEM, "out of memory");
-    if (mkdir(R->tmpdir, 0777) == 0) {
-        R->tmp_made = 1;
-    } else if (errno == EEXIST) {
-        struct stat st;
-        if (lstat(R->tmpdir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-            rc = ns_err_set(err, NS_EINVAL,
-                            "'%s' is in the way: nindex builds the new database there, and it "
-                            "is not a folder nindex made; move it away", R->tmpdir);
-            goto done;
-        }
-        if (lstat(m.data, &st) == 0 && S_ISREG(st.st_mode)) {
-            R->tmp_ours = 1;
-            goto done;
-        }
-        DIR *d = opendir(R->tmpdir);
-        int empty = d != NULL;
-        struct dirent *e;
-        while (d && (e = readdir(d)))
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-                empty = 0;
-        if (d)
-            closedir(d);
-        if (!empty) {
-            rc = ns_err_set(err, NS_EINVAL,
-                            "'%s' exists and was not made by nindex (it has no '" TMP_MARKER
-                            "' file): nindex builds the new database there; move it away",
-                            R->tmpdir);
-            goto done;
-        }
-    } else {
-        strerror_r(errno, msg, sizeof msg);
-        rc = ns_err_set(err, NS_EIO, "cannot create database '%s': '%s': %s", R->o->db_path,
-                        R->tmpdir, msg);
-        goto done;
+    if ((rc = ns_dbpath_tmp_claim(R->tmpdir, R->o->db_path, &made, err)) == 0) {
+        R->tmp_ours = 1;
+        R->tmp_made |= made;
     }
-    int fd = open(m.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0 && errno != EEXIST) {
-        strerror_r(errno, msg, sizeof msg);
-        rc = ns_err_set(err, NS_EIO, "cannot create '%s': %s", m.data, msg);
-        if (R->tmp_made)
-            rmdir(R->tmpdir);
-        R->tmp_made = 0;
-        goto done;
-    }
-    if (fd >= 0) {
-        static const char text[] =
-            "nindex builds new databases in this folder and removes it when done.\n";
-        ssize_t w = write(fd, text, sizeof text - 1);
-        (void)w;
-        close(fd);
-    }
-    R->tmp_ours = 1;
-done:
-    ns_buf_free(&m);
     return rc;
 }
 
-/* Does the temporary directory carry our marker (an earlier run's)? */
-static int S_tmpdir_marked(const run *R)
-{
-    ns_buf m = NS_BUF_INIT;
-    struct stat st;
-    int yes = ns_buf_printf(&m, "%s/" TMP_MARKER, R->tmpdir) == 0 &&
-              lstat(R->tmpdir, &st) == 0 && S_ISDIR(st.st_mode) &&
-              lstat(m.data, &st) == 0 && S_ISREG(st.st_mode);
-    ns_buf_free(&m);
-    return yes;
-}
-
-/* Is name one of the entries nindex makes in its temporary directory? */
-static int S_tmp_entry(const char *name, int *db)
-{
-    unsigned k;
-    int n = 0;
-    *db = !strcmp(name, "new") || !strcmp(name, "old");
-    return *db || !strcmp(name, "lock") || !strcmp(name, "resumable") ||
-           (sscanf(name, "shard-%u%n", &k, &n) == 1 && name[n] == '\0');
-}
-
-/* Remove our temporary directory: the entries nindex makes there (a
- * swapped-out database by its Xapian files only), then the marker and the
- * directory. Anything else stays, and so does the directory, with a
- * warning naming what is left. */
+/* Remove our temporary directory; what is not nindex's stays, with it,
+ * and a warning says so. */
 static void S_remove_tmpdir(run *R)
 {
+    char *kept = NULL;
     if (!R->tmp_ours)
         return;
-    char *kept = NULL;
-    int fd = open(R->tmpdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
+    if (ns_dbpath_tmp_remove(R->tmpdir, &kept) == 0) {
+        R->tmp_ours = 0;
         return;
-    }
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        int db;
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-            !strcmp(e->d_name, TMP_MARKER))
-            continue;
-        if (S_tmp_entry(e->d_name, &db) &&
-            (db ? S_rmdb_at(dirfd(d), e->d_name, &kept) : S_rmtree_at(dirfd(d), e->d_name)) == 0)
-            continue;
-        if (!kept)
-            kept = strdup(e->d_name);
-    }
-    closedir(d);
-    if (!kept) {
-        ns_buf m = NS_BUF_INIT;
-        if (ns_buf_printf(&m, "%s/" TMP_MARKER, R->tmpdir) == 0)
-            unlink(m.data);
-        ns_buf_free(&m);
-        if (rmdir(R->tmpdir) == 0) {
-            R->tmp_ours = 0;
-            return;
-        }
     }
     ns_buf msg = NS_BUF_INIT;
     if (ns_buf_printf(&msg, "kept: it holds '%s', which nindex did not make",
@@ -1971,7 +1553,8 @@ static int S_lock(run *R, ns_err *err)
 {
     const char *shown = R->o->db_path;
     ns_err e;
-    int rc, kind;
+    int rc;
+    ns_dbpath_kind kind;
     ns_buf lockpath = NS_BUF_INIT;
     if (ns_buf_printf(&lockpath, "%s/lock", R->tmpdir) < 0)
         return ns_err_set(err, NS_ENOMEM, "out of memory");
@@ -1980,17 +1563,17 @@ static int S_lock(run *R, ns_err *err)
         if ((rc = S_classify(R, &kind, err)) < 0)
             goto done;
         /* A rebuild is refused before the database is touched. */
-        if (kind == DB_NSEARCH && R->o->rebuild && R->foreign_name) {
+        if (kind == NS_DBPATH_NSEARCH && R->o->rebuild && R->foreign_name) {
             /* The swap would carry it off with the old database. */
             rc = ns_err_set(err, NS_EINVAL,
                             "database '%s' holds '%s', which is not part of a Xapian database: "
                             "move it out before rebuilding", shown, R->foreign_name);
             goto done;
         }
-        if (kind == DB_NSEARCH && R->o->rebuild &&
+        if (kind == NS_DBPATH_NSEARCH && R->o->rebuild &&
             ((rc = S_check_same_fs(R, err)) < 0 || (rc = S_claim_tmpdir(R, err)) < 0))
             goto done;
-        if (kind == DB_NSEARCH) {
+        if (kind == NS_DBPATH_NSEARCH) {
             rc = ns_xwdb_open(&R->lockw, R->db, NS_XWDB_OPEN, &e);
             if (rc == NS_ELOCKED) {
                 rc = ns_err_set(err, rc, "database '%s' is locked by another writer", shown);
@@ -2033,7 +1616,7 @@ static int S_lock(run *R, ns_err *err)
         /* No database yet (or an empty folder for it): nobody can hold its
          * lock, so the temporary directory's lock database serialises the
          * runs that create it. */
-        if ((kind == DB_EMPTY_DIR && (rc = S_check_same_fs(R, err)) < 0) ||
+        if ((kind == NS_DBPATH_EMPTY_DIR && (rc = S_check_same_fs(R, err)) < 0) ||
             (rc = S_claim_tmpdir(R, err)) < 0)
             goto done;
         rc = ns_xwdb_open(&R->lockw, lockpath.data, NS_XWDB_CREATE_OR_OPEN, &e);
@@ -2046,7 +1629,7 @@ static int S_lock(run *R, ns_err *err)
             goto done;
         }
         /* The run that held the lock may have just created the database. */
-        int now;
+        ns_dbpath_kind now;
         if ((rc = S_classify(R, &now, err)) < 0)
             goto done;
         if (now != kind && tries < 3) {
@@ -2055,7 +1638,7 @@ static int S_lock(run *R, ns_err *err)
             continue;
         }
         R->db_existed = 0;
-        R->db_empty_dir = kind == DB_EMPTY_DIR;
+        R->db_empty_dir = kind == NS_DBPATH_EMPTY_DIR;
         R->bulk = 1;
         goto done;
     }
@@ -2071,7 +1654,7 @@ static int S_in_walked_root(run *R, const frec *r)
     int under = 0;
     for (size_t i = 0; i < R->nroots; i++) {
         const root *rt = &R->roots[i];
-        if (!rt->is_dir || !S_under(r->path, rt->abs) || !strcmp(r->path, rt->abs))
+        if (!rt->is_dir || !ns_dbpath_within(r->path, rt->abs) || !strcmp(r->path, rt->abs))
             continue;
         if (rt->walk_failed)
             return 0;
@@ -2539,7 +2122,7 @@ static int S_shard_open(run *R, writer *W, int resume, ns_err *err)
         ns_xwdb_free(W->w);
         W->w = NULL;
     }
-    S_rmtree_at(AT_FDCWD, W->path);  /* in our temporary directory */
+    ns_dbpath_rmtree(W->path);  /* in our temporary directory */
     ns_err_clear(&e);
     if ((rc = ns_xwdb_open(&W->w, W->path, NS_XWDB_CREATE_OR_OPEN, &e)) < 0)
         return ns_err_set(err, rc, "cannot create '%s': %s", W->path, e.msg);
@@ -2553,25 +2136,7 @@ static int S_shard_open(run *R, writer *W, int resume, ns_err *err)
  * makes there are from an earlier run. Entries of other names are left. */
 static void S_clean_tmpdir(run *R)
 {
-    DIR *d = opendir(R->tmpdir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        unsigned k;
-        int n = 0, db;
-        if (!S_tmp_entry(e->d_name, &db))
-            continue;
-        if ((!R->db_existed && !strcmp(e->d_name, "lock")) || !strcmp(e->d_name, "resumable"))
-            continue;
-        if (sscanf(e->d_name, "shard-%u%n", &k, &n) == 1 && e->d_name[n] == '\0' && k < R->nw)
-            continue;
-        if (db)
-            S_rmdb_at(dirfd(d), e->d_name, NULL);
-        else
-            S_rmtree_at(dirfd(d), e->d_name);
-    }
-    closedir(d);
+    ns_dbpath_tmp_clean(R->tmpdir, R->nw, !R->db_existed);
 }
 
 /* Delete the stale records of a resumed shard. */
@@ -2700,133 +2265,6 @@ done:
     return rc;
 }
 
-/* Move the entries of the directory from into the empty directory to,
- * Xapian's version file last: a reader sees no database until the whole of
- * it is there. Nothing in `to` is replaced: a name taken in the meantime
- * stops the move, and what was moved goes back. */
-static int S_move_into(const char *from, const char *to)
-{
-    char **names = NULL;
-    size_t n = 0, cap = 0, moved = 0;
-    int rc = -1, e = 0;
-    ns_buf a = NS_BUF_INIT, b = NS_BUF_INIT;
-    DIR *d = opendir(from);
-    if (!d)
-        return -1;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        char *name = strdup(de->d_name);
-        if (!name || S_push(&names, &n, &cap, name) < 0) {
-            free(name);
-            closedir(d);
-            errno = ENOMEM;
-            goto done;
-        }
-    }
-    closedir(d);
-    /* version files to the end */
-    for (size_t i = 0, j = n; i < j;) {
-        if (S_xapian_version_file(names[i])) {
-            char *t = names[i];
-            names[i] = names[--j];
-            names[j] = t;
-        } else {
-            i++;
-        }
-    }
-    for (; moved < n; moved++) {
-        ns_buf_reset(&a);
-        ns_buf_reset(&b);
-        if (ns_buf_printf(&a, "%s/%s", from, names[moved]) < 0 ||
-            ns_buf_printf(&b, "%s/%s", to, names[moved]) < 0) {
-            errno = ENOMEM;
-            break;
-        }
-        struct stat st;
-        int r = S_renameat2(a.data, b.data, RENAME_NOREPLACE);
-        if (r < 0 && (errno == EINVAL || errno == ENOSYS)) {
-            if (lstat(b.data, &st) == 0) {
-                errno = EEXIST;
-                break;
-            }
-            r = rename(a.data, b.data);
-        }
-        if (r < 0)
-            break;
-    }
-    if (moved == n) {
-        rc = 0;
-        goto done;
-    }
-    e = errno;
-    while (moved-- > 0) {
-        ns_buf_reset(&a);
-        ns_buf_reset(&b);
-        if (ns_buf_printf(&a, "%s/%s", from, names[moved]) == 0 &&
-            ns_buf_printf(&b, "%s/%s", to, names[moved]) == 0)
-            rename(b.data, a.data);
-    }
-    errno = e;
-done:
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    ns_buf_free(&a);
-    ns_buf_free(&b);
-    return rc;
-}
-
-/* Put the merged database in place of the old one: atomically exchanged
- * when there is one (readers see either database, whole), renamed when
- * there is none, moved into the empty folder given for it. The real
- * database is swapped, so a --db that is a symbolic link stays one. The
- * old database ends up at `fresh`. */
-static int S_swap(run *R, const char *fresh, ns_err *err)
-{
-    int rc;
-    char msg[128] = "";
-    if (R->db_existed) {
-        rc = S_renameat2(fresh, R->db, RENAME_EXCHANGE);
-        if (rc < 0 && (errno == EINVAL || errno == ENOSYS)) {
-            /* A file system without exchange: a moment with no database. */
-            ns_buf old = NS_BUF_INIT;
-            if (ns_buf_printf(&old, "%s/old", R->tmpdir) < 0) {
-                ns_buf_free(&old);
-                return ns_err_set(err, NS_ENOMEM, "out of memory");
-            }
-            rc = rename(R->db, old.data);
-            if (rc == 0 && (rc = rename(fresh, R->db)) < 0) {
-                int e = errno;
-                rename(old.data, R->db);
-                errno = e;
-            }
-            ns_buf_free(&old);
-        }
-    } else if (R->db_empty_dir) {
-        if ((rc = S_move_into(fresh, R->db)) == 0)
-            rmdir(fresh);
-    } else {
-        rc = S_renameat2(fresh, R->db, RENAME_NOREPLACE);
-        if (rc < 0 && (errno == EINVAL || errno == ENOSYS)) {
-            struct stat st;
-            if (lstat(R->db, &st) == 0) {
-                rc = -1;
-                errno = EEXIST;
-            } else {
-                rc = rename(fresh, R->db);
-            }
-        }
-    }
-    if (rc < 0) {
-        strerror_r(errno, msg, sizeof msg);
-        return ns_err_set(err, NS_EIO, "cannot move the new database '%s' to '%s': %s", fresh,
-                          R->db, msg);
-    }
-    return 0;
-}
-
 /* The facet table of the merged database, before it is swapped in. */
 static void S_write_facet_table(run *R, const char *path)
 {
@@ -2846,7 +2284,7 @@ static int S_bulk(run *R, ns_err *err)
         J = NS_INDEX_JOBS_MAX;
     if (J > R->ntodo)
         J = R->ntodo ? (unsigned)R->ntodo : 1;
-    ns_buf fresh = NS_BUF_INIT;
+    ns_buf fresh = NS_BUF_INIT, old = NS_BUF_INIT;
     const char **srcs = NULL;
     R->st->bulk = 1;
     if (!(R->ws = calloc(J, sizeof *R->ws)))
@@ -2946,11 +2384,19 @@ static int S_bulk(run *R, ns_err *err)
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
         goto done;
     }
-    S_rmdb_at(AT_FDCWD, fresh.data, NULL);  /* an earlier run's, in our directory */
     if ((rc = ns_xcompact(fresh.data, srcs, J, err)) < 0)
         goto done;
     S_write_facet_table(R, fresh.data);
-    if ((rc = S_swap(R, fresh.data, err)) < 0)
+    /* The real database is swapped: a --db that is a link stays one. */
+    if (old.len == 0 && ns_buf_printf(&old, "%s/old", R->tmpdir) < 0) {
+        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = ns_dbpath_install(fresh.data, R->db,
+                                R->db_existed     ? NS_DBPATH_EXCHANGE
+                                : R->db_empty_dir ? NS_DBPATH_MOVE_INTO
+                                                  : NS_DBPATH_RENAME,
+                                old.data, err)) < 0)
         goto done;
 done:
     /* The lock goes last: until the old database is out of the way, no
@@ -2965,6 +2411,7 @@ done:
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
     free(srcs);
     ns_buf_free(&fresh);
+    ns_buf_free(&old);
     return rc;
 }
 
@@ -2990,17 +2437,7 @@ int ns_index_run(const ns_index_opts *opts, const char *const *paths, size_t n,
     }
     if ((rc = S_roots(&R, paths, n, err)) < 0)
         goto done;
-    size_t dl = strlen(opts->db_path);
-    while (dl > 1 && opts->db_path[dl - 1] == '/')
-        dl--;
-    char *given = S_memdup(opts->db_path, dl);
-    if (!given) {
-        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-        goto done;
-    }
-    rc = S_resolve_db(given, opts->db_path, &R.db, err);
-    free(given);
-    if (rc < 0)
+    if ((rc = ns_dbpath_resolve(&R.db, opts->db_path, opts->db_path, err)) < 0)
         goto done;
     ns_buf b = NS_BUF_INIT;
     if (ns_buf_printf(&b, "%s%s", R.db, NS_INDEX_TMP_SUFFIX) < 0 ||
@@ -3025,7 +2462,7 @@ int ns_index_run(const ns_index_opts *opts, const char *const *paths, size_t n,
         /* A temporary directory left by an interrupted bulk run is of no
          * use to an incremental one (and nobody else may use it: the lock
          * is ours). One without our marker is not ours: left alone. */
-        if (S_tmpdir_marked(&R)) {
+        if (ns_dbpath_tmp_marked(R.tmpdir)) {
             R.tmp_ours = 1;
             S_remove_tmpdir(&R);
         }

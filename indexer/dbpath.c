@@ -208,7 +208,7 @@ int ns_dbpath_classify(ns_dbpath_kind *out, char **foreign, const char *db, cons
         strerror_r(errno, msg, sizeof msg);
         return ns_err_set(err, NS_EIO, "database '%s': cannot read the folder: %s", shown, msg);
     }
-    size_t n = 0;
+    size_t n = 0, xap = 0;
     int version = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
@@ -217,7 +217,9 @@ int ns_dbpath_classify(ns_dbpath_kind *out, char **foreign, const char *db, cons
         n++;
         if (S_version_file(e->d_name))
             version = 1;
-        else if (!ns_dbpath_xapian_file(e->d_name) && !other && !(other = strdup(e->d_name))) {
+        else if (ns_dbpath_xapian_file(e->d_name))
+            xap++;
+        else if (!other && !(other = strdup(e->d_name))) {
             closedir(d);
             return ns_err_set(err, NS_ENOMEM, "out of memory");
         }
@@ -225,6 +227,15 @@ int ns_dbpath_classify(ns_dbpath_kind *out, char **foreign, const char *db, cons
     closedir(d);
     if (n == 0) {
         *out = NS_DBPATH_EMPTY_DIR;
+        goto done;
+    }
+    if (!version && xap == n) {
+        /* As a build stopped while moving its files into an empty folder
+         * leaves it: whose the files are cannot be told. */
+        rc = ns_err_set(err, NS_EINVAL,
+                        "'%s' is not an nsearch database: it is a folder holding %zu of "
+                        "Xapian's files and no Xapian database (if a build of nindex was "
+                        "stopped, empty the folder and run again)", shown, n);
         goto done;
     }
     if (!version) {

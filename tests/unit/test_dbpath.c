@@ -119,6 +119,16 @@ START_TEST(classify_names_what_is_not_a_database)
     ck_assert_str_eq(err.msg, "'notes' is not an nsearch database: it is a folder holding 1 "
                               "entry and no Xapian database");
 
+    /* Xapian's files without a version file, as a build stopped while
+     * moving them into an empty folder leaves them */
+    ck_assert_int_eq(mkdir(tp("half"), 0777), 0);
+    put("half/postlist.glass", "");
+    put("half/termlist.glass", "");
+    ck_assert_int_eq(ns_dbpath_classify(&k, &foreign, tp("half"), "half", &err), NS_EINVAL);
+    ck_assert_msg(strstr(err.msg, "'half' is not an nsearch database: it is a folder holding 2 "
+                                  "of Xapian's files and no Xapian database (if a build of "
+                                  "nindex was stopped, empty the folder") != NULL, "%s", err.msg);
+
     /* a Xapian database of someone else's: refused, and not written to
      * (no lock file appears where there was none) */
     make_db("foreign", 0);

@@ -803,7 +803,8 @@ static int S_idset_add(idset *s, dev_t dev, ino_t ino)
     return 1;
 }
 
-/* Note a file found under root ri at rel: its stat (st, or the errno e). */
+/* Note a file found under root ri at rel: its stat st, or when st is NULL,
+ * the errno e of the failed stat. */
 static int S_add_found(run *R, size_t ri, const char *rel, const struct stat *st, int e)
 {
     flist *l = &R->lists[ri];
@@ -819,8 +820,9 @@ static int S_add_found(run *R, size_t ri, const char *rel, const struct stat *st
     memset(f, 0, sizeof *f);
     if (!(f->rel = strdup(rel)))
         return NS_ENOMEM;
-    f->err = e;
-    if (!e) {
+    if (!st) {
+        f->err = e ? e : EIO;
+    } else {
         f->not_regular = !S_ISREG(st->st_mode);
         f->size = (int64_t)st->st_size;
         f->mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;

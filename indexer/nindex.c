@@ -214,6 +214,7 @@ int main(int argc, char **argv)
     clear_progress(&u);
     if (rc < 0) {
         fprintf(stderr, "nindex: %s\n", err.msg[0] ? err.msg : ns_strerror(rc));
+        ns_index_stats_clear(&st);
         return 2;
     }
     if (st.interrupted && st.bulk)

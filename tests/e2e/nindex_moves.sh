@@ -16,7 +16,13 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM HUP
 fail() { echo "FAIL: $*"; exit 1; }
 
-cp -R "$NS_TOP/corpus" "$tmp/corpus"
+# A part of corpus/ (a build's time grows with its articles): the first
+# articles of en/ and ru/ and those with an id of their own.
+mkdir -p "$tmp/corpus/en" "$tmp/corpus/ru"
+for f in $(ls "$NS_TOP"/corpus/en/*.md | sort | head -n 5) $(ls "$NS_TOP"/corpus/ru/*.md | sort | head -n 5) \
+         $(grep -l '^id:' "$NS_TOP"/corpus/*/*.md); do
+    cp "$f" "$tmp/corpus/${f#"$NS_TOP"/corpus/}"
+done
 n=$(find "$tmp/corpus" -name '*.md' | wc -l)
 nen=$(find "$tmp/corpus/en" -name '*.md' | wc -l)
 [ "$n" -gt "$nen" ] && [ "$nen" -gt 2 ] || fail "corpus/en and corpus/ru expected"
@@ -56,8 +62,8 @@ check_ids() {
     [ "$(doccount)" = "$n" ] || fail "$how: $1: $(doccount) documents, want $n"
 }
 
-# A stored path, as nsearch shows it, of an article found by query.
-path_of() { "$nsearch" --db "$db" --json -n 1 "$1" | jq -r '.results[0].path'; }
+# The stored paths of all the articles, as nsearch shows them.
+paths() { "$nsearch" --db "$db" --json -n 1000 'month:2000-01..2099-12' | jq -r '.results[].path'; }
 
 # run_case NAME: case_NAME in a subshell, in a fresh folder $tmp/NAME-HOW,
 # once for each HOW; a failed case does not stop the others
@@ -84,7 +90,7 @@ case_move() {
     mv a b
     idx 0 "added 0, updated 0, unchanged $n, removed 0, failed 0" "$PWD/b/corpus"
     check_ids "moved"
-    case $(path_of 'mT5') in "$PWD/b/corpus/"*) ;; *) fail "$how: stored path not updated: $(path_of 'mT5')" ;; esac
+    [ "$(paths | grep -c "^$PWD/b/corpus/")" = "$n" ] || fail "$how: stored paths not updated: $(paths | head -n 3)"
     hashes b/corpus | cmp -s h.start - || fail "$how: articles changed by the move's run"
     # a second run: nothing to do
     idx 0 "added 0, updated 0, unchanged $n, removed 0, failed 0" "$PWD/b/corpus"

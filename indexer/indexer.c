@@ -1,17 +1,23 @@
 /* indexer.c: walk article files, build their documents, and bring the
  * database in step with them in committed batches (see indexer.h).
  *
- * Order of a run: check every path exists (else nothing is touched); take
- * the writer lock and choose the mode; walk the roots. Incremental: load the
- * recorded files; delete the records of files gone from a walked root; then
- * each file in sorted order: unchanged (same size and mtime) is skipped,
- * otherwise it is read, parsed and replaced under its id. Removals come
- * first so a file that takes over a deleted file's id is not refused as a
- * duplicate. Bulk: the same per-file work, one thread per shard; then ids
- * claimed in two shards are settled, the shards merged and swapped in. */
+ * Order of a run: check every path exists and resolve the database path
+ * (else nothing is touched); refuse a database that overlaps a path; classify
+ * the database path, take the writer lock and choose the mode; walk the
+ * roots (their own trees, then the links they hold). Incremental: load the
+ * recorded files; give a file found under another root the record of its
+ * path; delete the records of files gone from a walked root; give files of
+ * a moved root the records of their gone files; then each file in sorted
+ * order: unchanged (same size and mtime) is skipped, otherwise it is read,
+ * parsed and replaced under its id; last, the records left of a moved root
+ * whose files are gone. Removals come first so a file that takes over a
+ * deleted file's id is not refused as a duplicate. Bulk: the same per-file
+ * work, one thread per shard; then ids claimed in two shards are settled,
+ * the shards merged and swapped in. */
 #include "indexer.h"
 
 #include "buf.h"
+#include "dbpath.h"
 #include "record.h"
 #include "schema.h"
 #include "utf8.h"
@@ -29,29 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-
-/* renameat2(2) through syscall(2): the glibc wrapper needs _GNU_SOURCE,
- * which would also switch strerror_r to its GNU form. */
-#ifndef RENAME_NOREPLACE
-#define RENAME_NOREPLACE (1 << 0)
-#endif
-#ifndef RENAME_EXCHANGE
-#define RENAME_EXCHANGE (1 << 1)
-#endif
-
-static int S_renameat2(const char *from, const char *to, unsigned flags)
-{
-#ifdef SYS_renameat2
-    return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, flags);
-#else
-    (void)from, (void)to, (void)flags;
-    errno = ENOSYS;
-    return -1;
-#endif
-}
 
 /* ---- a small string hash map (keys are borrowed from the values) ---- */
 
@@ -397,13 +382,19 @@ void ns_index_built_clear(ns_index_built *b)
 typedef struct frec {
     char *key;          /* "<abs root>\t<rel>" (the metadata key without "file:") */
     size_t klen;
+    size_t rootlen;     /* key[rootlen] is the tab */
+    char *path;         /* "<abs root>/<rel>": the file, whichever root led to it */
     char *id;           /* recorded id, NULL if not in the database */
     int64_t size, mtime;
     char *display;      /* path as found in this run, NULL if not found */
     char *default_id;   /* rel without ".md" */
     int stat_errno;     /* the walk could not stat it */
+    int not_regular;    /* named *.md but not a regular file */
     int64_t wsize, wmtime; /* size and mtime seen by the walk */
     int seen;
+    int gone;           /* 0 not looked at, 1 its file no longer exists, 2 it does */
+    struct frec *same_rel; /* incremental: other unseen records of the same rel */
+    size_t root_i;      /* found: the root it was found under */
     size_t ord;         /* place in processing order (found files) */
     unsigned shard;     /* bulk: the shard indexing it */
     char counted;       /* how the stats counted it: 'a'dded, 'u'pdated, 'n' unchanged */
@@ -412,15 +403,53 @@ typedef struct frec {
 typedef struct root {
     const char *arg;    /* as given */
     char *abs;          /* realpath of the directory (of the file's directory) */
+    char *real;         /* realpath of the argument itself */
     int is_dir;
     int walk_failed;    /* a directory under it could not be read: remove nothing */
 } root;
 
+/* A file the walk found under a root, before it gets its record. */
+typedef struct found {
+    char *rel;
+    int err;            /* errno of its stat, 0 if none */
+    int not_regular;
+    int64_t size, mtime;
+} found;
+
+typedef struct flist {
+    found *v;
+    size_t n, cap;
+} flist;
+
+/* A symbolic link met by the walk, followed once every root's own tree is
+ * walked (so a directory reached both ways gets its real path). */
+typedef struct linkref {
+    size_t root_i;
+    char *rel;
+} linkref;
+
+/* A set of (device, inode) pairs: directories entered and files taken, so
+ * that each is visited once whatever links lead to it (issue #13: 16 levels
+ * of two links each indexed 131,072 copies of one file). */
+typedef struct devino {
+    dev_t dev;
+    ino_t ino;
+    int used;
+} devino;
+
+typedef struct idset {
+    devino *v;
+    size_t n, cap;
+} idset;
+
 /* A file refused because another file has its id; bulk mode names the owner
- * only once every shard is done, since the owner may be in another shard. */
+ * only once every shard is done, since the owner may be in another shard.
+ * Incremental mode also keeps here the files whose id belongs to a file
+ * indexed from another folder that still exists, reported together. */
 typedef struct dupfile {
     frec *r;
     char *id;
+    frec *owner;
 } dupfile;
 
 struct run;
@@ -469,12 +498,28 @@ typedef struct run {
     frec **todo;         /* found files in processing order (borrowed) */
     size_t ntodo, captodo;
     hmap by_key;
+    hmap by_path;        /* found files by path */
     ns_buf tmp;
     int meta_rc;         /* S_load_meta's failure (the shim only stops) */
-    char *db;            /* opts->db_path without trailing slashes */
-    char *tmpdir;        /* db + NS_INDEX_TMP_SUFFIX */
+    /* the walk */
+    idset dirs, files;
+    flist *lists;        /* per root */
+    linkref *links;
+    size_t nlinks, caplinks;
+    /* incremental: roots whose files turned up under another root */
+    char **moved;
+    size_t nmoved, capmoved;
+    dupfile *foreign;    /* incremental: ids of files in another folder */
+    size_t nforeign, capforeign;
+    /* the database */
+    char *db;            /* opts->db_path, every symbolic link resolved */
+    char *tmpdir;        /* db + NS_INDEX_TMP_SUFFIX, beside the real database */
+    char *foreign_name;  /* an nsearch database: an entry that is not Xapian's, if any */
+    int tmp_ours;        /* tmpdir carries our marker: this run may remove it */
+    int tmp_made;        /* this run created tmpdir */
     int bulk;
     int db_existed;      /* bulk: swap in by exchange, else by rename */
+    int db_empty_dir;    /* bulk: the database goes into an empty folder */
     ns_xwdb *lockw;      /* bulk: holds the writer lock, writes nothing */
     writer *ws;
     unsigned nw;
@@ -490,6 +535,7 @@ static void S_frec_free(frec *r)
     if (!r)
         return;
     free(r->key);
+    free(r->path);
     free(r->id);
     free(r->display);
     free(r->default_id);
@@ -511,19 +557,42 @@ static int S_push(void *arrp, size_t *n, size_t *cap, void *item)
     return 0;
 }
 
-/* The record for key, created (not in the database) if absent. */
-static int S_rec(run *R, const char *key, size_t klen, frec **out)
+/* "<root>/<rel>" for a key "<root>\t<rel>" (a root of "/" adds no slash). */
+static char *S_key_path(const char *key, size_t klen, size_t rootlen)
+{
+    int slash = !(rootlen > 0 && key[rootlen - 1] == '/');
+    char *p = malloc(klen + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, key, rootlen);
+    if (slash)
+        p[rootlen] = '/';
+    memcpy(p + rootlen + slash, key + rootlen + 1, klen - rootlen - 1);
+    p[rootlen + slash + klen - rootlen - 1] = '\0';
+    return p;
+}
+
+/* The record for key ("<root>\t<rel>", the root rootlen bytes long, or up
+ * to the first tab when rootlen is SIZE_MAX), created (not in the database)
+ * if absent. */
+static int S_rec(run *R, const char *key, size_t klen, size_t rootlen, frec **out)
 {
     frec *r = S_get(&R->by_key, key, klen);
     if (r) {
         *out = r;
         return 0;
     }
+    const char *tab = rootlen < klen ? key + rootlen : memchr(key, '\t', klen);
+    if (!tab || *tab != '\t')
+        return NS_EINVAL;
     if (!(r = calloc(1, sizeof *r)) || !(r->key = malloc(klen + 1)))
         goto nomem;
     memcpy(r->key, key, klen);
     r->key[klen] = '\0';
     r->klen = klen;
+    r->rootlen = (size_t)(tab - key);
+    if (!(r->path = S_key_path(key, klen, r->rootlen)))
+        goto nomem;
     if (S_push(&R->recs, &R->nrecs, &R->caprecs, r) < 0)
         goto nomem;
     if (S_put(&R->by_key, r->key, klen, r) < 0) {
@@ -535,6 +604,23 @@ static int S_rec(run *R, const char *key, size_t klen, frec **out)
 nomem:
     S_frec_free(r);
     return NS_ENOMEM;
+}
+
+/* r's path relative to its root (the part of its key after the tab). */
+static const char *S_rel(const frec *r)
+{
+    return r->key + r->rootlen + 1;
+}
+
+/* Has r's file gone from where it was recorded (as after a move)? An error
+ * other than "no such file" counts as there: nindex cannot tell. */
+static int S_gone(frec *r)
+{
+    if (!r->gone) {
+        struct stat st;
+        r->gone = stat(r->path, &st) < 0 && (errno == ENOENT || errno == ENOTDIR) ? 1 : 2;
+    }
+    return r->gone == 1;
 }
 
 /* Parse a "file:" value "<size> <mtime_ns> <id>"; *id points into v. */
@@ -575,7 +661,9 @@ static int S_load_meta(void *ctx, const char *key, size_t klen, const char *val,
     frec *r = NULL;
     int rc = 0;
     if (S_parse_meta(v, &size, &mtime, &id)) {
-        if ((rc = S_rec(R, key + pl, klen - pl, &r)) == 0) {
+        if ((rc = S_rec(R, key + pl, klen - pl, SIZE_MAX, &r)) == NS_EINVAL) {
+            rc = 0;  /* a key without its tab: not ours to read */
+        } else if (rc == 0) {
             free(r->id);
             if (!(r->id = strdup(id)))
                 rc = NS_ENOMEM;
@@ -667,24 +755,102 @@ static int S_ends_md(const char *name)
     return n > 3 && strcmp(name + n - 3, ".md") == 0;
 }
 
-/* Ancestors of the directory being walked, to refuse symlink loops. */
-typedef struct dirid {
-    dev_t dev;
-    ino_t ino;
-} dirid;
-
 static int S_cmpstr(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Collect the *.md files under abs/rel (rel "" at the root) into *list as
- * relative paths. Dot entries are skipped (.git, editor files). */
-static int S_walk(run *R, root *rt, const char *rel, const dirid *anc, size_t depth, char ***list,
-                  size_t *n, size_t *cap, ns_err *err)
+static int S_cmpfound(const void *a, const void *b)
 {
+    return strcmp(((const found *)a)->rel, ((const found *)b)->rel);
+}
+
+static uint64_t S_devino_hash(dev_t dev, ino_t ino)
+{
+    uint64_t h = (uint64_t)dev * 0x9E3779B97F4A7C15ULL ^ (uint64_t)ino;
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    return h ^ (h >> 29);
+}
+
+/* Add (dev, ino) to s: 1 when added, 0 when it was there, NS_ENOMEM. */
+static int S_idset_add(idset *s, dev_t dev, ino_t ino)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        devino *v = calloc(cap, sizeof *v);
+        if (!v)
+            return NS_ENOMEM;
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->v[i].used) {
+                size_t j = S_devino_hash(s->v[i].dev, s->v[i].ino) & (cap - 1);
+                while (v[j].used)
+                    j = (j + 1) & (cap - 1);
+                v[j] = s->v[i];
+            }
+        free(s->v);
+        s->v = v;
+        s->cap = cap;
+    }
+    size_t j = S_devino_hash(dev, ino) & (s->cap - 1);
+    for (; s->v[j].used; j = (j + 1) & (s->cap - 1))
+        if (s->v[j].dev == dev && s->v[j].ino == ino)
+            return 0;
+    s->v[j].dev = dev;
+    s->v[j].ino = ino;
+    s->v[j].used = 1;
+    s->n++;
+    return 1;
+}
+
+/* Note a file found under root ri at rel: its stat st, or when st is NULL,
+ * the errno e of the failed stat. */
+static int S_add_found(run *R, size_t ri, const char *rel, const struct stat *st, int e)
+{
+    flist *l = &R->lists[ri];
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        found *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return NS_ENOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    found *f = &l->v[l->n];
+    memset(f, 0, sizeof *f);
+    if (!(f->rel = strdup(rel)))
+        return NS_ENOMEM;
+    if (!st) {
+        f->err = e ? e : EIO;
+    } else {
+        f->not_regular = !S_ISREG(st->st_mode);
+        f->size = (int64_t)st->st_size;
+        f->mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+    }
+    l->n++;
+    return 0;
+}
+
+/* The path to show for rel under root rt: the argument as given, then rel. */
+static int S_show(ns_buf *b, const root *rt, const char *rel)
+{
+    size_t al = strlen(rt->arg);
+    int slash = al && rt->arg[al - 1] == '/';
+    ns_buf_reset(b);
+    return ns_buf_printf(b, "%s%s%s", rt->arg, *rel && !slash ? "/" : "", rel);
+}
+
+/* Walk the directory rel ("" for the root) of root ri, which the caller has
+ * entered in R->dirs: its files named *.md, its sub-directories (each once,
+ * by device and inode), in name order; dot entries are skipped (.git,
+ * editor files) and symbolic links are kept for S_follow_links. */
+static int S_walk_dir(run *R, size_t ri, const char *rel, ns_err *err)
+{
+    root *rt = &R->roots[ri];
     int rc = 0;
     ns_buf dir = NS_BUF_INIT, full = NS_BUF_INIT, sub = NS_BUF_INIT;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
     DIR *d = NULL;
     if (ns_buf_printf(&dir, "%s%s%s", rt->abs, *rel ? "/" : "", rel) < 0)
         goto nomem;
@@ -693,56 +859,64 @@ static int S_walk(run *R, root *rt, const char *rel, const dirid *anc, size_t de
         strerror_r(errno, msg, sizeof msg);
         rt->walk_failed = 1;
         R->st->failed++;
-        ns_buf_reset(&sub);
-        if (ns_buf_printf(&sub, "%s%s%s", rt->arg, *rel ? "/" : "", rel) < 0)
-            goto nomem;
-        ns_buf_reset(&full);
-        if (ns_buf_printf(&full, "cannot read directory: %s", msg) < 0)
+        if (S_show(&sub, rt, rel) < 0 || ns_buf_printf(&full, "cannot read directory: %s", msg) < 0)
             goto nomem;
         S_report(R, 0, sub.data, full.data);
         goto done;
     }
     struct dirent *e;
-    while ((errno = 0, e = readdir(d))) {
+    while ((e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
+        char *name = strdup(e->d_name);
+        if (!name || S_push(&names, &n, &cap, name) < 0) {
+            free(name);
+            goto nomem;
+        }
+    }
+    closedir(d);
+    d = NULL;
+    if (n)
+        qsort(names, n, sizeof *names, S_cmpstr);
+    for (size_t i = 0; i < n && rc == 0; i++) {
         ns_buf_reset(&full);
         ns_buf_reset(&sub);
-        if (ns_buf_printf(&full, "%s/%s", dir.data, e->d_name) < 0 ||
-            ns_buf_printf(&sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name) < 0)
+        if (ns_buf_printf(&full, "%s/%s", dir.data, names[i]) < 0 ||
+            ns_buf_printf(&sub, "%s%s%s", rel, *rel ? "/" : "", names[i]) < 0)
             goto nomem;
         struct stat st;
-        int ok = stat(full.data, &st) == 0;
-        if (ok && S_ISDIR(st.st_mode)) {
-            int loop = 0;
-            for (size_t i = 0; i <= depth; i++)
-                if (anc[i].dev == st.st_dev && anc[i].ino == st.st_ino)
-                    loop = 1;
-            if (loop)
-                continue;
-            dirid *anc2 = malloc((depth + 2) * sizeof *anc2);
-            char *subrel = ns_buf_detach(&sub);
-            if (!anc2 || !subrel) {
-                free(anc2);
-                free(subrel);
+        if (lstat(full.data, &st) < 0) {
+            /* gone since the listing: nothing to index; else a file to report */
+            if (errno != ENOENT && S_ends_md(names[i]) &&
+                S_add_found(R, ri, sub.data, NULL, errno) < 0)
                 goto nomem;
-            }
-            memcpy(anc2, anc, (depth + 1) * sizeof *anc2);
-            anc2[depth + 1].dev = st.st_dev;
-            anc2[depth + 1].ino = st.st_ino;
-            rc = S_walk(R, rt, subrel, anc2, depth + 1, list, n, cap, err);
-            free(subrel);
-            free(anc2);
-            if (rc < 0)
-                goto done;
             continue;
         }
-        if (!S_ends_md(e->d_name))
-            continue;
-        char *s = ns_buf_detach(&sub);
-        if (!s || S_push(list, n, cap, s) < 0) {
-            free(s);
-            goto nomem;
+        if (S_ISLNK(st.st_mode)) {
+            linkref l = { ri, ns_buf_detach(&sub) };
+            if (!l.rel)
+                goto nomem;
+            if (R->nlinks == R->caplinks) {
+                size_t c = R->caplinks ? R->caplinks * 2 : 16;
+                linkref *p = realloc(R->links, c * sizeof *p);
+                if (!p) {
+                    free(l.rel);
+                    goto nomem;
+                }
+                R->links = p;
+                R->caplinks = c;
+            }
+            R->links[R->nlinks++] = l;
+        } else if (S_ISDIR(st.st_mode)) {
+            int added = S_idset_add(&R->dirs, st.st_dev, st.st_ino);
+            if (added < 0)
+                goto nomem;
+            if (added)
+                rc = S_walk_dir(R, ri, sub.data, err);
+        } else if (S_ends_md(names[i])) {
+            int added = S_idset_add(&R->files, st.st_dev, st.st_ino);
+            if (added < 0 || (added && S_add_found(R, ri, sub.data, &st, 0) < 0))
+                goto nomem;
         }
     }
     goto done;
@@ -751,88 +925,162 @@ nomem:
 done:
     if (d)
         closedir(d);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
     ns_buf_free(&dir);
     ns_buf_free(&full);
     ns_buf_free(&sub);
     return rc;
 }
 
-/* Queue a found file (rt, rel) for processing. */
-static int S_found(run *R, root *rt, const char *rel, const char *display_rel, ns_err *err)
+/* Is the real path p inside the PATHs given (in a directory PATH, or one
+ * of the files given)? */
+static int S_inside(const run *R, const char *p)
 {
+    for (size_t i = 0; i < R->nroots; i++) {
+        const root *rt = &R->roots[i];
+        if (rt->is_dir ? ns_dbpath_within(p, rt->abs) : strcmp(p, rt->real) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Follow the symbolic links the walk met, in the order met (a link inside a
+ * followed directory joins the queue). A link to a directory or to a *.md
+ * file inside the PATHs given is followed; one that leads outside is
+ * reported once and skipped, unless opts->follow_symlinks. A directory or
+ * file already visited, by its real path or another link, is not again. */
+static int S_follow_links(run *R, ns_err *err)
+{
+    int rc = 0;
+    ns_buf full = NS_BUF_INIT, show = NS_BUF_INIT, msg = NS_BUF_INIT;
+    for (size_t i = 0; i < R->nlinks && rc == 0; i++) {
+        size_t ri = R->links[i].root_i;
+        const char *rel = R->links[i].rel;
+        root *rt = &R->roots[ri];
+        const char *base = strrchr(rel, '/');
+        base = base ? base + 1 : rel;
+        ns_buf_reset(&full);
+        if (ns_buf_printf(&full, "%s/%s", rt->abs, rel) < 0)
+            goto nomem;
+        struct stat st;
+        if (stat(full.data, &st) < 0) {
+            /* a broken link named *.md is a file that cannot be read */
+            if (S_ends_md(base) && S_add_found(R, ri, rel, NULL, errno) < 0)
+                goto nomem;
+            continue;
+        }
+        int dir = S_ISDIR(st.st_mode);
+        if (!dir && !S_ends_md(base))
+            continue;
+        char *target = realpath(full.data, NULL);
+        if (!target) {
+            if (errno == ENOMEM)
+                goto nomem;
+            continue;
+        }
+        if (!R->o->follow_symlinks && !S_inside(R, target)) {
+            ns_buf_reset(&msg);
+            if (S_show(&show, rt, rel) < 0 ||
+                ns_buf_printf(&msg, "symbolic link to '%s' leads outside the PATHs given: "
+                                    "skipped (--follow-symlinks follows it)", target) < 0) {
+                free(target);
+                goto nomem;
+            }
+            S_report(R, 1, show.data, msg.data);
+            free(target);
+            continue;
+        }
+        free(target);
+        int added = S_idset_add(dir ? &R->dirs : &R->files, st.st_dev, st.st_ino);
+        if (added < 0)
+            goto nomem;
+        if (added && dir)
+            rc = S_walk_dir(R, ri, rel, err);
+        else if (added && S_add_found(R, ri, rel, &st, 0) < 0)
+            goto nomem;
+    }
+    goto done;
+nomem:
+    rc = ns_err_set(err, NS_ENOMEM, "out of memory following symbolic links");
+done:
+    ns_buf_free(&full);
+    ns_buf_free(&show);
+    ns_buf_free(&msg);
+    return rc;
+}
+
+/* Queue a found file f of root ri for processing. */
+static int S_found(run *R, size_t ri, const found *f, ns_err *err)
+{
+    root *rt = &R->roots[ri];
     ns_buf *k = &R->tmp;
     ns_buf_reset(k);
-    if (ns_buf_printf(k, "%s\t%s", rt->abs, rel) < 0)
+    if (ns_buf_printf(k, "%s\t%s", rt->abs, f->rel) < 0)
         return ns_err_set(err, NS_ENOMEM, "out of memory");
     frec *r;
-    if (S_rec(R, k->data, k->len, &r) < 0)
+    if (S_rec(R, k->data, k->len, strlen(rt->abs), &r) < 0)
         return ns_err_set(err, NS_ENOMEM, "out of memory");
     if (r->seen)
         return 0;  /* given twice (a file and its directory, say) */
     r->seen = 1;
     r->ord = R->ntodo;
+    r->root_i = ri;
     ns_buf d = NS_BUF_INIT;
-    size_t al = strlen(rt->arg);
-    int slash = al && rt->arg[al - 1] == '/';
-    int rc = display_rel ? ns_buf_printf(&d, "%s%s%s", rt->arg, slash ? "" : "/", display_rel)
-                         : ns_buf_puts(&d, rt->arg);
+    const char *rel = f->rel;
     size_t rl = strlen(rel);
+    int rc = rt->is_dir ? S_show(&d, rt, rel) : ns_buf_puts(&d, rt->arg);
     if (rc < 0 || !(r->display = ns_buf_detach(&d)) ||
         !(r->default_id = strndup(rel, rl > 3 && !strcmp(rel + rl - 3, ".md") ? rl - 3 : rl)) ||
-        S_push(&R->todo, &R->ntodo, &R->captodo, r) < 0) {
+        S_push(&R->todo, &R->ntodo, &R->captodo, r) < 0 ||
+        S_put(&R->by_path, r->path, strlen(r->path), r) < 0) {
         ns_buf_free(&d);
         return ns_err_set(err, NS_ENOMEM, "out of memory");
     }
-    ns_buf_reset(k);
-    if (ns_buf_printf(k, "%s/%s", rt->abs, rel) < 0)
-        return ns_err_set(err, NS_ENOMEM, "out of memory");
-    struct stat st;
-    if (stat(k->data, &st) < 0) {
-        r->stat_errno = errno ? errno : EIO;
-    } else {
-        r->wsize = (int64_t)st.st_size;
-        r->wmtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-    }
+    r->stat_errno = f->err;
+    r->not_regular = f->not_regular;
+    r->wsize = f->size;
+    r->wmtime = f->mtime;
     return 0;
 }
 
+/* Find every article file: first each root's own tree, then the links met
+ * (so that a directory reached both ways is walked by its real path), then
+ * each root's files in sorted order become the processing order. */
 static int S_walk_roots(run *R, ns_err *err)
 {
-    for (size_t i = 0; i < R->nroots; i++) {
+    int rc = 0;
+    if (!(R->lists = calloc(R->nroots, sizeof *R->lists)))
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < R->nroots && rc == 0; i++) {
         root *rt = &R->roots[i];
-        if (!rt->is_dir) {
-            const char *base = strrchr(rt->arg, '/');
-            base = base ? base + 1 : rt->arg;
-            int rc = S_found(R, rt, base, NULL, err);
-            if (rc < 0)
-                return rc;
-            continue;
-        }
-        char **list = NULL;
-        size_t n = 0, cap = 0;
         struct stat st;
-        dirid *anc = malloc(sizeof *anc);
-        if (!anc)
+        if (stat(rt->is_dir ? rt->abs : rt->real, &st) < 0)
+            continue;  /* went away since S_roots: nothing found */
+        int added = S_idset_add(rt->is_dir ? &R->dirs : &R->files, st.st_dev, st.st_ino);
+        if (added < 0)
             return ns_err_set(err, NS_ENOMEM, "out of memory");
-        int rc = 0;
-        if (stat(rt->abs, &st) == 0) {
-            anc[0].dev = st.st_dev;
-            anc[0].ino = st.st_ino;
-            rc = S_walk(R, rt, "", anc, 0, &list, &n, &cap, err);
+        if (!added)
+            continue;  /* inside a PATH given before it, and walked with it */
+        if (rt->is_dir) {
+            rc = S_walk_dir(R, i, "", err);
+        } else {
+            const char *base = strrchr(rt->arg, '/');
+            if (S_add_found(R, i, base ? base + 1 : rt->arg, &st, 0) < 0)
+                return ns_err_set(err, NS_ENOMEM, "out of memory");
         }
-        free(anc);
-        if (rc == 0 && n)
-            qsort(list, n, sizeof *list, S_cmpstr);
-        for (size_t j = 0; j < n; j++) {
-            if (rc == 0)
-                rc = S_found(R, rt, list[j], list[j], err);
-            free(list[j]);
-        }
-        free(list);
-        if (rc < 0)
-            return rc;
     }
-    return 0;
+    if (rc == 0)
+        rc = S_follow_links(R, err);
+    for (size_t i = 0; i < R->nroots && rc == 0; i++) {
+        flist *l = &R->lists[i];
+        if (l->n)
+            qsort(l->v, l->n, sizeof *l->v, S_cmpfound);
+        for (size_t j = 0; j < l->n && rc == 0; j++)
+            rc = S_found(R, i, &l->v[j], err);
+    }
+    return rc;
 }
 
 /* ---- the writer ---- */
@@ -955,17 +1203,9 @@ static int S_remove(writer *W, frec *r, ns_err *err)
 }
 
 /* The path of a record for messages: as found in this run, else absolute. */
-static const char *S_display(ns_buf *b, const frec *r)
+static const char *S_display(const frec *r)
 {
-    if (r->display)
-        return r->display;
-    ns_buf_reset(b);
-    if (ns_buf_append(b, r->key, r->klen) < 0)
-        return r->key;
-    char *tab = memchr(b->data, '\t', b->len);
-    if (tab)
-        *tab = '/';
-    return b->data;
+    return r->display ? r->display : r->path;
 }
 
 static void S_fail(writer *W, const frec *r, const char *msg)
@@ -979,12 +1219,70 @@ static int S_fail_dup(writer *W, const frec *r, const char *id, const frec *owne
 {
     ns_buf m = NS_BUF_INIT;
     if (ns_buf_printf(&m, "id '%s' is already used by %s", id,
-                      owner ? S_display(&W->tmp2, owner) : "another file") < 0) {
+                      owner ? S_display(owner) : "another file") < 0) {
         ns_buf_free(&m);
         return ns_err_set(err, NS_ENOMEM, "out of memory");
     }
     S_fail(W, r, m.data);
     ns_buf_free(&m);
+    return 0;
+}
+
+/* Remember that the files of r's root have turned up elsewhere: its other
+ * records whose files are gone are removed at the end of the run. */
+static int S_mark_moved(run *R, const frec *r)
+{
+    for (size_t i = 0; i < R->nmoved; i++)
+        if (strlen(R->moved[i]) == r->rootlen && !memcmp(R->moved[i], r->key, r->rootlen))
+            return 0;
+    char *dir = S_memdup(r->key, r->rootlen);
+    if (!dir || S_push(&R->moved, &R->nmoved, &R->capmoved, dir) < 0) {
+        free(dir);
+        return NS_ENOMEM;
+    }
+    return 0;
+}
+
+static int S_is_moved(const run *R, const frec *r)
+{
+    for (size_t i = 0; i < R->nmoved; i++)
+        if (strlen(R->moved[i]) == r->rootlen && !memcmp(R->moved[i], r->key, r->rootlen))
+            return 1;
+    return 0;
+}
+
+/* Incremental: r's id belongs to owner, a file not found in this run. If
+ * owner's file is gone (its folder moved or was renamed), r takes the id
+ * over: 1. If it still exists, in a folder not walked in this run, nindex
+ * cannot tell a moved archive from a second one: r is kept for one report
+ * per folder (S_report_foreign) and counted as failed: 0. */
+static int S_take_id(writer *W, frec *r, frec *owner, const char *id, ns_err *err)
+{
+    run *R = W->R;
+    int rc;
+    if (S_gone(owner)) {
+        if ((rc = S_begin(W, err)) < 0 || (rc = S_drop_id(W, owner, 0, err)) < 0 ||
+            (rc = S_set_file_meta(W, owner->key, owner->klen, "", 0, err)) < 0)
+            return rc;
+        if (S_mark_moved(R, owner) < 0)
+            return ns_err_set(err, NS_ENOMEM, "out of memory");
+        return 1;
+    }
+    if (R->nforeign == R->capforeign) {
+        size_t cap = R->capforeign ? R->capforeign * 2 : 16;
+        dupfile *p = realloc(R->foreign, cap * sizeof *p);
+        if (!p)
+            return ns_err_set(err, NS_ENOMEM, "out of memory");
+        R->foreign = p;
+        R->capforeign = cap;
+    }
+    dupfile *f = &R->foreign[R->nforeign];
+    if (!(f->id = strdup(id)))
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    f->r = r;
+    f->owner = owner;
+    R->nforeign++;
+    W->st.failed++;
     return 0;
 }
 
@@ -1008,26 +1306,31 @@ static int S_process(writer *W, frec *r, ns_err *err)
         S_fail(W, r, line);
         return 0;
     }
+    if (r->not_regular) {
+        S_fail(W, r, "cannot read: not a regular file");
+        return 0;
+    }
     if (r->id && r->size == r->wsize && r->mtime == r->wmtime) {
         W->st.unchanged++;
         r->counted = 'n';
         return 0;
     }
-    ns_buf path = NS_BUF_INIT;
-    if (ns_buf_append(&path, r->key, r->klen) < 0) {
-        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-        goto done;
-    }
-    *(char *)memchr(path.data, '\t', path.len) = '/';
     if (!W->codec && (rc = ns_record_codec_new(&W->codec, err)) < 0)
         goto done;
-    if (ns_article_read_file(path.data, &data, &len, &size, &mtime, &ferr) < 0 ||
+    if (ns_article_read_file(r->path, &data, &len, &size, &mtime, &ferr) < 0 ||
         ns_index_build(&b, W->a, W->codec, R->v, r->display, r->default_id, data, len, &ferr) < 0) {
         S_fail(W, r, ferr.msg);
         goto done;
     }
     const char *id = b.art.id;
     frec *owner = S_get(&W->by_id, id, strlen(id));
+    int existed = r->id != NULL;
+    if (owner && owner != r && !R->bulk && !owner->seen) {
+        if ((rc = S_take_id(W, r, owner, id, err)) <= 0)
+            goto done;
+        existed = 1;  /* the article was in the index, from its old place */
+        owner = NULL;
+    }
     if (owner && owner != r) {
         if (!R->bulk) {
             rc = S_fail_dup(W, r, id, owner, err);
@@ -1048,11 +1351,11 @@ static int S_process(writer *W, frec *r, ns_err *err)
             rc = ns_err_set(err, NS_ENOMEM, "out of memory");
             goto done;
         }
+        W->dups[W->ndups].owner = NULL;
         W->dups[W->ndups++].r = r;
         W->st.failed++;
         goto done;
     }
-    int existed = r->id != NULL;
     if ((rc = S_begin(W, err)) < 0)
         goto done;
     /* A changed id leaves the old document behind unless deleted here. */
@@ -1090,7 +1393,6 @@ static int S_process(writer *W, frec *r, ns_err *err)
     for (size_t i = 0; i < b.art.nwarnings; i++)
         S_report(R, 1, r->display, b.art.warnings[i]);
 done:
-    ns_buf_free(&path);
     ns_index_built_clear(&b);
     free(data);
     return rc;
@@ -1153,7 +1455,9 @@ static int S_roots(run *R, const char *const *paths, size_t n, ns_err *err)
         rt->abs = realpath(dir, NULL);
         int e = errno;
         free(dir);
-        if (!rt->abs) {
+        if (rt->abs && !(rt->real = rt->is_dir ? strdup(rt->abs) : realpath(paths[i], NULL)))
+            e = errno;
+        if (!rt->abs || !rt->real) {
             char msg[128] = "";
             strerror_r(e, msg, sizeof msg);
             return ns_err_set(err, NS_ENOTFOUND, "'%s': %s", paths[i], msg);
@@ -1162,45 +1466,73 @@ static int S_roots(run *R, const char *const *paths, size_t n, ns_err *err)
     return 0;
 }
 
-/* Remove name (under directory fd at) and everything below it, following no link.
- * Best effort: 0, or -1 when something stayed. */
-static int S_rmtree_at(int at, const char *name)
+/* ---- the database path (dbpath.h) ---- */
+
+static int S_classify(run *R, ns_dbpath_kind *kind, ns_err *err)
 {
-    struct stat st;
-    if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-        return errno == ENOENT ? 0 : -1;
-    if (!S_ISDIR(st.st_mode))
-        return unlinkat(at, name, 0) < 0 && errno != ENOENT ? -1 : 0;
-    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    DIR *d = fdopendir(fd);
-    if (!d) {
-        close(fd);
-        return -1;
+    free(R->foreign_name);
+    R->foreign_name = NULL;
+    return ns_dbpath_classify(kind, &R->foreign_name, R->db, R->o->db_path, err);
+}
+
+static int S_check_same_fs(run *R, ns_err *err)
+{
+    return ns_dbpath_same_fs(R->db, R->o->db_path, err);
+}
+
+/* Refuse a database that is, holds or lies inside a PATH being indexed:
+ * one would be written into the other (issue #13: `nindex --db corpus
+ * corpus` replaced the articles by the database). Real paths, links
+ * resolved; a PATH that is a file counts as itself. */
+static int S_check_overlap(run *R, ns_err *err)
+{
+    for (size_t i = 0; i < R->nroots; i++) {
+        const char *why = ns_dbpath_overlap(R->db, R->tmpdir, R->roots[i].real);
+        if (why)
+            return ns_err_set(err, NS_EINVAL,
+                              "database '%s' %s '%s' being indexed: choose a --db outside the "
+                              "articles", R->o->db_path, why, R->roots[i].arg);
     }
-    int rc = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-            S_rmtree_at(dirfd(d), e->d_name) < 0)
-            rc = -1;
-    closedir(d);
-    if (unlinkat(at, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-        rc = -1;
+    return 0;
+}
+
+/* Make the temporary directory ours (or find it is), or refuse. */
+static int S_claim_tmpdir(run *R, ns_err *err)
+{
+    int made = 0, rc;
+    if (R->tmp_ours)
+        return 0;
+    if ((rc = ns_dbpath_tmp_claim(R->tmpdir, R->o->db_path, &made, err)) == 0) {
+        R->tmp_ours = 1;
+        R->tmp_made |= made;
+    }
     return rc;
 }
 
-static int S_rmtree(const char *path)
+/* Remove our temporary directory; what is not nindex's stays, with it,
+ * and a warning says so. */
+static void S_remove_tmpdir(run *R)
 {
-    return S_rmtree_at(AT_FDCWD, path);
+    char *kept = NULL;
+    if (!R->tmp_ours)
+        return;
+    if (ns_dbpath_tmp_remove(R->tmpdir, &kept) == 0) {
+        R->tmp_ours = 0;
+        return;
+    }
+    ns_buf msg = NS_BUF_INIT;
+    if (ns_buf_printf(&msg, "kept: it holds '%s', which nindex did not make",
+                      kept ? kept : "?") == 0)
+        S_report(R, 1, R->tmpdir, msg.data);
+    ns_buf_free(&msg);
+    free(kept);
 }
 
 static int S_check_schema(char *val, size_t vlen)
 {
     char want[32];
     snprintf(want, sizeof want, "%d", NS_SCHEMA_VERSION);
-    return !vlen || (vlen == strlen(want) && memcmp(val, want, vlen) == 0);
+    return vlen == strlen(want) && memcmp(val, want, vlen) == 0;
 }
 
 static int S_set_schema(writer *W, ns_err *err)
@@ -1213,29 +1545,44 @@ static int S_set_schema(writer *W, ns_err *err)
     return rc;
 }
 
-/* Take the writer lock and choose the mode. The database exists: open it
- * as a writer (the lock); incremental unless it is empty or a rebuild is
- * asked. It does not: lock "<tmpdir>/lock" instead, and build. */
+/* Take the writer lock and choose the mode, after classifying the database
+ * path (S_classify). An nsearch database: open it (never creating) as a
+ * writer, which is the lock; incremental unless it holds no article or a
+ * rebuild is asked. No database yet, or an empty folder: lock
+ * "<tmpdir>/lock" instead, and build. A bulk run first makes sure the
+ * temporary directory is ours. */
 static int S_lock(run *R, ns_err *err)
 {
-    const char *db = R->db;
+    const char *shown = R->o->db_path;
     ns_err e;
     int rc;
+    ns_dbpath_kind kind;
     ns_buf lockpath = NS_BUF_INIT;
     if (ns_buf_printf(&lockpath, "%s/lock", R->tmpdir) < 0)
         return ns_err_set(err, NS_ENOMEM, "out of memory");
     for (int tries = 0;; tries++) {
-        struct stat st;
         ns_err_clear(&e);
-        if (stat(db, &st) == 0 || errno != ENOENT) {
-            rc = ns_xwdb_open(&R->lockw, db, NS_XWDB_CREATE_OR_OPEN, &e);
+        if ((rc = S_classify(R, &kind, err)) < 0)
+            goto done;
+        /* A rebuild is refused before the database is touched. */
+        if (kind == NS_DBPATH_NSEARCH && R->o->rebuild && R->foreign_name) {
+            /* The swap would carry it off with the old database. */
+            rc = ns_err_set(err, NS_EINVAL,
+                            "database '%s' holds '%s', which is not part of a Xapian database: "
+                            "move it out before rebuilding", shown, R->foreign_name);
+            goto done;
+        }
+        if (kind == NS_DBPATH_NSEARCH && R->o->rebuild &&
+            ((rc = S_check_same_fs(R, err)) < 0 || (rc = S_claim_tmpdir(R, err)) < 0))
+            goto done;
+        if (kind == NS_DBPATH_NSEARCH) {
+            rc = ns_xwdb_open(&R->lockw, R->db, NS_XWDB_OPEN, &e);
             if (rc == NS_ELOCKED) {
-                rc = ns_err_set(err, rc, "database '%s' is locked by another writer",
-                                R->o->db_path);
+                rc = ns_err_set(err, rc, "database '%s' is locked by another writer", shown);
                 goto done;
             }
             if (rc < 0) {
-                rc = ns_err_set(err, rc, "cannot open database '%s': %s", R->o->db_path, e.msg);
+                rc = ns_err_set(err, rc, "cannot open database '%s': %s", shown, e.msg);
                 goto done;
             }
             char *val = NULL;
@@ -1249,40 +1596,51 @@ static int S_lock(run *R, ns_err *err)
             if (!R->o->rebuild && !S_check_schema(val, vlen))
                 rc = ns_err_set(err, NS_EINVAL,
                                 "database '%s' has schema version %.*s, this nindex writes %d: "
-                                "run with --rebuild", R->o->db_path, (int)(vlen > 20 ? 20 : vlen),
+                                "run with --rebuild", shown, (int)(vlen > 20 ? 20 : vlen),
                                 val, NS_SCHEMA_VERSION);
             free(val);
             if (rc < 0)
                 goto done;
             R->db_existed = 1;
             R->bulk = R->o->rebuild || docs == 0;
+            if (R->bulk && R->foreign_name) {
+                rc = ns_err_set(err, NS_EINVAL,
+                                "database '%s' holds '%s', which is not part of a Xapian "
+                                "database: move it out before building the database anew",
+                                shown, R->foreign_name);
+                goto done;
+            }
+            if (R->bulk && ((rc = S_check_same_fs(R, err)) < 0 ||
+                            (rc = S_claim_tmpdir(R, err)) < 0))
+                goto done;
             goto done;
         }
-        /* No database yet: nobody can hold its lock, so the temporary
-         * directory's lock database serialises the runs that create it. */
-        if (mkdir(R->tmpdir, 0777) < 0 && errno != EEXIST) {
-            char msg[128] = "";
-            strerror_r(errno, msg, sizeof msg);
-            rc = ns_err_set(err, NS_EIO, "cannot create database '%s': '%s': %s",
-                            R->o->db_path, R->tmpdir, msg);
+        /* No database yet (or an empty folder for it): nobody can hold its
+         * lock, so the temporary directory's lock database serialises the
+         * runs that create it. */
+        if ((kind == NS_DBPATH_EMPTY_DIR && (rc = S_check_same_fs(R, err)) < 0) ||
+            (rc = S_claim_tmpdir(R, err)) < 0)
             goto done;
-        }
         rc = ns_xwdb_open(&R->lockw, lockpath.data, NS_XWDB_CREATE_OR_OPEN, &e);
         if (rc == NS_ELOCKED) {
-            rc = ns_err_set(err, rc, "database '%s' is locked by another writer", R->o->db_path);
+            rc = ns_err_set(err, rc, "database '%s' is locked by another writer", shown);
             goto done;
         }
         if (rc < 0) {
-            rc = ns_err_set(err, rc, "cannot create database '%s': %s", R->o->db_path, e.msg);
+            rc = ns_err_set(err, rc, "cannot create database '%s': %s", shown, e.msg);
             goto done;
         }
         /* The run that held the lock may have just created the database. */
-        if (stat(db, &st) == 0 && tries < 3) {
+        ns_dbpath_kind now;
+        if ((rc = S_classify(R, &now, err)) < 0)
+            goto done;
+        if (now != kind && tries < 3) {
             ns_xwdb_free(R->lockw);
             R->lockw = NULL;
             continue;
         }
         R->db_existed = 0;
+        R->db_empty_dir = kind == NS_DBPATH_EMPTY_DIR;
         R->bulk = 1;
         goto done;
     }
@@ -1291,17 +1649,20 @@ done:
     return rc;
 }
 
-/* Is r under a directory root walked without trouble in this run? */
+/* Is r's file inside a directory PATH walked without trouble in this run
+ * (whatever root it was recorded under)? */
 static int S_in_walked_root(run *R, const frec *r)
 {
+    int under = 0;
     for (size_t i = 0; i < R->nroots; i++) {
         const root *rt = &R->roots[i];
-        size_t al = strlen(rt->abs);
-        if (rt->is_dir && !rt->walk_failed && r->klen > al && r->key[al] == '\t' &&
-            memcmp(r->key, rt->abs, al) == 0)
-            return 1;
+        if (!rt->is_dir || !ns_dbpath_within(r->path, rt->abs) || !strcmp(r->path, rt->abs))
+            continue;
+        if (rt->walk_failed)
+            return 0;
+        under = 1;
     }
-    return 0;
+    return under;
 }
 
 static void S_add_stats(ns_index_stats *to, const ns_index_stats *from)
@@ -1325,6 +1686,204 @@ static void S_facet_table_failed(run *R, const ns_err *terr)
     S_report(R, 1, R->o->db_path, msg);
 }
 
+/* The same file recorded under two roots, found again in this run (issue
+ * #13: `nindex corpus` then `nindex corpus/en` indexed the articles of en/
+ * twice). A file found without a record of its own takes over the record
+ * that names the same file under another root: its key, its id (still
+ * relative to that root) and its size and time, so an unchanged file stays
+ * unchanged. A second record of a file that has its own (left by an older
+ * nindex) is removed with its document. */
+static int S_merge_paths(writer *W, ns_err *err)
+{
+    run *R = W->R;
+    int rc = 0;
+    for (size_t i = 0; i < R->nrecs && rc == 0; i++) {
+        frec *o = R->recs[i];
+        if (!o->id || o->seen)
+            continue;
+        frec *f = S_get(&R->by_path, o->path, strlen(o->path));
+        if (!f || f == o)
+            continue;
+        if (f->id && strcmp(f->id, o->id) != 0) {
+            rc = S_remove(W, o, err);
+            continue;
+        }
+        if (f->id) {
+            /* One document: only the second record goes. */
+            if ((rc = S_begin(W, err)) < 0 ||
+                (rc = S_set_file_meta(W, o->key, o->klen, "", 0, err)) < 0)
+                break;
+            if (S_get(&W->by_id, o->id, strlen(o->id)) == o &&
+                S_put(&W->by_id, f->id, strlen(f->id), f) < 0)
+                goto nomem;
+            free(o->id);
+            o->id = NULL;
+            W->pending++;
+            rc = S_commit(W, 0, err);
+            continue;
+        }
+        char *k = f->key, *p = f->path;
+        size_t kl = f->klen, rl = f->rootlen;
+        f->key = o->key, f->klen = o->klen, f->rootlen = o->rootlen, f->path = o->path;
+        o->key = k, o->klen = kl, o->rootlen = rl, o->path = p;
+        f->id = o->id;
+        o->id = NULL;
+        f->size = o->size;
+        f->mtime = o->mtime;
+        const char *rel = S_rel(f);
+        size_t n = strlen(rel);
+        free(f->default_id);
+        if (!(f->default_id = strndup(rel, n > 3 && !strcmp(rel + n - 3, ".md") ? n - 3 : n)) ||
+            S_put(&R->by_key, f->key, f->klen, f) < 0 || S_put(&R->by_key, o->key, o->klen, o) < 0 ||
+            S_put(&W->by_id, f->id, strlen(f->id), f) < 0)
+            goto nomem;
+    }
+    return rc;
+nomem:
+    return ns_err_set(err, NS_ENOMEM, "out of memory");
+}
+
+/* The stored path of r's document becomes r->display: the file moved
+ * without changing. A document that cannot be found or read has its file
+ * indexed again instead. */
+static int S_repath(writer *W, frec *r, ns_err *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int rc = S_idterm(&W->tmp, r->id, err);
+    if (rc < 0)
+        return rc;
+    rc = ns_xwdb_get_data(W->w, W->tmp.data, W->tmp.len, &data, &len, err);
+    if (rc == 0) {
+        ns_buf_reset(&W->tmp2);
+        rc = ns_record_set_path(data, len, r->display, &W->tmp2, err);
+        free(data);
+        if (rc == 0)
+            return ns_xwdb_set_data(W->w, W->tmp.data, W->tmp.len, W->tmp2.data, W->tmp2.len,
+                                    err);
+    }
+    if (rc != NS_ENOTFOUND && rc != NS_ECORRUPT)
+        return rc;
+    ns_err_clear(err);
+    r->size = -1;  /* S_process reads it again */
+    return 0;
+}
+
+/* A moved or renamed PATH (issue #13: after `mv /a /b`, every article of
+ * /b/corpus failed with "id ... is already used by /a/corpus/..."). A file
+ * found without a record takes over the record of a file that is gone from
+ * where it was recorded, under another root, with the same path relative
+ * to that root, the same size and the same modification time (as `mv`
+ * keeps them): re-keyed, its document's stored path updated, the file
+ * unchanged. When several records fit, none is taken: the file is read,
+ * and S_process settles its id. */
+static int S_match_moved(writer *W, ns_err *err)
+{
+    run *R = W->R;
+    hmap by_rel;
+    memset(&by_rel, 0, sizeof by_rel);
+    int rc = 0;
+    for (size_t i = 0; i < R->nrecs; i++) {
+        frec *o = R->recs[i];
+        if (!o->id || o->seen)
+            continue;
+        size_t rl = o->klen - o->rootlen - 1;
+        o->same_rel = S_get(&by_rel, S_rel(o), rl);
+        if (S_put(&by_rel, S_rel(o), rl, o) < 0)
+            goto nomem;
+    }
+    for (size_t i = 0; i < R->ntodo && by_rel.n && rc == 0; i++) {
+        frec *f = R->todo[i], *match = NULL;
+        if (f->id || f->stat_errno || f->not_regular)
+            continue;
+        int n = 0;
+        for (frec *o = S_get(&by_rel, S_rel(f), f->klen - f->rootlen - 1); o; o = o->same_rel)
+            if (o->id && o->size == f->wsize && o->mtime == f->wmtime && S_gone(o)) {
+                match = o;
+                n++;
+            }
+        if (n != 1)
+            continue;
+        ns_buf_reset(&W->tmp);
+        if (ns_buf_printf(&W->tmp, "%" PRId64 " %" PRId64 " %s", match->size, match->mtime,
+                          match->id) < 0)
+            goto nomem;
+        if ((rc = S_begin(W, err)) < 0 ||
+            (rc = S_set_file_meta(W, f->key, f->klen, W->tmp.data, W->tmp.len, err)) < 0 ||
+            (rc = S_set_file_meta(W, match->key, match->klen, "", 0, err)) < 0)
+            break;
+        f->id = match->id;
+        match->id = NULL;
+        f->size = match->size;
+        f->mtime = match->mtime;
+        if (S_put(&W->by_id, f->id, strlen(f->id), f) < 0 || S_mark_moved(R, match) < 0)
+            goto nomem;
+        if ((rc = S_repath(W, f, err)) < 0)
+            break;
+        W->pending++;
+        rc = S_commit(W, 0, err);
+    }
+    S_hmap_free(&by_rel);
+    return rc;
+nomem:
+    S_hmap_free(&by_rel);
+    return ns_err_set(err, NS_ENOMEM, "out of memory");
+}
+
+/* One line per pair of folders for the files S_take_id could not settle:
+ * their ids belong to files of a folder not walked in this run that still
+ * exists. nindex cannot tell a moved copy from a second archive, so it
+ * says what to do rather than failing each file with the same message. */
+static int S_cmpforeign(const void *a, const void *b)
+{
+    const dupfile *x = a, *y = b;
+    size_t xl = x->owner->rootlen, yl = y->owner->rootlen;
+    if (x->r->root_i != y->r->root_i)
+        return x->r->root_i < y->r->root_i ? -1 : 1;
+    int c = memcmp(x->owner->key, y->owner->key, xl < yl ? xl : yl);
+    if (c || xl != yl)
+        return c ? c : xl < yl ? -1 : 1;
+    return x->r->ord < y->r->ord ? -1 : x->r->ord > y->r->ord;
+}
+
+static int S_report_foreign(run *R, ns_err *err)
+{
+    ns_buf m = NS_BUF_INIT;
+    if (R->nforeign > 1)
+        qsort(R->foreign, R->nforeign, sizeof *R->foreign, S_cmpforeign);
+    for (size_t i = 0, n; i < R->nforeign; i += n) {
+        const dupfile *f = &R->foreign[i];
+        size_t ri = f->r->root_i, ol = f->owner->rootlen;
+        for (n = 1; i + n < R->nforeign; n++) {
+            const dupfile *g = &R->foreign[i + n];
+            if (g->r->root_i != ri || g->owner->rootlen != ol ||
+                memcmp(g->owner->key, f->owner->key, ol) != 0)
+                break;
+        }
+        ns_buf_reset(&m);
+        if (n == 1) {
+            /* Most likely a plain duplicate id: said as within a run. */
+            if (ns_buf_printf(&m, "id '%s' is already used by %s", f->id, f->owner->path) < 0)
+                goto nomem;
+            S_report(R, 0, f->r->display, m.data);
+            continue;
+        }
+        if (ns_buf_printf(&m, "%zu files not indexed: their ids belong to articles indexed "
+                              "from '%.*s', which still exists (%s has the id '%s' of %s); if "
+                              "the articles moved here, run nindex with --rebuild (or move the "
+                              "old folder away first); if both are archives, give the articles "
+                              "distinct ids",
+                          n, (int)ol, f->owner->key, f->r->display, f->id, f->owner->path) < 0)
+            goto nomem;
+        S_report(R, 0, R->roots[ri].arg, m.data);
+    }
+    ns_buf_free(&m);
+    return 0;
+nomem:
+    ns_buf_free(&m);
+    return ns_err_set(err, NS_ENOMEM, "out of memory");
+}
+
 static int S_incremental(run *R, ns_err *err)
 {
     writer *W = &R->ws[0];
@@ -1346,11 +1905,15 @@ static int S_incremental(run *R, ns_err *err)
             rc = ns_err_set(err, R->meta_rc, "out of memory loading the file records");
         goto done;
     }
+    if ((rc = S_merge_paths(W, err)) < 0)
+        goto done;
     for (size_t i = 0; i < R->nrecs; i++) {
         frec *r = R->recs[i];
         if (r->id && !r->seen && S_in_walked_root(R, r) && (rc = S_remove(W, r, err)) < 0)
             goto done;
     }
+    if ((rc = S_match_moved(W, err)) < 0)
+        goto done;
     for (size_t i = 0; i < R->ntodo; i++) {
         if (R->o->stop && *R->o->stop) {
             R->st->interrupted = 1;
@@ -1360,6 +1923,14 @@ static int S_incremental(run *R, ns_err *err)
             goto done;
         S_progress(R);
     }
+    /* What is left of a moved folder: files deleted before or after the move. */
+    for (size_t i = 0; i < R->nrecs && R->nmoved && !R->st->interrupted; i++) {
+        frec *r = R->recs[i];
+        if (r->id && !r->seen && S_is_moved(R, r) && S_gone(r) && (rc = S_remove(W, r, err)) < 0)
+            goto done;
+    }
+    if ((rc = S_report_foreign(R, err)) < 0)
+        goto done;
     if ((rc = S_commit(W, 1, err)) == 0) {
         ns_err terr = { 0, "" };
         if (ns_xwdb_write_facet_table(W->w, NS_SLOT_FACETS, &terr) < 0)
@@ -1553,7 +2124,7 @@ static int S_shard_open(run *R, writer *W, int resume, ns_err *err)
         ns_xwdb_free(W->w);
         W->w = NULL;
     }
-    S_rmtree(W->path);
+    ns_dbpath_rmtree(W->path);  /* in our temporary directory */
     ns_err_clear(&e);
     if ((rc = ns_xwdb_open(&W->w, W->path, NS_XWDB_CREATE_OR_OPEN, &e)) < 0)
         return ns_err_set(err, rc, "cannot create '%s': %s", W->path, e.msg);
@@ -1563,26 +2134,11 @@ static int S_shard_open(run *R, writer *W, int resume, ns_err *err)
 }
 
 /* Keep in the temporary directory only the shards this run uses, the lock
- * it holds and the marker of a clean interruption: anything else is from an
- * earlier run. */
+ * it holds and the marker of a clean interruption: the other entries nindex
+ * makes there are from an earlier run. Entries of other names are left. */
 static void S_clean_tmpdir(run *R)
 {
-    DIR *d = opendir(R->tmpdir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        unsigned k;
-        int n = 0;
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        if ((!R->db_existed && !strcmp(e->d_name, "lock")) || !strcmp(e->d_name, "resumable"))
-            continue;
-        if (sscanf(e->d_name, "shard-%u%n", &k, &n) == 1 && e->d_name[n] == '\0' && k < R->nw)
-            continue;
-        S_rmtree_at(dirfd(d), e->d_name);
-    }
-    closedir(d);
+    ns_dbpath_tmp_clean(R->tmpdir, R->nw, !R->db_existed);
 }
 
 /* Delete the stale records of a resumed shard. */
@@ -1650,6 +2206,7 @@ static int S_settle_ids(run *R, ns_err *err)
                 }
                 if (rc == 0) {
                     lost[nlost].r = loser;
+                    lost[nlost].owner = NULL;
                     lost[nlost++].id = loser->id;
                 }
             }
@@ -1694,10 +2251,9 @@ static int S_settle_ids(run *R, ns_err *err)
         qsort(lost, nlost, sizeof *lost, S_byord);
     for (size_t i = 0; i < nlost; i++) {
         const frec *owner = S_get(&win, lost[i].id, strlen(lost[i].id));
-        writer *W = &R->ws[lost[i].r->shard];
         ns_buf m = NS_BUF_INIT;
         if (ns_buf_printf(&m, "id '%s' is already used by %s", lost[i].id,
-                          owner ? S_display(&W->tmp2, owner) : "another file") < 0) {
+                          owner ? S_display(owner) : "another file") < 0) {
             ns_buf_free(&m);
             rc = ns_err_set(err, NS_ENOMEM, "out of memory");
             goto done;
@@ -1709,43 +2265,6 @@ done:
     free(lost);
     S_hmap_free(&win);
     return rc;
-}
-
-/* Put the merged database in place of the old one: atomically exchanged
- * when there is one (readers see either database, whole), renamed when
- * there is none. The old database ends up at `fresh`. */
-static int S_swap(run *R, const char *fresh, ns_err *err)
-{
-    int rc;
-    char msg[128] = "";
-    if (R->db_existed) {
-        rc = S_renameat2(fresh, R->db, RENAME_EXCHANGE);
-        if (rc < 0 && (errno == EINVAL || errno == ENOSYS)) {
-            /* A file system without exchange: a moment with no database. */
-            ns_buf old = NS_BUF_INIT;
-            if (ns_buf_printf(&old, "%s/old", R->tmpdir) < 0) {
-                ns_buf_free(&old);
-                return ns_err_set(err, NS_ENOMEM, "out of memory");
-            }
-            rc = rename(R->db, old.data);
-            if (rc == 0 && (rc = rename(fresh, R->db)) < 0) {
-                int e = errno;
-                rename(old.data, R->db);
-                errno = e;
-            }
-            ns_buf_free(&old);
-        }
-    } else {
-        rc = S_renameat2(fresh, R->db, RENAME_NOREPLACE);
-        if (rc < 0 && (errno == EINVAL || errno == ENOSYS))
-            rc = rename(fresh, R->db);
-    }
-    if (rc < 0) {
-        strerror_r(errno, msg, sizeof msg);
-        return ns_err_set(err, NS_EIO, "cannot move the new database '%s' to '%s': %s", fresh,
-                          R->db, msg);
-    }
-    return 0;
 }
 
 /* The facet table of the merged database, before it is swapped in. */
@@ -1767,7 +2286,7 @@ static int S_bulk(run *R, ns_err *err)
         J = NS_INDEX_JOBS_MAX;
     if (J > R->ntodo)
         J = R->ntodo ? (unsigned)R->ntodo : 1;
-    ns_buf fresh = NS_BUF_INIT;
+    ns_buf fresh = NS_BUF_INIT, old = NS_BUF_INIT;
     const char **srcs = NULL;
     R->st->bulk = 1;
     if (!(R->ws = calloc(J, sizeof *R->ws)))
@@ -1778,12 +2297,8 @@ static int S_bulk(run *R, ns_err *err)
         R->ws[k].k = k;
         R->ws[k].batch = R->o->batch ? R->o->batch : NS_INDEX_BULK_BATCH;
     }
-    if (mkdir(R->tmpdir, 0777) < 0 && errno != EEXIST) {
-        char msg[128] = "";
-        strerror_r(errno, msg, sizeof msg);
-        rc = ns_err_set(err, NS_EIO, "cannot create '%s': %s", R->tmpdir, msg);
+    if ((rc = S_claim_tmpdir(R, err)) < 0)  /* done by S_lock: a no-op */
         goto done;
-    }
     S_clean_tmpdir(R);
     for (size_t i = 0; i < R->ntodo; i++) {
         frec *r = R->todo[i];
@@ -1871,11 +2386,19 @@ static int S_bulk(run *R, ns_err *err)
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
         goto done;
     }
-    S_rmtree(fresh.data);
     if ((rc = ns_xcompact(fresh.data, srcs, J, err)) < 0)
         goto done;
     S_write_facet_table(R, fresh.data);
-    if ((rc = S_swap(R, fresh.data, err)) < 0)
+    /* The real database is swapped: a --db that is a link stays one. */
+    if (old.len == 0 && ns_buf_printf(&old, "%s/old", R->tmpdir) < 0) {
+        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = ns_dbpath_install(fresh.data, R->db,
+                                R->db_existed     ? NS_DBPATH_EXCHANGE
+                                : R->db_empty_dir ? NS_DBPATH_MOVE_INTO
+                                                  : NS_DBPATH_RENAME,
+                                old.data, err)) < 0)
         goto done;
 done:
     /* The lock goes last: until the old database is out of the way, no
@@ -1885,9 +2408,12 @@ done:
     ns_xwdb_free(R->lockw);
     R->lockw = NULL;
     if (!keep_tmp)
-        S_rmtree(R->tmpdir);
+        S_remove_tmpdir(R);
+    else if (!(R->st->tmpdir = strdup(R->tmpdir)))
+        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
     free(srcs);
     ns_buf_free(&fresh);
+    ns_buf_free(&old);
     return rc;
 }
 
@@ -1913,17 +2439,17 @@ int ns_index_run(const ns_index_opts *opts, const char *const *paths, size_t n,
     }
     if ((rc = S_roots(&R, paths, n, err)) < 0)
         goto done;
-    size_t dl = strlen(opts->db_path);
-    while (dl > 1 && opts->db_path[dl - 1] == '/')
-        dl--;
+    if ((rc = ns_dbpath_resolve(&R.db, opts->db_path, opts->db_path, err)) < 0)
+        goto done;
     ns_buf b = NS_BUF_INIT;
-    if (!(R.db = S_memdup(opts->db_path, dl)) ||
-        ns_buf_printf(&b, "%s%s", R.db, NS_INDEX_TMP_SUFFIX) < 0 ||
+    if (ns_buf_printf(&b, "%s%s", R.db, NS_INDEX_TMP_SUFFIX) < 0 ||
         !(R.tmpdir = ns_buf_detach(&b))) {
         ns_buf_free(&b);
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
         goto done;
     }
+    if ((rc = S_check_overlap(&R, err)) < 0)
+        goto done;
     if ((rc = ns_analyzer_new(&R.a, err)) < 0 || (rc = ns_vendors_new(&R.v, R.a, err)) < 0)
         goto done;
     if ((rc = S_lock(&R, err)) < 0)
@@ -1932,12 +2458,16 @@ int ns_index_run(const ns_index_opts *opts, const char *const *paths, size_t n,
         goto done;
     stats->total = R.ntodo;
     if (R.bulk) {
+        R.tmp_made = 0;  /* S_bulk removes or keeps the temporary directory */
         rc = S_bulk(&R, err);
     } else {
         /* A temporary directory left by an interrupted bulk run is of no
          * use to an incremental one (and nobody else may use it: the lock
-         * is ours). */
-        S_rmtree(R.tmpdir);
+         * is ours). One without our marker is not ours: left alone. */
+        if (ns_dbpath_tmp_marked(R.tmpdir)) {
+            R.tmp_ours = 1;
+            S_remove_tmpdir(&R);
+        }
         if (!(R.ws = calloc(1, sizeof *R.ws))) {
             rc = ns_err_set(err, NS_ENOMEM, "out of memory");
             goto done;
@@ -1951,13 +2481,11 @@ done:
     for (unsigned k = 0; k < R.nw; k++)
         S_writer_free(&R.ws[k]);
     free(R.ws);
-    if (R.lockw) {
-        /* Failed before building: nothing of this run is in the temporary
-         * directory unless it only holds the lock. */
-        ns_xwdb_free(R.lockw);
-        if (!R.db_existed && R.tmpdir)
-            S_rmtree(R.tmpdir);
-    }
+    /* Failed before building: the temporary directory goes if this run
+     * made it (it then holds only the lock). */
+    ns_xwdb_free(R.lockw);
+    if (R.tmp_made)
+        S_remove_tmpdir(&R);
     ns_vendors_free(R.v);
     ns_analyzer_free(R.a);
     for (size_t i = 0; i < R.nrecs; i++)
@@ -1965,13 +2493,42 @@ done:
     free(R.recs);
     free(R.todo);
     S_hmap_free(&R.by_key);
-    for (size_t i = 0; i < R.nroots; i++)
+    S_hmap_free(&R.by_path);
+    for (size_t i = 0; i < R.nroots; i++) {
         free(R.roots[i].abs);
+        free(R.roots[i].real);
+        if (R.lists) {
+            for (size_t j = 0; j < R.lists[i].n; j++)
+                free(R.lists[i].v[j].rel);
+            free(R.lists[i].v);
+        }
+    }
+    free(R.lists);
     free(R.roots);
+    for (size_t i = 0; i < R.nlinks; i++)
+        free(R.links[i].rel);
+    free(R.links);
+    free(R.dirs.v);
+    free(R.files.v);
+    for (size_t i = 0; i < R.nmoved; i++)
+        free(R.moved[i]);
+    free(R.moved);
+    for (size_t i = 0; i < R.nforeign; i++)
+        free(R.foreign[i].id);
+    free(R.foreign);
+    free(R.foreign_name);
     ns_buf_free(&R.tmp);
     free(R.db);
     free(R.tmpdir);
     pthread_cond_destroy(&R.cv);
     pthread_mutex_destroy(&R.mu);
     return rc;
+}
+
+void ns_index_stats_clear(ns_index_stats *st)
+{
+    if (!st)
+        return;
+    free(st->tmpdir);
+    st->tmpdir = NULL;
 }

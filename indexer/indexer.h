@@ -24,6 +24,37 @@
  * (when the database does not exist yet, the lock of the temporary
  * directory's "lock" database stands in for it).
  *
+ * What opts->db_path may be (issue #13: `nindex --db corpus corpus` deleted
+ * the articles): a path that does not exist (created), an empty directory
+ * (the new database's files are moved into it, its version file last), or
+ * an nsearch database (a Xapian database with "nsearch:schema" metadata).
+ * Anything else (a file, a folder holding other things, a Xapian database
+ * of someone else) is refused with NS_EINVAL before anything is written,
+ * and so is a database that is, holds or lies inside a path to index.
+ * Symbolic links in db_path are resolved first: the real database is the
+ * one opened and swapped, with the temporary directory beside it, and the
+ * link stays. The temporary directory carries a marker file: one without
+ * it is the user's, refused for a build and never removed. nindex removes
+ * only what it made: its temporary directory's entries, and a swapped-out
+ * database by its Xapian files.
+ *
+ * Records are matched to files by path, whichever root reached them: a file
+ * recorded under `corpus` and found again under `corpus/en` keeps its record
+ * and id. A root that moved or was renamed carries on: a file found without
+ * a record takes over the record of a gone file with the same path relative
+ * to its root, size and modification time (unchanged; its document's stored
+ * path updated), and an id recorded for a gone file is free for the file
+ * that now has it (updated); the other records of such a root whose files
+ * are gone are removed. An id held by a file of another folder that still
+ * exists cannot be settled: such files fail, reported in one line per
+ * folder that names --rebuild.
+ *
+ * The walk visits each directory and each file once, by device and inode,
+ * whatever links lead to it, and a root's own tree before the links it
+ * holds. A symbolic link to a directory or *.md file inside the paths given
+ * is followed; one that leads outside is reported through on_warning and
+ * skipped, unless opts->follow_symlinks.
+ *
  * The engine never prints: bad files, warnings and progress go to the
  * caller's callbacks, which it calls one at a time (under its own mutex, from
  * worker threads in bulk mode). A bad file is not an error of the run: it is
@@ -53,6 +84,8 @@ typedef struct ns_index_stats {
     int interrupted;   /* 1 when *opts->stop ended the run early */
     int bulk;          /* 1 when the run built a new database (see above): an
                           interrupted bulk run left the database as it was */
+    char *tmpdir;      /* an interrupted bulk run: the temporary directory that
+                          keeps its work (malloc'd; ns_index_stats_clear frees) */
 } ns_index_stats;
 
 typedef struct ns_index_opts {
@@ -74,6 +107,9 @@ typedef struct ns_index_opts {
     /* After each file: done of total files. */
     void (*on_progress)(void *ctx, size_t done, size_t total);
     void *ctx;
+    /* Follow symbolic links that lead outside the paths given (by default
+     * each is reported once through on_warning and skipped). */
+    int follow_symlinks;
 } ns_index_opts;
 
 #define NS_INDEX_BATCH 1000
@@ -81,7 +117,7 @@ typedef struct ns_index_opts {
  * faster than 1000 and peak at 3.5x the memory. */
 #define NS_INDEX_BULK_BATCH 1000
 #define NS_INDEX_JOBS_MAX 64
-#define NS_INDEX_OPTS_INIT { NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL }
+#define NS_INDEX_OPTS_INIT { NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 }
 
 /* The temporary directory of a bulk run: db_path (trailing slashes
  * stripped) + NS_INDEX_TMP_SUFFIX. */
@@ -91,11 +127,13 @@ typedef struct ns_index_opts {
  * into opts->db_path. 0 when the run completed (bad files included: see
  * stats->failed) or was interrupted; negative when nothing or not all could
  * be done: NS_ENOTFOUND (a path does not exist), NS_ELOCKED, NS_ECORRUPT,
- * NS_EINVAL (database of another schema version), NS_EIO, NS_ENOMEM,
- * NS_EXAPIAN. err->msg then says what, e.g. "database 'x' is locked by
+ * NS_EINVAL (database of another schema version, or a db_path nindex may
+ * not write: see above), NS_EIO, NS_ENOMEM, NS_EXAPIAN. err->msg then says what, e.g. "database 'x' is locked by
  * another writer". Work committed before a failure stays committed. */
 int ns_index_run(const ns_index_opts *opts, const char *const *paths, size_t n,
                  ns_index_stats *stats, ns_err *err);
+/* Free what a run left in stats (its tmpdir). NULL is a no-op. */
+void ns_index_stats_clear(ns_index_stats *st);
 
 /* ---- the per-article pipeline ---- */
 

@@ -79,18 +79,24 @@ static void on_progress(void *ctx, size_t done, size_t total)
 
 static void usage(FILE *f)
 {
-    fputs("usage: nindex [--db PATH] [--rebuild] [--batch N] [--jobs N] PATH...\n"
+    fputs("usage: nindex [--db PATH] [--rebuild] [--batch N] [--jobs N] [--follow-symlinks] "
+          "PATH...\n"
           "Index the Markdown articles (*.md, with YAML front matter) found under each PATH\n"
           "(a directory, searched recursively, or a single file) into a Xapian database.\n"
           "A run is incremental: unchanged files are skipped, changed ones replaced, new ones\n"
-          "added, and files gone from an indexed directory removed.\n"
+          "added, and files gone from an indexed directory removed. A PATH that moved or was\n"
+          "renamed carries on where it was.\n"
           "\n"
           "options:\n"
-          "  --db PATH     the database (default: $NSEARCH_DB, else " NS_DEFAULT_DB ")\n"
+          "  --db PATH     the database (default: $NSEARCH_DB, else " NS_DEFAULT_DB "): an\n"
+          "                nsearch database, an empty folder or a path that does not exist,\n"
+          "                outside every PATH; nindex writes into nothing else\n"
           "  --rebuild     build a new database and swap it in when complete\n"
           "  --batch N     commit every N changes (default 1000)\n"
           "  --jobs N      threads when building a new database (default: the number\n"
           "                of CPUs, at most 8)\n"
+          "  --follow-symlinks  also follow symbolic links that lead outside the PATHs\n"
+          "                (by default each is skipped with a warning)\n"
           "  --help        show this help and exit\n"
           "  --version     show the version and exit\n"
           "\n"
@@ -111,6 +117,7 @@ int main(int argc, char **argv)
         {"rebuild", no_argument, NULL, 'r'},
         {"batch", required_argument, NULL, 'b'},
         {"jobs", required_argument, NULL, 'j'},
+        {"follow-symlinks", no_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -131,6 +138,9 @@ int main(int argc, char **argv)
             break;
         case 'r':
             o.rebuild = 1;
+            break;
+        case 'L':
+            o.follow_symlinks = 1;
             break;
         case 'b': {
             char *end;
@@ -172,7 +182,8 @@ int main(int argc, char **argv)
     }
     if (optind >= argc) {
         fputs("nindex: no PATH given\n"
-              "usage: nindex [--db PATH] [--rebuild] [--batch N] [--jobs N] PATH...\n",
+              "usage: nindex [--db PATH] [--rebuild] [--batch N] [--jobs N] [--follow-symlinks] "
+              "PATH...\n",
               stderr);
         return 2;
     }
@@ -203,17 +214,19 @@ int main(int argc, char **argv)
     clear_progress(&u);
     if (rc < 0) {
         fprintf(stderr, "nindex: %s\n", err.msg[0] ? err.msg : ns_strerror(rc));
+        ns_index_stats_clear(&st);
         return 2;
     }
     if (st.interrupted && st.bulk)
         fprintf(stderr,
                 "nindex: interrupted; the database is unchanged, the work done so far is kept "
-                "in '%s%s', run again to finish\n", o.db_path, NS_INDEX_TMP_SUFFIX);
+                "in '%s', run again to finish\n", st.tmpdir ? st.tmpdir : "?");
     else if (st.interrupted)
         fputs("nindex: interrupted; the work done so far is committed, run again to finish\n",
               stderr);
     printf("added %zu, updated %zu, unchanged %zu, removed %zu, failed %zu\n", st.added,
            st.updated, st.unchanged, st.removed, st.failed);
+    ns_index_stats_clear(&st);
     if (fflush(stdout) != 0)
         return 2;
     if (st.interrupted)

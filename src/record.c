@@ -186,6 +186,34 @@ nomem:
     return ns_err_set(err, NS_ENOMEM, "out of memory decoding record");
 }
 
+int ns_record_set_path(const char *data, size_t len, const char *path, ns_buf *out, ns_err *err)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t at = i, n = 0;
+        char tag = data[i++];
+        int digits = 0;
+        while (i < len && data[i] >= '0' && data[i] <= '9') {
+            if (n > (len - i) / 10 + 1)
+                goto corrupt;
+            n = n * 10 + (size_t)(data[i++] - '0');
+            digits++;
+        }
+        if (!digits || i >= len || data[i] != ':' || n > len - i - 1)
+            goto corrupt;
+        i += 1 + n;
+        if (tag != 'p' && ns_buf_append(out, data + at, i - at) < 0)
+            goto nomem;
+    }
+    if (S_put(out, 'p', path, strlen(path)) < 0)
+        goto nomem;
+    return 0;
+corrupt:
+    return ns_err_set(err, NS_ECORRUPT, "stored article data is corrupt at byte %zu", i);
+nomem:
+    return ns_err_set(err, NS_ENOMEM, "out of memory encoding record");
+}
+
 void ns_record_clear(ns_record *r)
 {
     if (!r)

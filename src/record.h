@@ -47,6 +47,12 @@ int ns_record_encode(const ns_record *r, ns_record_codec *c, ns_buf *out, ns_err
 int ns_record_decode(ns_record *r, ns_record_codec *c, const char *data, size_t len,
                      ns_err *err);
 
+/* Append to out the encoding data[0..len) with its path field ('p')
+ * replaced by path (added if it had none): the other fields, the compressed
+ * text included, are copied as they are. NS_ECORRUPT on bad data. Used when
+ * an article's file moved but did not change. */
+int ns_record_set_path(const char *data, size_t len, const char *path, ns_buf *out, ns_err *err);
+
 /* Free what a decoded record owns and zero it. */
 void ns_record_clear(ns_record *r);
 

@@ -26,7 +26,12 @@
  * Metadata:
  *   "nsearch:schema"     NS_SCHEMA_VERSION as decimal text
  *   "file:<root>\t<rel>" "<size> <mtime_ns> <id>" for each indexed file, so an
- *                        incremental run can skip, replace and delete
+ *                        incremental run can skip, replace and delete. <root>
+ *                        is the real path of the PATH it was indexed under
+ *                        and <rel> its path below it; nindex matches records
+ *                        to files by "<root>/<rel>", and re-keys a record
+ *                        when its root moves (indexer/indexer.h), so the
+ *                        format is the same as before issue #13
  *   "nsearch:facet-table" every document's NS_SLOT_FACETS keys, for the
  *                        revision it names (src/xapian_shim.h), written by
  *                        nindex as the last commit of each run */

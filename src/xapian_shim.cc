@@ -780,6 +780,7 @@ extern "C" int ns_xwdb_open(ns_xwdb **out, const char *path, int flags, ns_err *
         return ns_err_set(err, NS_EINVAL, "ns_xwdb_open: NULL argument");
     *out = NULL;
     int action = flags == NS_XWDB_OVERWRITE ? Xapian::DB_CREATE_OR_OVERWRITE
+                 : flags == NS_XWDB_OPEN    ? Xapian::DB_OPEN
                                             : Xapian::DB_CREATE_OR_OPEN;
     try {
         Xapian::WritableDatabase db(path, action);
@@ -892,6 +893,66 @@ extern "C" int ns_xwdb_delete(ns_xwdb *w, const char *idterm, size_t len, ns_err
         return 0;
     } catch (...) {
         return S_fail(err, "deleting document", id.c_str());
+    }
+}
+
+/* The document indexed by the unique term id, or 0 when there is none. */
+static Xapian::docid S_docid(const Xapian::Database &db, const std::string &id)
+{
+    Xapian::PostingIterator p = db.postlist_begin(id);
+    return p == db.postlist_end(id) ? 0 : *p;
+}
+
+extern "C" int ns_xwdb_get_data(ns_xwdb *w, const char *idterm, size_t len, char **data,
+                                size_t *dlen, ns_err *err)
+{
+    if (!w || !data)
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_get_data: NULL argument");
+    *data = NULL;
+    if (dlen)
+        *dlen = 0;
+    int rc = S_check_term(err, "reading a document", idterm, len);
+    if (rc < 0)
+        return rc;
+    if (w->closed)
+        return S_closed(err, "reading a document", w->path);
+    std::string id;
+    try {
+        id.assign(idterm, len);
+        Xapian::docid did = S_docid(w->db, id);
+        if (!did)
+            return ns_err_set(err, NS_ENOTFOUND, "no document '%s'", id.c_str());
+        *data = S_dup(w->db.get_document(did).get_data(), dlen);
+        return 0;
+    } catch (...) {
+        return S_fail(err, "reading document", id.c_str());
+    }
+}
+
+extern "C" int ns_xwdb_set_data(ns_xwdb *w, const char *idterm, size_t len, const char *data,
+                                size_t dlen, ns_err *err)
+{
+    if (!w || (!data && dlen))
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_set_data: NULL argument");
+    int rc = S_check_term(err, "updating a document", idterm, len);
+    if (rc < 0)
+        return rc;
+    if (w->closed)
+        return S_closed(err, "updating a document", w->path);
+    std::string id;
+    try {
+        id.assign(idterm, len);
+        Xapian::docid did = S_docid(w->db, id);
+        if (!did)
+            return ns_err_set(err, NS_ENOTFOUND, "no document '%s'", id.c_str());
+        /* A document read from this database with only its data changed:
+         * Xapian rewrites the data alone, not the terms or values. */
+        Xapian::Document d = w->db.get_document(did);
+        d.set_data(std::string(data ? data : "", dlen));
+        w->db.replace_document(did, d);
+        return 0;
+    } catch (...) {
+        return S_fail(err, "updating document", id.c_str());
     }
 }
 

@@ -72,10 +72,14 @@ void ns_xdb_free(ns_xdb *db); /* closes if open; NULL is a no-op */
 enum {
     NS_XWDB_CREATE_OR_OPEN = 0,
     NS_XWDB_OVERWRITE = 1,  /* start afresh, as nindex --rebuild */
+    NS_XWDB_OPEN = 2,       /* an existing database only (but Xapian still makes
+                               its lock file "flintlock" in an existing directory,
+                               even when it finds no database there) */
 };
 
-/* Opens (creating if needed) with the writer lock; NS_ELOCKED if another
- * process holds it. */
+/* Opens (creating if needed, unless NS_XWDB_OPEN) with the writer lock;
+ * NS_ELOCKED if another process holds it, NS_ENOTFOUND if NS_XWDB_OPEN finds
+ * no database at path. */
 int ns_xwdb_open(ns_xwdb **out, const char *path, int flags, ns_err *err);
 /* Start a transaction: nothing written after it is visible until commit. */
 int ns_xwdb_begin(ns_xwdb *w, ns_err *err);
@@ -87,6 +91,14 @@ int ns_xwdb_cancel(ns_xwdb *w, ns_err *err);
 int ns_xwdb_replace(ns_xwdb *w, const char *idterm, size_t len, const ns_xdoc *doc, ns_err *err);
 /* Delete the document(s) indexed by idterm; none is not an error. */
 int ns_xwdb_delete(ns_xwdb *w, const char *idterm, size_t len, ns_err *err);
+/* The stored data of the document indexed by the unique term idterm: *data
+ * is malloc'd (caller frees). NS_ENOTFOUND when no document has idterm. */
+int ns_xwdb_get_data(ns_xwdb *w, const char *idterm, size_t len, char **data, size_t *dlen,
+                     ns_err *err);
+/* Replace only the stored data of that document (its terms and values are
+ * not rewritten). NS_ENOTFOUND when no document has idterm. */
+int ns_xwdb_set_data(ns_xwdb *w, const char *idterm, size_t len, const char *data, size_t dlen,
+                     ns_err *err);
 int ns_xwdb_termfreq(ns_xwdb *w, const char *term, size_t len, unsigned *out, ns_err *err);
 int ns_xwdb_doccount(ns_xwdb *w, unsigned *out, ns_err *err);
 /* Set a metadata key (an empty value deletes it); committed with the documents. */

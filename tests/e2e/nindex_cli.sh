@@ -28,7 +28,7 @@ mkdir -p "$tmp/c"
 printf -- '---\ntitle: T\ndate: 2020-10-05\n---\nbody\n' > "$tmp/c/a.md"
 
 status 0 --help
-grep -q '^usage: nindex \[--db PATH\] \[--rebuild\] \[--batch N\] \[--jobs N\] PATH' "$tmp/out" || fail "--help usage"
+grep -q '^usage: nindex \[--db PATH\] \[--rebuild\] \[--batch N\] \[--jobs N\] \[--follow-symlinks\] PATH' "$tmp/out" || fail "--help usage"
 grep -q 'added N, updated N, unchanged N, removed N, failed N' "$tmp/out" || fail "--help summary"
 grep -q 'NSEARCH_DB' "$tmp/out" || fail "--help environment"
 grep -q 'exit status' "$tmp/out" || fail "--help exit status"
@@ -52,7 +52,9 @@ grep -qF "nindex: '$tmp/missing': No such file or directory" "$tmp/err" || fail 
 [ ! -e "$tmp/db" ] || fail "a database was created although nothing could be done"
 printf 'not a database\n' > "$tmp/notdb"
 status 2 --db "$tmp/notdb" "$tmp/c"
-grep -qF "nindex: cannot open database '$tmp/notdb'" "$tmp/err" || fail "not a database message"
+grep -qxF "nindex: '$tmp/notdb' is not an nsearch database: it is a regular file" "$tmp/err" ||
+    fail "not a database message"
+[ "$(cat "$tmp/notdb")" = "not a database" ] || fail "the file given as --db changed"
 
 # good run: stderr is empty when it is not a terminal (no progress line)
 status 0 --db "$tmp/db" "$tmp/c"

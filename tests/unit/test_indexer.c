@@ -24,7 +24,7 @@ static void tpath(char *out, size_t size, const char *name)
 /* An article of month 2020-MM about vendors ("A, B"). */
 static void write_article(const char *name, int month, const char *vendors)
 {
-    char path[128];
+    char path[160];
     tpath(path, sizeof path, name);
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
@@ -110,6 +110,124 @@ START_TEST(every_run_leaves_a_current_facet_table)
 }
 END_TEST
 
+/* Warnings the engine reports, as "path|message;" (the path relative to
+ * the test's directory). */
+static char warnings[1024];
+
+static void on_warning(void *ctx, const char *path, const char *msg)
+{
+    (void)ctx;
+    size_t used = strlen(warnings), tl = strlen(tmpdir);
+    if (!strncmp(path, tmpdir, tl))
+        path += tl + 1;
+    snprintf(warnings + used, sizeof warnings - used, "%s|%s;", path, msg);
+}
+
+/* Index the directory dir (under the test's directory) into "db". */
+static int run_index(const char *dir, int follow, ns_index_stats *st, ns_err *err)
+{
+    char db[128], path[128];
+    tpath(db, sizeof db, "db");
+    tpath(path, sizeof path, dir);
+    ns_index_opts o = NS_INDEX_OPTS_INIT;
+    o.db_path = db;
+    o.jobs = 2;
+    o.follow_symlinks = follow;
+    o.on_warning = on_warning;
+    warnings[0] = '\0';
+    const char *paths[] = { path };
+    int rc = ns_index_run(&o, paths, 1, st, err);
+    ns_index_stats_clear(st);
+    return rc;
+}
+
+START_TEST(a_link_out_of_the_paths_is_reported_once_and_skipped)
+{
+    char dir[128], target[160];
+    tpath(dir, sizeof dir, "articles");
+    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    tpath(dir, sizeof dir, "outside");
+    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    write_article("articles/a.md", 1, "Google");
+    write_article("outside/secret.md", 2, "OpenAI");
+    tpath(dir, sizeof dir, "articles/leak.md");
+    ck_assert_int_eq(symlink("../outside/secret.md", dir), 0);
+    ns_index_stats st;
+    ns_err err = { 0, "" };
+    ck_assert_msg(run_index("articles", 0, &st, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(st.added, 1);
+    char *real = realpath(tmpdir, NULL);
+    ck_assert_ptr_nonnull(real);
+    snprintf(target, sizeof target, "articles/leak.md|symbolic link to '%s/outside/secret.md' "
+             "leads outside the PATHs given: skipped (--follow-symlinks follows it);", real);
+    free(real);
+    ck_assert_str_eq(warnings, target);
+    ck_assert_msg(run_index("articles", 1, &st, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(st.added, 1);
+    ck_assert_uint_eq(st.unchanged, 1);
+    ck_assert_str_eq(warnings, "");
+}
+END_TEST
+
+START_TEST(a_moved_root_keeps_its_records_and_a_subfolder_its_ids)
+{
+    char from[128], to[128];
+    tpath(from, sizeof from, "articles");
+    ck_assert_int_eq(mkdir(from, 0777), 0);
+    tpath(from, sizeof from, "articles/en");
+    ck_assert_int_eq(mkdir(from, 0777), 0);
+    write_article("articles/en/a.md", 1, "Google");
+    write_article("articles/en/b.md", 2, "Yandex");
+    write_article("articles/c.md", 3, "OpenAI");
+    ns_index_stats st;
+    ns_err err = { 0, "" };
+    ck_assert_msg(run_index("articles", 0, &st, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(st.added, 3);
+    tpath(from, sizeof from, "articles");
+    tpath(to, sizeof to, "moved");
+    ck_assert_int_eq(rename(from, to), 0);
+    ck_assert_msg(run_index("moved", 0, &st, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(st.unchanged, 3);
+    ck_assert_uint_eq(st.added + st.updated + st.removed + st.failed, 0);
+    ck_assert_msg(run_index("moved/en", 0, &st, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(st.unchanged, 2);
+    ck_assert_uint_eq(st.added + st.updated + st.removed + st.failed, 0);
+    check_facets("M2020-01=1;M2020-02=1;M2020-03=1;VGoogle=1;VOpenAI=1;VYandex=1;");
+}
+END_TEST
+
+START_TEST(a_database_path_of_the_articles_is_refused)
+{
+    char dir[128];
+    tpath(dir, sizeof dir, "articles");
+    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    write_article("articles/a.md", 1, "Google");
+    ns_index_opts o = NS_INDEX_OPTS_INIT;
+    o.db_path = dir;
+    ns_index_stats st;
+    ns_err err = { 0, "" };
+    const char *paths[] = { dir };
+    ck_assert_int_eq(ns_index_run(&o, paths, 1, &st, &err), NS_EINVAL);
+    ck_assert_msg(strstr(err.msg, "is the PATH") != NULL, "%s", err.msg);
+    /* a folder of other things, given as the database of another folder */
+    char other[128];
+    tpath(other, sizeof other, "other");
+    ck_assert_int_eq(mkdir(other, 0777), 0);
+    write_article("other/b.md", 2, "Yandex");
+    o.db_path = other;
+    ck_assert_int_eq(ns_index_run(&o, paths, 1, &st, &err), NS_EINVAL);
+    ck_assert_msg(strstr(err.msg, "is not an nsearch database: it is a folder holding 1 entry")
+                  != NULL, "%s", err.msg);
+    struct stat sb;
+    tpath(dir, sizeof dir, "articles/a.md");
+    ck_assert_int_eq(stat(dir, &sb), 0);
+    tpath(dir, sizeof dir, "other/b.md");
+    ck_assert_int_eq(stat(dir, &sb), 0);
+    tpath(dir, sizeof dir, "other/iamglass");
+    ck_assert_int_eq(stat(dir, &sb), -1);
+}
+END_TEST
+
 static Suite *indexer_suite(void)
 {
     Suite *s = suite_create("indexer");
@@ -117,6 +235,9 @@ static Suite *indexer_suite(void)
     tcase_add_checked_fixture(tc, tempdir_setup, tempdir_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, every_run_leaves_a_current_facet_table);
+    tcase_add_test(tc, a_link_out_of_the_paths_is_reported_once_and_skipped);
+    tcase_add_test(tc, a_moved_root_keeps_its_records_and_a_subfolder_its_ids);
+    tcase_add_test(tc, a_database_path_of_the_articles_is_refused);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -157,6 +157,43 @@ START_TEST(empty_text_stays_plain)
 }
 END_TEST
 
+START_TEST(set_path_replaces_only_the_path)
+{
+    char *text = S_text(1000);
+    ns_record in = S_sample(text, 1000), out;
+    ns_buf b = NS_BUF_INIT, b2 = NS_BUF_INIT;
+    ns_err err;
+    ck_assert_int_eq(ns_record_encode(&in, NULL, &b, &err), 0);
+    ck_assert_msg(ns_record_set_path(b.data, b.len, "/moved/ru/gpt3.md", &b2, &err) == 0, "%s",
+                  err.msg);
+    ck_assert_msg(ns_record_decode(&out, NULL, b2.data, b2.len, &err) == 0, "%s", err.msg);
+    ck_assert_str_eq(out.path, "/moved/ru/gpt3.md");
+    ck_assert_str_eq(out.id, in.id);
+    ck_assert_str_eq(out.title, in.title);
+    ck_assert_str_eq(out.url, in.url);
+    ck_assert_uint_eq(out.nvendors, 2);
+    ck_assert_str_eq(out.vendors[1], "Sberbank");
+    ck_assert_uint_eq(out.text_len, 1000);
+    ck_assert_mem_eq(out.text, text, 1000);
+    ns_record_clear(&out);
+    /* a record without a path gains one */
+    ns_buf_reset(&b);
+    ns_buf_reset(&b2);
+    in.path = NULL;
+    ck_assert_int_eq(ns_record_encode(&in, NULL, &b, &err), 0);
+    ck_assert_int_eq(ns_record_set_path(b.data, b.len, "a.md", &b2, &err), 0);
+    ck_assert_int_eq(ns_record_decode(&out, NULL, b2.data, b2.len, &err), 0);
+    ck_assert_str_eq(out.path, "a.md");
+    ns_record_clear(&out);
+    /* corrupt data is refused */
+    ns_buf_reset(&b2);
+    ck_assert_int_eq(ns_record_set_path("t99:short", 9, "a.md", &b2, &err), NS_ECORRUPT);
+    ns_buf_free(&b);
+    ns_buf_free(&b2);
+    free(text);
+}
+END_TEST
+
 static Suite *record_suite(void)
 {
     Suite *s = suite_create("record");
@@ -167,6 +204,7 @@ static Suite *record_suite(void)
     tcase_add_test(tc, plain_text_field_of_schema_1_is_read);
     tcase_add_test(tc, corrupt_compressed_text_is_NS_ECORRUPT);
     tcase_add_test(tc, empty_text_stays_plain);
+    tcase_add_test(tc, set_path_replaces_only_the_path);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -7,6 +7,7 @@
 
 #include <check.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,64 @@ START_TEST(garbage_version_file_gives_NS_ECORRUPT_on_open)
     ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), 0);
     ck_assert_uint_eq(n, 0);
     ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
+
+START_TEST(open_existing_only_never_creates)
+{
+    ns_err err = { 0, "" };
+    char *path = tpath("missing");
+    ns_xwdb *w = NULL;
+    ck_assert_int_eq(ns_xwdb_open(&w, path, NS_XWDB_OPEN, &err), NS_ENOTFOUND);
+    ck_assert_ptr_null(w);
+    ck_assert_int_eq(access(path, F_OK), -1);
+    /* an empty directory is not a database either (though Xapian leaves
+     * its lock file in it: nindex classifies a path before opening it) */
+    ck_assert_int_eq(mkdir(path, 0777), 0);
+    ck_assert_int_eq(ns_xwdb_open(&w, path, NS_XWDB_OPEN, &err), NS_ENOTFOUND);
+    ck_assert_ptr_null(w);
+    free(path);
+    path = make_corpus();
+    ck_assert_msg(ns_xwdb_open(&w, path, NS_XWDB_OPEN, &err) == 0, "%s", err.msg);
+    unsigned n = 0;
+    ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), 0);
+    ck_assert_uint_eq(n, 5);
+    ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
+
+START_TEST(set_data_replaces_only_the_data)
+{
+    ns_err err = { 0, "" };
+    char *path = make_corpus();
+    ns_xwdb *w = NULL;
+    ck_assert_int_eq(ns_xwdb_open(&w, path, NS_XWDB_OPEN, &err), 0);
+    char *data = NULL;
+    size_t len = 9;
+    ck_assert_int_eq(ns_xwdb_get_data(w, "Qb", 2, &data, &len, &err), 0);
+    ck_assert_uint_eq(len, 1);
+    ck_assert_str_eq(data, "b");
+    free(data);
+    ck_assert_int_eq(ns_xwdb_set_data(w, "Qb", 2, "bee", 3, &err), 0);
+    ck_assert_int_eq(ns_xwdb_get_data(w, "Qzz", 3, &data, &len, &err), NS_ENOTFOUND);
+    ck_assert_ptr_null(data);
+    ck_assert_int_eq(ns_xwdb_set_data(w, "Qzz", 3, "x", 1, &err), NS_ENOTFOUND);
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+    ns_xwdb_free(w);
+
+    ns_xdb *db = open_reader(path);
+    ns_xquery *q = term_q("fox");
+    check_run(db, q, NULL, "bee,a", 2); /* terms kept */
+    ns_xquery_free(q);
+    q = term_q("quick");
+    unsigned total = 0;
+    char *got = run(db, q, NULL, &total);
+    ck_assert_uint_eq(total, 3);
+    free(got);
+    ns_xquery_free(q);
+    ns_xdb_free(db);
     free(path);
 }
 END_TEST
@@ -1274,6 +1333,8 @@ static Suite *shim_suite(void)
     tcase_add_test(tc, open_directory_that_is_not_a_db_returns_NS_ENOTFOUND_naming_it);
     tcase_add_test(tc, garbage_postlist_gives_NS_ECORRUPT);
     tcase_add_test(tc, garbage_version_file_gives_NS_ECORRUPT_on_open);
+    tcase_add_test(tc, open_existing_only_never_creates);
+    tcase_add_test(tc, set_data_replaces_only_the_data);
     tcase_add_test(tc, second_writer_returns_NS_ELOCKED_until_first_closes);
     tcase_add_test(tc, reader_use_after_close_returns_NS_ECLOSED);
     tcase_add_test(tc, writer_use_after_close_returns_NS_ECLOSED);

@@ -45,6 +45,8 @@ static const char usage[] =
     "  Filters of one kind are OR'd, of different kinds AND'd; filters alone list every article\n"
     "  that passes them. Stopwords are dropped outside phrases. When no article has all the\n"
     "  words, the articles with any of them are shown and the header says so.\n"
+    "  At most 1000 terms per query: each word, part of a compound word (GPT-3 is 3), phrase\n"
+    "  word, OR operand and filter counts one; prefixes share what the rest leaves.\n"
     "\n"
     "Options:\n"
     "  --db PATH          database (default: $NSEARCH_DB, else " NS_DEFAULT_DB ")\n"

@@ -35,7 +35,7 @@ rc=$?
 set -e
 [ $rc -eq 2 ] || fail "a 20,000-word line is not an error (exit $rc)"
 [ "$(wc -l < "$tmp/out")" -eq 2 ] || fail "long batch lines"
-sed -n 1p "$tmp/out" | jq -e '.error | test("more than 100 words")' > /dev/null \
+sed -n 1p "$tmp/out" | jq -e '.error | test("more than 1000 terms")' > /dev/null \
     || fail "long line error: $(sed -n 1p "$tmp/out" | cut -c1-200)"
 sed -n 2p "$tmp/out" | jq -e '.query == "gpt3" and .total > 0' > /dev/null || fail "unterminated line"
 # limit applies to every line

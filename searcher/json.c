@@ -143,9 +143,10 @@ int ns_json_results_took(ns_buf *out, const ns_results *r, double took_ms)
     return ns_buf_putc(out, '}');
 }
 
-int ns_json_error(ns_buf *out, const char *query, const char *message)
+int ns_json_error(ns_buf *out, const char *query, size_t query_len, const char *message)
 {
-    if (ns_buf_puts(out, "{\"query\":") < 0 || S_str(out, query ? query : "") < 0 ||
+    if (ns_buf_puts(out, "{\"query\":") < 0 || ns_json_string(out, query ? query : "",
+                                                             query ? query_len : 0) < 0 ||
         ns_buf_puts(out, ",\"error\":") < 0 || S_str(out, message ? message : "") < 0 ||
         ns_buf_putc(out, '}') < 0)
         return NS_ENOMEM;

@@ -19,7 +19,8 @@ int ns_json_results(ns_buf *out, const ns_results *r);
  * line), when took_ms >= 0. */
 int ns_json_results_took(ns_buf *out, const ns_results *r, double took_ms);
 
-/* Append {"query": query, "error": message} (a bad --batch line). */
-int ns_json_error(ns_buf *out, const char *query, const char *message);
+/* Append {"query": query[0..query_len), "error": message} (a bad --batch
+ * line): the query whole, NUL bytes included (escaped). */
+int ns_json_error(ns_buf *out, const char *query, size_t query_len, const char *message);
 
 #endif

@@ -570,7 +570,7 @@ static int S_bad_request(ns_web_response *resp, const char *ui, const char *scri
     resp->cache_control = "no-store";
     if (p && p->json) {
         resp->content_type = S_json;
-        TRY(ns_json_error(&resp->body, p->q, text));
+        TRY(ns_json_error(&resp->body, p->q, strlen(p->q), text));
         TRY(ns_buf_putc(&resp->body, '\n'));
         goto done;
     }
@@ -663,7 +663,8 @@ static int S_unavailable(ns_web_response *resp, const char *ui, const char *scri
     resp->cache_control = "no-store";
     if (p && p->json) {
         resp->content_type = S_json;
-        TRY(ns_json_error(&resp->body, p->q, "search is temporarily unavailable"));
+        TRY(ns_json_error(&resp->body, p->q, strlen(p->q),
+                          "search is temporarily unavailable"));
         TRY(ns_buf_putc(&resp->body, '\n'));
         goto done;
     }

@@ -148,7 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* 3. a --batch error line */
     memset(&x, 0, sizeof x);
-    FUZZ_ASSERT(ns_json_error(&out, f[0], f[10]) == 0);
+    FUZZ_ASSERT(ns_json_error(&out, f[0], flen[0], f[10]) == 0);
     fz_expected_text(&x.want[0], f[0], flen[0]);
     fz_expected_text(&x.want[1], f[10], flen[10]);
     x.n = 2;

@@ -128,9 +128,14 @@ START_TEST(results_object_has_the_contract_shape)
         "\"facets\":{\"vendor\":{\"OpenAI\":2},\"month\":{\"2020-10\":1,\"2020-09\":1}},"
         "\"suggestion\":null}");
     ns_buf_reset(&b);
-    ck_assert_int_eq(ns_json_error(&b, "month:2020-13", "month '2020-13' is bad"), 0);
+    ck_assert_int_eq(ns_json_error(&b, "month:2020-13", 13, "month '2020-13' is bad"), 0);
     ck_assert_str_eq(ns_buf_cstr(&b),
                      "{\"query\":\"month:2020-13\",\"error\":\"month '2020-13' is bad\"}");
+    /* the query is echoed whole: a NUL byte does not end it (issue 13) */
+    ns_buf_reset(&b);
+    ck_assert_int_eq(ns_json_error(&b, "gpt\0model", 9, "line contains a NUL byte"), 0);
+    ck_assert_str_eq(ns_buf_cstr(&b),
+                     "{\"query\":\"gpt\\u0000model\",\"error\":\"line contains a NUL byte\"}");
     ns_buf_free(&b);
 }
 END_TEST

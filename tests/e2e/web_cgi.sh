@@ -6,8 +6,9 @@
 # web_spawnfcgi.sh).
 # Checks HTML and JSON answers (JSON equal to nsearch --json), HEAD, status codes
 # 200/400/405/500, hostile input (XSS in q and in a title, bad encodings, an
-# oversized query), the Russian interface, OpenSearch, and that a new nindex
-# commit is seen without restarting the server.
+# oversized query), the Russian interface, OpenSearch (links from
+# NSEARCH_BASE_URL, never from the Host header), and that a new nindex commit
+# is seen without restarting the server.
 set -eu
 mode=${NS_WEB_MODE:-cgi}
 : "${NS_BUILD:?}" "${NS_TOP:?}"
@@ -64,6 +65,7 @@ server.http-parseopts = ( "url-normalize" => "disable" )
 server.pid-file = "$tmp/lighttpd.pid"
 var.nsearch_bin = "$cgi"
 var.nsearch_db = "$tmp/db"
+var.nsearch_base_url = "http://www.example.org/blog"
 var.nsearch_socket = "$tmp/nsearch.sock"
 EOF
     if [ "$mode" = spawn ]; then
@@ -89,6 +91,12 @@ include "$NS_TOP/deploy/lighttpd-cgi.conf"
     cgi.assign = ( ".cgi" => "" )
     setenv.add-environment = ( "NSEARCH_DB" => "$tmp/missing-db" )
 }
+# and with a base URL that is not one: the program refuses to run
+\$HTTP["url"] =~ "^/badbase(\$|/)" {
+    alias.url = ( "/badbase" => var.nsearch_bin )
+    cgi.assign = ( ".cgi" => "" )
+    setenv.add-environment = ( "NSEARCH_DB" => "$tmp/db", "NSEARCH_BASE_URL" => "javascript:alert(1)//" )
+}
 EOF
     fi
 }
@@ -100,7 +108,8 @@ port_free() {
 if [ "$mode" = spawn ]; then
     command -v spawn-fcgi >/dev/null || fail "spawn-fcgi is not installed (scripts/setup.sh test)"
     # -n: spawn-fcgi execs the program in place, so $! is the FastCGI server itself
-    NSEARCH_DB=$tmp/db spawn-fcgi -n -s "$tmp/nsearch.sock" -- "$cgi" > "$tmp/spawn.out" 2>&1 &
+    NSEARCH_DB=$tmp/db NSEARCH_BASE_URL=http://www.example.org/blog \
+        spawn-fcgi -n -s "$tmp/nsearch.sock" -- "$cgi" > "$tmp/spawn.out" 2>&1 &
     spawned=$!
     NSEARCH_DB=$tmp/missing-db spawn-fcgi -n -s "$tmp/broken.sock" -- "$cgi" >> "$tmp/spawn.out" 2>&1 &
     spawned="$spawned $!"
@@ -272,12 +281,36 @@ expect 400 "/search?q=%D1%81%D0%B1%D0%B5%D1%80&month=2020-13"
 has 'Месяц «2020-13»'
 
 # ---- OpenSearch -------------------------------------------------------------------------------------
+# Links are NSEARCH_BASE_URL (the server's configuration) and SCRIPT_NAME:
+# never the Host header, which the client chooses and caches kept for an hour
+# (issue 13).
 expect 200 "/search?opensearch=1"
 header Content-Type | grep -q '^application/opensearchdescription+xml' || fail "opensearch type"
-has "template=\"http://127.0.0.1:$port/search?q={searchTerms}\""
+has 'template="http://www.example.org/blog/search?q={searchTerms}"'
+has 'template="http://www.example.org/blog/search?q={searchTerms}&amp;format=json"'
+has 'template="http://www.example.org/blog/search?opensearch=1"'
 expect 200 "/search/opensearch.xml"     # through PATH_INFO
 header Content-Type | grep -q '^application/opensearchdescription+xml' || fail "opensearch.xml type"
-has "template=\"http://127.0.0.1:$port/search?q={searchTerms}\""
+has 'template="http://www.example.org/blog/search?q={searchTerms}"'
+for h in 'evil.example' 'evil.example:8080'; do
+    expect 200 "/search?opensearch=1" -H "Host: $h"
+    hasnt 'evil'
+    has 'template="http://www.example.org/blog/search?q={searchTerms}"'
+done
+# without NSEARCH_BASE_URL (the /broken instance): absolute paths, no host at all
+expect 200 "/broken?opensearch=1" -H 'Host: evil.example'
+hasnt 'evil'
+has 'template="/broken?q={searchTerms}"'
+grep -q 'template="http' "$tmp/body" && fail "a host in the links without NSEARCH_BASE_URL"
+# a malformed NSEARCH_BASE_URL stops the program (CGI: the server's 500), saying why
+if [ "$mode" = cgi ]; then
+    got=$(get "/badbase?opensearch=1")
+    [ "$got" = 500 ] || fail "a bad NSEARCH_BASE_URL gave $got"
+    hasnt 'javascript'
+    cat "$tmp/error.log" "$tmp/breakage.log" "$tmp/lighttpd.out" 2>/dev/null |
+        grep -q "NSEARCH_BASE_URL 'javascript:alert(1)//' does not start with http" ||
+        fail "no log line for the bad NSEARCH_BASE_URL"
+fi
 
 # ---- a new nindex commit is seen without restarting the server ------------------------------
 expect 200 "/search?q=zyxwvfreshword&format=json"

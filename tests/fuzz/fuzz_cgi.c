@@ -149,7 +149,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     env.method = "GET";
     env.query_string = qs;
     env.accept_language = "ru, en;q=0.5";
-    env.host = "127.0.0.1:8080";
     env.script_name = "/search";
     ns_web_response resp = NS_WEB_RESPONSE_INIT;
     FUZZ_ASSERT(ns_web_handle(W, &env, &resp) == 0);

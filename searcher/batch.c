@@ -103,8 +103,10 @@ static int S_answer(ns_searcher *s, const ns_search_opts *opts, slot *sl, ns_err
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int src = sl->bad ? ns_err_set(&serr, NS_ESYNTAX, "%s", sl->bad)
                       : ns_search(s, sl->line, sl->len, opts, &r, &serr);
+    ns_json_opts jo = NS_JSON_OPTS_INIT;
+    jo.took_ms = S_ms_since(&t0);
     int jrc = src < 0 ? ns_json_error(&sl->json, sl->line, sl->len, serr.msg)
-                      : ns_json_results_took(&sl->json, r, S_ms_since(&t0));
+                      : ns_json_results_opts(&sl->json, r, &jo);
     ns_results_free(r);
     sl->failed = src < 0;
     if (jrc < 0 || ns_buf_putc(&sl->json, '\n') < 0)

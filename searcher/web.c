@@ -318,7 +318,7 @@ static int S_hit(ns_buf *out, const ns_hit *h)
     int rc;
     const char *title = h->rec.title ? h->rec.title : (h->rec.id ? h->rec.id : "");
     TRY(ns_buf_puts(out, "<li class=\"hit\">\n<h2>"));
-    if (ns_cgi_url_linkable(h->rec.url)) {
+    if (ns_url_linkable(h->rec.url)) {
         TRY(ns_buf_puts(out, "<a href=\""));
         TRY(S_esc(out, h->rec.url));
         TRY(ns_buf_puts(out, "\">"));
@@ -933,8 +933,12 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
     if (p.json) {
         resp->content_type = S_json;
         resp->language = NULL;
-        TRY(ns_json_results(&resp->body, r));
-        TRY(ns_buf_putc(&resp->body, '\n'));    /* byte for byte what nsearch --json prints */
+        /* what nsearch --json --facets prints, but "path" relative to the
+         * archive root: the server's own paths are none of a visitor's business */
+        ns_json_opts jo = NS_JSON_OPTS_INIT;
+        jo.archive_paths = 1;
+        TRY(ns_json_results_opts(&resp->body, r, &jo));
+        TRY(ns_buf_putc(&resp->body, '\n'));
     } else {
         resp->content_type = S_html;
         TRY(ns_web_render_results(&resp->body, &p, r, script, ui));

@@ -4,7 +4,8 @@
 # (mod_fastcgi spawning the program, deploy/lighttpd-fastcgi.conf; web_fastcgi.sh) or
 # spawn (spawn-fcgi runs it, lighttpd connects: deploy/lighttpd-spawn-fcgi.conf;
 # web_spawnfcgi.sh).
-# Checks HTML and JSON answers (JSON equal to nsearch --json), HEAD, status codes
+# Checks HTML and JSON answers (JSON equal to nsearch --json but for "path", which is
+# relative to the archive), HEAD, status codes
 # 200/400/405/500, hostile input (XSS in q and in a title, bad encodings, an
 # oversized query), the Russian interface, OpenSearch (links from
 # NSEARCH_BASE_URL, never from the Host header), and that a new nindex commit
@@ -180,17 +181,28 @@ has '<mark>GPT-3</mark>'
 has 'rel="search" type="application/opensearchdescription+xml"'
 grep -q 'id="count">[0-9][0-9]* results' "$tmp/body" || fail "no result count"
 
-# ---- JSON is exactly what nsearch --json prints -------------------------------------------
+# ---- JSON is what nsearch --json prints, but for "path" -----------------------------------
+# The page gives each article's path relative to the archive root, never the
+# server's own file path; nsearch gives the path as nindex found it (issue 13).
 if [ -x "$NS_BUILD/nsearch" ]; then
     expect 200 "/search?q=gpt-3&format=json"
     [ "$(header Content-Type)" = "application/json; charset=utf-8" ] || fail "json content type"
     jq -e . "$tmp/body" > /dev/null || fail "json does not parse"
     "$NS_BUILD/nsearch" --db "$tmp/db" --json --facets gpt-3 > "$tmp/cli.json" || true
-    cmp -s "$tmp/body" "$tmp/cli.json" || {
-        jq -S . "$tmp/body" > "$tmp/a"; jq -S . "$tmp/cli.json" > "$tmp/b"
+    jq -c 'del(.results[].path)' "$tmp/body" > "$tmp/a"
+    jq -c 'del(.results[].path)' "$tmp/cli.json" > "$tmp/b"
+    cmp -s "$tmp/a" "$tmp/b" || {
         diff "$tmp/a" "$tmp/b" | head -n 20
         fail "format=json differs from nsearch --json --facets"
     }
+    hasnt "$tmp"
+    jq -e '.results | length > 0 and all(.[]; .path | test("^(en|ru)/[^/]+[.]md$"))' "$tmp/body" \
+        > /dev/null || fail "web paths are not relative to the archive: $(jq -c '[.results[].path]' "$tmp/body")"
+    jq -e --arg top "$tmp/corpus/" '.results | all(.[]; .path | startswith($top))' "$tmp/cli.json" \
+        > /dev/null || fail "CLI paths are not as nindex found them"
+    [ "$(jq -r '[.results[].path] | join(" ")' "$tmp/body")" = \
+      "$(jq -r --arg top "$tmp/corpus/" '[.results[].path | ltrimstr($top)] | join(" ")' "$tmp/cli.json")" ] ||
+        fail "web and CLI paths name different files"
     expect 200 "/search?q=model&vendor=OpenAI&sort=date&page=2&format=json"
     "$NS_BUILD/nsearch" --db "$tmp/db" --json --facets --vendor OpenAI --sort date --offset 10 model \
         > "$tmp/cli.json" || true
@@ -257,6 +269,15 @@ jq -e '.error' "$tmp/body" > /dev/null || fail "json 400 without error"
 expect 200 "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"
 hasnt '<script>'
 has 'value="&lt;script&gt;alert(1)&lt;/script&gt;"'
+# a javascript: url is no link in the page and null in the JSON, web and CLI
+expect 200 "/search?q=xsshostile&format=json"
+jq -e '.total == 1 and .results[0].url == null and .results[0].path == "hostile/xss.md"' \
+    "$tmp/body" > /dev/null || fail "hostile url or path in JSON: $(cat "$tmp/body")"
+"$NS_BUILD/nsearch" --db "$tmp/db" --json xsshostile | jq -e '.results[0].url == null' > /dev/null ||
+    fail "nsearch --json gives the javascript: url"
+"$NS_BUILD/nsearch" --db "$tmp/db" xsshostile > "$tmp/cli.txt" || true
+grep -q 'hostile/xss.md' "$tmp/cli.txt" && ! grep -q javascript "$tmp/cli.txt" ||
+    fail "nsearch shows the javascript: url: $(cat "$tmp/cli.txt")"
 expect 200 "/search?q=xsshostile"
 has '&lt;script&gt;alert(1)&lt;/script&gt;'
 hasnt '<script>'

@@ -414,6 +414,30 @@ START_TEST(bad_input_gets_400_in_the_query_language)
 }
 END_TEST
 
+START_TEST(over_cap_queries_get_400_before_any_search)
+{
+    /* issue 13's shapes at ten times the 1000-term cap: 10,000 ORs, a
+     * 10,000-word phrase, one word of 10,000 parts. The request limits
+     * refuse them before the query is parsed or the database opened. */
+    static const char *const units[][3] = {
+        { "q=x", "+OR+x", "" }, { "q=%22", "x+", "%22" }, { "q=", "x1", "" } };
+    static const size_t n[] = { 9999, 10000, 5000 };
+    for (size_t k = 0; k < 3; k++) {
+        ns_buf qs = NS_BUF_INIT;
+        ck_assert_int_eq(ns_buf_puts(&qs, units[k][0]), 0);
+        for (size_t i = 0; i < n[k]; i++)
+            ck_assert_int_eq(ns_buf_puts(&qs, units[k][1]), 0);
+        ck_assert_int_eq(ns_buf_puts(&qs, units[k][2]), 0);
+        ck_assert_int_eq(ns_buf_puts(&qs, "&format=json"), 0);
+        ns_web_response r = handle("GET", ns_buf_cstr(&qs), "/nonexistent");
+        ck_assert_int_eq(r.status, 400);
+        ck_assert_ptr_nonnull(strstr(r.body.data, "\"error\""));
+        ns_web_response_clear(&r);
+        ns_buf_free(&qs);
+    }
+}
+END_TEST
+
 START_TEST(missing_database_gives_generic_500_and_a_log_line)
 {
     ns_web_response r = handle("GET", "q=gpt", "/nonexistent/nsearch-db");
@@ -509,6 +533,7 @@ static Suite *suite(void)
     tcase_add_test(tc, no_results_page_says_so);
     tcase_add_test(tc, other_methods_get_405_with_allow);
     tcase_add_test(tc, bad_input_gets_400_in_the_query_language);
+    tcase_add_test(tc, over_cap_queries_get_400_before_any_search);
     tcase_add_test(tc, missing_database_gives_generic_500_and_a_log_line);
     tcase_add_test(tc, landing_page_and_opensearch_need_no_database);
     tcase_add_test(tc, base_url_must_be_plain_http_or_https);

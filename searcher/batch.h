@@ -18,7 +18,8 @@
 
 #include <stdio.h>
 
-#define NS_BATCH_MAX_LINE 65536  /* bytes in one query line, newline excluded */
+#define NS_BATCH_MAX_LINE 131072 /* bytes in one query line, newline excluded: 128 KiB,
+                                  * what one command-line argument can carry */
 
 /* Answer every line of in on out. first is a searcher already open on
  * dbpath (used by one worker; the others open their own). jobs: worker

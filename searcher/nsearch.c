@@ -75,7 +75,7 @@ static const char usage[] =
     "   \"facets\": {\"vendor\": {NAME: n}, \"month\": {\"YYYY-MM\": n}}, \"suggestion\" (or null)}\n"
     "  Each --batch line also has \"took_ms\": the time its search took, in milliseconds.\n"
     "  A bad --batch line gives {\"query\": .., \"error\": ..} and the batch goes on; so does a\n"
-    "  line over 65536 bytes (its \"query\" is its start) or with a NUL byte.\n"
+    "  line over 131072 bytes (its \"query\" is its start) or with a NUL byte.\n"
     "\n"
     "Exit status: 0 results found, 1 none, 2 error (bad query or option, missing database).\n"
     "  --batch: 0 when every line was answered (with or without results), 2 if any line was\n"

@@ -788,9 +788,9 @@ int ns_web_set_base_url(ns_web *w, const char *url, ns_err *err)
     const unsigned char *u = (const unsigned char *)url;
     const char *why = NULL;
 
-    for (; url[n] && n < 100; n++)
+    for (; n < 100 && url[n]; n++)
         shown[n] = (u[n] < 0x20 || u[n] >= 0x7f) ? '?' : url[n];
-    strcpy(shown + n, url[n] ? "..." : "");
+    snprintf(shown + n, sizeof shown - n, "%s", url[n] ? "..." : "");
     if (strncasecmp(url, "http://", 7) == 0)
         i = 7;
     else if (strncasecmp(url, "https://", 8) == 0)

@@ -12,9 +12,9 @@
 static const char *S_show(char out[64], const char *s)
 {
     size_t n = 0;
-    for (; s[n] && n < 48; n++)
+    for (; n < 48 && s[n]; n++)
         out[n] = ((unsigned char)s[n] < 0x20 || s[n] == 0x7f) ? '?' : s[n];
-    strcpy(out + n, s[n] ? "..." : "");
+    snprintf(out + n, 64 - n, "%s", s[n] ? "..." : "");
     return out;
 }
 

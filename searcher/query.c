@@ -674,6 +674,11 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
         goto done;
     }
     for (size_t i = 0; i < len;) {
+        if ((unsigned char)text[i] - 1u < 0x7Fu) { /* ASCII but NUL, the common case */
+            s[i] = text[i];
+            i++;
+            continue;
+        }
         int32_t cp;
         int k = ns_utf8_decode(text + i, len - i, &cp);
         if (cp <= 0) {

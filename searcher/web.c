@@ -784,6 +784,8 @@ static int S_hex(unsigned char c)
 int ns_web_set_base_url(ns_web *w, const char *url, ns_err *err)
 {
     char shown[104];
+    if (!url)
+        return ns_err_set(err, NS_EINVAL, "ns_web_set_base_url: NULL url");
     size_t n = 0, i, len = strlen(url);
     const unsigned char *u = (const unsigned char *)url;
     const char *why = NULL;

@@ -9,7 +9,7 @@
 
 _nsearch_opts='--db --vendor --month --lang -n --limit --offset --sort --facets --json --batch
     --jobs --analyze --bm25 -h --help --version --'
-_nindex_opts='--db --rebuild --batch --jobs --help --version'
+_nindex_opts='--db --rebuild --batch --jobs --follow-symlinks --help --version'
 
 # _nsearch_split: the words of the line up to the cursor as the shell will pass
 # them, not as COMP_WORDS has them: bash also splits words at ':' and '=' (see

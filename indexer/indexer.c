@@ -345,6 +345,15 @@ int ns_index_build(ns_index_built *out, ns_analyzer *a, ns_record_codec *codec,
     r.nvendors = art->nvendors;
     r.url = art->url;
     r.path = (char *)path;
+    /* The path relative to the archive root, which the web shows rather than
+     * the server's own path: the default id is it without ".md". (c.tmp is
+     * free once the article is parsed, and freed below.) */
+    ns_buf_reset(&c.tmp);
+    if (ns_buf_puts(&c.tmp, default_id ? default_id : "") < 0 || ns_buf_puts(&c.tmp, ".md") < 0) {
+        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+        goto done;
+    }
+    r.rel = default_id ? c.tmp.data : NULL;
     r.text = art->text;
     r.text_len = art->text_len;
     ns_buf_reset(&b);

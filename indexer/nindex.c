@@ -1,9 +1,9 @@
 /* nindex: index Markdown articles into a Xapian database (see man/nindex.1).
  * A thin program over indexer.h: options, messages, progress, exit status. */
+#include "args.h"
 #include "indexer.h"
 #include "schema.h"
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +99,8 @@ static void usage(FILE *f)
           "                (by default each is skipped with a warning)\n"
           "  --help        show this help and exit\n"
           "  --version     show the version and exit\n"
+          "Option names are exact (no abbreviations); a value that starts with '-' needs\n"
+          "--opt=VALUE; '--' ends the options.\n"
           "\n"
           "Each bad file is reported on stderr as 'PATH: reason' and the run goes on.\n"
           "The last line on stdout is the summary:\n"
@@ -125,16 +127,26 @@ int main(int argc, char **argv)
     ns_index_opts o = NS_INDEX_OPTS_INIT;
     const char *env = getenv("NSEARCH_DB");
     o.db_path = env && *env ? env : NS_DEFAULT_DB;
+    /* PATHs may come before, between or after the options; like getopt,
+     * gather them at the front of argv (what was read is not read again) */
+    size_t npaths = 0;
+    ns_args args;
+    ns_err aerr;
+    ns_err_clear(&aerr);
+    ns_args_init(&args, argc, argv, longopts, "", 0);
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+    while ((c = ns_args_next(&args, &aerr)) != NS_ARGS_END) {
+        const char *v = args.value;
         switch (c) {
+        case NS_ARGS_WORD:
+            argv[1 + npaths++] = (char *)v;
+            break;
         case 'd':
-            if (!*optarg) {
+            if (!*v) {
                 fputs("nindex: --db needs a path\n", stderr);
                 return 2;
             }
-            o.db_path = optarg;
+            o.db_path = v;
             break;
         case 'r':
             o.rebuild = 1;
@@ -144,10 +156,9 @@ int main(int argc, char **argv)
             break;
         case 'b': {
             char *end;
-            unsigned long n = strtoul(optarg, &end, 10);
-            if (*optarg < '0' || *optarg > '9' || *end || n == 0 || n > 10000000) {
-                fprintf(stderr, "nindex: --batch: '%s' is not a number from 1 to 10000000\n",
-                        optarg);
+            unsigned long n = strtoul(v, &end, 10);
+            if (*v < '0' || *v > '9' || *end || n == 0 || n > 10000000) {
+                fprintf(stderr, "nindex: --batch: '%s' is not a number from 1 to 10000000\n", v);
                 return 2;
             }
             o.batch = (unsigned)n;
@@ -155,9 +166,9 @@ int main(int argc, char **argv)
         }
         case 'j': {
             char *end;
-            unsigned long n = strtoul(optarg, &end, 10);
-            if (*optarg < '0' || *optarg > '9' || *end || n == 0 || n > NS_INDEX_JOBS_MAX) {
-                fprintf(stderr, "nindex: --jobs: '%s' is not a number from 1 to %d\n", optarg,
+            unsigned long n = strtoul(v, &end, 10);
+            if (*v < '0' || *v > '9' || *end || n == 0 || n > NS_INDEX_JOBS_MAX) {
+                fprintf(stderr, "nindex: --jobs: '%s' is not a number from 1 to %d\n", v,
                         NS_INDEX_JOBS_MAX);
                 return 2;
             }
@@ -170,17 +181,12 @@ int main(int argc, char **argv)
         case 'V':
             puts("nindex " NS_VERSION);
             return 0;
-        case ':':
-            fprintf(stderr, "nindex: option '%s' needs a value\nTry 'nindex --help'.\n",
-                    argv[optind - 1]);
-            return 2;
         default:
-            fprintf(stderr, "nindex: unknown option '%s'\nTry 'nindex --help'.\n",
-                    argv[optind - 1]);
+            fprintf(stderr, "nindex: %s\nTry 'nindex --help'.\n", aerr.msg);
             return 2;
         }
     }
-    if (optind >= argc) {
+    if (npaths == 0) {
         fputs("nindex: no PATH given\n"
               "usage: nindex [--db PATH] [--rebuild] [--batch N] [--jobs N] [--follow-symlinks] "
               "PATH...\n",
@@ -209,8 +215,7 @@ int main(int argc, char **argv)
     ns_index_stats st;
     ns_err err;
     ns_err_clear(&err);
-    int rc = ns_index_run(&o, (const char *const *)argv + optind, (size_t)(argc - optind), &st,
-                          &err);
+    int rc = ns_index_run(&o, (const char *const *)argv + 1, npaths, &st, &err);
     clear_progress(&u);
     if (rc < 0) {
         fprintf(stderr, "nindex: %s\n", err.msg[0] ? err.msg : ns_strerror(rc));

@@ -27,12 +27,17 @@
 
 #define MAX_JOBS 64
 #define SLOTS_PER_JOB 4
+/* How much of an over-long line its error answer echoes. */
+#define ECHO_BYTES 256
+#define S_STR2(x) #x
+#define S_STR(x) S_STR2(x)
 
 typedef struct slot {
     int done;       /* answered; whether a slot is free, queued or being
                      * searched follows from the batch's seq counters */
     char *line;
     size_t len;
+    const char *bad; /* the line is refused without a search: why */
     ns_buf json;    /* the answer, newline included */
     int failed;     /* the line was an error */
 } slot;
@@ -96,9 +101,12 @@ static int S_answer(ns_searcher *s, const ns_search_opts *opts, slot *sl, ns_err
     struct timespec t0;
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int src = ns_search(s, sl->line, sl->len, opts, &r, &serr);
-    int jrc = src < 0 ? ns_json_error(&sl->json, sl->line, serr.msg)
-                      : ns_json_results_took(&sl->json, r, S_ms_since(&t0));
+    int src = sl->bad ? ns_err_set(&serr, NS_ESYNTAX, "%s", sl->bad)
+                      : ns_search(s, sl->line, sl->len, opts, &r, &serr);
+    ns_json_opts jo = NS_JSON_OPTS_INIT;
+    jo.took_ms = S_ms_since(&t0);
+    int jrc = src < 0 ? ns_json_error(&sl->json, sl->line, sl->len, serr.msg)
+                      : ns_json_results_opts(&sl->json, r, &jo);
     ns_results_free(r);
     sl->failed = src < 0;
     if (jrc < 0 || ns_buf_putc(&sl->json, '\n') < 0)
@@ -179,21 +187,80 @@ static void *S_worker(void *arg)
     return NULL;
 }
 
+/* Read the next line of in into buf (NS_BATCH_MAX_LINE + 2 bytes), without
+ * its "\n" or "\r\n": 1, or 0 at the end of input (or on a read error).
+ * A longer line gives *len NS_BATCH_MAX_LINE + 1 with its first bytes in
+ * buf; the rest is read and dropped, so a 1 GB line costs no more memory
+ * than a short one. Only the reading thread touches in. */
+static int S_getline(FILE *in, char *buf, size_t *len)
+{
+    size_t n = 0;
+    int c, any = 0, over = 0;
+    while ((c = getc_unlocked(in)) != EOF) {
+        any = 1;
+        if (c == '\n')
+            break;
+        if (n < NS_BATCH_MAX_LINE + 2)
+            buf[n++] = (char)c;
+        else
+            over = 1;
+    }
+    if (!over && n && buf[n - 1] == '\r')
+        n--;
+    *len = over || n > NS_BATCH_MAX_LINE ? NS_BATCH_MAX_LINE + 1 : n;
+    return any;
+}
+
+/* The answer's copy of a line: the line itself, or the start of an
+ * over-long one, cut at a character and marked "…". *bad is set when the
+ * line is refused without a search. */
+static char *S_copy_line(const char *buf, size_t len, size_t *out_len, const char **bad)
+{
+    *bad = NULL;
+    if (len > NS_BATCH_MAX_LINE) {
+        static const char more[] = "\xE2\x80\xA6"; /* … */
+        size_t keep = ECHO_BYTES;
+        while (keep > 0 && ((unsigned char)buf[keep] & 0xC0) == 0x80)
+            keep--;
+        char *copy = malloc(keep + sizeof more);
+        if (copy) {
+            memcpy(copy, buf, keep);
+            memcpy(copy + keep, more, sizeof more);
+        }
+        *out_len = keep + sizeof more - 1;
+        *bad = "line is longer than " S_STR(NS_BATCH_MAX_LINE) " bytes (the query shows its start)";
+        return copy;
+    }
+    /* The query parser takes NUL for a space, but the answer would echo the
+     * line only up to it: refuse the line, echoing it whole. */
+    if (memchr(buf, '\0', len))
+        *bad = "line contains a NUL byte";
+    char *copy = malloc(len + 1);
+    if (copy) {
+        memcpy(copy, buf, len);
+        copy[len] = '\0';
+    }
+    *out_len = len;
+    return copy;
+}
+
 /* Read lines into the ring until end of input or a fatal error. */
 static void S_read(batch *b, FILE *in)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    char *buf = malloc(NS_BATCH_MAX_LINE + 2);
+    size_t n;
 
-    while ((n = getline(&line, &cap, in)) >= 0) {
-        size_t len = (size_t)n;
-        if (len && line[len - 1] == '\n')
-            len--;
-        if (len && line[len - 1] == '\r')
-            len--;
-        line[len] = '\0';
-        char *copy = malloc(len + 1);
+    if (!buf) {
+        ns_err err = { 0, "" };
+        ns_err_set(&err, NS_ENOMEM, "out of memory reading the batch");
+        pthread_mutex_lock(&b->mu);
+        S_fatal(b, &err);
+        pthread_mutex_unlock(&b->mu);
+    }
+    while (buf && S_getline(in, buf, &n)) {
+        size_t len;
+        const char *bad;
+        char *copy = S_copy_line(buf, n, &len, &bad);
 
         pthread_mutex_lock(&b->mu);
         if (!copy) {
@@ -211,10 +278,10 @@ static void S_read(batch *b, FILE *in)
             free(copy);
             break;
         }
-        memcpy(copy, line, len + 1);
         slot *sl = &b->ring[b->next_read % b->nslots];
         sl->line = copy;
         sl->len = len;
+        sl->bad = bad;
         sl->failed = 0;
         b->next_read++;
         pthread_cond_signal(&b->work);
@@ -226,7 +293,7 @@ static void S_read(batch *b, FILE *in)
         S_fatal_io(b, "reading the batch", save_errno);
         pthread_mutex_unlock(&b->mu);
     }
-    free(line);
+    free(buf);
     pthread_mutex_lock(&b->mu);
     b->eof = 1;
     pthread_cond_broadcast(&b->work);

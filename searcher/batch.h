@@ -6,7 +6,10 @@
  * streams many lines keeps every worker busy: with jobs > 1, lines are
  * searched concurrently, each worker with its own searcher, and a writer
  * puts the answers back in input order. A line that fails gives
- * {"query", "error"} and the batch goes on. */
+ * {"query", "error"} and the batch goes on; so does a line longer than
+ * NS_BATCH_MAX_LINE bytes (its "query" is its start, then "…"; the rest is
+ * skipped without being held in memory) and a line with a NUL byte in it
+ * (echoed whole, the NUL as \u0000). */
 #ifndef NS_BATCH_H
 #define NS_BATCH_H
 
@@ -14,6 +17,9 @@
 #include "search.h"
 
 #include <stdio.h>
+
+#define NS_BATCH_MAX_LINE 131072 /* bytes in one query line, newline excluded: 128 KiB,
+                                  * what one command-line argument can carry */
 
 /* Answer every line of in on out. first is a searcher already open on
  * dbpath (used by one worker; the others open their own). jobs: worker

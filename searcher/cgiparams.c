@@ -383,22 +383,3 @@ int ns_cgi_ru_plural(unsigned long n)
         return 1;
     return 2;
 }
-
-int ns_cgi_url_linkable(const char *url)
-{
-    if (!url)
-        return 0;
-    size_t skip;
-    if (strncasecmp(url, "http://", 7) == 0)
-        skip = 7;
-    else if (strncasecmp(url, "https://", 8) == 0)
-        skip = 8;
-    else
-        return 0;
-    if (url[skip] == '\0')
-        return 0;
-    for (const unsigned char *c = (const unsigned char *)url; *c; c++)
-        if (*c <= 0x20 || *c == 0x7f)
-            return 0;
-    return 1;
-}

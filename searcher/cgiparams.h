@@ -1,8 +1,8 @@
 /* cgiparams.h: the web program's request model. Turns a CGI QUERY_STRING into
  * checked parameters (q, vendor..., month, lang, sort, page, format,
  * opensearch), and holds the small pure helpers the page needs: interface
- * language choice, Russian plural forms, the link-scheme check and URL
- * percent-encoding. Nothing here touches the database or does I/O, so all of
+ * language choice, Russian plural forms and URL percent-encoding (the
+ * link-scheme check is ns_url_linkable in escape.h). Nothing here touches the database or does I/O, so all of
  * it is unit-tested without a server.
  *
  * Limits (each breach is a 400 for the user, never a crash or a slow request):
@@ -82,9 +82,5 @@ const char *ns_cgi_ui_lang(const char *q, const char *accept_language);
 
 /* Russian plural form for n: 0 "1 результат", 1 "2 результата", 2 "5 результатов". */
 int ns_cgi_ru_plural(unsigned long n);
-
-/* 1 if url may become an href: it starts with http:// or https:// (any case)
- * and holds no control characters or spaces; else 0 (javascript:, data:, ...). */
-int ns_cgi_url_linkable(const char *url);
 
 #endif

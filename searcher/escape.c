@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 int ns_html_escape(ns_buf *out, const char *s, size_t len)
 {
@@ -43,6 +44,25 @@ int ns_html_escape(ns_buf *out, const char *s, size_t len)
     if (len > run && ns_buf_append(out, s + run, len - run) < 0)
         return NS_ENOMEM;
     return 0;
+}
+
+int ns_url_linkable(const char *url)
+{
+    if (!url)
+        return 0;
+    size_t skip;
+    if (strncasecmp(url, "http://", 7) == 0)
+        skip = 7;
+    else if (strncasecmp(url, "https://", 8) == 0)
+        skip = 8;
+    else
+        return 0;
+    if (url[skip] == '\0')
+        return 0;
+    for (const unsigned char *c = (const unsigned char *)url; *c; c++)
+        if (*c <= 0x20 || *c == 0x7f)
+            return 0;
+    return 1;
 }
 
 int ns_html_snippet(ns_buf *out, const ns_hit *hit)

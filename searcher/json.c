@@ -73,7 +73,7 @@ static int S_key(ns_buf *out, const char *key)
     return 0;
 }
 
-static int S_hit(ns_buf *out, const ns_hit *h)
+static int S_hit(ns_buf *out, const ns_hit *h, const ns_json_opts *o)
 {
     const ns_record *r = &h->rec;
     ns_buf html = NS_BUF_INIT;
@@ -92,9 +92,10 @@ static int S_hit(ns_buf *out, const ns_hit *h)
     for (size_t i = 0; i < r->nvendors; i++)
         if ((i && ns_buf_putc(out, ',') < 0) || S_str(out, r->vendors[i]) < 0)
             goto done;
-    if (ns_buf_puts(out, "],") < 0 || S_key(out, "url") < 0 || S_str(out, r->url) < 0 ||
-        ns_buf_putc(out, ',') < 0 || S_key(out, "path") < 0 ||
-        S_str(out, r->path ? r->path : "") < 0 ||
+    const char *url = ns_url_linkable(r->url) ? r->url : NULL;
+    const char *path = o->archive_paths ? r->rel : r->path ? r->path : "";
+    if (ns_buf_puts(out, "],") < 0 || S_key(out, "url") < 0 || S_str(out, url) < 0 ||
+        ns_buf_putc(out, ',') < 0 || S_key(out, "path") < 0 || S_str(out, path) < 0 ||
         ns_buf_printf(out, ",\"score\":%.6g,", score) < 0 || S_key(out, "snippet") < 0 ||
         S_str(out, h->snippet ? h->snippet : "") < 0 || ns_buf_putc(out, ',') < 0)
         goto done;
@@ -120,17 +121,19 @@ static int S_facets(ns_buf *out, const ns_facet_count *f, size_t n)
 
 int ns_json_results(ns_buf *out, const ns_results *r)
 {
-    return ns_json_results_took(out, r, -1);
+    return ns_json_results_opts(out, r, NULL);
 }
 
-int ns_json_results_took(ns_buf *out, const ns_results *r, double took_ms)
+int ns_json_results_opts(ns_buf *out, const ns_results *r, const ns_json_opts *opts)
 {
+    static const ns_json_opts defaults = NS_JSON_OPTS_INIT;
+    const ns_json_opts *o = opts ? opts : &defaults;
     if (ns_buf_puts(out, "{\"query\":") < 0 || S_str(out, r->query ? r->query : "") < 0 ||
         ns_buf_printf(out, ",\"total\":%u,\"offset\":%u,\"limit\":%u,\"relaxed\":%s,\"results\":[",
                       r->total, r->offset, r->limit, r->relaxed ? "true" : "false") < 0)
         return NS_ENOMEM;
     for (size_t i = 0; i < r->nhits; i++)
-        if ((i && ns_buf_putc(out, ',') < 0) || S_hit(out, &r->hits[i]) < 0)
+        if ((i && ns_buf_putc(out, ',') < 0) || S_hit(out, &r->hits[i], o) < 0)
             return NS_ENOMEM;
     if (ns_buf_puts(out, "],\"facets\":{\"vendor\":") < 0 ||
         S_facets(out, r->vendor_facets, r->nvendor_facets) < 0 ||
@@ -138,14 +141,15 @@ int ns_json_results_took(ns_buf *out, const ns_results *r, double took_ms)
         S_facets(out, r->month_facets, r->nmonth_facets) < 0 ||
         ns_buf_puts(out, "},\"suggestion\":") < 0 || S_str(out, r->suggestion) < 0)
         return NS_ENOMEM;
-    if (took_ms >= 0 && ns_buf_printf(out, ",\"took_ms\":%.3f", took_ms) < 0)
+    if (o->took_ms >= 0 && ns_buf_printf(out, ",\"took_ms\":%.3f", o->took_ms) < 0)
         return NS_ENOMEM;
     return ns_buf_putc(out, '}');
 }
 
-int ns_json_error(ns_buf *out, const char *query, const char *message)
+int ns_json_error(ns_buf *out, const char *query, size_t query_len, const char *message)
 {
-    if (ns_buf_puts(out, "{\"query\":") < 0 || S_str(out, query ? query : "") < 0 ||
+    if (ns_buf_puts(out, "{\"query\":") < 0 || ns_json_string(out, query ? query : "",
+                                                             query ? query_len : 0) < 0 ||
         ns_buf_puts(out, ",\"error\":") < 0 || S_str(out, message ? message : "") < 0 ||
         ns_buf_putc(out, '}') < 0)
         return NS_ENOMEM;

@@ -1,6 +1,7 @@
 /* nsearch.c: the command-line searcher: options, then one search (text or
  * --json), a --batch of them, or --analyze. All the work is in the library. */
 #include "analyze.h"
+#include "args.h"
 #include "batch.h"
 #include "buf.h"
 #include "json.h"
@@ -9,7 +10,6 @@
 #include "search.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,6 +45,8 @@ static const char usage[] =
     "  Filters of one kind are OR'd, of different kinds AND'd; filters alone list every article\n"
     "  that passes them. Stopwords are dropped outside phrases. When no article has all the\n"
     "  words, the articles with any of them are shown and the header says so.\n"
+    "  At most 1000 terms per query: each word, part of a compound word (GPT-3 is 3), phrase\n"
+    "  word, OR operand and filter counts one; prefixes share what the rest leaves.\n"
     "\n"
     "Options:\n"
     "  --db PATH          database (default: $NSEARCH_DB, else " NS_DEFAULT_DB ")\n"
@@ -63,6 +65,7 @@ static const char usage[] =
     "  -h, --help         this help\n"
     "  --version          print the version\n"
     "  --                 the rest is query, even if it starts with -\n"
+    "Option names are exact (no abbreviations); a value that starts with - needs --opt=VALUE.\n"
     "\n"
     "JSON (--json, and each --batch line):\n"
     "  {\"query\", \"total\", \"offset\", \"limit\", \"relaxed\" (true when showing articles with\n"
@@ -71,7 +74,8 @@ static const char usage[] =
     "   \"snippet_html\" (HTML-escaped, matches in <mark>)}],\n"
     "   \"facets\": {\"vendor\": {NAME: n}, \"month\": {\"YYYY-MM\": n}}, \"suggestion\" (or null)}\n"
     "  Each --batch line also has \"took_ms\": the time its search took, in milliseconds.\n"
-    "  A bad --batch line gives {\"query\": .., \"error\": ..} and the batch goes on.\n"
+    "  A bad --batch line gives {\"query\": .., \"error\": ..} and the batch goes on; so does a\n"
+    "  line over 131072 bytes (its \"query\" is its start) or with a NUL byte.\n"
     "\n"
     "Exit status: 0 results found, 1 none, 2 error (bad query or option, missing database).\n"
     "  --batch: 0 when every line was answered (with or without results), 2 if any line was\n"
@@ -167,28 +171,6 @@ done:
     return rc;
 }
 
-/* Is this argument an option (rather than a query word such as -openai)? */
-static int S_is_option(const char *a)
-{
-    if (a[0] != '-')
-        return 0;
-    if (a[1] == '-' && a[2])
-        return 1;
-    if ((a[1] == 'n' || a[1] == 'h') && (a[2] == '\0' || (a[1] == 'n' && a[2] >= '0' && a[2] <= '9')))
-        return 1;
-    return 0;
-}
-
-static int S_takes_arg(const char *a)
-{
-    static const char *const with_arg[] = { "--db", "--vendor", "--month", "--lang", "--limit",
-                                            "--offset", "--sort", "--bm25", "--jobs", "-n" };
-    for (size_t i = 0; i < sizeof with_arg / sizeof *with_arg; i++)
-        if (strcmp(a, with_arg[i]) == 0)
-            return 1;
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     enum { O_DB = 256, O_VENDOR, O_MONTH, O_LANG, O_OFFSET, O_SORT, O_FACETS, O_JSON, O_BATCH,
@@ -215,65 +197,51 @@ int main(int argc, char **argv)
     const char *db = NULL;
     int json = 0, batch = 0, analyze = 0, facets = 0, rc = EXIT_ERROR;
     unsigned jobs = 0;
-    char **oargv = NULL, **words = NULL;
-    const char **vendors = NULL;
-    size_t noargs = 0, nwords = 0;
+    const char **words = NULL, **vendors = NULL;
+    size_t nwords = 0;
     ns_searcher *s = NULL;
     ns_results *r = NULL;
     ns_buf query = NS_BUF_INIT, out = NS_BUF_INIT;
     ns_err err = { 0, "" };
 
-    /* Split options from query words first: "-openai" is an exclusion, not
-     * a bundle of short options, so getopt only sees what is an option. */
-    oargv = calloc((size_t)argc + 1, sizeof *oargv);
+    /* Options and query words may come in any order; "-openai" is a word
+     * (an exclusion), and an option's name must be written in full. */
     words = calloc((size_t)argc + 1, sizeof *words);
     vendors = calloc((size_t)argc + 1, sizeof *vendors);
-    if (!oargv || !words || !vendors) {
+    if (!words || !vendors) {
         rc = S_fail("out of memory");
         goto done;
     }
-    oargv[noargs++] = argv[0];
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            while (++i < argc)
-                words[nwords++] = argv[i];
-            break;
-        }
-        if (S_is_option(argv[i])) {
-            oargv[noargs++] = argv[i];
-            if (S_takes_arg(argv[i]) && i + 1 < argc)
-                oargv[noargs++] = argv[++i];
-        } else {
-            words[nwords++] = argv[i];
-        }
-    }
-    opterr = 0;
+    ns_args args;
+    ns_args_init(&args, argc, argv, longopts, "n:h", 1);
     int c;
-    while ((c = getopt_long((int)noargs, oargv, ":n:h", longopts, NULL)) != -1) {
+    while ((c = ns_args_next(&args, &err)) != NS_ARGS_END) {
+        const char *v = args.value;
         switch (c) {
-        case O_DB: db = optarg; break;
-        case O_VENDOR: vendors[opts.nvendors++] = optarg; break;
-        case O_MONTH: opts.month = optarg; break;
-        case O_LANG: opts.lang = optarg; break;
+        case NS_ARGS_WORD: words[nwords++] = v; break;
+        case O_DB: db = v; break;
+        case O_VENDOR: vendors[opts.nvendors++] = v; break;
+        case O_MONTH: opts.month = v; break;
+        case O_LANG: opts.lang = v; break;
         case 'n':
-            if (S_unsigned(optarg, MAX_LIMIT, &opts.limit) < 0) {
-                rc = S_fail("--limit '%s' is not a number from 0 to %u", optarg, MAX_LIMIT);
+            if (S_unsigned(v, MAX_LIMIT, &opts.limit) < 0) {
+                rc = S_fail("--limit '%s' is not a number from 0 to %u", v, MAX_LIMIT);
                 goto done;
             }
             break;
         case O_OFFSET:
-            if (S_unsigned(optarg, MAX_OFFSET, &opts.offset) < 0) {
-                rc = S_fail("--offset '%s' is not a number from 0 to %u", optarg, MAX_OFFSET);
+            if (S_unsigned(v, MAX_OFFSET, &opts.offset) < 0) {
+                rc = S_fail("--offset '%s' is not a number from 0 to %u", v, MAX_OFFSET);
                 goto done;
             }
             break;
         case O_SORT:
-            if (strcmp(optarg, "relevance") == 0)
+            if (strcmp(v, "relevance") == 0)
                 opts.sort_by_date = 0;
-            else if (strcmp(optarg, "date") == 0)
+            else if (strcmp(v, "date") == 0)
                 opts.sort_by_date = 1;
             else {
-                rc = S_fail("--sort '%s' is not relevance or date", optarg);
+                rc = S_fail("--sort '%s' is not relevance or date", v);
                 goto done;
             }
             break;
@@ -281,15 +249,15 @@ int main(int argc, char **argv)
         case O_JSON: json = 1; break;
         case O_BATCH: batch = 1; break;
         case O_JOBS:
-            if (S_unsigned(optarg, MAX_JOBS, &jobs) < 0 || jobs == 0) {
-                rc = S_fail("--jobs '%s' is not a number from 1 to %u", optarg, MAX_JOBS);
+            if (S_unsigned(v, MAX_JOBS, &jobs) < 0 || jobs == 0) {
+                rc = S_fail("--jobs '%s' is not a number from 1 to %u", v, MAX_JOBS);
                 goto done;
             }
             break;
         case O_ANALYZE: analyze = 1; break;
         case O_BM25:
-            if (S_bm25(optarg, &opts.k1, &opts.b) < 0) {
-                rc = S_fail("--bm25 '%s' is not K1,B with k1 >= 0 and 0 <= b <= 1", optarg);
+            if (S_bm25(v, &opts.k1, &opts.b) < 0) {
+                rc = S_fail("--bm25 '%s' is not K1,B with k1 >= 0 and 0 <= b <= 1", v);
                 goto done;
             }
             break;
@@ -301,11 +269,8 @@ int main(int argc, char **argv)
             puts("nsearch " NS_VERSION);
             rc = 0;
             goto done;
-        case ':':
-            rc = S_fail("option '%s' needs a value (see nsearch --help)", oargv[optind - 1]);
-            goto done;
         default:
-            rc = S_fail("unknown option '%s' (see nsearch --help)", oargv[optind - 1]);
+            rc = S_fail("%s; see nsearch --help", err.msg);
             goto done;
         }
     }
@@ -375,7 +340,6 @@ done:
     ns_searcher_close(s);
     ns_buf_free(&query);
     ns_buf_free(&out);
-    free(oargv);
     free(words);
     free(vendors);
     return rc;

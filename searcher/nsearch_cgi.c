@@ -5,8 +5,10 @@
  * FastCGI requests and keeps the searcher open between them.
  *
  * The database is $NSEARCH_DB from the server's configuration, else
- * NS_DEFAULT_DB; never anything from the request. Everything about a request
- * is decided in web.c; this file only moves bytes. */
+ * NS_DEFAULT_DB, and the site's public address $NSEARCH_BASE_URL (checked
+ * here, at start: a bad one stops the program); never anything from the
+ * request. Everything about a request is decided in web.c; this file only
+ * moves bytes. */
 #include "schema.h"
 #include "web.h"
 
@@ -44,10 +46,6 @@ static ns_web_env S_env(getparam_fn get, void *ctx)
     e.method = get("REQUEST_METHOD", ctx);
     e.query_string = get("QUERY_STRING", ctx);
     e.accept_language = get("HTTP_ACCEPT_LANGUAGE", ctx);
-    e.host = get("HTTP_HOST", ctx);
-    e.server_name = get("SERVER_NAME", ctx);
-    e.server_port = get("SERVER_PORT", ctx);
-    e.https = get("HTTPS", ctx);
     e.script_name = get("SCRIPT_NAME", ctx);
     e.path_info = get("PATH_INFO", ctx);
     return e;
@@ -153,7 +151,9 @@ int main(int argc, char **argv)
     }
     if (argc > 1 && (strcmp(argv[1], "--help") == 0)) {
         printf("usage: nsearch.cgi (run by a web server as CGI or FastCGI)\n"
-               "The database is $NSEARCH_DB, else %s. See docs/web.md.\n", NS_DEFAULT_DB);
+               "The database is $NSEARCH_DB, else %s. $NSEARCH_BASE_URL is the site's\n"
+               "public address (https://example.org), which the OpenSearch links start with.\n"
+               "See docs/web.md.\n", NS_DEFAULT_DB);
         return 0;
     }
     /* a client that hangs up must not kill a FastCGI server mid-loop */
@@ -164,6 +164,14 @@ int main(int argc, char **argv)
         db = NS_DEFAULT_DB;
     if (ns_web_new(&a.web, db, &err) < 0) {
         fprintf(stderr, "nsearch.cgi: %s\n", err.msg);
+        return 1;
+    }
+    const char *base = getenv("NSEARCH_BASE_URL");
+    if (base && *base && ns_web_set_base_url(a.web, base, &err) < 0) {
+        /* Refuse to start rather than serve links to the wrong place: a
+         * FastCGI server fails at once, a CGI request gets the server's 500. */
+        fprintf(stderr, "nsearch.cgi: NSEARCH_BASE_URL %s\n", err.msg);
+        ns_web_free(a.web);
         return 1;
     }
     rc = FCGX_IsCGI() ? S_cgi(&a) : S_fastcgi(&a);

@@ -16,6 +16,12 @@
 #define MAX_STEMS 256
 #define MAX_WORDS 64
 
+/* A word or phrase longer than this is first analysed in growing pieces, so
+ * that one which gives far more terms than the cap (a pasted book as one
+ * phrase, "a1a1a1..." as one word) is refused after analysing a few KB of
+ * it rather than all of it. */
+#define PROBE_BYTES 4096
+
 /* A term no analyser or indexer ever produces: a query that matches nothing
  * (an over-long prefix or vendor name). Xapian has no MatchNothing in our shim. */
 #define NOTHING_TERM "\x01"
@@ -25,10 +31,25 @@ typedef struct qlist {
     size_t n, cap;
 } qlist;
 
+/* A prefix* whose wildcard query is made once the whole query is parsed,
+ * when it is known how many terms the rest of the query leaves to the
+ * prefixes. Until then its place is a NULL slot in a group or in neg. */
+typedef struct pending {
+    char *prefix;
+    size_t len;
+    int neg;            /* the slot is neg.v[at]; else groups[group].v[at] */
+    size_t group, at;
+} pending;
+
 struct ns_query {
-    qlist pos;      /* positive clauses, AND'd (OR'd when relaxed) */
-    qlist neg;      /* excluded clauses */
+    qlist *groups;      /* positive clauses, AND'd; each is the OR of its
+                         * operands (one, or a OR b OR c) */
+    size_t ngroups, cgroups;
+    qlist neg;          /* excluded clauses */
     qlist fvendor, fmonth, flang; /* filters, OR'd within a kind */
+    pending *pend;
+    size_t npend, cpend;
+    size_t nterms;      /* terms counted so far; each prefix counts one here */
     char **stems;
     size_t nstems;
     char **prefixes;
@@ -64,8 +85,6 @@ static void S_qlist_free(qlist *l)
     memset(l, 0, sizeof *l);
 }
 
-
-
 /* Remember a term for highlighting (de-duplicated, capped). */
 static int S_add_str(char ***list, size_t *n, const char *s, size_t len)
 {
@@ -89,11 +108,22 @@ static int S_oom(ns_err *err)
     return ns_err_set(err, NS_ENOMEM, "out of memory parsing the query");
 }
 
-/* Combine subs with op into *out; a single sub is copied through unchanged. */
-static int S_combine(ns_xquery **out, enum ns_xop op, ns_xquery *const *subs, size_t n,
-                     unsigned window, ns_err *err)
+static int S_too_many(ns_err *err)
 {
-    return ns_xquery_combine(out, op, subs, n, window, err);
+    return ns_err_set(err, NS_ETOOBIG,
+                      "query has more than %d terms (each word, part of a word, phrase word, "
+                      "OR operand, prefix and filter counts); shorten it",
+                      NS_QUERY_MAX_TERMS);
+}
+
+/* Count n more terms against the cap. Every term is counted before its
+ * Xapian query is built, so a query over the cap costs no more than the cap. */
+static int S_count(ns_query *q, size_t n, ns_err *err)
+{
+    if (n > NS_QUERY_MAX_TERMS - q->nterms)
+        return S_too_many(err);
+    q->nterms += n;
+    return 0;
 }
 
 static int S_nothing(ns_xquery **out, ns_err *err)
@@ -102,6 +132,47 @@ static int S_nothing(ns_xquery **out, ns_err *err)
 }
 
 /* ---- words and phrases through the analyser ---- */
+
+/* Terms a phrase takes: those of parts that are neither stopwords nor the
+ * joined form of a compound. */
+static size_t S_live(const ns_term *t, size_t n)
+{
+    size_t live = 0;
+    for (size_t i = 0; i < n; i++)
+        live += !(t[i].flags & (NS_TERM_JOINED | NS_TERM_STOP));
+    return live;
+}
+
+/* ns_analyze(text[0..len)), but refusing (NS_ETOOBIG) as soon as a prefix of
+ * the text shows that it gives more terms than the query has room for. The
+ * terms of a prefix cut anywhere are those of the whole text, except that the
+ * last part may be cut short: so live terms of the prefix, less one, are
+ * live terms of the whole. text holds valid UTF-8 (the parser's copy). */
+static int S_analyze(ns_query *q, ns_analyzer *a, const char *text, size_t len,
+                     const ns_term **t, size_t *n, ns_err *err)
+{
+    size_t room = NS_QUERY_MAX_TERMS - q->nterms;
+    int rc;
+    for (size_t k = PROBE_BYTES; k < len; k = k <= SIZE_MAX / 4 ? k * 4 : len) {
+        size_t cut = k;
+        while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+            cut--;
+        if ((rc = ns_analyze(a, text, cut, 1, t, n, NULL, err)) < 0)
+            return rc;
+        if (S_live(*t, *n) > room + 1)
+            return S_too_many(err);
+    }
+    return ns_analyze(a, text, len, 1, t, n, NULL, err);
+}
+
+/* Terms the query of one token t[0..n) takes (see S_token_query). */
+static size_t S_token_terms(const ns_term *t, size_t n)
+{
+    size_t joined = 0;
+    for (size_t i = 0; i < n; i++)
+        joined |= (t[i].flags & NS_TERM_JOINED) != 0;
+    return joined + S_live(t, n);
+}
 
 /* Query for one token terms[i0..i1) (all with the same token index). */
 static int S_token_query(ns_query *q, const ns_term *t, size_t n, ns_xquery **out, int *plain,
@@ -157,9 +228,9 @@ static int S_token_query(ns_query *q, const ns_term *t, size_t n, ns_xquery **ou
         }
         if (rc == 0) {
             if (k == 1)
-                rc = S_combine(&phrase, NS_XQ_OR, subs, 1, 0, err);
+                rc = ns_xquery_combine(&phrase, NS_XQ_OR, subs, 1, 0, err);
             else
-                rc = S_combine(&phrase, NS_XQ_PHRASE, subs, k, last - first + 1, err);
+                rc = ns_xquery_combine(&phrase, NS_XQ_PHRASE, subs, k, last - first + 1, err);
         }
         for (size_t i = 0; i < k; i++)
             ns_xquery_free(subs[i]);
@@ -177,7 +248,7 @@ static int S_token_query(ns_query *q, const ns_term *t, size_t n, ns_xquery **ou
     }
     if (jq && phrase) {
         ns_xquery *two[2] = { jq, phrase };
-        rc = S_combine(out, NS_XQ_OR, two, 2, 0, err);
+        rc = ns_xquery_combine(out, NS_XQ_OR, two, 2, 0, err);
     } else if (jq) {
         *out = jq;
         jq = NULL;
@@ -197,13 +268,20 @@ static int S_word_query(ns_query *q, ns_analyzer *a, const char *text, size_t le
                         ns_xquery **out, ns_err *err)
 {
     const ns_term *t;
-    size_t n;
+    size_t n, nterms = 0;
     qlist toks = { 0 };
     int rc, plain = 0;
     uint32_t ntok = 0;
 
     *out = NULL;
-    if ((rc = ns_analyze(a, text, len, 1, &t, &n, NULL, err)) < 0)
+    if ((rc = S_analyze(q, a, text, len, &t, &n, err)) < 0)
+        return rc;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && t[j].token == t[i].token;)
+            j++;
+        nterms += S_token_terms(t + i, j - i);
+    }
+    if ((rc = S_count(q, nterms, err)) < 0)
         return rc;
     size_t i = 0;
     while (i < n) {
@@ -255,7 +333,7 @@ static int S_word_query(ns_query *q, ns_analyzer *a, const char *text, size_t le
         *out = toks.v[0];
         toks.n = 0;
     } else if (toks.n > 1) {
-        rc = S_combine(out, NS_XQ_AND, toks.v, toks.n, 0, err);
+        rc = ns_xquery_combine(out, NS_XQ_AND, toks.v, toks.n, 0, err);
     }
 done:
     S_qlist_free(&toks);
@@ -274,7 +352,8 @@ static int S_phrase_query(ns_query *q, ns_analyzer *a, const char *text, size_t 
     uint32_t first = 0, last = 0;
 
     *out = NULL;
-    if ((rc = ns_analyze(a, text, len, 1, &t, &n, NULL, err)) < 0)
+    if ((rc = S_analyze(q, a, text, len, &t, &n, err)) < 0 ||
+        (rc = S_count(q, S_live(t, n), err)) < 0)
         return rc;
     for (size_t i = 0; i < n; i++) {
         if (t[i].flags & (NS_TERM_JOINED | NS_TERM_STOP))
@@ -299,16 +378,17 @@ static int S_phrase_query(ns_query *q, ns_analyzer *a, const char *text, size_t 
         *out = parts.v[0];
         parts.n = 0;
     } else if (parts.n > 1) {
-        rc = S_combine(out, NS_XQ_PHRASE, parts.v, parts.n, last - first + 1, err);
+        rc = ns_xquery_combine(out, NS_XQ_PHRASE, parts.v, parts.n, last - first + 1, err);
     }
 done:
     S_qlist_free(&parts);
     return rc;
 }
 
-/* prefix*: a wildcard over index terms. */
-static int S_prefix_query(ns_query *q, ns_analyzer *a, const char *text, size_t len,
-                          ns_xquery **out, ns_err *err)
+/* prefix*: the folded prefix to expand (*prefix, malloc'd), or, for a prefix
+ * no term can start with, a query matching nothing (*out). Counts one term. */
+static int S_prefix(ns_query *q, ns_analyzer *a, const char *text, size_t len, char **prefix,
+                    size_t *plen, ns_xquery **out, ns_err *err)
 {
     const char *f, *stem;
     size_t flen, slen, nchars = 0;
@@ -316,7 +396,8 @@ static int S_prefix_query(ns_query *q, ns_analyzer *a, const char *text, size_t 
     char *folded = NULL;
 
     *out = NULL;
-    if ((rc = ns_analyze_fold(a, text, len, &f, &flen, err)) < 0)
+    *prefix = NULL;
+    if ((rc = S_count(q, 1, err)) < 0 || (rc = ns_analyze_fold(a, text, len, &f, &flen, err)) < 0)
         return rc;
     for (size_t i = 0; i < flen; i++)
         if (((unsigned char)f[i] & 0xC0) != 0x80)
@@ -335,13 +416,13 @@ static int S_prefix_query(ns_query *q, ns_analyzer *a, const char *text, size_t 
         folded[slen] = '\0';
         flen = slen;
     }
-    rc = S_add_str(&q->prefixes, &q->nprefixes, folded, flen);
-    if (rc < 0)
-        rc = S_oom(err);
-    else
-        rc = ns_xquery_wildcard(out, folded, flen, q->max_wildcard, err);
-    free(folded);
-    return rc;
+    if (S_add_str(&q->prefixes, &q->nprefixes, folded, flen) < 0) {
+        free(folded);
+        return S_oom(err);
+    }
+    *prefix = folded;
+    *plen = flen;
+    return 0;
 }
 
 /* ---- filters ---- */
@@ -370,6 +451,8 @@ static int S_filter_month(ns_query *q, const char *s, size_t len, ns_err *err)
     ns_xquery *x = NULL;
     const char *dots = NULL;
 
+    if ((rc = S_count(q, 1, err)) < 0)
+        return rc;
     for (size_t i = 0; i + 1 < len; i++)
         if (s[i] == '.' && s[i + 1] == '.') {
             dots = s + i;
@@ -411,6 +494,8 @@ static int S_filter_lang(ns_query *q, const char *s, size_t len, ns_err *err)
     const char *term;
     ns_xquery *x;
     int rc;
+    if ((rc = S_count(q, 1, err)) < 0)
+        return rc;
     if (len == 2 && strncasecmp(s, "en", 2) == 0)
         term = NS_PREFIX_LANG "en";
     else if (len == 2 && strncasecmp(s, "ru", 2) == 0)
@@ -436,6 +521,8 @@ static int S_filter_vendor(ns_query *q, ns_analyzer *a, const ns_vendors *v, con
     ns_xquery *x = NULL;
     int rc;
 
+    if ((rc = S_count(q, 1, err)) < 0)
+        return rc;
     if (len == 0)
         return ns_err_set(err, NS_ESYNTAX, "vendor filter needs a name");
     if (v)
@@ -464,45 +551,85 @@ done:
 
 /* ---- the parser ---- */
 
-static int S_add_clause(ns_query *q, ns_xquery *x, int neg, int *pending_or, int *last_pos,
-                        ns_err *err)
+/* Add a clause: x, or for a prefix (prefix set, x NULL) a slot that
+ * S_expand_prefixes fills. An excluded clause goes to neg; a positive one
+ * joins the last group when an OR came between them, else starts a group.
+ * Nothing at all (x and prefix NULL: stopwords) ends a pending OR. */
+static int S_add_clause(ns_query *q, ns_xquery *x, char *prefix, size_t plen, int neg,
+                        int *pending_or, int *last_pos, ns_err *err)
 {
-    if (!x) {
+    qlist *l;
+    int rc = 0;
+    if (!x && !prefix) {
         *pending_or = 0;
         *last_pos = 0;
         return 0;
     }
-    /* Xapian's matcher and the spelling pass grow faster than linearly with
-     * the number of clauses: a pasted 20,000-word line took minutes. */
-    if (q->pos.n + q->neg.n >= NS_QUERY_MAX_CLAUSES) {
-        ns_xquery_free(x);
-        return ns_err_set(err, NS_ETOOBIG, "query has more than %d words; shorten it",
-                          NS_QUERY_MAX_CLAUSES);
+    if (prefix && q->npend == q->cpend) {
+        size_t cap = q->cpend ? q->cpend * 2 : 4;
+        pending *p = cap <= SIZE_MAX / sizeof *p ? realloc(q->pend, cap * sizeof *p) : NULL;
+        if (!p) {
+            rc = S_oom(err);
+            goto fail;
+        }
+        q->pend = p;
+        q->cpend = cap;
     }
     if (neg) {
-        *pending_or = 0;
-        *last_pos = 0;
-        if (S_push(&q->neg, x) < 0) {
-            ns_xquery_free(x);
-            return S_oom(err);
+        l = &q->neg;
+    } else if (*pending_or && q->ngroups > 0) {
+        l = &q->groups[q->ngroups - 1];
+    } else {
+        if (q->ngroups == q->cgroups) {
+            size_t cap = q->cgroups ? q->cgroups * 2 : 8;
+            qlist *g = cap <= SIZE_MAX / sizeof *g ? realloc(q->groups, cap * sizeof *g) : NULL;
+            if (!g) {
+                rc = S_oom(err);
+                goto fail;
+            }
+            q->groups = g;
+            q->cgroups = cap;
         }
-        return 0;
+        l = &q->groups[q->ngroups++];
+        memset(l, 0, sizeof *l);
     }
-    if (*pending_or && q->pos.n > 0) {
-        ns_xquery *two[2] = { q->pos.v[q->pos.n - 1], x };
-        ns_xquery *o;
-        int rc = S_combine(&o, NS_XQ_OR, two, 2, 0, err);
-        ns_xquery_free(x);
-        if (rc < 0)
-            return rc;
-        ns_xquery_free(q->pos.v[q->pos.n - 1]);
-        q->pos.v[q->pos.n - 1] = o;
-    } else if (S_push(&q->pos, x) < 0) {
-        ns_xquery_free(x);
-        return S_oom(err);
+    if (S_push(l, x) < 0) {
+        rc = S_oom(err);
+        goto fail;
+    }
+    if (prefix) {
+        pending *p = &q->pend[q->npend++];
+        p->prefix = prefix;
+        p->len = plen;
+        p->neg = neg;
+        p->group = neg ? 0 : q->ngroups - 1;
+        p->at = l->n - 1;
     }
     *pending_or = 0;
-    *last_pos = 1;
+    *last_pos = !neg;
+    return 0;
+fail:
+    ns_xquery_free(x);
+    free(prefix);
+    return rc;
+}
+
+/* Make the wildcard query of every prefix. The prefixes share what the other
+ * terms leave of NS_QUERY_MAX_TERMS (each counted one so far, so each gets at
+ * least one), each expanding to at most max_wildcard of its commonest terms. */
+static int S_expand_prefixes(ns_query *q, ns_err *err)
+{
+    if (q->npend == 0)
+        return 0;
+    size_t share = (NS_QUERY_MAX_TERMS - (q->nterms - q->npend)) / q->npend;
+    unsigned limit = share < q->max_wildcard ? (unsigned)share : q->max_wildcard;
+    for (size_t i = 0; i < q->npend; i++) {
+        pending *p = &q->pend[i];
+        ns_xquery **slot = p->neg ? &q->neg.v[p->at] : &q->groups[p->group].v[p->at];
+        int rc = ns_xquery_wildcard(slot, p->prefix, p->len, limit, err);
+        if (rc < 0)
+            return rc;
+    }
     return 0;
 }
 
@@ -547,6 +674,11 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
         goto done;
     }
     for (size_t i = 0; i < len;) {
+        if ((unsigned char)text[i] - 1u < 0x7Fu) { /* ASCII but NUL, the common case */
+            s[i] = text[i];
+            i++;
+            continue;
+        }
         int32_t cp;
         int k = ns_utf8_decode(text + i, len - i, &cp);
         if (cp <= 0) {
@@ -570,6 +702,8 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
             i++;
         }
         ns_xquery *x = NULL;
+        char *prefix = NULL;
+        size_t plen = 0;
         size_t ns0 = q->nstems, np0 = q->nprefixes;
         if (s[i] == '"') {
             size_t b = i + 1, e = b;
@@ -581,7 +715,7 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
                 goto done;
             if (neg)
                 S_forget(q, ns0, np0, q->nwords); /* excluded: not highlighted */
-            if ((rc = S_add_clause(q, x, neg, &pending_or, &last_pos, err)) < 0)
+            if ((rc = S_add_clause(q, x, NULL, 0, neg, &pending_or, &last_pos, err)) < 0)
                 goto done;
             continue;
         }
@@ -636,7 +770,7 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
             size_t pe = e;
             while (pe > b && s[pe - 1] == '*')
                 pe--;
-            rc = S_prefix_query(q, a, s + b, pe - b, &x, err);
+            rc = S_prefix(q, a, s + b, pe - b, &prefix, &plen, &x, err);
             if (neg)
                 S_forget(q, ns0, np0, q->nwords);
         } else {
@@ -647,7 +781,7 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
         }
         if (rc < 0)
             goto done;
-        if ((rc = S_add_clause(q, x, neg, &pending_or, &last_pos, err)) < 0)
+        if ((rc = S_add_clause(q, x, prefix, plen, neg, &pending_or, &last_pos, err)) < 0)
             goto done;
     }
 
@@ -662,6 +796,8 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
         if (opts->lang && (rc = S_filter_lang(q, opts->lang, strlen(opts->lang), err)) < 0)
             goto done;
     }
+    if ((rc = S_expand_prefixes(q, err)) < 0)
+        goto done;
     *out = q;
     q = NULL;
 done:
@@ -674,11 +810,16 @@ void ns_query_free(ns_query *q)
 {
     if (!q)
         return;
-    S_qlist_free(&q->pos);
+    for (size_t i = 0; i < q->ngroups; i++)
+        S_qlist_free(&q->groups[i]);
+    free(q->groups);
     S_qlist_free(&q->neg);
     S_qlist_free(&q->fvendor);
     S_qlist_free(&q->fmonth);
     S_qlist_free(&q->flang);
+    for (size_t i = 0; i < q->npend; i++)
+        free(q->pend[i].prefix);
+    free(q->pend);
     for (size_t i = 0; i < q->nstems; i++)
         free(q->stems[i]);
     free(q->stems);
@@ -705,13 +846,49 @@ static int S_wrap(ns_xquery **x, enum ns_xop op, ns_xquery *const *subs, size_t 
     all[0] = *x;
     for (size_t i = 0; i < n; i++)
         all[i + 1] = subs[i];
-    int rc = S_combine(&o, op, all, n + 1, 0, err);
+    int rc = ns_xquery_combine(&o, op, all, n + 1, 0, err);
     free(all);
     if (rc < 0)
         return rc;
     ns_xquery_free(*x);
     *x = o;
     return 0;
+}
+
+/* The positive part: AND of the groups, each the OR of its operands; or,
+ * relaxed, one OR of every operand. Each operator takes its whole list at
+ * once: a chain of nested pairs made Xapian recurse once per operand (10,000
+ * ORs took 22 s). */
+static int S_positive(const ns_query *q, int relaxed, ns_xquery **out, ns_err *err)
+{
+    size_t n = 0;
+    int rc = 0;
+    for (size_t g = 0; g < q->ngroups; g++)
+        n += relaxed ? q->groups[g].n : 1;
+    ns_xquery **v = calloc(n, sizeof *v), **own = calloc(n, sizeof *own);
+    size_t k = 0, nown = 0;
+    if (!v || !own) {
+        rc = S_oom(err);
+        goto done;
+    }
+    for (size_t g = 0; g < q->ngroups; g++) {
+        const qlist *l = &q->groups[g];
+        if (relaxed || l->n == 1) {
+            for (size_t i = 0; i < (relaxed ? l->n : 1); i++)
+                v[k++] = l->v[i];
+            continue;
+        }
+        if ((rc = ns_xquery_combine(&own[nown], NS_XQ_OR, l->v, l->n, 0, err)) < 0)
+            goto done;
+        v[k++] = own[nown++];
+    }
+    rc = ns_xquery_combine(out, relaxed ? NS_XQ_OR : NS_XQ_AND, v, k, 0, err);
+done:
+    for (size_t i = 0; i < nown; i++)
+        ns_xquery_free(own[i]);
+    free(own);
+    free(v);
+    return rc;
 }
 
 int ns_query_build(const ns_query *q, int relaxed, ns_xquery **out, ns_err *err)
@@ -723,17 +900,17 @@ int ns_query_build(const ns_query *q, int relaxed, ns_xquery **out, ns_err *err)
 
     *out = NULL;
     int nfilters = q->fvendor.n + q->fmonth.n + q->flang.n > 0;
-    if (q->pos.n == 0 && q->neg.n == 0 && !nfilters)
+    if (q->ngroups == 0 && q->neg.n == 0 && !nfilters)
         return 0; /* only stopwords or punctuation: nothing can match */
-    if (q->pos.n == 0)
+    if (q->ngroups == 0)
         rc = ns_xquery_match_all(&main, err);
     else
-        rc = S_combine(&main, relaxed ? NS_XQ_OR : NS_XQ_AND, q->pos.v, q->pos.n, 0, err);
+        rc = S_positive(q, relaxed, &main, err);
     if (rc < 0)
         goto done;
     if (q->neg.n) {
         ns_xquery *negs = NULL;
-        if ((rc = S_combine(&negs, NS_XQ_OR, q->neg.v, q->neg.n, 0, err)) < 0)
+        if ((rc = ns_xquery_combine(&negs, NS_XQ_OR, q->neg.v, q->neg.n, 0, err)) < 0)
             goto done;
         rc = S_wrap(&main, NS_XQ_AND_NOT, &negs, 1, err);
         ns_xquery_free(negs);
@@ -743,7 +920,7 @@ int ns_query_build(const ns_query *q, int relaxed, ns_xquery **out, ns_err *err)
     for (int k = 0; k < 3; k++) {
         if (fl[k]->n == 0)
             continue;
-        if ((rc = S_combine(&kinds[nkinds], NS_XQ_OR, fl[k]->v, fl[k]->n, 0, err)) < 0)
+        if ((rc = ns_xquery_combine(&kinds[nkinds], NS_XQ_OR, fl[k]->v, fl[k]->n, 0, err)) < 0)
             goto done;
         nkinds++;
     }
@@ -760,7 +937,7 @@ done:
 
 int ns_query_relaxable(const ns_query *q)
 {
-    return q->pos.n >= 2;
+    return q->ngroups >= 2;
 }
 
 const char *const *ns_query_stems(const ns_query *q, size_t *count)

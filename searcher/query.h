@@ -4,7 +4,8 @@
  * the query can be relaxed from AND to OR.
  *
  * Syntax: words (all required), "exact phrase", -word, -"phrase", OR between
- * two clauses (uppercase only; `a b OR c d` is a AND (b OR c) AND d), prefix*,
+ * two clauses (uppercase only; `a b OR c d` is a AND (b OR c) AND d; a chain
+ * `a OR b OR c` is one OR of its operands), prefix*,
  * filters vendor:NAME (NAME may be quoted), month:YYYY-MM,
  * month:YYYY-MM..YYYY-MM, lang:en|ru. Same-kind filters are OR'd, different
  * kinds AND'd; filters from options join the inline ones of their kind.
@@ -23,8 +24,12 @@
 
 #include <stddef.h>
 
-#define NS_QUERY_MAX_WILDCARD 1000 /* default expansion limit of prefix* */
-#define NS_QUERY_MAX_CLAUSES 100   /* words, phrases and prefixes in one query */
+#define NS_QUERY_MAX_WILDCARD 1000 /* default expansion limit of one prefix* */
+/* Terms one query may hand to Xapian: each word, each part of a compound
+ * word and its joined form (GPT-3 is gpt3, gpt, 3), each phrase word, each
+ * OR operand, each filter, and the expansions of the prefixes, which share
+ * what the rest leaves (each at least one, at most its max_wildcard). */
+#define NS_QUERY_MAX_TERMS 1000
 
 typedef struct ns_query ns_query;
 
@@ -38,13 +43,16 @@ typedef struct ns_query_word {
 /* Parse text[0..len) with the filters of opts (may be NULL). Invalid UTF-8
  * and NUL bytes separate words like spaces. NS_ESYNTAX with a message for a
  * bad filter value or a too-short prefix; NS_ETOOBIG for more than
- * NS_QUERY_MAX_CLAUSES clauses; NS_ENOMEM. *out: ns_query_free. */
+ * NS_QUERY_MAX_TERMS terms, found as soon as the count passes it (the
+ * rest of the text is not analysed), so a refusal costs about as much as a
+ * query at the cap, however long the text; NS_ENOMEM. *out: ns_query_free. */
 int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const char *text,
                    size_t len, const ns_search_opts *opts, ns_err *err);
 void ns_query_free(ns_query *q); /* NULL is a no-op */
 
 /* The Xapian query: AND of the clauses (OR of them when relaxed), minus the
- * excluded ones, restricted by the filters. *out is NULL (and 0 returned)
+ * excluded ones, restricted by the filters. Every operator takes its whole
+ * list of operands: no chain of nested pairs, however long the query. *out is NULL (and 0 returned)
  * when the query can match nothing at all, e.g. only stopwords. Caller frees
  * *out with ns_xquery_free. */
 int ns_query_build(const ns_query *q, int relaxed, ns_xquery **out, ns_err *err);

@@ -24,6 +24,7 @@
 
 struct ns_web {
     char *dbpath;
+    char *base_url;             /* NSEARCH_BASE_URL without a final '/', or NULL */
     ns_searcher *searcher;      /* NULL until the first search, or after a failure */
 };
 
@@ -317,7 +318,7 @@ static int S_hit(ns_buf *out, const ns_hit *h)
     int rc;
     const char *title = h->rec.title ? h->rec.title : (h->rec.id ? h->rec.id : "");
     TRY(ns_buf_puts(out, "<li class=\"hit\">\n<h2>"));
-    if (ns_cgi_url_linkable(h->rec.url)) {
+    if (ns_url_linkable(h->rec.url)) {
         TRY(ns_buf_puts(out, "<a href=\""));
         TRY(S_esc(out, h->rec.url));
         TRY(ns_buf_puts(out, "\">"));
@@ -570,7 +571,7 @@ static int S_bad_request(ns_web_response *resp, const char *ui, const char *scri
     resp->cache_control = "no-store";
     if (p && p->json) {
         resp->content_type = S_json;
-        TRY(ns_json_error(&resp->body, p->q, text));
+        TRY(ns_json_error(&resp->body, p->q, strlen(p->q), text));
         TRY(ns_buf_putc(&resp->body, '\n'));
         goto done;
     }
@@ -663,7 +664,8 @@ static int S_unavailable(ns_web_response *resp, const char *ui, const char *scri
     resp->cache_control = "no-store";
     if (p && p->json) {
         resp->content_type = S_json;
-        TRY(ns_json_error(&resp->body, p->q, "search is temporarily unavailable"));
+        TRY(ns_json_error(&resp->body, p->q, strlen(p->q),
+                          "search is temporarily unavailable"));
         TRY(ns_buf_putc(&resp->body, '\n'));
         goto done;
     }
@@ -676,36 +678,17 @@ done:
     return rc;
 }
 
-/* A host name we are willing to write into the OpenSearch document. HTTP_HOST
- * comes from the client, so anything odd falls back to the server's name. */
-static int S_host_ok(const char *h)
-{
-    if (!h || !*h || strlen(h) > 255)
-        return 0;
-    for (const char *c = h; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-              strchr(".-:[]", *c)))
-            return 0;
-    return 1;
-}
-
-static int S_opensearch(ns_web_response *resp, const ns_web_env *env, const char *ui)
+/* The OpenSearch description. Its links are the configured base URL and
+ * SCRIPT_NAME, from the server's configuration both: the Host header, which
+ * the client chooses, went into them once, and caches kept the result. */
+static int S_opensearch(ns_web_response *resp, const ns_web *w, const ns_web_env *env,
+                        const char *ui)
 {
     int rc;
     ns_buf base = NS_BUF_INIT;
     ns_buf *out = &resp->body;
-    int tls = env->https && *env->https && strcasecmp(env->https, "off") != 0;
-    TRY(ns_buf_puts(&base, tls ? "https://" : "http://"));
-    if (S_host_ok(env->host)) {
-        TRY(ns_buf_puts(&base, env->host));
-    } else if (S_host_ok(env->server_name)) {
-        TRY(ns_buf_puts(&base, env->server_name));
-        if (env->server_port && S_host_ok(env->server_port) &&
-            strcmp(env->server_port, tls ? "443" : "80") != 0)
-            TRY(ns_buf_printf(&base, ":%s", env->server_port));
-    } else {
-        TRY(ns_buf_puts(&base, "localhost"));
-    }
+    if (w->base_url)
+        TRY(ns_buf_puts(&base, w->base_url));
     TRY(S_script(&base, env->script_name ? env->script_name : ""));
 
     resp->status = 200;
@@ -781,7 +764,85 @@ void ns_web_free(ns_web *w)
         return;
     ns_searcher_close(w->searcher);
     free(w->dbpath);
+    free(w->base_url);
     free(w);
+}
+
+/* A URL character allowed in a path (RFC 3986 pchar and '/', '%' checked
+ * apart). */
+static int S_path_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           strchr("-._~!$&'()*+,;=:@/", c);
+}
+
+static int S_hex(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+int ns_web_set_base_url(ns_web *w, const char *url, ns_err *err)
+{
+    char shown[104];
+    if (!url)
+        return ns_err_set(err, NS_EINVAL, "ns_web_set_base_url: NULL url");
+    size_t n = 0, i, len = strlen(url);
+    const unsigned char *u = (const unsigned char *)url;
+    const char *why = NULL;
+
+    for (; n < 100 && url[n]; n++)
+        shown[n] = (u[n] < 0x20 || u[n] >= 0x7f) ? '?' : url[n];
+    snprintf(shown + n, sizeof shown - n, "%s", url[n] ? "..." : "");
+    if (strncasecmp(url, "http://", 7) == 0)
+        i = 7;
+    else if (strncasecmp(url, "https://", 8) == 0)
+        i = 8;
+    else
+        return ns_err_set(err, NS_EINVAL, "'%s' does not start with http:// or https://", shown);
+    for (size_t k = 0; k < len && !why; k++)
+        if (u[k] <= 0x20 || u[k] >= 0x7f)
+            why = "has a space, a control or a non-ASCII character (percent-encode the path; "
+                  "a host in punycode)";
+    if (!why && u[i] == '[') { /* an IPv6 address */
+        size_t h = ++i;
+        while (S_hex(u[i]) || u[i] == ':' || u[i] == '.')
+            i++;
+        if (u[i] != ']' || i == h)
+            why = "has a malformed [IPv6] host";
+        else
+            i++;
+    } else if (!why) {
+        size_t h = i;
+        while ((u[i] >= 'a' && u[i] <= 'z') || (u[i] >= 'A' && u[i] <= 'Z') ||
+               (u[i] >= '0' && u[i] <= '9') || u[i] == '-' || u[i] == '.')
+            i++;
+        if (i == h)
+            why = "has no host";
+    }
+    if (!why && u[i] == ':') {
+        size_t p = ++i;
+        while (u[i] >= '0' && u[i] <= '9')
+            i++;
+        if (i == p || i - p > 5)
+            why = "has a malformed port";
+    }
+    if (!why && u[i] && u[i] != '/')
+        why = "has something other than a path after the host (a user, a query, a fragment?)";
+    for (; !why && u[i]; i++)
+        if (u[i] == '%' ? !(S_hex(u[i + 1]) && S_hex(u[i + 2])) : !S_path_char(u[i]))
+            why = "has a character a path may not hold (a query or fragment?) or a bad %-escape";
+    if (why)
+        return ns_err_set(err, NS_EINVAL, "'%s' %s", shown, why);
+    while (len > 0 && url[len - 1] == '/')
+        len--;
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    memcpy(copy, url, len);
+    copy[len] = '\0';
+    free(w->base_url);
+    w->base_url = copy;
+    return 0;
 }
 
 int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
@@ -815,7 +876,7 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
         goto done;
     }
     if (p.opensearch || (env->path_info && strcmp(env->path_info, "/opensearch.xml") == 0)) {
-        TRY(S_opensearch(resp, env, ui));
+        TRY(S_opensearch(resp, w, env, ui));
         goto done;
     }
     if (p.bad != NS_CGI_OK) {
@@ -874,8 +935,12 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
     if (p.json) {
         resp->content_type = S_json;
         resp->language = NULL;
-        TRY(ns_json_results(&resp->body, r));
-        TRY(ns_buf_putc(&resp->body, '\n'));    /* byte for byte what nsearch --json prints */
+        /* what nsearch --json --facets prints, but "path" relative to the
+         * archive root: the server's own paths are none of a visitor's business */
+        ns_json_opts jo = NS_JSON_OPTS_INIT;
+        jo.archive_paths = 1;
+        TRY(ns_json_results_opts(&resp->body, r, &jo));
+        TRY(ns_buf_putc(&resp->body, '\n'));
     } else {
         resp->content_type = S_html;
         TRY(ns_web_render_results(&resp->body, &p, r, script, ui));

@@ -22,10 +22,6 @@ typedef struct ns_web_env {
     const char *method;             /* REQUEST_METHOD */
     const char *query_string;       /* QUERY_STRING */
     const char *accept_language;    /* HTTP_ACCEPT_LANGUAGE */
-    const char *host;               /* HTTP_HOST */
-    const char *server_name;        /* SERVER_NAME (when HTTP_HOST is missing or odd) */
-    const char *server_port;        /* SERVER_PORT */
-    const char *https;              /* HTTPS ("on" behind TLS) */
     const char *script_name;        /* SCRIPT_NAME: the page's own path */
     const char *path_info;          /* PATH_INFO ("/opensearch.xml") */
 } ns_web_env;
@@ -48,6 +44,17 @@ typedef struct ns_web ns_web;
 /* dbpath is copied. Does not open the database yet. */
 int ns_web_new(ns_web **out, const char *dbpath, ns_err *err);
 void ns_web_free(ns_web *w); /* NULL is a no-op */
+
+/* The site's public address (NSEARCH_BASE_URL), which the OpenSearch
+ * description's links start with, followed by SCRIPT_NAME: "http://" or
+ * "https://", a host (a name, an IPv4 or a [IPv6] address), an optional
+ * ":port" and an optional path ("https://example.org/blog"); no userinfo,
+ * query, fragment, spaces, control or non-ASCII characters. A final '/' is
+ * dropped. NS_EINVAL with a message saying what is wrong. Copied. Without
+ * it the links are absolute paths (SCRIPT_NAME alone), which the OpenSearch
+ * grammar and the browsers (Firefox, Chromium) do not accept: nothing in a
+ * request, the Host header least of all, ever goes into them. */
+int ns_web_set_base_url(ns_web *w, const char *url, ns_err *err);
 
 /* Answer one request into resp (initialised with NS_WEB_RESPONSE_INIT, or
  * reset by a previous ns_web_response_clear). 0, or NS_ENOMEM when not even an

@@ -115,6 +115,7 @@ int ns_record_encode(const ns_record *r, ns_record_codec *c, ns_buf *out, ns_err
     for (size_t i = 0; i < r->nvendors; i++)
         rc |= S_put(out, 'v', r->vendors[i], strlen(r->vendors[i]));
     rc |= S_put(out, 'u', r->url, r->url ? strlen(r->url) : 0);
+    rc |= S_put(out, 'r', r->rel, r->rel ? strlen(r->rel) : 0);
     rc |= S_put(out, 'p', r->path, r->path ? strlen(r->path) : 0);
     if (rc)
         return ns_err_set(err, NS_ENOMEM, "out of memory encoding record");
@@ -149,6 +150,7 @@ int ns_record_decode(ns_record *r, ns_record_codec *c, const char *data, size_t 
         case 'd': slot = &r->date; break;
         case 'l': slot = &r->lang; break;
         case 'u': slot = &r->url; break;
+        case 'r': slot = &r->rel; break;
         case 'p': slot = &r->path; break;
         case 'x': slot = &r->text; r->text_len = n; break;
         case 'z': {
@@ -226,6 +228,7 @@ void ns_record_clear(ns_record *r)
         free(r->vendors[i]);
     free(r->vendors);
     free(r->url);
+    free(r->rel);
     free(r->path);
     free(r->text);
     memset(r, 0, sizeof *r);

@@ -4,9 +4,11 @@
  * Encoding: a sequence of fields, each one tag byte, a decimal length, ':'
  * and that many bytes ("t23:Microsoft gets GPT-3..."). Unknown tags are
  * skipped on decoding, so fields can be added without a schema bump.
- * Tags: i id, t title, d date, l lang, v vendor (repeated), u url, p path,
- * x text (the rendered body, for snippets), or z the same text as one zstd
- * frame (what the encoder writes for texts of 256 bytes or more). */
+ * Tags: i id, t title, d date, l lang, v vendor (repeated), u url, r the path
+ * relative to the archive root, p path, x text (the rendered body, for
+ * snippets), or z the same text as one zstd frame (what the encoder writes
+ * for texts of 256 bytes or more). 'r' came later: databases written before
+ * it have no such field, and readers before it skip it. */
 #ifndef NS_RECORD_H
 #define NS_RECORD_H
 
@@ -23,7 +25,9 @@ typedef struct ns_record {
     char **vendors;    /* canonical names */
     size_t nvendors;
     char *url;         /* NULL when absent */
-    char *path;
+    char *rel;         /* the path relative to the PATH given to nindex ("en/x.md"), what
+                        * the web shows; NULL in databases written before it was stored */
+    char *path;        /* the path as nindex found it (what the editor opens) */
     char *text;        /* rendered plain text of the body */
     size_t text_len;
 } ns_record;

@@ -41,6 +41,21 @@ status 2 --frobnicate "$tmp/c"
 grep -qF "nindex: unknown option '--frobnicate'" "$tmp/err" || fail "bad option message"
 status 2 "$tmp/c" --db
 grep -qF "nindex: option '--db' needs a value" "$tmp/err" || fail "missing value message"
+# option names are exact and a value may not look like an option (issue 13:
+# getopt took --reb for --rebuild, and --db --rebuild made a database named
+# "--rebuild"); nothing is created
+status 2 --reb --db "$tmp/db" "$tmp/c"
+grep -qF "nindex: unknown option '--reb' (did you mean --rebuild?)" "$tmp/err" || fail "--reb"
+status 2 --d "$tmp/db" "$tmp/c"
+grep -qF "nindex: unknown option '--d' (did you mean --db?)" "$tmp/err" || fail "--d"
+(cd "$tmp" && status 2 --db --rebuild c)
+grep -qF "nindex: option '--db' needs a value, and '--rebuild' looks like an option" "$tmp/err" ||
+    fail "--db --rebuild"
+status 2 --rebuild=yes --db "$tmp/db" "$tmp/c"
+grep -qF "nindex: option '--rebuild' takes no value" "$tmp/err" || fail "--rebuild=yes"
+status 2 -x --db "$tmp/db" "$tmp/c"
+grep -qF "nindex: unknown option '-x'" "$tmp/err" || fail "-x"
+[ ! -e "$tmp/db" ] && [ ! -e "$tmp/--rebuild" ] || fail "a database was created by a bad command line"
 status 2 --batch 0 "$tmp/c"
 grep -qF "nindex: --batch: '0' is not a number" "$tmp/err" || fail "--batch 0"
 status 2 --batch x "$tmp/c"

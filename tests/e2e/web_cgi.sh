@@ -14,10 +14,12 @@
 #   apache-cgi     Apache 2.4, mod_cgid                   deploy/apache-cgi.conf
 #   apache-fcgid   Apache 2.4, mod_fcgid starts it        deploy/apache-fcgid.conf
 # Each mode has its script (web_fastcgi.sh, web_nginx_fcgiwrap.sh, ...).
-# Checks HTML and JSON answers (JSON equal to nsearch --json), HEAD, status codes
+# Checks HTML and JSON answers (JSON equal to nsearch --json but for "path", which is
+# relative to the archive), HEAD, status codes
 # 200/400/405/500, hostile input (XSS in q and in a title, bad encodings, an
-# oversized query), the Russian interface, OpenSearch, and that a new nindex
-# commit is seen without restarting the server.
+# oversized query), the Russian interface, OpenSearch (links from
+# NSEARCH_BASE_URL, never from the Host header), and that a new nindex commit
+# is seen without restarting the server.
 set -eu
 mode=${NS_WEB_MODE:-cgi}
 : "${NS_BUILD:?}" "${NS_TOP:?}"
@@ -69,6 +71,14 @@ The xsshostile article mentions <img src=x onerror=alert(1)> and "quotes" & ampe
 EOF
 "$NS_BUILD/nindex" --db "$tmp/db" "$tmp/corpus" > "$tmp/nindex.out" 2>&1 || fail "nindex: $(cat "$tmp/nindex.out")"
 
+# ---- the site's public address the program is given (NSEARCH_BASE_URL) -------------------
+# The test sets it where it starts the program or writes the server's variables; a
+# snippet that sets it itself (nginx with fcgiwrap, Apache) keeps its documented value.
+case $mode in
+    nginx-fcgiwrap | apache-cgi | apache-fcgid) site=https://blog.example.org ;;
+    *) site=http://www.example.org/blog ;;
+esac
+
 # ---- the program where the server may run it --------------------------------------------
 # Apache will not run a program as root: started by root it serves as www-data,
 # which then needs to reach the program and the database.
@@ -114,6 +124,7 @@ server.http-parseopts = ( "url-normalize" => "disable" )
 server.pid-file = "$tmp/lighttpd.pid"
 var.nsearch_bin = "$cgi"
 var.nsearch_db = "$tmp/db"
+var.nsearch_base_url = "$site"
 var.nsearch_socket = "$tmp/nsearch.sock"
 EOF
     if [ "$mode" = spawn ]; then
@@ -138,6 +149,12 @@ include "$NS_TOP/deploy/lighttpd-cgi.conf"
     alias.url = ( "/broken" => var.nsearch_bin )
     cgi.assign = ( ".cgi" => "" )
     setenv.add-environment = ( "NSEARCH_DB" => "$tmp/missing-db" )
+}
+# and with a base URL that is not one: the program refuses to run
+\$HTTP["url"] =~ "^/badbase(\$|/)" {
+    alias.url = ( "/badbase" => var.nsearch_bin )
+    cgi.assign = ( ".cgi" => "" )
+    setenv.add-environment = ( "NSEARCH_DB" => "$tmp/db", "NSEARCH_BASE_URL" => "javascript:alert(1)//" )
 }
 EOF
     fi
@@ -287,7 +304,8 @@ case $mode in
     spawn | nginx-spawn)
         command -v spawn-fcgi >/dev/null || fail "spawn-fcgi is not installed (scripts/setup.sh test)"
         # -n: spawn-fcgi execs the program in place, so $! is the FastCGI server itself
-        NSEARCH_DB=$tmp/db spawn-fcgi -n -s "$tmp/nsearch.sock" -- "$cgi" > "$tmp/backend.out" 2>&1 &
+        NSEARCH_DB=$tmp/db NSEARCH_BASE_URL=$site \
+            spawn-fcgi -n -s "$tmp/nsearch.sock" -- "$cgi" > "$tmp/backend.out" 2>&1 &
         spawned=$!
         NSEARCH_DB=$tmp/missing-db spawn-fcgi -n -s "$tmp/broken.sock" -- "$cgi" >> "$tmp/backend.out" 2>&1 &
         spawned="$spawned $!"
@@ -308,7 +326,7 @@ case $mode in
         unit=$NS_TOP/deploy/systemd/nsearch.service.in
         inetd=
         grep -q '^StandardInput=socket$' "$unit" && inetd=--inetd
-        systemd-socket-activate $inetd -l "$tmp/nsearch.sock" -E NSEARCH_DB="$tmp/db" \
+        systemd-socket-activate $inetd -l "$tmp/nsearch.sock" -E NSEARCH_DB="$tmp/db" -E NSEARCH_BASE_URL="$site" \
             "$cgi" > "$tmp/backend.out" 2>&1 &
         spawned=$!
         systemd-socket-activate $inetd -l "$tmp/broken.sock" -E NSEARCH_DB="$tmp/missing-db" \
@@ -382,17 +400,28 @@ has '<mark>GPT-3</mark>'
 has 'rel="search" type="application/opensearchdescription+xml"'
 grep -q 'id="count">[0-9][0-9]* results' "$tmp/body" || fail "no result count"
 
-# ---- JSON is exactly what nsearch --json prints -------------------------------------------
+# ---- JSON is what nsearch --json prints, but for "path" -----------------------------------
+# The page gives each article's path relative to the archive root, never the
+# server's own file path; nsearch gives the path as nindex found it (issue 13).
 if [ -x "$NS_BUILD/nsearch" ]; then
     expect 200 "/search?q=gpt-3&format=json"
     [ "$(header Content-Type)" = "application/json; charset=utf-8" ] || fail "json content type"
     jq -e . "$tmp/body" > /dev/null || fail "json does not parse"
     "$NS_BUILD/nsearch" --db "$tmp/db" --json --facets gpt-3 > "$tmp/cli.json" || true
-    cmp -s "$tmp/body" "$tmp/cli.json" || {
-        jq -S . "$tmp/body" > "$tmp/a"; jq -S . "$tmp/cli.json" > "$tmp/b"
+    jq -c 'del(.results[].path)' "$tmp/body" > "$tmp/a"
+    jq -c 'del(.results[].path)' "$tmp/cli.json" > "$tmp/b"
+    cmp -s "$tmp/a" "$tmp/b" || {
         diff "$tmp/a" "$tmp/b" | head -n 20
         fail "format=json differs from nsearch --json --facets"
     }
+    hasnt "$tmp"
+    jq -e '.results | length > 0 and all(.[]; .path | test("^(en|ru)/[^/]+[.]md$"))' "$tmp/body" \
+        > /dev/null || fail "web paths are not relative to the archive: $(jq -c '[.results[].path]' "$tmp/body")"
+    jq -e --arg top "$tmp/corpus/" '.results | all(.[]; .path | startswith($top))' "$tmp/cli.json" \
+        > /dev/null || fail "CLI paths are not as nindex found them"
+    [ "$(jq -r '[.results[].path] | join(" ")' "$tmp/body")" = \
+      "$(jq -r --arg top "$tmp/corpus/" '[.results[].path | ltrimstr($top)] | join(" ")' "$tmp/cli.json")" ] ||
+        fail "web and CLI paths name different files"
     expect 200 "/search?q=model&vendor=OpenAI&sort=date&page=2&format=json"
     "$NS_BUILD/nsearch" --db "$tmp/db" --json --facets --vendor OpenAI --sort date --offset 10 model \
         > "$tmp/cli.json" || true
@@ -455,6 +484,21 @@ bad 'q=gpt&sort=random' 'Sort order “random”'
 long=$(head -c 3000 /dev/zero | tr '\0' a)
 bad "q=$long" 'too long'
 bad "q=$(head -c 600 /dev/zero | tr '\0' a)" 'query is too long'
+# the over-cap shapes of issue 13 at ten times the 1000-term cap (10,000 ORs,
+# a 10,000-word phrase, one word of 10,000 parts) are refused at once: the
+# page's 2048-byte query string keeps them out (the server itself may refuse
+# so long a request line first); at the page's own 512-byte limit the
+# longest OR chain is answered
+rep() { awk -v n="$1" -v u="$2" 'BEGIN { for (i = 0; i < n; i++) printf "%s", u }'; }
+for q in "x$(rep 9999 '+OR+x')" "%22$(rep 10000 'x+')%22" "$(rep 5000 x1)"; do
+    t0=$(date +%s%N)
+    code=$(get "/search?q=$q")
+    t=$(( ($(date +%s%N) - t0) / 1000000 ))
+    case $code in 400|414|431) ;; *) fail "an over-cap query of ${#q} bytes gave $code" ;; esac
+    [ "$t" -lt 2000 ] || fail "an over-cap query took $t ms"
+done
+expect 200 "/search?q=x$(rep 101 '+OR+x')&format=json"
+jq -e '.error == null' "$tmp/body" > /dev/null || fail "a 506-byte OR chain: $(cat "$tmp/body")"
 many=$(i=0; while [ $i -lt 40 ]; do printf 'x%d=1&' $i; i=$((i + 1)); done)
 bad "${many}q=gpt" 'too many parameters'
 bad 'q=month%3A2020-13' 'could not be understood'
@@ -465,6 +509,15 @@ jq -e '.error' "$tmp/body" > /dev/null || fail "json 400 without error"
 expect 200 "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"
 hasnt '<script>'
 has 'value="&lt;script&gt;alert(1)&lt;/script&gt;"'
+# a javascript: url is no link in the page and null in the JSON, web and CLI
+expect 200 "/search?q=xsshostile&format=json"
+jq -e '.total == 1 and .results[0].url == null and .results[0].path == "hostile/xss.md"' \
+    "$tmp/body" > /dev/null || fail "hostile url or path in JSON: $(cat "$tmp/body")"
+"$NS_BUILD/nsearch" --db "$tmp/db" --json xsshostile | jq -e '.results[0].url == null' > /dev/null ||
+    fail "nsearch --json gives the javascript: url"
+"$NS_BUILD/nsearch" --db "$tmp/db" xsshostile > "$tmp/cli.txt" || true
+grep -q 'hostile/xss.md' "$tmp/cli.txt" && ! grep -q javascript "$tmp/cli.txt" ||
+    fail "nsearch shows the javascript: url: $(cat "$tmp/cli.txt")"
 expect 200 "/search?q=xsshostile"
 has '&lt;script&gt;alert(1)&lt;/script&gt;'
 hasnt '<script>'
@@ -489,17 +542,41 @@ expect 400 "/search?q=%D1%81%D0%B1%D0%B5%D1%80&month=2020-13"
 has 'Месяц «2020-13»'
 
 # ---- OpenSearch -------------------------------------------------------------------------------------
+# Links are NSEARCH_BASE_URL (the server's configuration) and SCRIPT_NAME:
+# never the Host header, which the client chooses and caches kept for an hour
+# (issue 13).
 expect 200 "/search?opensearch=1"
 header Content-Type | grep -q '^application/opensearchdescription+xml' || fail "opensearch type"
-has "template=\"http://127.0.0.1:$port/search?q={searchTerms}\""
+has "template=\"$site/search?q={searchTerms}\""
+has "template=\"$site/search?q={searchTerms}&amp;format=json\""
+has "template=\"$site/search?opensearch=1\""
 # through PATH_INFO, where the snippet routes /search/...: nginx's `location = /search` does not
 case $mode in
     nginx-*) ;;
     *)
         expect 200 "/search/opensearch.xml"
         header Content-Type | grep -q '^application/opensearchdescription+xml' || fail "opensearch.xml type"
-        has "template=\"http://127.0.0.1:$port/search?q={searchTerms}\"" ;;
+        has "template=\"$site/search?q={searchTerms}\"" ;;
 esac
+for h in 'evil.example' 'evil.example:8080'; do
+    expect 200 "/search?opensearch=1" -H "Host: $h"
+    hasnt 'evil'
+    has "template=\"$site/search?q={searchTerms}\""
+done
+# without NSEARCH_BASE_URL (the /broken instance): absolute paths, no host at all
+expect 200 "/broken?opensearch=1" -H 'Host: evil.example'
+hasnt 'evil'
+has 'template="/broken?q={searchTerms}"'
+grep -q 'template="http' "$tmp/body" && fail "a host in the links without NSEARCH_BASE_URL"
+# a malformed NSEARCH_BASE_URL stops the program (CGI: the server's 500), saying why
+if [ "$mode" = cgi ]; then
+    got=$(get "/badbase?opensearch=1")
+    [ "$got" = 500 ] || fail "a bad NSEARCH_BASE_URL gave $got"
+    hasnt 'javascript'
+    cat "$tmp/error.log" "$tmp/breakage.log" "$tmp/lighttpd.out" 2>/dev/null |
+        grep -q "NSEARCH_BASE_URL 'javascript:alert(1)//' does not start with http" ||
+        fail "no log line for the bad NSEARCH_BASE_URL"
+fi
 
 # ---- a new nindex commit is seen without restarting the server ------------------------------
 expect 200 "/search?q=zyxwvfreshword&format=json"

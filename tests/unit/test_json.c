@@ -128,9 +128,55 @@ START_TEST(results_object_has_the_contract_shape)
         "\"facets\":{\"vendor\":{\"OpenAI\":2},\"month\":{\"2020-10\":1,\"2020-09\":1}},"
         "\"suggestion\":null}");
     ns_buf_reset(&b);
-    ck_assert_int_eq(ns_json_error(&b, "month:2020-13", "month '2020-13' is bad"), 0);
+    ck_assert_int_eq(ns_json_error(&b, "month:2020-13", 13, "month '2020-13' is bad"), 0);
     ck_assert_str_eq(ns_buf_cstr(&b),
                      "{\"query\":\"month:2020-13\",\"error\":\"month '2020-13' is bad\"}");
+    /* the query is echoed whole: a NUL byte does not end it (issue 13) */
+    ns_buf_reset(&b);
+    ck_assert_int_eq(ns_json_error(&b, "gpt\0model", 9, "line contains a NUL byte"), 0);
+    ck_assert_str_eq(ns_buf_cstr(&b),
+                     "{\"query\":\"gpt\\u0000model\",\"error\":\"line contains a NUL byte\"}");
+    ns_buf_free(&b);
+}
+END_TEST
+
+START_TEST(url_only_http_and_path_relative_on_the_web)
+{
+    /* issue 13: the web's JSON gave a javascript: url that the page refuses,
+     * and the server's absolute file path */
+    ns_hit hit;
+    memset(&hit, 0, sizeof hit);
+    hit.rank = 1;
+    hit.rec.id = (char *)"en/x";
+    hit.rec.url = (char *)"javascript:alert(1)";
+    hit.rec.path = (char *)"/srv/blog/articles/en/x.md";
+    hit.rec.rel = (char *)"en/x.md";
+    ns_results r;
+    memset(&r, 0, sizeof r);
+    r.query = (char *)"x";
+    r.hits = &hit;
+    r.nhits = 1;
+    ns_buf b = NS_BUF_INIT;
+    ck_assert_int_eq(ns_json_results(&b, &r), 0);
+    ck_assert_ptr_nonnull(strstr(b.data, "\"url\":null,\"path\":\"/srv/blog/articles/en/x.md\""));
+    ns_buf_reset(&b);
+    ns_json_opts o = NS_JSON_OPTS_INIT;
+    o.archive_paths = 1;
+    ck_assert_int_eq(ns_json_results_opts(&b, &r, &o), 0);
+    ck_assert_ptr_nonnull(strstr(b.data, "\"url\":null,\"path\":\"en/x.md\""));
+    ck_assert_ptr_null(strstr(b.data, "/srv"));
+    ck_assert_ptr_null(strstr(b.data, "took_ms"));
+    /* an http(s) url is kept; a database without relative paths gives null */
+    hit.rec.url = (char *)"HTTPS://example.org/x";
+    hit.rec.rel = NULL;
+    ns_buf_reset(&b);
+    ck_assert_int_eq(ns_json_results_opts(&b, &r, &o), 0);
+    ck_assert_ptr_nonnull(strstr(b.data, "\"url\":\"HTTPS://example.org/x\",\"path\":null"));
+    /* took_ms when asked */
+    ns_buf_reset(&b);
+    o.took_ms = 1.5;
+    ck_assert_int_eq(ns_json_results_opts(&b, &r, &o), 0);
+    ck_assert_ptr_nonnull(strstr(b.data, ",\"took_ms\":1.500}"));
     ns_buf_free(&b);
 }
 END_TEST
@@ -144,6 +190,7 @@ static Suite *S_suite(void)
     tcase_add_test(t, json_strings_replace_invalid_utf8);
     tcase_add_test(t, html_escape_and_marks);
     tcase_add_test(t, results_object_has_the_contract_shape);
+    tcase_add_test(t, url_only_http_and_path_relative_on_the_web);
     suite_add_tcase(s, t);
     return s;
 }

@@ -36,6 +36,7 @@ static ns_record S_sample(char *text, size_t len)
     r.vendors = vendors;
     r.nvendors = 2;
     r.url = "https://example.org/gpt3";
+    r.rel = "ru/gpt3.md";
     r.path = "corpus/ru/gpt3.md";
     r.text = text;
     r.text_len = len;
@@ -66,6 +67,7 @@ static void S_round_trip(size_t len, ns_record_codec *c, char want_tag)
     ck_assert_str_eq(out.vendors[0], "OpenAI");
     ck_assert_str_eq(out.vendors[1], "Sberbank");
     ck_assert_str_eq(out.url, in.url);
+    ck_assert_str_eq(out.rel, in.rel);
     ck_assert_str_eq(out.path, in.path);
     ck_assert_uint_eq(out.text_len, len);
     ck_assert(memcmp(out.text, text, len) == 0);
@@ -108,6 +110,7 @@ START_TEST(plain_text_field_of_schema_1_is_read)
     ck_assert_str_eq(r.title, "Title");
     ck_assert_str_eq(r.text, "hello world");
     ck_assert_uint_eq(r.text_len, 11);
+    ck_assert_ptr_null(r.rel); /* written before the relative path was stored */
     ns_record_clear(&r);
 }
 END_TEST

@@ -2,6 +2,7 @@
  * without a server: hostile query strings, limits, language choice, plurals,
  * link schemes, escaping of everything written into HTML. */
 #include "cgiparams.h"
+#include "escape.h"
 #include "web.h"
 
 #include <check.h>
@@ -210,17 +211,17 @@ END_TEST
 
 START_TEST(only_http_and_https_urls_become_links)
 {
-    ck_assert_int_eq(ns_cgi_url_linkable("https://openai.com/blog/"), 1);
-    ck_assert_int_eq(ns_cgi_url_linkable("HTTP://example.com"), 1);
-    ck_assert_int_eq(ns_cgi_url_linkable("javascript:alert(1)"), 0);
-    ck_assert_int_eq(ns_cgi_url_linkable(" JaVaScRiPt:alert(1)"), 0);
-    ck_assert_int_eq(ns_cgi_url_linkable("data:text/html,<script>"), 0);
-    ck_assert_int_eq(ns_cgi_url_linkable("//evil.example/"), 0);
-    ck_assert_int_eq(ns_cgi_url_linkable("http://"), 0);
-    ck_assert_int_eq(ns_cgi_url_linkable("http://a b"), 0);
-    ck_assert_int_eq(ns_cgi_url_linkable("https://a\nb"), 0);
-    ck_assert_int_eq(ns_cgi_url_linkable(""), 0);
-    ck_assert_int_eq(ns_cgi_url_linkable(NULL), 0);
+    ck_assert_int_eq(ns_url_linkable("https://openai.com/blog/"), 1);
+    ck_assert_int_eq(ns_url_linkable("HTTP://example.com"), 1);
+    ck_assert_int_eq(ns_url_linkable("javascript:alert(1)"), 0);
+    ck_assert_int_eq(ns_url_linkable(" JaVaScRiPt:alert(1)"), 0);
+    ck_assert_int_eq(ns_url_linkable("data:text/html,<script>"), 0);
+    ck_assert_int_eq(ns_url_linkable("//evil.example/"), 0);
+    ck_assert_int_eq(ns_url_linkable("http://"), 0);
+    ck_assert_int_eq(ns_url_linkable("http://a b"), 0);
+    ck_assert_int_eq(ns_url_linkable("https://a\nb"), 0);
+    ck_assert_int_eq(ns_url_linkable(""), 0);
+    ck_assert_int_eq(ns_url_linkable(NULL), 0);
 }
 END_TEST
 
@@ -356,19 +357,26 @@ END_TEST
 
 /* ---- the handler, without a database ---------------------------------------------------- */
 
-static ns_web_response handle(const char *method, const char *qs, const char *db)
+static ns_web_response handle_base(const char *method, const char *qs, const char *db,
+                                   const char *base_url)
 {
     ns_web *w;
     ns_web_env env = { 0 };
     env.method = method;
     env.query_string = qs;
     env.script_name = "/s.cgi";
-    env.host = "example.org:8080";
     ns_web_response resp = NS_WEB_RESPONSE_INIT;
     ck_assert_int_eq(ns_web_new(&w, db, NULL), 0);
+    if (base_url)
+        ck_assert_int_eq(ns_web_set_base_url(w, base_url, NULL), 0);
     ck_assert_int_eq(ns_web_handle(w, &env, &resp), 0);
     ns_web_free(w);
     return resp;
+}
+
+static ns_web_response handle(const char *method, const char *qs, const char *db)
+{
+    return handle_base(method, qs, db, NULL);
 }
 
 START_TEST(other_methods_get_405_with_allow)
@@ -406,6 +414,30 @@ START_TEST(bad_input_gets_400_in_the_query_language)
 }
 END_TEST
 
+START_TEST(over_cap_queries_get_400_before_any_search)
+{
+    /* issue 13's shapes at ten times the 1000-term cap: 10,000 ORs, a
+     * 10,000-word phrase, one word of 10,000 parts. The request limits
+     * refuse them before the query is parsed or the database opened. */
+    static const char *const units[][3] = {
+        { "q=x", "+OR+x", "" }, { "q=%22", "x+", "%22" }, { "q=", "x1", "" } };
+    static const size_t n[] = { 9999, 10000, 5000 };
+    for (size_t k = 0; k < 3; k++) {
+        ns_buf qs = NS_BUF_INIT;
+        ck_assert_int_eq(ns_buf_puts(&qs, units[k][0]), 0);
+        for (size_t i = 0; i < n[k]; i++)
+            ck_assert_int_eq(ns_buf_puts(&qs, units[k][1]), 0);
+        ck_assert_int_eq(ns_buf_puts(&qs, units[k][2]), 0);
+        ck_assert_int_eq(ns_buf_puts(&qs, "&format=json"), 0);
+        ns_web_response r = handle("GET", ns_buf_cstr(&qs), "/nonexistent");
+        ck_assert_int_eq(r.status, 400);
+        ck_assert_ptr_nonnull(strstr(r.body.data, "\"error\""));
+        ns_web_response_clear(&r);
+        ns_buf_free(&qs);
+    }
+}
+END_TEST
+
 START_TEST(missing_database_gives_generic_500_and_a_log_line)
 {
     ns_web_response r = handle("GET", "q=gpt", "/nonexistent/nsearch-db");
@@ -426,8 +458,57 @@ START_TEST(landing_page_and_opensearch_need_no_database)
     r = handle("GET", "opensearch=1", "/nonexistent");
     ck_assert_int_eq(r.status, 200);
     ck_assert_ptr_nonnull(strstr(r.content_type, "application/opensearchdescription+xml"));
-    ck_assert_ptr_nonnull(strstr(r.body.data, "template=\"http://example.org:8080/s.cgi?q={searchTerms}\""));
+    /* no base URL: the page's own path, nothing from the request (issue 13) */
+    ck_assert_ptr_nonnull(strstr(r.body.data, "template=\"/s.cgi?q={searchTerms}\""));
     ns_web_response_clear(&r);
+    r = handle_base("GET", "opensearch=1", "/nonexistent", "https://example.org:8443/blog/");
+    ck_assert_ptr_nonnull(
+        strstr(r.body.data, "template=\"https://example.org:8443/blog/s.cgi?q={searchTerms}\""));
+    ck_assert_ptr_nonnull(strstr(
+        r.body.data, "template=\"https://example.org:8443/blog/s.cgi?q={searchTerms}&amp;format=json\""));
+    ns_web_response_clear(&r);
+}
+END_TEST
+
+START_TEST(base_url_must_be_plain_http_or_https)
+{
+    static const char *const good[] = { "http://example.org", "https://EXAMPLE.org:443/",
+                                         "https://[::1]:8080/a/b%20c/", "http://127.0.0.1",
+                                         "https://h/~user/x;y=1" };
+    static const struct {
+        const char *url, *why;
+    } bad[] = {
+        { "example.org", "does not start with http:// or https://" },
+        { "javascript:alert(1)//", "does not start with http:// or https://" },
+        { "ftp://example.org", "does not start with http:// or https://" },
+        { "https://", "has no host" },
+        { "https:///path", "has no host" },
+        { "https://a b", "has a space" },
+        { "https://a\nb", "has a space, a control" },
+        { "https://xn--e1afmkfd.xn--p1ai/п", "non-ASCII" },
+        { "https://user@example.org", "something other than a path" },
+        { "https://example.org?q=1", "something other than a path" },
+        { "https://example.org/p?q=1", "a character a path may not hold" },
+        { "https://example.org/p#top", "a character a path may not hold" },
+        { "https://example.org/\"><script>", "a character a path may not hold" },
+        { "https://example.org/%zz", "bad %-escape" },
+        { "https://example.org:port", "malformed port" },
+        { "https://example.org:123456", "malformed port" },
+        { "https://[::1/", "malformed [IPv6]" },
+    };
+    ns_web *w;
+    ns_err err;
+    ck_assert_int_eq(ns_web_new(&w, "/nonexistent", NULL), 0);
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        ck_assert_msg(ns_web_set_base_url(w, good[i], &err) == 0, "%s: %s", good[i], err.msg);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ck_assert_int_eq(ns_web_set_base_url(w, bad[i].url, &err), NS_EINVAL);
+        ck_assert_msg(strstr(err.msg, bad[i].why) != NULL, "%s: %s", bad[i].url, err.msg);
+    }
+    /* control characters in the message are shown as '?' */
+    ck_assert_int_eq(ns_web_set_base_url(w, "https://a\033[2J", &err), NS_EINVAL);
+    ck_assert_ptr_null(strchr(err.msg, '\033'));
+    ns_web_free(w);
 }
 END_TEST
 
@@ -452,8 +533,10 @@ static Suite *suite(void)
     tcase_add_test(tc, no_results_page_says_so);
     tcase_add_test(tc, other_methods_get_405_with_allow);
     tcase_add_test(tc, bad_input_gets_400_in_the_query_language);
+    tcase_add_test(tc, over_cap_queries_get_400_before_any_search);
     tcase_add_test(tc, missing_database_gives_generic_500_and_a_log_line);
     tcase_add_test(tc, landing_page_and_opensearch_need_no_database);
+    tcase_add_test(tc, base_url_must_be_plain_http_or_https);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -68,7 +68,8 @@ static int S_open_db(ns_searcher *s, ns_err *err)
         else if (rc == NS_ENOTFOUND)
             rc = ns_err_set(err, NS_ECORRUPT,
                             "'%s' exists but is not a readable Xapian database (damaged?"
-                            " rebuild it with nindex --rebuild)", s->path);
+                            " nindex will not write over it: move it away and build the"
+                            " database again with nindex)", s->path);
         goto done;
     }
     if ((rc = ns_xdb_get_metadata(s->db, NS_META_SCHEMA, &schema, &slen, err)) < 0)

@@ -20,6 +20,8 @@ grep -q "nindex --db $tmp/missing" "$tmp/err" || fail "missing db message names 
 mkdir "$tmp/notadb"
 expect_status 2 "$NS_BUILD/nsearch" --db "$tmp/notadb" gpt3
 grep -q "is not a readable Xapian database" "$tmp/err" || fail "not-a-database message: $(cat "$tmp/err")"
+# nindex refuses such a folder, so the message must not send the user to --rebuild
+grep -q -- "--rebuild" "$tmp/err" && fail "the damaged-database message names --rebuild, which nindex refuses: $(cat "$tmp/err")"
 expect_status 2 ns --no-such-option gpt3
 grep -q 'no-such-option' "$tmp/err" || fail "bad option message"
 expect_status 2 ns --limit
@@ -33,6 +35,33 @@ NSEARCH_DB=$tmp/missing expect_status 0 "$NS_BUILD/nsearch" --db "$db" gpt3
 # a word starting with - is an exclusion, not an option; -- ends options
 expect_status 0 ns gpt3 -openai
 expect_status 0 ns -- -openai gpt3
+# option names are exact, and a value that looks like an option is refused
+# (issue 13: getopt took --vend for --vendor, and --json as its value)
+expect_status 2 ns --vend --json gpt
+[ "$(cat "$tmp/err")" = "nsearch: unknown option '--vend' (did you mean --vendor?); see nsearch --help" ] ||
+    fail "abbreviation: $(cat "$tmp/err")"
+[ ! -s "$tmp/out" ] || fail "abbreviation searched: $(cat "$tmp/out")"
+expect_status 2 ns --d "$tmp/missing" gpt
+grep -qF "unknown option '--d' (did you mean --db?)" "$tmp/err" || fail "--d: $(cat "$tmp/err")"
+expect_status 2 ns --vendor --json gpt
+grep -qF "option '--vendor' needs a value, and '--json' looks like an option (write --vendor=--json" \
+    "$tmp/err" || fail "--vendor --json: $(cat "$tmp/err")"
+expect_status 2 ns -n -5 gpt
+grep -qF "option '-n' needs a value, and '-5' looks like an option" "$tmp/err" || fail "-n -5"
+expect_status 2 ns --json=yes gpt
+grep -qF "option '--json' takes no value" "$tmp/err" || fail "--json=yes: $(cat "$tmp/err")"
+expect_status 2 ns --facet gpt
+grep -qF "did you mean --facets?" "$tmp/err" || fail "--facet: $(cat "$tmp/err")"
+# --opt=value takes any value; the words may come before, between and after options
+expect_status 1 ns --vendor=--json gpt
+expect_status 0 ns gpt --json -n 1
+[ "$(jq '.results | length' "$tmp/out")" = 1 ] || fail "words before options"
+expect_status 0 ns --limit=2 --json gpt
+[ "$(jq '.results | length' "$tmp/out")" = 2 ] || fail "--limit=2"
+expect_status 0 ns -n2 --json gpt
+[ "$(jq '.results | length' "$tmp/out")" = 2 ] || fail "-n2"
+# -nasa is the word nasa excluded, not -n with the value "asa"
+expect_status 0 ns gpt -nasa
 # help and version
 expect_status 0 ns --help
 for w in vendor: month: lang: OR prefix '"snippet_html"' 'Exit status' NSEARCH_DB NO_COLOR --batch; do

@@ -1119,8 +1119,8 @@ START_TEST(facet_table_with_four_byte_key_ids)
 }
 END_TEST
 
-/* Key ids held in place per document in a facet table (FACET_INLINE in
- * xapian_shim.cc); the damage below needs the table's layout. */
+/* Key ids held in place per document in a facet table (NS_FACET_TABLE_INLINE
+ * in src/schema.h, where the layout is); the damage below needs it. */
 #define FACET_SLOTS 4
 
 /* A damaged table naming the revision it is committed in is ignored, and

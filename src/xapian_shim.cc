@@ -1,9 +1,9 @@
 /* xapian_shim.cc: the C face of libxapian (see xapian_shim.h), the only
- * boundary between C and Xapian. Every extern "C" entry point runs its body
- * inside try and ends in `catch (...) { return S_fail(...); }`, so no
- * exception crosses into C; S_fail rethrows the current exception to map it
- * to an NS_E* code. The facet engine behind ns_xsearch and the facet table is
- * facets.cc. */
+ * boundary between C and Xapian. Every extern "C" entry point checks its
+ * arguments, then does its Xapian work inside S_guard (S_guarded on a
+ * database handle), so no exception crosses into C: S_fail maps the one
+ * being handled to an NS_E* code and a message. The facet engine behind
+ * ns_xsearch and the facet table is facets.cc. */
 #include "err.h"
 #include "facets.h"
 #include "schema.h"
@@ -50,7 +50,7 @@ struct ns_xresults {
     size_t nfacets;
 };
 
-/* ---- helpers ---- */
+/* ---- the boundary ---- */
 
 /* Map the exception being handled to a code and a message "what 'arg': type:
  * text". Must be called from inside a catch block. Formats with the
@@ -104,6 +104,54 @@ static int S_fail(ns_err *err, const char *what, const char *arg)
                       errstr ? errstr : "");
 }
 
+static const char *S_text(const char *s)
+{
+    return s;
+}
+
+static const char *S_text(const std::string &s)
+{
+    return s.c_str();
+}
+
+/* The one protected boundary, like Lua's pcall: body() runs inside try and
+ * returns 0 or a negative NS_E* code of its own; any exception becomes a
+ * code and the message "what 'arg': type: text" (S_fail). arg, a C string
+ * or a std::string, is read when the exception is caught, so it may be a
+ * string the body fills (a document's id). */
+template <class A, class F> static int S_guard(ns_err *err, const char *what, const A &arg, F body)
+{
+    try {
+        return body();
+    } catch (...) {
+        return S_fail(err, what, S_text(arg));
+    }
+}
+
+/* The same where the message names nothing: "what: type: text". */
+template <class F> static int S_guard(ns_err *err, const char *what, F body)
+{
+    return S_guard(err, what, static_cast<const char *>(NULL), body);
+}
+
+static int S_closed(ns_err *err, const char *what, const std::string &path)
+{
+    return ns_err_set(err, NS_ECLOSED, "%s: database '%s' is closed", what, path.c_str());
+}
+
+/* S_guard for a call on a database handle h (ns_xdb or ns_xwdb), once the
+ * call's arguments are checked: NS_ECLOSED ("doing: database 'path' is
+ * closed") when h is closed, else body() guarded, its failures reported as
+ * "failing 'arg': ...". */
+template <class H, class A, class F>
+static int S_guarded(H *h, ns_err *err, const char *doing, const char *failing, const A &arg,
+                     F body)
+{
+    if (h->closed)
+        return S_closed(err, doing, h->path);
+    return S_guard(err, failing, arg, body);
+}
+
 /* A term that Xapian would reject, or that could not round-trip through our
  * UTF-8 code, is refused before it reaches the index: 1..NS_XTERM_MAX bytes of
  * valid UTF-8 (prefix included, since the stored term is prefix+value). */
@@ -117,11 +165,6 @@ static int S_check_term(ns_err *err, const char *what, const char *term, size_t 
     if (!ns_utf8_valid(term, len))
         return ns_err_set(err, NS_ETERM, "%s: term of %zu bytes is not valid UTF-8", what, len);
     return 0;
-}
-
-static int S_closed(ns_err *err, const char *what, const std::string &path)
-{
-    return ns_err_set(err, NS_ECLOSED, "%s: database '%s' is closed", what, path.c_str());
 }
 
 /* Copy a Xapian string into malloc memory, NUL-terminated, so C code can free
@@ -138,25 +181,72 @@ static char *S_dup(const std::string &s, size_t *len)
     return p;
 }
 
-static int S_get_metadata(const Xapian::Database &db, const char *key, char **val, size_t *len)
+/* ---- either database: one implementation per operation ----
+ * H is ns_xdb or ns_xwdb (whose WritableDatabase is a Database); fn is the
+ * entry point's name, for the message about a NULL argument. */
+
+template <class H> static int S_doccount(const char *fn, H *h, unsigned *out, ns_err *err)
 {
-    std::string v = db.get_metadata(key);
-    *val = S_dup(v, len);
-    return 0;
+    if (!h || !out)
+        return ns_err_set(err, NS_EINVAL, "%s: NULL argument", fn);
+    *out = 0;
+    return S_guarded(h, err, "counting documents", "counting documents in", h->path, [&] {
+        *out = h->db.get_doccount();
+        return 0;
+    });
 }
 
-static int S_metadata_each(const Xapian::Database &db, const char *prefix, ns_xmeta_fn fn,
-                           void *ctx)
+template <class H>
+static int S_termfreq(const char *fn, H *h, const char *term, size_t len, unsigned *out,
+                      ns_err *err)
 {
-    std::string pfx(prefix ? prefix : "");
-    for (Xapian::TermIterator it = db.metadata_keys_begin(pfx); it != db.metadata_keys_end(pfx);
-         ++it) {
-        const std::string key = *it;
-        const std::string v = db.get_metadata(key);
-        if (fn(ctx, key.data(), key.size(), v.data(), v.size()))
-            break;
-    }
-    return 0;
+    if (!h || !out)
+        return ns_err_set(err, NS_EINVAL, "%s: NULL argument", fn);
+    *out = 0;
+    int rc = S_check_term(err, "term frequency", term, len);
+    if (rc < 0)
+        return rc;
+    return S_guarded(h, err, "term frequency", "term frequency in", h->path, [&] {
+        *out = h->db.get_termfreq(std::string(term, len));
+        return 0;
+    });
+}
+
+template <class H>
+static int S_get_metadata(const char *fn, H *h, const char *key, char **val, size_t *len,
+                          ns_err *err)
+{
+    if (!h || !key || !val)
+        return ns_err_set(err, NS_EINVAL, "%s: NULL argument", fn);
+    *val = NULL;
+    if (len)
+        *len = 0;
+    if (!*key)
+        return ns_err_set(err, NS_EINVAL, "reading metadata: empty key");
+    return S_guarded(h, err, "reading metadata", "reading metadata key", key, [&] {
+        *val = S_dup(h->db.get_metadata(key), len);
+        return 0;
+    });
+}
+
+template <class H>
+static int S_metadata_each(const char *fn, H *h, const char *prefix, ns_xmeta_fn f, void *ctx,
+                           ns_err *err)
+{
+    if (!h || !f)
+        return ns_err_set(err, NS_EINVAL, "%s: NULL argument", fn);
+    return S_guarded(h, err, "listing metadata", "listing metadata in", h->path, [&] {
+        const Xapian::Database &db = h->db;
+        std::string pfx(prefix ? prefix : "");
+        for (Xapian::TermIterator it = db.metadata_keys_begin(pfx);
+             it != db.metadata_keys_end(pfx); ++it) {
+            const std::string key = *it;
+            const std::string v = db.get_metadata(key);
+            if (f(ctx, key.data(), key.size(), v.data(), v.size()))
+                break;
+        }
+        return 0;
+    });
 }
 
 /* ---- read-only database ---- */
@@ -166,13 +256,11 @@ extern "C" int ns_xdb_open(ns_xdb **out, const char *path, ns_err *err)
     if (!out || !path)
         return ns_err_set(err, NS_EINVAL, "ns_xdb_open: NULL argument");
     *out = NULL;
-    try {
+    return S_guard(err, "opening database", path, [&] {
         Xapian::Database db(path);
         *out = new ns_xdb{db, false, path, facet::Cache()};
         return 0;
-    } catch (...) {
-        return S_fail(err, "opening database", path);
-    }
+    });
 }
 
 extern "C" int ns_xdb_reopen(ns_xdb *db, int *changed, ns_err *err)
@@ -181,52 +269,25 @@ extern "C" int ns_xdb_reopen(ns_xdb *db, int *changed, ns_err *err)
         *changed = 0;
     if (!db)
         return ns_err_set(err, NS_EINVAL, "ns_xdb_reopen: NULL database");
-    if (db->closed)
-        return S_closed(err, "reopening", db->path);
-    try {
+    return S_guarded(db, err, "reopening", "reopening database", db->path, [&] {
         bool moved = db->db.reopen();
         if (moved)
             db->facets.clear();
         if (changed)
             *changed = moved ? 1 : 0;
         return 0;
-    } catch (...) {
-        return S_fail(err, "reopening database", db->path.c_str());
-    }
+    });
 }
 
 extern "C" int ns_xdb_doccount(ns_xdb *db, unsigned *out, ns_err *err)
 {
-    if (!db || !out)
-        return ns_err_set(err, NS_EINVAL, "ns_xdb_doccount: NULL argument");
-    *out = 0;
-    if (db->closed)
-        return S_closed(err, "counting documents", db->path);
-    try {
-        *out = db->db.get_doccount();
-        return 0;
-    } catch (...) {
-        return S_fail(err, "counting documents in", db->path.c_str());
-    }
+    return S_doccount("ns_xdb_doccount", db, out, err);
 }
 
 extern "C" int ns_xdb_termfreq(ns_xdb *db, const char *term, size_t len, unsigned *out,
                                ns_err *err)
 {
-    if (!db || !out)
-        return ns_err_set(err, NS_EINVAL, "ns_xdb_termfreq: NULL argument");
-    *out = 0;
-    int rc = S_check_term(err, "term frequency", term, len);
-    if (rc < 0)
-        return rc;
-    if (db->closed)
-        return S_closed(err, "term frequency", db->path);
-    try {
-        *out = db->db.get_termfreq(std::string(term, len));
-        return 0;
-    } catch (...) {
-        return S_fail(err, "term frequency in", db->path.c_str());
-    }
+    return S_termfreq("ns_xdb_termfreq", db, term, len, out, err);
 }
 
 extern "C" int ns_xdb_docs_have_terms(ns_xdb *db, const char *const *terms, size_t nterms,
@@ -237,9 +298,7 @@ extern "C" int ns_xdb_docs_have_terms(ns_xdb *db, const char *const *terms, size
         return ns_err_set(err, NS_EINVAL, "ns_xdb_docs_have_terms: NULL argument");
     if (nterms && ndocs)
         std::memset(out, 0, nterms * ndocs);
-    if (db->closed)
-        return S_closed(err, "looking up terms", db->path);
-    try {
+    return S_guarded(db, err, "looking up terms", "looking up terms in", db->path, [&] {
         /* One pass along each term's posting list, visiting the documents in
          * ascending docid order. */
         std::vector<size_t> order(ndocs);
@@ -260,42 +319,19 @@ extern "C" int ns_xdb_docs_have_terms(ns_xdb *db, const char *const *terms, size
             }
         }
         return 0;
-    } catch (...) {
-        return S_fail(err, "looking up terms in", db->path.c_str());
-    }
+    });
 }
 
 extern "C" int ns_xdb_get_metadata(ns_xdb *db, const char *key, char **val, size_t *len,
                                    ns_err *err)
 {
-    if (!db || !key || !val)
-        return ns_err_set(err, NS_EINVAL, "ns_xdb_get_metadata: NULL argument");
-    *val = NULL;
-    if (len)
-        *len = 0;
-    if (!*key)
-        return ns_err_set(err, NS_EINVAL, "reading metadata: empty key");
-    if (db->closed)
-        return S_closed(err, "reading metadata", db->path);
-    try {
-        return S_get_metadata(db->db, key, val, len);
-    } catch (...) {
-        return S_fail(err, "reading metadata key", key);
-    }
+    return S_get_metadata("ns_xdb_get_metadata", db, key, val, len, err);
 }
 
 extern "C" int ns_xdb_metadata_each(ns_xdb *db, const char *prefix, ns_xmeta_fn fn, void *ctx,
                                     ns_err *err)
 {
-    if (!db || !fn)
-        return ns_err_set(err, NS_EINVAL, "ns_xdb_metadata_each: NULL argument");
-    if (db->closed)
-        return S_closed(err, "listing metadata", db->path);
-    try {
-        return S_metadata_each(db->db, prefix, fn, ctx);
-    } catch (...) {
-        return S_fail(err, "listing metadata in", db->path.c_str());
-    }
+    return S_metadata_each("ns_xdb_metadata_each", db, prefix, fn, ctx, err);
 }
 
 extern "C" int ns_xdb_spelling(ns_xdb *db, const char *word, size_t len, char **out,
@@ -313,16 +349,23 @@ extern "C" int ns_xdb_spelling_within(ns_xdb *db, const char *word, size_t len,
     int rc = S_check_term(err, "spelling", word, len);
     if (rc < 0)
         return rc;
-    if (db->closed)
-        return S_closed(err, "spelling", db->path);
-    try {
+    return S_guarded(db, err, "spelling", "spelling suggestion in", db->path, [&] {
         std::string s = db->db.get_spelling_suggestion(std::string(word, len), max_edits);
         if (!s.empty())
             *out = S_dup(s, NULL);
         return 0;
-    } catch (...) {
-        return S_fail(err, "spelling suggestion in", db->path.c_str());
-    }
+    });
+}
+
+extern "C" int ns_xdb_has_facet_table(ns_xdb *db, unsigned slot)
+{
+    if (!db || db->closed)
+        return 0;
+    /* A failure means no table, which only costs time: nothing to report. */
+    int rc = S_guard(NULL, "loading the facet table", [&] {
+        return db->facets.has_table(db->db, slot) ? 1 : 0;
+    });
+    return rc > 0 ? 1 : 0;
 }
 
 extern "C" int ns_xdb_close(ns_xdb *db, ns_err *err)
@@ -333,23 +376,22 @@ extern "C" int ns_xdb_close(ns_xdb *db, ns_err *err)
         return 0;
     /* Closed even if close() throws: the handle must not be used again. */
     db->closed = true;
-    try {
+    return S_guard(err, "closing database", db->path, [&] {
         db->db.close();
         return 0;
-    } catch (...) {
-        return S_fail(err, "closing database", db->path.c_str());
-    }
+    });
 }
 
 extern "C" void ns_xdb_free(ns_xdb *db)
 {
     if (!db)
         return;
-    try {
-        if (!db->closed)
-            db->db.close();
-    } catch (...) {
+    if (!db->closed) {
         /* Nothing to report to: a reader has no pending state to lose. */
+        S_guard(NULL, "closing database", [&] {
+            db->db.close();
+            return 0;
+        });
     }
     delete db;
 }
@@ -363,43 +405,41 @@ extern "C" int ns_xwdb_open(ns_xwdb **out, const char *path, int flags, ns_err *
     *out = NULL;
     int action = flags == NS_XWDB_OVERWRITE ? Xapian::DB_CREATE_OR_OVERWRITE
                                             : Xapian::DB_CREATE_OR_OPEN;
-    try {
-        Xapian::WritableDatabase db(path, action);
-        *out = new ns_xwdb{db, false, false, path};
-        return 0;
-    } catch (const Xapian::DatabaseLockError &) {
-        return ns_err_set(err, NS_ELOCKED, "database '%s' is locked by another writer", path);
-    } catch (...) {
-        return S_fail(err, "opening database for writing", path);
-    }
+    return S_guard(err, "opening database for writing", path, [&]() -> int {
+        try {
+            Xapian::WritableDatabase db(path, action);
+            *out = new ns_xwdb{db, false, false, path};
+            return 0;
+        } catch (const Xapian::DatabaseLockError &) {
+            /* The usual case of a second nindex: said plainly. */
+            return ns_err_set(err, NS_ELOCKED, "database '%s' is locked by another writer",
+                              path);
+        }
+    });
 }
 
 extern "C" int ns_xwdb_begin(ns_xwdb *w, ns_err *err)
 {
     if (!w)
         return ns_err_set(err, NS_EINVAL, "ns_xwdb_begin: NULL database");
-    if (w->closed)
-        return S_closed(err, "beginning a transaction", w->path);
-    if (w->in_tx)
-        return ns_err_set(err, NS_EINVAL, "database '%s': a transaction is already open",
-                          w->path.c_str());
-    try {
+    auto begin = [&] {
+        if (w->in_tx)
+            return ns_err_set(err, NS_EINVAL, "database '%s': a transaction is already open",
+                              w->path.c_str());
         /* Flushed: commit_transaction() makes the changes durable and visible. */
         w->db.begin_transaction(true);
         w->in_tx = true;
         return 0;
-    } catch (...) {
-        return S_fail(err, "beginning a transaction on", w->path.c_str());
-    }
+    };
+    return S_guarded(w, err, "beginning a transaction", "beginning a transaction on", w->path,
+                     begin);
 }
 
 extern "C" int ns_xwdb_commit(ns_xwdb *w, ns_err *err)
 {
     if (!w)
         return ns_err_set(err, NS_EINVAL, "ns_xwdb_commit: NULL database");
-    if (w->closed)
-        return S_closed(err, "committing", w->path);
-    try {
+    return S_guarded(w, err, "committing", "committing to", w->path, [&] {
         if (w->in_tx) {
             /* Xapian ends the transaction whether or not the commit succeeds. */
             w->in_tx = false;
@@ -408,28 +448,22 @@ extern "C" int ns_xwdb_commit(ns_xwdb *w, ns_err *err)
             w->db.commit();
         }
         return 0;
-    } catch (...) {
-        return S_fail(err, "committing to", w->path.c_str());
-    }
+    });
 }
 
 extern "C" int ns_xwdb_cancel(ns_xwdb *w, ns_err *err)
 {
     if (!w)
         return ns_err_set(err, NS_EINVAL, "ns_xwdb_cancel: NULL database");
-    if (w->closed)
-        return S_closed(err, "cancelling", w->path);
-    /* No open transaction: nothing to drop. Being lenient here lets error
-     * paths cancel unconditionally. */
-    if (!w->in_tx)
-        return 0;
-    try {
+    return S_guarded(w, err, "cancelling", "cancelling a transaction on", w->path, [&] {
+        /* No open transaction: nothing to drop. Being lenient here lets
+         * error paths cancel unconditionally. */
+        if (!w->in_tx)
+            return 0;
         w->in_tx = false; /* cancelled even if cancel_transaction() throws */
         w->db.cancel_transaction();
         return 0;
-    } catch (...) {
-        return S_fail(err, "cancelling a transaction on", w->path.c_str());
-    }
+    });
 }
 
 extern "C" int ns_xwdb_replace(ns_xwdb *w, const char *idterm, size_t len, const ns_xdoc *doc,
@@ -440,10 +474,8 @@ extern "C" int ns_xwdb_replace(ns_xwdb *w, const char *idterm, size_t len, const
     int rc = S_check_term(err, "replacing a document", idterm, len);
     if (rc < 0)
         return rc;
-    if (w->closed)
-        return S_closed(err, "replacing a document", w->path);
-    std::string id;
-    try {
+    std::string id; /* filled inside the guard, where copying may throw */
+    return S_guarded(w, err, "replacing a document", "replacing document", id, [&] {
         id.assign(idterm, len);
         /* A document replaced by idterm must carry idterm, or the next
          * replace would add a duplicate. Xapian::Document is a shared
@@ -453,9 +485,7 @@ extern "C" int ns_xwdb_replace(ns_xwdb *w, const char *idterm, size_t len, const
         d.add_boolean_term(id);
         w->db.replace_document(id, d);
         return 0;
-    } catch (...) {
-        return S_fail(err, "replacing document", id.c_str());
-    }
+    });
 }
 
 extern "C" int ns_xwdb_delete(ns_xwdb *w, const char *idterm, size_t len, ns_err *err)
@@ -465,50 +495,23 @@ extern "C" int ns_xwdb_delete(ns_xwdb *w, const char *idterm, size_t len, ns_err
     int rc = S_check_term(err, "deleting a document", idterm, len);
     if (rc < 0)
         return rc;
-    if (w->closed)
-        return S_closed(err, "deleting a document", w->path);
-    std::string id;
-    try {
+    std::string id; /* filled inside the guard, where copying may throw */
+    return S_guarded(w, err, "deleting a document", "deleting document", id, [&] {
         id.assign(idterm, len);
         w->db.delete_document(id);
         return 0;
-    } catch (...) {
-        return S_fail(err, "deleting document", id.c_str());
-    }
+    });
 }
 
 extern "C" int ns_xwdb_termfreq(ns_xwdb *w, const char *term, size_t len, unsigned *out,
                                 ns_err *err)
 {
-    if (!w || !out)
-        return ns_err_set(err, NS_EINVAL, "ns_xwdb_termfreq: NULL argument");
-    *out = 0;
-    int rc = S_check_term(err, "term frequency", term, len);
-    if (rc < 0)
-        return rc;
-    if (w->closed)
-        return S_closed(err, "term frequency", w->path);
-    try {
-        *out = w->db.get_termfreq(std::string(term, len));
-        return 0;
-    } catch (...) {
-        return S_fail(err, "term frequency in", w->path.c_str());
-    }
+    return S_termfreq("ns_xwdb_termfreq", w, term, len, out, err);
 }
 
 extern "C" int ns_xwdb_doccount(ns_xwdb *w, unsigned *out, ns_err *err)
 {
-    if (!w || !out)
-        return ns_err_set(err, NS_EINVAL, "ns_xwdb_doccount: NULL argument");
-    *out = 0;
-    if (w->closed)
-        return S_closed(err, "counting documents", w->path);
-    try {
-        *out = w->db.get_doccount();
-        return 0;
-    } catch (...) {
-        return S_fail(err, "counting documents in", w->path.c_str());
-    }
+    return S_doccount("ns_xwdb_doccount", w, out, err);
 }
 
 extern "C" int ns_xwdb_set_metadata(ns_xwdb *w, const char *key, const char *val, size_t len,
@@ -518,47 +521,22 @@ extern "C" int ns_xwdb_set_metadata(ns_xwdb *w, const char *key, const char *val
         return ns_err_set(err, NS_EINVAL, "ns_xwdb_set_metadata: NULL argument");
     if (!*key)
         return ns_err_set(err, NS_EINVAL, "writing metadata: empty key");
-    if (w->closed)
-        return S_closed(err, "writing metadata", w->path);
-    try {
+    return S_guarded(w, err, "writing metadata", "writing metadata key", key, [&] {
         w->db.set_metadata(key, len ? std::string(val, len) : std::string());
         return 0;
-    } catch (...) {
-        return S_fail(err, "writing metadata key", key);
-    }
+    });
 }
 
 extern "C" int ns_xwdb_get_metadata(ns_xwdb *w, const char *key, char **val, size_t *len,
                                     ns_err *err)
 {
-    if (!w || !key || !val)
-        return ns_err_set(err, NS_EINVAL, "ns_xwdb_get_metadata: NULL argument");
-    *val = NULL;
-    if (len)
-        *len = 0;
-    if (!*key)
-        return ns_err_set(err, NS_EINVAL, "reading metadata: empty key");
-    if (w->closed)
-        return S_closed(err, "reading metadata", w->path);
-    try {
-        return S_get_metadata(w->db, key, val, len);
-    } catch (...) {
-        return S_fail(err, "reading metadata key", key);
-    }
+    return S_get_metadata("ns_xwdb_get_metadata", w, key, val, len, err);
 }
 
 extern "C" int ns_xwdb_metadata_each(ns_xwdb *w, const char *prefix, ns_xmeta_fn fn, void *ctx,
                                      ns_err *err)
 {
-    if (!w || !fn)
-        return ns_err_set(err, NS_EINVAL, "ns_xwdb_metadata_each: NULL argument");
-    if (w->closed)
-        return S_closed(err, "listing metadata", w->path);
-    try {
-        return S_metadata_each(w->db, prefix, fn, ctx);
-    } catch (...) {
-        return S_fail(err, "listing metadata in", w->path.c_str());
-    }
+    return S_metadata_each("ns_xwdb_metadata_each", w, prefix, fn, ctx, err);
 }
 
 extern "C" int ns_xwdb_write_facet_table(ns_xwdb *w, unsigned slot, ns_err *err)
@@ -567,12 +545,10 @@ extern "C" int ns_xwdb_write_facet_table(ns_xwdb *w, unsigned slot, ns_err *err)
         return ns_err_set(err, NS_EINVAL, "ns_xwdb_write_facet_table: NULL database");
     if (slot == Xapian::BAD_VALUENO)
         return ns_err_set(err, NS_EINVAL, "writing the facet table: bad slot %u", slot);
-    if (w->closed)
-        return S_closed(err, "writing the facet table", w->path);
-    if (w->in_tx)
-        return ns_err_set(err, NS_EINVAL, "database '%s': the facet table is written outside a "
-                          "transaction", w->path.c_str());
-    try {
+    auto write = [&] {
+        if (w->in_tx)
+            return ns_err_set(err, NS_EINVAL, "database '%s': the facet table is written outside "
+                              "a transaction", w->path.c_str());
         /* Pending changes first (a commit without any does not make a
          * revision), so that an unchanged database keeps its table. */
         w->db.commit();
@@ -582,20 +558,9 @@ extern "C" int ns_xwdb_write_facet_table(ns_xwdb *w, unsigned slot, ns_err *err)
         w->db.set_metadata(NS_META_FACET_TABLE, facet::table_encode(w->db, slot, now + 1));
         w->db.commit();
         return 0;
-    } catch (...) {
-        return S_fail(err, "writing the facet table of", w->path.c_str());
-    }
-}
-
-extern "C" int ns_xdb_has_facet_table(ns_xdb *db, unsigned slot)
-{
-    if (!db || db->closed)
-        return 0;
-    try {
-        return db->facets.has_table(db->db, slot) ? 1 : 0;
-    } catch (...) {
-        return 0;
-    }
+    };
+    return S_guarded(w, err, "writing the facet table", "writing the facet table of", w->path,
+                     write);
 }
 
 extern "C" int ns_xwdb_add_spelling(ns_xwdb *w, const char *word, size_t len, unsigned freq,
@@ -606,16 +571,12 @@ extern "C" int ns_xwdb_add_spelling(ns_xwdb *w, const char *word, size_t len, un
     int rc = S_check_term(err, "adding a spelling", word, len);
     if (rc < 0)
         return rc;
-    if (w->closed)
-        return S_closed(err, "adding a spelling", w->path);
-    if (freq == 0)
-        return 0;
-    try {
+    return S_guarded(w, err, "adding a spelling", "adding a spelling to", w->path, [&] {
+        if (freq == 0)
+            return 0;
         w->db.add_spelling(std::string(word, len), freq);
         return 0;
-    } catch (...) {
-        return S_fail(err, "adding a spelling to", w->path.c_str());
-    }
+    });
 }
 
 extern "C" int ns_xwdb_close(ns_xwdb *w, ns_err *err)
@@ -624,8 +585,7 @@ extern "C" int ns_xwdb_close(ns_xwdb *w, ns_err *err)
         return ns_err_set(err, NS_EINVAL, "ns_xwdb_close: NULL database");
     if (w->closed)
         return 0;
-    int rc = 0;
-    try {
+    int rc = S_guard(err, "committing on close of", w->path, [&] {
         if (w->in_tx) {
             w->in_tx = false;
             w->db.cancel_transaction();
@@ -633,18 +593,16 @@ extern "C" int ns_xwdb_close(ns_xwdb *w, ns_err *err)
         /* Commit explicitly so a failure is reported; close() alone would
          * commit too, but then the error would look like a close failure. */
         w->db.commit();
-    } catch (...) {
-        rc = S_fail(err, "committing on close of", w->path.c_str());
-    }
-    /* Close even after a failed commit: the lock must be released. */
+        return 0;
+    });
+    /* Close even after a failed commit: the lock must be released. The
+     * commit's failure, if any, is the one reported. */
     w->closed = true;
-    try {
+    int rc_close = S_guard(rc < 0 ? NULL : err, "closing database", w->path, [&] {
         w->db.close();
-    } catch (...) {
-        if (rc == 0)
-            rc = S_fail(err, "closing database", w->path.c_str());
-    }
-    return rc;
+        return 0;
+    });
+    return rc < 0 ? rc : rc_close;
 }
 
 extern "C" void ns_xwdb_free(ns_xwdb *w)
@@ -652,18 +610,20 @@ extern "C" void ns_xwdb_free(ns_xwdb *w)
     if (!w)
         return;
     if (!w->closed) {
-        try {
+        /* Nothing to report to; the two steps are apart so that the lock is
+         * released even if the cancel fails. */
+        S_guard(NULL, "cancelling a transaction", [&] {
             if (w->in_tx) {
                 w->in_tx = false;
                 w->db.cancel_transaction();
             }
-        } catch (...) {
-        }
-        try {
+            return 0;
+        });
+        S_guard(NULL, "closing database", [&] {
             /* Commits changes made outside a transaction, releases the lock. */
             w->db.close();
-        } catch (...) {
-        }
+            return 0;
+        });
     }
     delete w;
 }
@@ -672,24 +632,27 @@ extern "C" int ns_xcompact(const char *dest, const char *const *sources, size_t 
 {
     if (!dest || !sources || n == 0)
         return ns_err_set(err, NS_EINVAL, "compacting: no destination or no sources");
-    size_t i = 0;
-    try {
+    /* Each source is opened under a guard of its own, so that a failure
+     * names it; the compaction's failures name dest. */
+    return S_guard(err, "compacting: opening source database", sources[0], [&]() -> int {
         Xapian::Database all;
-        for (i = 0; i < n; i++) {
+        for (size_t i = 0; i < n; i++) {
             if (!sources[i])
                 return ns_err_set(err, NS_EINVAL, "compacting: source %zu is NULL", i);
-            all.add_database(Xapian::Database(sources[i]));
+            int rc = S_guard(err, "compacting: opening source database", sources[i], [&] {
+                all.add_database(Xapian::Database(sources[i]));
+                return 0;
+            });
+            if (rc < 0)
+                return rc;
         }
-        i = n;
-        /* Default flags renumber the documents; each keeps its Q<id> term,
-         * which is all the index relies on. */
-        all.compact(dest);
-        return 0;
-    } catch (...) {
-        if (i < n)
-            return S_fail(err, "compacting: opening source database", sources[i]);
-        return S_fail(err, "compacting into", dest);
-    }
+        return S_guard(err, "compacting into", dest, [&] {
+            /* Default flags renumber the documents; each keeps its Q<id>
+             * term, which is all the index relies on. */
+            all.compact(dest);
+            return 0;
+        });
+    });
 }
 
 /* ---- documents ---- */
@@ -699,12 +662,10 @@ extern "C" int ns_xdoc_new(ns_xdoc **out, ns_err *err)
     if (!out)
         return ns_err_set(err, NS_EINVAL, "ns_xdoc_new: NULL argument");
     *out = NULL;
-    try {
+    return S_guard(err, "creating a document", [&] {
         *out = new ns_xdoc();
         return 0;
-    } catch (...) {
-        return S_fail(err, "creating a document", NULL);
-    }
+    });
 }
 
 extern "C" int ns_xdoc_add_posting(ns_xdoc *d, const char *term, size_t len, unsigned pos,
@@ -717,12 +678,10 @@ extern "C" int ns_xdoc_add_posting(ns_xdoc *d, const char *term, size_t len, uns
         return rc;
     if (pos == 0)
         return ns_err_set(err, NS_EINVAL, "adding a posting: position 0 (positions start at 1)");
-    try {
+    return S_guard(err, "adding a posting", [&] {
         d->doc.add_posting(std::string(term, len), pos, wdf_inc);
         return 0;
-    } catch (...) {
-        return S_fail(err, "adding a posting", NULL);
-    }
+    });
 }
 
 extern "C" int ns_xdoc_add_term(ns_xdoc *d, const char *term, size_t len, unsigned wdf_inc,
@@ -733,12 +692,10 @@ extern "C" int ns_xdoc_add_term(ns_xdoc *d, const char *term, size_t len, unsign
     int rc = S_check_term(err, "adding a term", term, len);
     if (rc < 0)
         return rc;
-    try {
+    return S_guard(err, "adding a term", [&] {
         d->doc.add_term(std::string(term, len), wdf_inc);
         return 0;
-    } catch (...) {
-        return S_fail(err, "adding a term", NULL);
-    }
+    });
 }
 
 extern "C" int ns_xdoc_add_boolean_term(ns_xdoc *d, const char *term, size_t len, ns_err *err)
@@ -748,12 +705,10 @@ extern "C" int ns_xdoc_add_boolean_term(ns_xdoc *d, const char *term, size_t len
     int rc = S_check_term(err, "adding a boolean term", term, len);
     if (rc < 0)
         return rc;
-    try {
+    return S_guard(err, "adding a boolean term", [&] {
         d->doc.add_boolean_term(std::string(term, len));
         return 0;
-    } catch (...) {
-        return S_fail(err, "adding a boolean term", NULL);
-    }
+    });
 }
 
 extern "C" int ns_xdoc_add_value(ns_xdoc *d, unsigned slot, const char *val, size_t len,
@@ -763,24 +718,20 @@ extern "C" int ns_xdoc_add_value(ns_xdoc *d, unsigned slot, const char *val, siz
         return ns_err_set(err, NS_EINVAL, "ns_xdoc_add_value: NULL argument");
     if (slot == Xapian::BAD_VALUENO)
         return ns_err_set(err, NS_EINVAL, "adding a value: bad slot %u", slot);
-    try {
+    return S_guard(err, "adding a value", [&] {
         d->doc.add_value(slot, len ? std::string(val, len) : std::string());
         return 0;
-    } catch (...) {
-        return S_fail(err, "adding a value", NULL);
-    }
+    });
 }
 
 extern "C" int ns_xdoc_set_data(ns_xdoc *d, const char *data, size_t len, ns_err *err)
 {
     if (!d || (!data && len))
         return ns_err_set(err, NS_EINVAL, "ns_xdoc_set_data: NULL argument");
-    try {
+    return S_guard(err, "setting document data", [&] {
         d->doc.set_data(len ? std::string(data, len) : std::string());
         return 0;
-    } catch (...) {
-        return S_fail(err, "setting document data", NULL);
-    }
+    });
 }
 
 extern "C" void ns_xdoc_free(ns_xdoc *d)
@@ -804,11 +755,8 @@ extern "C" int ns_xquery_term(ns_xquery **out, const char *term, size_t len, ns_
     int rc = S_check_term(err, "query term", term, len);
     if (rc < 0)
         return rc;
-    try {
-        return S_new_query(out, Xapian::Query(std::string(term, len)));
-    } catch (...) {
-        return S_fail(err, "building a term query", NULL);
-    }
+    return S_guard(err, "building a term query",
+                   [&] { return S_new_query(out, Xapian::Query(std::string(term, len))); });
 }
 
 extern "C" int ns_xquery_wildcard(ns_xquery **out, const char *prefix, size_t len,
@@ -820,7 +768,7 @@ extern "C" int ns_xquery_wildcard(ns_xquery **out, const char *prefix, size_t le
     int rc = S_check_term(err, "wildcard prefix", prefix, len);
     if (rc < 0)
         return rc;
-    try {
+    return S_guard(err, "building a wildcard query", [&] {
         /* MOST_FREQUENT rather than the default ERROR: a short prefix in a
          * big index should still search, just over its commonest terms.
          * But MOST_FREQUENT with a limit of 0 expands to nothing in 1.4,
@@ -830,9 +778,7 @@ extern "C" int ns_xquery_wildcard(ns_xquery **out, const char *prefix, size_t le
         Xapian::Query q(Xapian::Query::OP_WILDCARD, std::string(prefix, len), max_expansion,
                         limit_type);
         return S_new_query(out, q);
-    } catch (...) {
-        return S_fail(err, "building a wildcard query", NULL);
-    }
+    });
 }
 
 extern "C" int ns_xquery_value_range(ns_xquery **out, unsigned slot, const char *lo,
@@ -843,12 +789,10 @@ extern "C" int ns_xquery_value_range(ns_xquery **out, unsigned slot, const char 
     *out = NULL;
     if (slot == Xapian::BAD_VALUENO)
         return ns_err_set(err, NS_EINVAL, "value range: bad slot %u", slot);
-    try {
+    return S_guard(err, "building a value range query", [&] {
         Xapian::Query q(Xapian::Query::OP_VALUE_RANGE, slot, std::string(lo), std::string(hi));
         return S_new_query(out, q);
-    } catch (...) {
-        return S_fail(err, "building a value range query", NULL);
-    }
+    });
 }
 
 extern "C" int ns_xquery_match_all(ns_xquery **out, ns_err *err)
@@ -856,16 +800,53 @@ extern "C" int ns_xquery_match_all(ns_xquery **out, ns_err *err)
     if (!out)
         return ns_err_set(err, NS_EINVAL, "ns_xquery_match_all: NULL argument");
     *out = NULL;
-    try {
+    return S_guard(err, "building a match-all query", [&] {
         /* A fresh query, not a copy of Xapian::Query::MatchAll: copies of that
          * one static object share its non-atomic reference count, so
          * searchers on two threads (nsearch --batch --jobs) corrupted it and
          * crashed in Enquire::set_query. The empty term matches every
          * document, exactly as MatchAll does. */
         return S_new_query(out, Xapian::Query(std::string()));
-    } catch (...) {
-        return S_fail(err, "building a match-all query", NULL);
+    });
+}
+
+/* Combine v (n >= 1 subqueries) with op, for ns_xquery_combine. */
+static int S_combine(ns_xquery **out, enum ns_xop op, const std::vector<Xapian::Query> &v,
+                     unsigned window, ns_err *err)
+{
+    Xapian::Query q;
+    switch (op) {
+    case NS_XQ_AND:
+        q = Xapian::Query(Xapian::Query::OP_AND, v.begin(), v.end());
+        break;
+    case NS_XQ_OR:
+        q = Xapian::Query(Xapian::Query::OP_OR, v.begin(), v.end());
+        break;
+    case NS_XQ_PHRASE:
+        /* Xapian's window 0 already means "number of subqueries", i.e.
+         * exactly adjacent, and it widens a window smaller than that. */
+        q = Xapian::Query(Xapian::Query::OP_PHRASE, v.begin(), v.end(), window);
+        break;
+    case NS_XQ_AND_NOT:
+    case NS_XQ_FILTER:
+    case NS_XQ_AND_MAYBE: {
+        if (v.size() == 1) {
+            q = v[0];
+            break;
+        }
+        Xapian::Query::op inner =
+            op == NS_XQ_FILTER ? Xapian::Query::OP_AND : Xapian::Query::OP_OR;
+        Xapian::Query rest(inner, v.begin() + 1, v.end());
+        Xapian::Query::op outer = op == NS_XQ_AND_NOT  ? Xapian::Query::OP_AND_NOT
+                                  : op == NS_XQ_FILTER ? Xapian::Query::OP_FILTER
+                                                       : Xapian::Query::OP_AND_MAYBE;
+        q = Xapian::Query(outer, v[0], rest);
+        break;
     }
+    default:
+        return ns_err_set(err, NS_EINVAL, "combining queries: unknown operator %d", (int)op);
+    }
+    return S_new_query(out, q);
 }
 
 extern "C" int ns_xquery_combine(ns_xquery **out, enum ns_xop op, ns_xquery *const *subs, size_t n,
@@ -879,58 +860,25 @@ extern "C" int ns_xquery_combine(ns_xquery **out, enum ns_xop op, ns_xquery *con
     for (size_t i = 0; i < n; i++)
         if (!subs[i])
             return ns_err_set(err, NS_EINVAL, "combining queries: subquery %zu is NULL", i);
-    try {
+    return S_guard(err, "combining queries", [&] {
         std::vector<Xapian::Query> v;
         v.reserve(n);
         for (size_t i = 0; i < n; i++)
             v.push_back(subs[i]->q);
-        Xapian::Query q;
-        switch (op) {
-        case NS_XQ_AND:
-            q = Xapian::Query(Xapian::Query::OP_AND, v.begin(), v.end());
-            break;
-        case NS_XQ_OR:
-            q = Xapian::Query(Xapian::Query::OP_OR, v.begin(), v.end());
-            break;
-        case NS_XQ_PHRASE:
-            /* Xapian's window 0 already means "number of subqueries", i.e.
-             * exactly adjacent, and it widens a window smaller than that. */
-            q = Xapian::Query(Xapian::Query::OP_PHRASE, v.begin(), v.end(), window);
-            break;
-        case NS_XQ_AND_NOT:
-        case NS_XQ_FILTER:
-        case NS_XQ_AND_MAYBE: {
-            if (n == 1) {
-                q = v[0];
-                break;
-            }
-            Xapian::Query::op inner =
-                op == NS_XQ_FILTER ? Xapian::Query::OP_AND : Xapian::Query::OP_OR;
-            Xapian::Query rest(inner, v.begin() + 1, v.end());
-            Xapian::Query::op outer = op == NS_XQ_AND_NOT  ? Xapian::Query::OP_AND_NOT
-                                      : op == NS_XQ_FILTER ? Xapian::Query::OP_FILTER
-                                                           : Xapian::Query::OP_AND_MAYBE;
-            q = Xapian::Query(outer, v[0], rest);
-            break;
-        }
-        default:
-            return ns_err_set(err, NS_EINVAL, "combining queries: unknown operator %d", (int)op);
-        }
-        return S_new_query(out, q);
-    } catch (...) {
-        return S_fail(err, "combining queries", NULL);
-    }
+        return S_combine(out, op, v, window, err);
+    });
 }
 
 extern "C" char *ns_xquery_describe(const ns_xquery *q)
 {
     if (!q)
         return NULL;
-    try {
-        return S_dup(q->q.get_description(), NULL);
-    } catch (...) {
-        return NULL;
-    }
+    char *s = NULL;
+    S_guard(NULL, "describing a query", [&] {
+        s = S_dup(q->q.get_description(), NULL);
+        return 0;
+    });
+    return s;
 }
 
 extern "C" void ns_xquery_free(ns_xquery *q)
@@ -1004,6 +952,12 @@ static int S_search(Xapian::Database &db, facet::Cache &cache, const Xapian::Que
     return 0;
 }
 
+namespace {
+struct S_results_free {
+    void operator()(ns_xresults *r) const { ns_xresults_free(r); }
+};
+} // namespace
+
 extern "C" int ns_xsearch(ns_xdb *db, const ns_xquery *q, const ns_xsearch_opts *opts,
                           ns_xresults **out, ns_err *err)
 {
@@ -1012,21 +966,18 @@ extern "C" int ns_xsearch(ns_xdb *db, const ns_xquery *q, const ns_xsearch_opts 
     *out = NULL;
     if (!db || !q)
         return ns_err_set(err, NS_EINVAL, "ns_xsearch: NULL argument");
-    if (db->closed)
-        return S_closed(err, "searching", db->path);
     static const ns_xsearch_opts defaults = NS_XSEARCH_OPTS_INIT;
     const ns_xsearch_opts *o = opts ? opts : &defaults;
-    ns_xresults *r = static_cast<ns_xresults *>(std::calloc(1, sizeof *r));
-    if (!r)
-        return ns_err_set(err, NS_ENOMEM, "searching '%s': out of memory", db->path.c_str());
-    try {
-        S_search(db->db, db->facets, q->q, o, r);
-        *out = r;
+    return S_guarded(db, err, "searching", "searching", db->path, [&] {
+        /* freed here on any failure, S_search's partial results with it */
+        std::unique_ptr<ns_xresults, S_results_free> r(
+            static_cast<ns_xresults *>(std::calloc(1, sizeof(ns_xresults))));
+        if (!r)
+            return ns_err_set(err, NS_ENOMEM, "searching '%s': out of memory", db->path.c_str());
+        S_search(db->db, db->facets, q->q, o, r.get());
+        *out = r.release();
         return 0;
-    } catch (...) {
-        ns_xresults_free(r);
-        return S_fail(err, "searching", db->path.c_str());
-    }
+    });
 }
 
 extern "C" unsigned ns_xresults_total(const ns_xresults *r)

@@ -1,14 +1,17 @@
-/* xapian_shim.cc: the C face of libxapian (see xapian_shim.h), the only
- * boundary between C and Xapian. Every extern "C" entry point checks its
- * arguments, then does its Xapian work inside S_guard (S_guarded on a
- * database handle), so no exception crosses into C: S_fail maps the one
- * being handled to an NS_E* code and a message. The facet engine behind
- * ns_xsearch and the facet table is facets.cc. */
+/* xapian_shim.cc: the C face of libxapian (see xapian_shim.h): the
+ * boundary's helpers (xapian_shim_impl.h), databases and searching. With
+ * xapian_shim_build.cc (documents and queries) it is the only boundary
+ * between C and Xapian; the facet engine behind ns_xsearch and the facet
+ * table is facets.cc. Every extern "C" entry point checks its arguments, then
+ * does its Xapian work inside shim::guard (S_guarded on a database handle),
+ * so no exception crosses into C: shim::fail maps the one being handled to
+ * an NS_E* code and a message. */
 #include "err.h"
 #include "facets.h"
 #include "schema.h"
 #include "utf8.h"
 #include "xapian_shim.h"
+#include "xapian_shim_impl.h"
 
 #include <xapian.h>
 
@@ -34,14 +37,6 @@ struct ns_xwdb {
     std::string path;
 };
 
-struct ns_xdoc {
-    Xapian::Document doc;
-};
-
-struct ns_xquery {
-    Xapian::Query q;
-};
-
 struct ns_xresults {
     unsigned total;
     ns_xhit *hits;
@@ -50,13 +45,9 @@ struct ns_xresults {
     size_t nfacets;
 };
 
-/* ---- the boundary ---- */
+/* ---- the boundary (xapian_shim_impl.h) ---- */
 
-/* Map the exception being handled to a code and a message "what 'arg': type:
- * text". Must be called from inside a catch block. Formats with the
- * exception's own strings (get_type/get_msg), so reporting allocates nothing
- * and cannot itself throw, which matters for std::bad_alloc. */
-static int S_fail(ns_err *err, const char *what, const char *arg)
+int shim::fail(ns_err *err, const char *what, const char *arg)
 {
     int code = NS_EXAPIAN;
     const char *type = "error";
@@ -104,58 +95,7 @@ static int S_fail(ns_err *err, const char *what, const char *arg)
                       errstr ? errstr : "");
 }
 
-static const char *S_text(const char *s)
-{
-    return s;
-}
-
-static const char *S_text(const std::string &s)
-{
-    return s.c_str();
-}
-
-/* The one protected boundary, like Lua's pcall: body() runs inside try and
- * returns 0 or a negative NS_E* code of its own; any exception becomes a
- * code and the message "what 'arg': type: text" (S_fail). arg, a C string
- * or a std::string, is read when the exception is caught, so it may be a
- * string the body fills (a document's id). */
-template <class A, class F> static int S_guard(ns_err *err, const char *what, const A &arg, F body)
-{
-    try {
-        return body();
-    } catch (...) {
-        return S_fail(err, what, S_text(arg));
-    }
-}
-
-/* The same where the message names nothing: "what: type: text". */
-template <class F> static int S_guard(ns_err *err, const char *what, F body)
-{
-    return S_guard(err, what, static_cast<const char *>(NULL), body);
-}
-
-static int S_closed(ns_err *err, const char *what, const std::string &path)
-{
-    return ns_err_set(err, NS_ECLOSED, "%s: database '%s' is closed", what, path.c_str());
-}
-
-/* S_guard for a call on a database handle h (ns_xdb or ns_xwdb), once the
- * call's arguments are checked: NS_ECLOSED ("doing: database 'path' is
- * closed") when h is closed, else body() guarded, its failures reported as
- * "failing 'arg': ...". */
-template <class H, class A, class F>
-static int S_guarded(H *h, ns_err *err, const char *doing, const char *failing, const A &arg,
-                     F body)
-{
-    if (h->closed)
-        return S_closed(err, doing, h->path);
-    return S_guard(err, failing, arg, body);
-}
-
-/* A term that Xapian would reject, or that could not round-trip through our
- * UTF-8 code, is refused before it reaches the index: 1..NS_XTERM_MAX bytes of
- * valid UTF-8 (prefix included, since the stored term is prefix+value). */
-static int S_check_term(ns_err *err, const char *what, const char *term, size_t len)
+int shim::check_term(ns_err *err, const char *what, const char *term, size_t len)
 {
     if (!term || len == 0)
         return ns_err_set(err, NS_ETERM, "%s: empty term", what);
@@ -167,9 +107,7 @@ static int S_check_term(ns_err *err, const char *what, const char *term, size_t 
     return 0;
 }
 
-/* Copy a Xapian string into malloc memory, NUL-terminated, so C code can free
- * it without knowing about std::string. */
-static char *S_dup(const std::string &s, size_t *len)
+char *shim::dup(const std::string &s, size_t *len)
 {
     char *p = static_cast<char *>(std::malloc(s.size() + 1));
     if (!p)
@@ -179,6 +117,24 @@ static char *S_dup(const std::string &s, size_t *len)
     if (len)
         *len = s.size();
     return p;
+}
+
+static int S_closed(ns_err *err, const char *what, const std::string &path)
+{
+    return ns_err_set(err, NS_ECLOSED, "%s: database '%s' is closed", what, path.c_str());
+}
+
+/* shim::guard for a call on a database handle h (ns_xdb or ns_xwdb), once the
+ * call's arguments are checked: NS_ECLOSED ("doing: database 'path' is
+ * closed") when h is closed, else body() guarded, its failures reported as
+ * "failing 'arg': ...". */
+template <class H, class A, class F>
+static int S_guarded(H *h, ns_err *err, const char *doing, const char *failing, const A &arg,
+                     F body)
+{
+    if (h->closed)
+        return S_closed(err, doing, h->path);
+    return shim::guard(err, failing, arg, body);
 }
 
 /* ---- either database: one implementation per operation ----
@@ -203,7 +159,7 @@ static int S_termfreq(const char *fn, H *h, const char *term, size_t len, unsign
     if (!h || !out)
         return ns_err_set(err, NS_EINVAL, "%s: NULL argument", fn);
     *out = 0;
-    int rc = S_check_term(err, "term frequency", term, len);
+    int rc = shim::check_term(err, "term frequency", term, len);
     if (rc < 0)
         return rc;
     return S_guarded(h, err, "term frequency", "term frequency in", h->path, [&] {
@@ -224,7 +180,7 @@ static int S_get_metadata(const char *fn, H *h, const char *key, char **val, siz
     if (!*key)
         return ns_err_set(err, NS_EINVAL, "reading metadata: empty key");
     return S_guarded(h, err, "reading metadata", "reading metadata key", key, [&] {
-        *val = S_dup(h->db.get_metadata(key), len);
+        *val = shim::dup(h->db.get_metadata(key), len);
         return 0;
     });
 }
@@ -256,7 +212,7 @@ extern "C" int ns_xdb_open(ns_xdb **out, const char *path, ns_err *err)
     if (!out || !path)
         return ns_err_set(err, NS_EINVAL, "ns_xdb_open: NULL argument");
     *out = NULL;
-    return S_guard(err, "opening database", path, [&] {
+    return shim::guard(err, "opening database", path, [&] {
         Xapian::Database db(path);
         *out = new ns_xdb{db, false, path, facet::Cache()};
         return 0;
@@ -346,13 +302,13 @@ extern "C" int ns_xdb_spelling_within(ns_xdb *db, const char *word, size_t len,
     if (!db || !out)
         return ns_err_set(err, NS_EINVAL, "ns_xdb_spelling: NULL argument");
     *out = NULL;
-    int rc = S_check_term(err, "spelling", word, len);
+    int rc = shim::check_term(err, "spelling", word, len);
     if (rc < 0)
         return rc;
     return S_guarded(db, err, "spelling", "spelling suggestion in", db->path, [&] {
         std::string s = db->db.get_spelling_suggestion(std::string(word, len), max_edits);
         if (!s.empty())
-            *out = S_dup(s, NULL);
+            *out = shim::dup(s, NULL);
         return 0;
     });
 }
@@ -362,7 +318,7 @@ extern "C" int ns_xdb_has_facet_table(ns_xdb *db, unsigned slot)
     if (!db || db->closed)
         return 0;
     /* A failure means no table, which only costs time: nothing to report. */
-    int rc = S_guard(NULL, "loading the facet table", [&] {
+    int rc = shim::guard(NULL, "loading the facet table", [&] {
         return db->facets.has_table(db->db, slot) ? 1 : 0;
     });
     return rc > 0 ? 1 : 0;
@@ -376,7 +332,7 @@ extern "C" int ns_xdb_close(ns_xdb *db, ns_err *err)
         return 0;
     /* Closed even if close() throws: the handle must not be used again. */
     db->closed = true;
-    return S_guard(err, "closing database", db->path, [&] {
+    return shim::guard(err, "closing database", db->path, [&] {
         db->db.close();
         return 0;
     });
@@ -388,7 +344,7 @@ extern "C" void ns_xdb_free(ns_xdb *db)
         return;
     if (!db->closed) {
         /* Nothing to report to: a reader has no pending state to lose. */
-        S_guard(NULL, "closing database", [&] {
+        shim::guard(NULL, "closing database", [&] {
             db->db.close();
             return 0;
         });
@@ -405,7 +361,7 @@ extern "C" int ns_xwdb_open(ns_xwdb **out, const char *path, int flags, ns_err *
     *out = NULL;
     int action = flags == NS_XWDB_OVERWRITE ? Xapian::DB_CREATE_OR_OVERWRITE
                                             : Xapian::DB_CREATE_OR_OPEN;
-    return S_guard(err, "opening database for writing", path, [&]() -> int {
+    return shim::guard(err, "opening database for writing", path, [&]() -> int {
         try {
             Xapian::WritableDatabase db(path, action);
             *out = new ns_xwdb{db, false, false, path};
@@ -471,7 +427,7 @@ extern "C" int ns_xwdb_replace(ns_xwdb *w, const char *idterm, size_t len, const
 {
     if (!w || !doc)
         return ns_err_set(err, NS_EINVAL, "ns_xwdb_replace: NULL argument");
-    int rc = S_check_term(err, "replacing a document", idterm, len);
+    int rc = shim::check_term(err, "replacing a document", idterm, len);
     if (rc < 0)
         return rc;
     std::string id; /* filled inside the guard, where copying may throw */
@@ -492,7 +448,7 @@ extern "C" int ns_xwdb_delete(ns_xwdb *w, const char *idterm, size_t len, ns_err
 {
     if (!w)
         return ns_err_set(err, NS_EINVAL, "ns_xwdb_delete: NULL database");
-    int rc = S_check_term(err, "deleting a document", idterm, len);
+    int rc = shim::check_term(err, "deleting a document", idterm, len);
     if (rc < 0)
         return rc;
     std::string id; /* filled inside the guard, where copying may throw */
@@ -568,7 +524,7 @@ extern "C" int ns_xwdb_add_spelling(ns_xwdb *w, const char *word, size_t len, un
 {
     if (!w)
         return ns_err_set(err, NS_EINVAL, "ns_xwdb_add_spelling: NULL database");
-    int rc = S_check_term(err, "adding a spelling", word, len);
+    int rc = shim::check_term(err, "adding a spelling", word, len);
     if (rc < 0)
         return rc;
     return S_guarded(w, err, "adding a spelling", "adding a spelling to", w->path, [&] {
@@ -585,7 +541,7 @@ extern "C" int ns_xwdb_close(ns_xwdb *w, ns_err *err)
         return ns_err_set(err, NS_EINVAL, "ns_xwdb_close: NULL database");
     if (w->closed)
         return 0;
-    int rc = S_guard(err, "committing on close of", w->path, [&] {
+    int rc = shim::guard(err, "committing on close of", w->path, [&] {
         if (w->in_tx) {
             w->in_tx = false;
             w->db.cancel_transaction();
@@ -598,7 +554,7 @@ extern "C" int ns_xwdb_close(ns_xwdb *w, ns_err *err)
     /* Close even after a failed commit: the lock must be released. The
      * commit's failure, if any, is the one reported. */
     w->closed = true;
-    int rc_close = S_guard(rc < 0 ? NULL : err, "closing database", w->path, [&] {
+    int rc_close = shim::guard(rc < 0 ? NULL : err, "closing database", w->path, [&] {
         w->db.close();
         return 0;
     });
@@ -612,14 +568,14 @@ extern "C" void ns_xwdb_free(ns_xwdb *w)
     if (!w->closed) {
         /* Nothing to report to; the two steps are apart so that the lock is
          * released even if the cancel fails. */
-        S_guard(NULL, "cancelling a transaction", [&] {
+        shim::guard(NULL, "cancelling a transaction", [&] {
             if (w->in_tx) {
                 w->in_tx = false;
                 w->db.cancel_transaction();
             }
             return 0;
         });
-        S_guard(NULL, "closing database", [&] {
+        shim::guard(NULL, "closing database", [&] {
             /* Commits changes made outside a transaction, releases the lock. */
             w->db.close();
             return 0;
@@ -634,256 +590,25 @@ extern "C" int ns_xcompact(const char *dest, const char *const *sources, size_t 
         return ns_err_set(err, NS_EINVAL, "compacting: no destination or no sources");
     /* Each source is opened under a guard of its own, so that a failure
      * names it; the compaction's failures name dest. */
-    return S_guard(err, "compacting: opening source database", sources[0], [&]() -> int {
+    return shim::guard(err, "compacting: opening source database", sources[0], [&]() -> int {
         Xapian::Database all;
         for (size_t i = 0; i < n; i++) {
             if (!sources[i])
                 return ns_err_set(err, NS_EINVAL, "compacting: source %zu is NULL", i);
-            int rc = S_guard(err, "compacting: opening source database", sources[i], [&] {
+            int rc = shim::guard(err, "compacting: opening source database", sources[i], [&] {
                 all.add_database(Xapian::Database(sources[i]));
                 return 0;
             });
             if (rc < 0)
                 return rc;
         }
-        return S_guard(err, "compacting into", dest, [&] {
+        return shim::guard(err, "compacting into", dest, [&] {
             /* Default flags renumber the documents; each keeps its Q<id>
              * term, which is all the index relies on. */
             all.compact(dest);
             return 0;
         });
     });
-}
-
-/* ---- documents ---- */
-
-extern "C" int ns_xdoc_new(ns_xdoc **out, ns_err *err)
-{
-    if (!out)
-        return ns_err_set(err, NS_EINVAL, "ns_xdoc_new: NULL argument");
-    *out = NULL;
-    return S_guard(err, "creating a document", [&] {
-        *out = new ns_xdoc();
-        return 0;
-    });
-}
-
-extern "C" int ns_xdoc_add_posting(ns_xdoc *d, const char *term, size_t len, unsigned pos,
-                                   unsigned wdf_inc, ns_err *err)
-{
-    if (!d)
-        return ns_err_set(err, NS_EINVAL, "ns_xdoc_add_posting: NULL document");
-    int rc = S_check_term(err, "adding a posting", term, len);
-    if (rc < 0)
-        return rc;
-    if (pos == 0)
-        return ns_err_set(err, NS_EINVAL, "adding a posting: position 0 (positions start at 1)");
-    return S_guard(err, "adding a posting", [&] {
-        d->doc.add_posting(std::string(term, len), pos, wdf_inc);
-        return 0;
-    });
-}
-
-extern "C" int ns_xdoc_add_term(ns_xdoc *d, const char *term, size_t len, unsigned wdf_inc,
-                                ns_err *err)
-{
-    if (!d)
-        return ns_err_set(err, NS_EINVAL, "ns_xdoc_add_term: NULL document");
-    int rc = S_check_term(err, "adding a term", term, len);
-    if (rc < 0)
-        return rc;
-    return S_guard(err, "adding a term", [&] {
-        d->doc.add_term(std::string(term, len), wdf_inc);
-        return 0;
-    });
-}
-
-extern "C" int ns_xdoc_add_boolean_term(ns_xdoc *d, const char *term, size_t len, ns_err *err)
-{
-    if (!d)
-        return ns_err_set(err, NS_EINVAL, "ns_xdoc_add_boolean_term: NULL document");
-    int rc = S_check_term(err, "adding a boolean term", term, len);
-    if (rc < 0)
-        return rc;
-    return S_guard(err, "adding a boolean term", [&] {
-        d->doc.add_boolean_term(std::string(term, len));
-        return 0;
-    });
-}
-
-extern "C" int ns_xdoc_add_value(ns_xdoc *d, unsigned slot, const char *val, size_t len,
-                                 ns_err *err)
-{
-    if (!d || (!val && len))
-        return ns_err_set(err, NS_EINVAL, "ns_xdoc_add_value: NULL argument");
-    if (slot == Xapian::BAD_VALUENO)
-        return ns_err_set(err, NS_EINVAL, "adding a value: bad slot %u", slot);
-    return S_guard(err, "adding a value", [&] {
-        d->doc.add_value(slot, len ? std::string(val, len) : std::string());
-        return 0;
-    });
-}
-
-extern "C" int ns_xdoc_set_data(ns_xdoc *d, const char *data, size_t len, ns_err *err)
-{
-    if (!d || (!data && len))
-        return ns_err_set(err, NS_EINVAL, "ns_xdoc_set_data: NULL argument");
-    return S_guard(err, "setting document data", [&] {
-        d->doc.set_data(len ? std::string(data, len) : std::string());
-        return 0;
-    });
-}
-
-extern "C" void ns_xdoc_free(ns_xdoc *d)
-{
-    delete d;
-}
-
-/* ---- queries ---- */
-
-static int S_new_query(ns_xquery **out, const Xapian::Query &q)
-{
-    *out = new ns_xquery{q};
-    return 0;
-}
-
-extern "C" int ns_xquery_term(ns_xquery **out, const char *term, size_t len, ns_err *err)
-{
-    if (!out)
-        return ns_err_set(err, NS_EINVAL, "ns_xquery_term: NULL argument");
-    *out = NULL;
-    int rc = S_check_term(err, "query term", term, len);
-    if (rc < 0)
-        return rc;
-    return S_guard(err, "building a term query",
-                   [&] { return S_new_query(out, Xapian::Query(std::string(term, len))); });
-}
-
-extern "C" int ns_xquery_wildcard(ns_xquery **out, const char *prefix, size_t len,
-                                  unsigned max_expansion, ns_err *err)
-{
-    if (!out)
-        return ns_err_set(err, NS_EINVAL, "ns_xquery_wildcard: NULL argument");
-    *out = NULL;
-    int rc = S_check_term(err, "wildcard prefix", prefix, len);
-    if (rc < 0)
-        return rc;
-    return S_guard(err, "building a wildcard query", [&] {
-        /* MOST_FREQUENT rather than the default ERROR: a short prefix in a
-         * big index should still search, just over its commonest terms.
-         * But MOST_FREQUENT with a limit of 0 expands to nothing in 1.4,
-         * whereas 0 means "no limit" with the other modes. */
-        int limit_type = max_expansion ? Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT
-                                       : Xapian::Query::WILDCARD_LIMIT_ERROR;
-        Xapian::Query q(Xapian::Query::OP_WILDCARD, std::string(prefix, len), max_expansion,
-                        limit_type);
-        return S_new_query(out, q);
-    });
-}
-
-extern "C" int ns_xquery_value_range(ns_xquery **out, unsigned slot, const char *lo,
-                                     const char *hi, ns_err *err)
-{
-    if (!out || !lo || !hi)
-        return ns_err_set(err, NS_EINVAL, "ns_xquery_value_range: NULL argument");
-    *out = NULL;
-    if (slot == Xapian::BAD_VALUENO)
-        return ns_err_set(err, NS_EINVAL, "value range: bad slot %u", slot);
-    return S_guard(err, "building a value range query", [&] {
-        Xapian::Query q(Xapian::Query::OP_VALUE_RANGE, slot, std::string(lo), std::string(hi));
-        return S_new_query(out, q);
-    });
-}
-
-extern "C" int ns_xquery_match_all(ns_xquery **out, ns_err *err)
-{
-    if (!out)
-        return ns_err_set(err, NS_EINVAL, "ns_xquery_match_all: NULL argument");
-    *out = NULL;
-    return S_guard(err, "building a match-all query", [&] {
-        /* A fresh query, not a copy of Xapian::Query::MatchAll: copies of that
-         * one static object share its non-atomic reference count, so
-         * searchers on two threads (nsearch --batch --jobs) corrupted it and
-         * crashed in Enquire::set_query. The empty term matches every
-         * document, exactly as MatchAll does. */
-        return S_new_query(out, Xapian::Query(std::string()));
-    });
-}
-
-/* Combine v (n >= 1 subqueries) with op, for ns_xquery_combine. */
-static int S_combine(ns_xquery **out, enum ns_xop op, const std::vector<Xapian::Query> &v,
-                     unsigned window, ns_err *err)
-{
-    Xapian::Query q;
-    switch (op) {
-    case NS_XQ_AND:
-        q = Xapian::Query(Xapian::Query::OP_AND, v.begin(), v.end());
-        break;
-    case NS_XQ_OR:
-        q = Xapian::Query(Xapian::Query::OP_OR, v.begin(), v.end());
-        break;
-    case NS_XQ_PHRASE:
-        /* Xapian's window 0 already means "number of subqueries", i.e.
-         * exactly adjacent, and it widens a window smaller than that. */
-        q = Xapian::Query(Xapian::Query::OP_PHRASE, v.begin(), v.end(), window);
-        break;
-    case NS_XQ_AND_NOT:
-    case NS_XQ_FILTER:
-    case NS_XQ_AND_MAYBE: {
-        if (v.size() == 1) {
-            q = v[0];
-            break;
-        }
-        Xapian::Query::op inner =
-            op == NS_XQ_FILTER ? Xapian::Query::OP_AND : Xapian::Query::OP_OR;
-        Xapian::Query rest(inner, v.begin() + 1, v.end());
-        Xapian::Query::op outer = op == NS_XQ_AND_NOT  ? Xapian::Query::OP_AND_NOT
-                                  : op == NS_XQ_FILTER ? Xapian::Query::OP_FILTER
-                                                       : Xapian::Query::OP_AND_MAYBE;
-        q = Xapian::Query(outer, v[0], rest);
-        break;
-    }
-    default:
-        return ns_err_set(err, NS_EINVAL, "combining queries: unknown operator %d", (int)op);
-    }
-    return S_new_query(out, q);
-}
-
-extern "C" int ns_xquery_combine(ns_xquery **out, enum ns_xop op, ns_xquery *const *subs, size_t n,
-                                 unsigned window, ns_err *err)
-{
-    if (!out)
-        return ns_err_set(err, NS_EINVAL, "ns_xquery_combine: NULL argument");
-    *out = NULL;
-    if (!subs || n == 0)
-        return ns_err_set(err, NS_EINVAL, "combining queries: no subqueries");
-    for (size_t i = 0; i < n; i++)
-        if (!subs[i])
-            return ns_err_set(err, NS_EINVAL, "combining queries: subquery %zu is NULL", i);
-    return S_guard(err, "combining queries", [&] {
-        std::vector<Xapian::Query> v;
-        v.reserve(n);
-        for (size_t i = 0; i < n; i++)
-            v.push_back(subs[i]->q);
-        return S_combine(out, op, v, window, err);
-    });
-}
-
-extern "C" char *ns_xquery_describe(const ns_xquery *q)
-{
-    if (!q)
-        return NULL;
-    char *s = NULL;
-    S_guard(NULL, "describing a query", [&] {
-        s = S_dup(q->q.get_description(), NULL);
-        return 0;
-    });
-    return s;
-}
-
-extern "C" void ns_xquery_free(ns_xquery *q)
-{
-    delete q;
 }
 
 /* ---- searching ---- */
@@ -897,7 +622,7 @@ static void S_fill_facets(ns_xresults *r, const facet::Spy &spy)
     if (!r->facets)
         throw std::bad_alloc();
     for (size_t i = 0; i < v.size(); i++) {
-        r->facets[i].key = S_dup(*v[i].first, NULL);
+        r->facets[i].key = shim::dup(*v[i].first, NULL);
         r->facets[i].count = v[i].second;
         r->nfacets = i + 1;
     }
@@ -943,7 +668,7 @@ static int S_search(Xapian::Database &db, facet::Cache &cache, const Xapian::Que
             ns_xhit *h = &r->hits[i];
             h->docid = *it;
             h->score = it.get_weight();
-            h->data = S_dup(it.get_document().get_data(), &h->data_len);
+            h->data = shim::dup(it.get_document().get_data(), &h->data_len);
             r->nhits = i + 1;
         }
     }

@@ -1,8 +1,9 @@
 /* xapian_shim.h: the C face of libxapian; the only code that touches Xapian is
- * xapian_shim.cc (with facets.cc, its facet engine). Every function that can
- * fail returns 0 or a negative NS_E* code and fills err (which may be NULL);
- * no C++ exception ever crosses this boundary (each entry point catches
- * Xapian::Error, std::bad_alloc and everything else).
+ * the shim behind it: xapian_shim.cc (databases, searching),
+ * xapian_shim_build.cc (documents, queries) and facets.cc (the facet engine).
+ * Every function that can fail returns 0 or a negative NS_E* code and fills
+ * err (which may be NULL); no C++ exception ever crosses this boundary (each
+ * entry point catches Xapian::Error, std::bad_alloc and everything else).
  * Error mapping: DatabaseNotFoundError/DatabaseOpeningError -> NS_ENOTFOUND,
  * DatabaseCorruptError/DatabaseVersionError -> NS_ECORRUPT, DatabaseLockError
  * -> NS_ELOCKED, DatabaseModifiedError -> NS_EMODIFIED (reopen and retry),

@@ -50,42 +50,38 @@ struct ns_xresults {
 int shim::fail(ns_err *err, const char *what, const char *arg)
 {
     int code = NS_EXAPIAN;
+    /* The exception object outlives the handler below that names it: the
+     * caller's catch (...) still holds it. */
+    const Xapian::Error *x = NULL;
     const char *type = "error";
     const char *msg = "unknown exception";
-    const char *errstr = NULL;
     try {
         throw;
     } catch (const Xapian::DatabaseModifiedError &e) {
-        code = NS_EMODIFIED, type = e.get_type(), msg = e.get_msg().c_str();
-        errstr = e.get_error_string();
+        code = NS_EMODIFIED, x = &e;
     } catch (const Xapian::DatabaseLockError &e) {
-        code = NS_ELOCKED, type = e.get_type(), msg = e.get_msg().c_str();
-        errstr = e.get_error_string();
+        code = NS_ELOCKED, x = &e;
     } catch (const Xapian::DatabaseNotFoundError &e) {
-        code = NS_ENOTFOUND, type = e.get_type(), msg = e.get_msg().c_str();
-        errstr = e.get_error_string();
+        code = NS_ENOTFOUND, x = &e;
     } catch (const Xapian::DatabaseVersionError &e) {
-        /* Before DatabaseOpeningError: it is a subclass of it. */
-        code = NS_ECORRUPT, type = e.get_type(), msg = e.get_msg().c_str();
-        errstr = e.get_error_string();
+        code = NS_ECORRUPT, x = &e; /* before DatabaseOpeningError, its base */
     } catch (const Xapian::DatabaseCorruptError &e) {
-        code = NS_ECORRUPT, type = e.get_type(), msg = e.get_msg().c_str();
-        errstr = e.get_error_string();
+        code = NS_ECORRUPT, x = &e;
     } catch (const Xapian::DatabaseOpeningError &e) {
-        code = NS_ENOTFOUND, type = e.get_type(), msg = e.get_msg().c_str();
-        errstr = e.get_error_string();
+        code = NS_ENOTFOUND, x = &e;
     } catch (const Xapian::DatabaseClosedError &e) {
-        code = NS_ECLOSED, type = e.get_type(), msg = e.get_msg().c_str();
-        errstr = e.get_error_string();
+        code = NS_ECLOSED, x = &e;
     } catch (const Xapian::Error &e) {
-        code = NS_EXAPIAN, type = e.get_type(), msg = e.get_msg().c_str();
-        errstr = e.get_error_string();
+        code = NS_EXAPIAN, x = &e;
     } catch (const std::bad_alloc &) {
         code = NS_ENOMEM, type = "bad_alloc", msg = "out of memory";
     } catch (const std::exception &e) {
         code = NS_EXAPIAN, type = "exception", msg = e.what();
     } catch (...) {
     }
+    const char *errstr = NULL;
+    if (x)
+        type = x->get_type(), msg = x->get_msg().c_str(), errstr = x->get_error_string();
     if (!err)
         return code;
     if (arg)

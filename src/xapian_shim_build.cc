@@ -167,8 +167,9 @@ extern "C" int ns_xquery_match_all(ns_xquery **out, ns_err *err)
     });
 }
 
-/* Combine v (n >= 1 subqueries) with op, for ns_xquery_combine. */
-static int S_combine(ns_xquery **out, enum ns_xop op, const std::vector<Xapian::Query> &v,
+/* Combine v (n >= 1 subqueries) with op, an ns_xop as an int, for
+ * ns_xquery_combine. */
+static int S_combine(ns_xquery **out, int op, const std::vector<Xapian::Query> &v,
                      unsigned window, ns_err *err)
 {
     Xapian::Query q;
@@ -201,7 +202,7 @@ static int S_combine(ns_xquery **out, enum ns_xop op, const std::vector<Xapian::
         break;
     }
     default:
-        return ns_err_set(err, NS_EINVAL, "combining queries: unknown operator %d", (int)op);
+        return ns_err_set(err, NS_EINVAL, "combining queries: unknown operator %d", op);
     }
     return S_new_query(out, q);
 }
@@ -217,12 +218,16 @@ extern "C" int ns_xquery_combine(ns_xquery **out, enum ns_xop op, ns_xquery *con
     for (size_t i = 0; i < n; i++)
         if (!subs[i])
             return ns_err_set(err, NS_EINVAL, "combining queries: subquery %zu is NULL", i);
+    /* C may pass any int as op, which C++ may not hold in an ns_xop: it is
+     * read here, once, as an int, and never from memory as an ns_xop (the
+     * lambda's capture by reference was such a read, which UBSan flags). */
+    int opcode = op;
     return shim::guard(err, "combining queries", [&] {
         std::vector<Xapian::Query> v;
         v.reserve(n);
         for (size_t i = 0; i < n; i++)
             v.push_back(subs[i]->q);
-        return S_combine(out, op, v, window, err);
+        return S_combine(out, opcode, v, window, err);
     });
 }
 

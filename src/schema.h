@@ -17,8 +17,12 @@
  *
  * Values:
  *   NS_SLOT_DATE     "YYYYMMDD": sorting by date, date ranges, newest-first ties
- *   NS_SLOT_FACETS   facet keys separated by '\n': "M<YYYY-MM>" then one
- *                    "V<Canonical Name>" per vendor, counted in one pass
+ *   NS_SLOT_FACETS   the facet keys, separated by '\n': "M<YYYY-MM>" then one
+ *                    "V<Canonical Name>" per vendor (the prefixes are
+ *                    NS_FACET_MONTH and NS_FACET_VENDOR), counted in one pass.
+ *                    Each distinct key counts once per matching document (a
+ *                    key listed twice, once); an empty key, as between two
+ *                    '\n' in a row, does not count. Keys compare as bytes.
  *
  * Document data: the ns_record encoding (src/record.h): id, title, date, lang,
  * vendors, url, path and the rendered text for snippets.
@@ -32,9 +36,31 @@
  *                        to files by "<root>/<rel>", and re-keys a record
  *                        when its root moves (indexer/indexer.h), so the
  *                        format is the same as before issue #13
- *   "nsearch:facet-table" every document's NS_SLOT_FACETS keys, for the
- *                        revision it names (src/xapian_shim.h), written by
- *                        nindex as the last commit of each run */
+ *   "nsearch:facet-table" the facet table (below) of NS_SLOT_FACETS, written
+ *                        by nindex as the last commit of each run
+ *
+ * The facet table: every document's facet keys in one metadata entry, so
+ * that a process that has just opened the database counts facets without
+ * reading a value per match (in a one-shot search or a plain CGI request,
+ * that reading was half the time of a query with many matches). Numbers are
+ * varints (7 bits a byte, lowest first, the top bit set on all bytes but the
+ * last):
+ *   "NSFT" version(1) revision slot nkeys {len bytes}*nkeys
+ *   noverflow {docid n id*n}*noverflow lastdocid width
+ *   then NS_FACET_TABLE_INLINE ids of `width` bytes (little-endian) for each
+ *   docid 1..lastdocid, read in place: all-ones ends a shorter list,
+ *   all-ones minus one means "the rest are in the overflow records".
+ * A key id is the key's place in the list of nkeys keys (numbered from 0 in
+ * order of first appearance, by docid). width is the fewest of 1, 2 or 4
+ * bytes that leaves both markers free (1 up to 254 keys, 2 up to 65,534). A
+ * document with more than NS_FACET_TABLE_INLINE keys holds its first
+ * NS_FACET_TABLE_INLINE - 1 ids in place and the marker after them, and has
+ * an overflow record with the n ids that follow; lastdocid is the last
+ * document with a facet value.
+ * The table names the revision of the commit that stores it, after the
+ * documents' commit, so a reader can tell when it is stale (documents
+ * changed since) and then ignores it; so does a reader that finds anything
+ * unexpected in it. It only saves time: the values stay the truth. */
 #ifndef NS_SCHEMA_H
 #define NS_SCHEMA_H
 
@@ -60,6 +86,11 @@
 
 #define NS_META_SCHEMA "nsearch:schema"
 #define NS_META_FILE_PREFIX "file:"
+#define NS_META_FACET_TABLE "nsearch:facet-table"
+
+#define NS_FACET_TABLE_MAGIC "NSFT"
+#define NS_FACET_TABLE_VERSION 1
+#define NS_FACET_TABLE_INLINE 4 /* key ids held in place per document */
 
 /* Default database path when neither --db nor $NSEARCH_DB is given. */
 #define NS_DEFAULT_DB "nsearch.db"

@@ -72,18 +72,45 @@ static ns_xdb *open_reader(const char *path)
     return db;
 }
 
+/* One document of a test database: the arguments of add_doc. */
+struct tdoc {
+    const char *id, *text, *date, *facets;
+};
+
 /* The standard corpus most query tests run against. */
-static char *make_corpus(void)
+static const struct tdoc corpus[] = {
+    { "a", "the quick brown fox jumps", "20230105", "M2023-01\nVOpenAI" },
+    { "b", "quick fox", "20230210", "M2023-02\nVOpenAI\nVGoogle" },
+    { "c", "brown quick dog", "20230315", "M2023-03\nVGoogle" },
+    { "d", "lazy dog sleeps", "20230120", "M2023-01\nVYandex\nVYandex" },
+    { "e", "foxes and foxtrot", "20221201", "M2022-12" },
+    { 0 },
+};
+
+/* The database set-up of the tests: "db" in the test's directory, opened for
+ * writing, with docs added (up to the entry { 0 }; docs may be NULL). With w, the writer stays open in *w, the documents committed;
+ * without, it is closed, which commits them, and freed. With db, *db is a
+ * reader of the database. Returns the path; the caller frees it and the
+ * handles. */
+static char *new_db(const struct tdoc *docs, ns_xwdb **w, ns_xdb **db)
 {
     char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
-    add_doc(w, "a", "the quick brown fox jumps", "20230105", "M2023-01\nVOpenAI");
-    add_doc(w, "b", "quick fox", "20230210", "M2023-02\nVOpenAI\nVGoogle");
-    add_doc(w, "c", "brown quick dog", "20230315", "M2023-03\nVGoogle");
-    add_doc(w, "d", "lazy dog sleeps", "20230120", "M2023-01\nVYandex\nVYandex");
-    add_doc(w, "e", "foxes and foxtrot", "20221201", "M2022-12");
-    ck_assert_int_eq(ns_xwdb_close(w, NULL), 0);
-    ns_xwdb_free(w);
+    ns_xwdb *writer = open_writer(path);
+    int added = 0;
+    for (; docs && docs->id; docs++, added = 1)
+        add_doc(writer, docs->id, docs->text, docs->date, docs->facets);
+    if (w) {
+        if (added) {
+            ns_err err = { 0, "" };
+            ck_assert_msg(ns_xwdb_commit(writer, &err) == 0, "%s", err.msg);
+        }
+        *w = writer;
+    } else {
+        ck_assert_int_eq(ns_xwdb_close(writer, NULL), 0);
+        ns_xwdb_free(writer);
+    }
+    if (db)
+        *db = open_reader(path);
     return path;
 }
 
@@ -168,7 +195,7 @@ static void overwrite(const char *dir, const char *file)
 
 START_TEST(garbage_postlist_gives_NS_ECORRUPT)
 {
-    char *path = make_corpus();
+    char *path = new_db(corpus, NULL, NULL);
     overwrite(path, "postlist.glass");
     ns_err err = { 0, "" };
     ns_xdb *db = NULL;
@@ -192,7 +219,7 @@ END_TEST
 
 START_TEST(garbage_version_file_gives_NS_ECORRUPT_on_open)
 {
-    char *path = make_corpus();
+    char *path = new_db(corpus, NULL, NULL);
     overwrite(path, "iamglass");
     ns_err err = { 0, "" };
     ns_xdb *db = NULL;
@@ -226,7 +253,7 @@ START_TEST(open_existing_only_never_creates)
     ck_assert_int_eq(ns_xwdb_open(&w, path, NS_XWDB_OPEN, &err), NS_ENOTFOUND);
     ck_assert_ptr_null(w);
     free(path);
-    path = make_corpus();
+    path = new_db(corpus, NULL, NULL);
     ck_assert_msg(ns_xwdb_open(&w, path, NS_XWDB_OPEN, &err) == 0, "%s", err.msg);
     unsigned n = 0;
     ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), 0);
@@ -239,7 +266,7 @@ END_TEST
 START_TEST(set_data_replaces_only_the_data)
 {
     ns_err err = { 0, "" };
-    char *path = make_corpus();
+    char *path = new_db(corpus, NULL, NULL);
     ns_xwdb *w = NULL;
     ck_assert_int_eq(ns_xwdb_open(&w, path, NS_XWDB_OPEN, &err), 0);
     char *data = NULL;
@@ -273,8 +300,8 @@ END_TEST
 START_TEST(second_writer_returns_NS_ELOCKED_until_first_closes)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
+    ns_xwdb *w = NULL;
+    char *path = new_db(NULL, &w, NULL);
     ns_xwdb *w2 = (ns_xwdb *)1;
     /* Xapian holds the lock in a child process, so even this same process
      * cannot take it twice. */
@@ -296,8 +323,8 @@ END_TEST
 START_TEST(reader_use_after_close_returns_NS_ECLOSED)
 {
     ns_err err = { 0, "" };
-    char *path = make_corpus();
-    ns_xdb *db = open_reader(path);
+    ns_xdb *db = NULL;
+    char *path = new_db(corpus, NULL, &db);
     ck_assert_int_eq(ns_xdb_close(db, &err), 0);
     unsigned n;
     ck_assert_int_eq(ns_xdb_doccount(db, &n, &err), NS_ECLOSED);
@@ -323,8 +350,8 @@ END_TEST
 START_TEST(writer_use_after_close_returns_NS_ECLOSED)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
+    ns_xwdb *w = NULL;
+    char *path = new_db(NULL, &w, NULL);
     ck_assert_int_eq(ns_xwdb_close(w, &err), 0);
     ns_xdoc *d = NULL;
     ck_assert_int_eq(ns_xdoc_new(&d, &err), 0);
@@ -347,8 +374,8 @@ END_TEST
 START_TEST(reader_of_overwritten_revision_gets_NS_EMODIFIED_then_reopen_helps)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
+    ns_xwdb *w = NULL;
+    char *path = new_db(NULL, &w, NULL);
     char id[16], text[32];
     for (int i = 0; i < 1000; i++) {
         snprintf(id, sizeof id, "%d", i);
@@ -405,8 +432,8 @@ START_TEST(term_longer_than_245_bytes_returns_NS_ETERM)
     ck_assert_int_eq(ns_xquery_term(&q, t, 246, &err), NS_ETERM);
     ck_assert_ptr_null(q);
     ck_assert_int_eq(ns_xquery_wildcard(&q, t, 246, 0, &err), NS_ETERM);
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
+    ns_xwdb *w = NULL;
+    char *path = new_db(NULL, &w, NULL);
     ck_assert_int_eq(ns_xwdb_replace(w, t, 246, d, &err), NS_ETERM);
     ck_assert_int_eq(ns_xwdb_delete(w, t, 246, &err), NS_ETERM);
     /* The longest legal term really is storable. */
@@ -460,8 +487,8 @@ END_TEST
 START_TEST(replace_by_idterm_updates_and_delete_removes)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
+    ns_xwdb *w = NULL;
+    char *path = new_db(NULL, &w, NULL);
     add_doc(w, "a", "alpha", NULL, NULL);
     add_doc(w, "b", "beta", NULL, NULL);
     add_doc(w, "c", "gamma", NULL, NULL);
@@ -496,8 +523,8 @@ END_TEST
 START_TEST(replace_adds_idterm_when_document_lacks_it)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
+    ns_xwdb *w = NULL;
+    char *path = new_db(NULL, &w, NULL);
     ns_xdoc *d = NULL;
     ck_assert_int_eq(ns_xdoc_new(&d, &err), 0);
     ck_assert_int_eq(ns_xdoc_add_term(d, "word", 4, 1, &err), 0);
@@ -512,13 +539,13 @@ START_TEST(replace_adds_idterm_when_document_lacks_it)
 }
 END_TEST
 
+static const struct tdoc alpha[] = { { "a", "alpha", NULL, NULL }, { 0 } };
+
 START_TEST(cancelled_transaction_leaves_nothing)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
-    add_doc(w, "a", "alpha", NULL, NULL);
-    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+    ns_xwdb *w = NULL;
+    char *path = new_db(alpha, &w, NULL);
     ck_assert_int_eq(ns_xwdb_begin(w, &err), 0);
     ck_assert_int_eq(ns_xwdb_begin(w, &err), NS_EINVAL); /* no nesting */
     add_doc(w, "b", "beta", NULL, NULL);
@@ -546,11 +573,9 @@ END_TEST
 START_TEST(committed_transaction_visible_to_reader_after_reopen)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
-    add_doc(w, "a", "alpha", NULL, NULL);
-    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
-    ns_xdb *db = open_reader(path);
+    ns_xwdb *w = NULL;
+    ns_xdb *db = NULL;
+    char *path = new_db(alpha, &w, &db);
 
     ck_assert_int_eq(ns_xwdb_begin(w, &err), 0);
     add_doc(w, "b", "beta", NULL, NULL);
@@ -579,8 +604,8 @@ END_TEST
 START_TEST(close_cancels_transaction_and_commits_pending_changes)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
+    ns_xwdb *w = NULL;
+    char *path = new_db(NULL, &w, NULL);
     add_doc(w, "a", "alpha", NULL, NULL); /* pending, outside a transaction */
     ck_assert_int_eq(ns_xwdb_close(w, &err), 0);
     ns_xwdb_free(w);
@@ -608,7 +633,7 @@ END_TEST
 START_TEST(overwrite_starts_afresh)
 {
     ns_err err = { 0, "" };
-    char *path = make_corpus();
+    char *path = new_db(corpus, NULL, NULL);
     ns_xwdb *w = NULL;
     ck_assert_int_eq(ns_xwdb_open(&w, path, NS_XWDB_OVERWRITE, &err), 0);
     unsigned n = 9;
@@ -639,8 +664,8 @@ static int meta_cb(void *ctx, const char *key, size_t key_len, const char *val, 
 START_TEST(metadata_set_get_each_and_delete)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
+    ns_xwdb *w = NULL;
+    char *path = new_db(NULL, &w, NULL);
     ck_assert_int_eq(ns_xwdb_set_metadata(w, "nsearch:schema", "1", 1, &err), 0);
     ck_assert_int_eq(ns_xwdb_set_metadata(w, "file:r\ta.md", "10 20 a", 7, &err), 0);
     ck_assert_int_eq(ns_xwdb_set_metadata(w, "file:r\tb.md", "11 21 b", 7, &err), 0);
@@ -684,8 +709,8 @@ END_TEST
 START_TEST(phrase_matches_adjacent_terms_in_order_only)
 {
     ns_err err = { 0, "" };
-    char *path = make_corpus();
-    ns_xdb *db = open_reader(path);
+    ns_xdb *db = NULL;
+    char *path = new_db(corpus, NULL, &db);
     ns_xquery *qs[2] = { term_q("quick"), term_q("fox") };
     ns_xquery *p = NULL;
     ck_assert_int_eq(ns_xquery_combine(&p, NS_XQ_PHRASE, qs, 2, 0, &err), 0);
@@ -711,8 +736,8 @@ END_TEST
 START_TEST(boolean_operators_select_expected_documents)
 {
     ns_err err = { 0, "" };
-    char *path = make_corpus();
-    ns_xdb *db = open_reader(path);
+    ns_xdb *db = NULL;
+    char *path = new_db(corpus, NULL, &db);
     ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
     o.value_slot = SLOT_DATE;
     o.sort_by_value = 1; /* newest first, so the order is predictable */
@@ -753,8 +778,8 @@ END_TEST
 START_TEST(filter_terms_do_not_change_weights)
 {
     ns_err err = { 0, "" };
-    char *path = make_corpus();
-    ns_xdb *db = open_reader(path);
+    ns_xdb *db = NULL;
+    char *path = new_db(corpus, NULL, &db);
     ns_xquery *quick = term_q("quick"), *qa = term_q("Qa");
     ns_xquery *two[2] = { quick, qa };
     ns_xquery *f = NULL;
@@ -781,8 +806,8 @@ END_TEST
 START_TEST(wildcard_matches_terms_with_prefix)
 {
     ns_err err = { 0, "" };
-    char *path = make_corpus();
-    ns_xdb *db = open_reader(path);
+    ns_xdb *db = NULL;
+    char *path = new_db(corpus, NULL, &db);
     ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
     o.value_slot = SLOT_DATE;
     o.sort_by_value = 1;
@@ -805,8 +830,8 @@ END_TEST
 START_TEST(value_range_is_inclusive_string_order)
 {
     ns_err err = { 0, "" };
-    char *path = make_corpus();
-    ns_xdb *db = open_reader(path);
+    ns_xdb *db = NULL;
+    char *path = new_db(corpus, NULL, &db);
     ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
     o.value_slot = SLOT_DATE;
     o.sort_by_value = 1;
@@ -826,8 +851,8 @@ END_TEST
 START_TEST(match_all_counts_every_document)
 {
     ns_err err = { 0, "" };
-    char *path = make_corpus();
-    ns_xdb *db = open_reader(path);
+    ns_xdb *db = NULL;
+    char *path = new_db(corpus, NULL, &db);
     ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
     o.value_slot = SLOT_DATE;
     o.sort_by_value = 1;
@@ -862,15 +887,15 @@ END_TEST
 START_TEST(bm25_ranks_more_occurrences_of_rare_term_first)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
-    add_doc(w, "one", "zebra common common common", "20230101", NULL);
-    add_doc(w, "three", "zebra zebra zebra common", "20230101", NULL);
-    add_doc(w, "none", "common common common common", "20230101", NULL);
-    add_doc(w, "none2", "common filler filler filler", "20230101", NULL);
-    ck_assert_int_eq(ns_xwdb_close(w, &err), 0);
-    ns_xwdb_free(w);
-    ns_xdb *db = open_reader(path);
+    static const struct tdoc docs[] = {
+        { "one", "zebra common common common", "20230101", NULL },
+        { "three", "zebra zebra zebra common", "20230101", NULL },
+        { "none", "common common common common", "20230101", NULL },
+        { "none2", "common filler filler filler", "20230101", NULL },
+        { 0 },
+    };
+    ns_xdb *db = NULL;
+    char *path = new_db(docs, NULL, &db);
     ns_xquery *q = term_q("zebra");
     check_run(db, q, NULL, "three,one", 2);
     ns_xresults *r = NULL;
@@ -887,18 +912,17 @@ END_TEST
 
 START_TEST(relevance_ties_are_ordered_newest_first)
 {
-    ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
     /* Same text, so the same weight; only the date differs. Added oldest
      * in the middle so docid order is not the answer by accident. */
-    add_doc(w, "mid", "same words here", "20230601", NULL);
-    add_doc(w, "old", "same words here", "20220101", NULL);
-    add_doc(w, "new", "same words here", "20240101", NULL);
-    add_doc(w, "best", "words words words", "20200101", NULL);
-    ck_assert_int_eq(ns_xwdb_close(w, &err), 0);
-    ns_xwdb_free(w);
-    ns_xdb *db = open_reader(path);
+    static const struct tdoc docs[] = {
+        { "mid", "same words here", "20230601", NULL },
+        { "old", "same words here", "20220101", NULL },
+        { "new", "same words here", "20240101", NULL },
+        { "best", "words words words", "20200101", NULL },
+        { 0 },
+    };
+    ns_xdb *db = NULL;
+    char *path = new_db(docs, NULL, &db);
     ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
     o.value_slot = SLOT_DATE;
     ns_xquery *q = term_q("words");
@@ -914,8 +938,8 @@ END_TEST
 START_TEST(total_is_exact_and_offset_limit_page_through_hits)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
+    ns_xwdb *w = NULL;
+    char *path = new_db(NULL, &w, NULL);
     char id[16], date[16];
     for (int i = 0; i < 300; i++) {
         snprintf(id, sizeof id, "%03d", i);
@@ -965,8 +989,8 @@ static void check_facets(const ns_xresults *r, const char *want)
 START_TEST(facets_count_each_key_once_per_matching_document)
 {
     ns_err err = { 0, "" };
-    char *path = make_corpus();
-    ns_xdb *db = open_reader(path);
+    ns_xdb *db = NULL;
+    char *path = new_db(corpus, NULL, &db);
     ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
     o.facet_slot = SLOT_FACETS;
     o.limit = 1; /* facets cover all matches, not just the page */
@@ -1000,13 +1024,15 @@ END_TEST
 START_TEST(docs_have_terms_reports_each_document_and_term)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
-    add_doc(w, "a", "alpha common", NULL, NULL); /* docid 1 */
-    add_doc(w, "b", "beta common", NULL, NULL);  /* 2 */
-    add_doc(w, "c", "gamma alpha", NULL, NULL);  /* 3 */
-    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
-    ns_xdb *db = open_reader(path);
+    static const struct tdoc docs[] = {
+        { "a", "alpha common", NULL, NULL }, /* docid 1 */
+        { "b", "beta common", NULL, NULL },  /* 2 */
+        { "c", "gamma alpha", NULL, NULL },  /* 3 */
+        { 0 },
+    };
+    ns_xwdb *w = NULL;
+    ns_xdb *db = NULL;
+    char *path = new_db(docs, &w, &db);
     const char *terms[] = { "alpha", "common", "nowhere" };
     const unsigned docids[] = { 3, 1, 2 }; /* any order */
     unsigned char have[9];
@@ -1048,12 +1074,14 @@ static void reopen(ns_xdb *db, int want_changed)
 START_TEST(facet_counts_follow_a_replaced_document_after_reopen)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
-    add_doc(w, "a", "word", "20200101", "M2020-01\nVGoogle");
-    add_doc(w, "b", "word", "20200201", "M2020-02\nVGoogle");
-    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
-    ns_xdb *db = open_reader(path);
+    static const struct tdoc docs[] = {
+        { "a", "word", "20200101", "M2020-01\nVGoogle" },
+        { "b", "word", "20200201", "M2020-02\nVGoogle" },
+        { 0 },
+    };
+    ns_xwdb *w = NULL;
+    ns_xdb *db = NULL;
+    char *path = new_db(docs, &w, &db);
     check_word_facets(db, "VGoogle=2;M2020-01=1;M2020-02=1;", 0);
 
     /* a replaces its document in place (same docid), with other keys: the
@@ -1071,13 +1099,15 @@ END_TEST
 START_TEST(facet_table_serves_only_the_revision_it_describes)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
-    add_doc(w, "a", "word", "20200101", "M2020-01\nVGoogle\nVGoogle");
-    add_doc(w, "b", "word", "20200201", "M2020-02\nVGoogle\nVOpenAI\nVYandex\nVMeta\nVIBM");
-    add_doc(w, "c", "other", "20200301", NULL);
-    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
-    ns_xdb *db = open_reader(path);
+    static const struct tdoc docs[] = {
+        { "a", "word", "20200101", "M2020-01\nVGoogle\nVGoogle" },
+        { "b", "word", "20200201", "M2020-02\nVGoogle\nVOpenAI\nVYandex\nVMeta\nVIBM" },
+        { "c", "other", "20200301", NULL },
+        { 0 },
+    };
+    ns_xwdb *w = NULL;
+    ns_xdb *db = NULL;
+    char *path = new_db(docs, &w, &db);
     const char *two = "VGoogle=2;M2020-01=1;M2020-02=1;VIBM=1;VMeta=1;VOpenAI=1;VYandex=1;";
     check_word_facets(db, two, 0);
 
@@ -1124,8 +1154,8 @@ END_TEST
 static void check_table_with_keys(unsigned n)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
+    ns_xwdb *w = NULL;
+    char *path = new_db(NULL, &w, NULL);
     ck_assert_int_eq(ns_xwdb_begin(w, &err), 0);
     for (unsigned i = 0; i < n; i++) {
         ns_xdoc *d = NULL;
@@ -1178,8 +1208,8 @@ START_TEST(facet_table_with_four_byte_key_ids)
 }
 END_TEST
 
-/* Key ids held in place per document in a facet table (FACET_INLINE in
- * xapian_shim.cc); the damage below needs the table's layout. */
+/* Key ids held in place per document in a facet table (NS_FACET_TABLE_INLINE
+ * in src/schema.h, where the layout is); the damage below needs it. */
 #define FACET_SLOTS 4
 
 /* A damaged table naming the revision it is committed in is ignored, and
@@ -1187,8 +1217,8 @@ END_TEST
 START_TEST(damaged_facet_table_is_ignored)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
+    ns_xwdb *w = NULL;
+    char *path = new_db(NULL, &w, NULL);
     add_doc(w, "a", "word", "20200101", "M2020-01\nVGoogle");
     add_doc(w, "b", "word", "20200201", "M2020-02\nVGoogle");
     ck_assert_int_eq(ns_xwdb_write_facet_table(w, SLOT_FACETS, &err), 0);
@@ -1237,8 +1267,8 @@ END_TEST
 START_TEST(results_outlive_their_database)
 {
     ns_err err = { 0, "" };
-    char *path = make_corpus();
-    ns_xdb *db = open_reader(path);
+    ns_xdb *db = NULL;
+    char *path = new_db(corpus, NULL, &db);
     ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
     o.facet_slot = SLOT_FACETS;
     ns_xquery *q = term_q("lazy");
@@ -1263,8 +1293,8 @@ END_TEST
 START_TEST(spelling_suggests_a_close_known_word)
 {
     ns_err err = { 0, "" };
-    char *path = tpath("db");
-    ns_xwdb *w = open_writer(path);
+    ns_xwdb *w = NULL;
+    char *path = new_db(NULL, &w, NULL);
     ck_assert_int_eq(ns_xwdb_add_spelling(w, "transformer", 11, 5, &err), 0);
     ck_assert_int_eq(ns_xwdb_add_spelling(w, "translation", 11, 2, &err), 0);
     ck_assert_int_eq(ns_xwdb_add_spelling(w, "", 0, 1, &err), NS_ETERM);

@@ -38,8 +38,9 @@ MAX_FORMS = 8
 MAX_WORDS = 6
 MAX_WORD_CHARS = 40
 MAX_ERRORS = 100
-# Between two forms sent to the analyser: a word of digits only, which no form may have.
-SEP = "000"
+# Between two texts sent to the analyser: a word of digits only, which no form may have
+# (and no vendor name has).
+SEP = "7070707070707070707"
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

@@ -115,6 +115,12 @@ if grep -qE 'g.txt:[1-5]: ' "$tmp/err"; then fail "a good line refused: $(cat "$
 nerr=$(sed -n 's/.* \([0-9]*\) errors$/\1/p' "$tmp/out")
 [ "${nerr:-0}" -ge "$(wc -l < "$tmp/want")" ] || fail "$(cat "$tmp/out")"
 
+# another vendor table (--vendors), whose alias holds a number: still one text an alias
+printf '%s\n' '# test vendors' 'Zeta Labs | Zeta 000 | Зета' > "$tmp/vendors.txt"
+printf '%s\n' "$good" 'zeta labs = лаборатория Зета' 'zeta = зета' > "$g"
+expect 1 "g.txt:6: 'zeta labs' is the vendor name 'Zeta Labs' \(Zeta Labs in $tmp/vendors.txt\)" --min-entries 1 --vendors "$tmp/vendors.txt"
+grep -q "g.txt:7: 'зета' is the vendor name 'Зета'" "$tmp/err" || fail "vendors: $(cat "$tmp/err")"
+
 # ---- what an editor or a careless copy does to the file ---------------------------------
 printf '%s\r\n' 'neural network = нейросеть' 'translation = перевод' > "$g"
 expect 1 'g.txt:1: control or invisible character U\+000D .*save the file with LF line ends' --min-entries 1

@@ -245,7 +245,7 @@ def vendor_names(path):
     return names
 
 
-def check_analysis(entries, nsearch, vendors, rep):
+def check_analysis(entries, nsearch, vendors, vendors_path, rep):
     forms = [(lineno, side, f) for lineno, en, ru in entries
              for side, fs in (("en", en), ("ru", ru)) for f in fs]
     analysed = analyse(nsearch, [f for _, _, f in forms] + [n for n, _ in vendors])
@@ -270,8 +270,8 @@ def check_analysis(entries, nsearch, vendors, rep):
         k = key_of(toks)
         if k in vendor_keys:
             name, canonical = vendor_keys[k]
-            rep.error(lineno, "'%s' is the vendor name '%s' (%s in vendors/vendors.txt): names "
-                      "are not glossary entries" % (form, name, canonical))
+            rep.error(lineno, "'%s' is the vendor name '%s' (%s in %s): names are not "
+                      "glossary entries" % (form, name, canonical, vendors_path))
         if (side, k) in seen:
             other_line, other = seen[(side, k)]
             where = "on the same line" if other_line == lineno else "on line %d" % other_line
@@ -312,7 +312,10 @@ def main(argv):
             lines.pop()
         entries, nentries = parse(lines, rep)
         vendors = vendor_names(args.vendors)
-        nforms = check_analysis(entries, args.nsearch, vendors, rep)
+        shown = os.path.relpath(args.vendors, TOP)
+        if shown.startswith(".."):
+            shown = args.vendors
+        nforms = check_analysis(entries, args.nsearch, vendors, shown, rep)
     except OSError as e:
         print("check.py: %s: %s" % (e.filename or path, e.strerror), file=sys.stderr)
         return 2

@@ -1,10 +1,13 @@
 /* nindex: index Markdown articles into a Xapian database (see man/nindex.1).
  * A thin program over indexer.h: options, messages, progress, exit status. */
+#include "buf.h"
 #include "indexer.h"
 #include "schema.h"
+#include "str.h"
 
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,18 +50,39 @@ static void clear_progress(ui *u)
     }
 }
 
+/* Print one line on stderr with every control character and byte of invalid
+ * UTF-8 written \xHH (ns_str_escape): the line quotes file names, paths and
+ * front-matter values, and a name like "\e]0;...\a.md" or "\e[2J.md" must
+ * neither drive the terminal nor split the line (issue #13, finding 5). */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void say(const char *fmt, ...)
+{
+    ns_buf line = NS_BUF_INIT, safe = NS_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = ns_buf_vprintf(&line, fmt, ap);
+    va_end(ap);
+    if (rc == 0 && ns_str_escape(&safe, line.data, line.len) == 0 && ns_buf_putc(&safe, '\n') == 0)
+        fputs(safe.data, stderr);
+    else
+        fputs("nindex: out of memory writing a message\n", stderr);
+    ns_buf_free(&line);
+    ns_buf_free(&safe);
+}
+
 /* The engine calls these one at a time (under its own lock), possibly from
  * worker threads: each message is one whole line. */
 static void on_error(void *ctx, const char *path, const char *msg)
 {
     clear_progress(ctx);
-    fprintf(stderr, "%s: %s\n", path, msg);
+    say("%s: %s", path, msg);
 }
 
 static void on_warning(void *ctx, const char *path, const char *msg)
 {
     clear_progress(ctx);
-    fprintf(stderr, "%s: warning: %s\n", path, msg);
+    say("%s: warning: %s", path, msg);
 }
 
 static void on_progress(void *ctx, size_t done, size_t total)
@@ -202,16 +226,14 @@ int main(int argc, char **argv)
                           &err);
     clear_progress(&u);
     if (rc < 0) {
-        fprintf(stderr, "nindex: %s\n", err.msg[0] ? err.msg : ns_strerror(rc));
+        say("nindex: %s", err.msg[0] ? err.msg : ns_strerror(rc));
         return 2;
     }
     if (st.interrupted && st.bulk)
-        fprintf(stderr,
-                "nindex: interrupted; the database is unchanged, the work done so far is kept "
-                "in '%s%s', run again to finish\n", o.db_path, NS_INDEX_TMP_SUFFIX);
+        say("nindex: interrupted; the database is unchanged, the work done so far is kept "
+            "in '%s%s', run again to finish", o.db_path, NS_INDEX_TMP_SUFFIX);
     else if (st.interrupted)
-        fputs("nindex: interrupted; the work done so far is committed, run again to finish\n",
-              stderr);
+        say("nindex: interrupted; the work done so far is committed, run again to finish");
     printf("added %zu, updated %zu, unchanged %zu, removed %zu, failed %zu\n", st.added,
            st.updated, st.unchanged, st.removed, st.failed);
     if (fflush(stdout) != 0)

@@ -78,7 +78,7 @@ static int S_sset_add(sset *set, const char *s, size_t len, int *added)
         set->cap = cap;
     }
     size_t h = S_hash(s, len) & (set->cap - 1);
-    for (; set->slot[h]; h = (h + 1) & (set->cap - 1)) {
+    for (; set->slot[h] && set->keys.data; h = (h + 1) & (set->cap - 1)) {
         const char *k = set->keys.data + set->slot[h] - 1;
         if (strncmp(k, s, len) == 0 && k[len] == '\0')
             return 0;
@@ -240,8 +240,10 @@ static int S_value(const char *field, const char *s, size_t len, char **out, ns_
 {
     *out = NULL;
     char *p = malloc(len + 1);
-    if (!p)
-        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    if (!p) {
+        ns_err_set(err, NS_ENOMEM, "out of memory");
+        return NS_ENOMEM;
+    }
     size_t n = 0;
     for (size_t i = 0; i < len;) {
         int32_t cp;
@@ -263,11 +265,15 @@ static int S_value(const char *field, const char *s, size_t len, char **out, ns_
         if (cp < 0 || ns_is_control(cp)) {
             char q[QUOTE_BUF];
             free(p);
-            if (cp < 0) /* the whole file was checked, so this cannot happen */
-                return ns_err_set(err, NS_EUTF8, "%s: invalid UTF-8 in '%s'", field,
-                                  QUOTE(q, s, len));
-            return ns_err_set(err, NS_ESYNTAX, "%s: control character U+%04X in '%s'", field,
-                              (unsigned)cp, QUOTE(q, s, len));
+            /* (not "return ns_err_set(...)": the analyzer would take a
+             * return of 0 with *out unset as possible) */
+            if (cp < 0) { /* the whole file was checked, so this cannot happen */
+                ns_err_set(err, NS_EUTF8, "%s: invalid UTF-8 in '%s'", field, QUOTE(q, s, len));
+                return NS_EUTF8;
+            }
+            ns_err_set(err, NS_ESYNTAX, "%s: control character U+%04X in '%s'", field,
+                       (unsigned)cp, QUOTE(q, s, len));
+            return NS_ESYNTAX;
         }
         memcpy(p + n, s + i, (size_t)k);
         n += (size_t)k;

@@ -8,7 +8,8 @@
 #   vendor "Multi Mzzfake", and no month facet "zzfake" appears.
 # - File names with control characters are indexed (the id has them as %XX),
 #   and every message quoting such a name is escaped.
-# - nsearch's text output shows a body's escape sequences harmlessly.
+# - nsearch's text output shows a body's escape sequences harmlessly, and its
+#   error messages escape the query and paths they quote.
 # In a new database (bulk) and again over it (incremental).
 set -eu
 : "${NS_BUILD:?}" "${NS_TOP:?}"
@@ -115,4 +116,21 @@ done
 clean "$tmp/text" || { od -c "$tmp/text" | head -n 30; fail "nsearch printed a raw control character"; }
 grep -q 'Zebra' "$tmp/text" || fail "nsearch: no snippet"
 [ "$(grep -c '^ *[0-9]*\. ' "$tmp/text")" = 3 ] || fail "nsearch: want 3 results"
+
+# nsearch's error messages quote the query and the database path escaped
+set +e
+"$nsearch" --db "$db" "month:2020-13${ESC}[2J" 2> "$tmp/err"
+rc=$?
+set -e
+[ $rc = 2 ] || fail "bad month: exit $rc"
+clean "$tmp/err" || fail "nsearch printed a raw control character in an error"
+[ "$(cat "$tmp/err")" = "nsearch: month '2020-13\x1b[2J' is not a valid YYYY-MM" ] ||
+    fail "bad month message: $(cat "$tmp/err")"
+set +e
+"$nsearch" --db "$tmp/no${ESC}]0;x${BEL}db" gpt 2> "$tmp/err"
+rc=$?
+set -e
+[ $rc = 2 ] || fail "missing database: exit $rc"
+clean "$tmp/err" || fail "nsearch printed a raw control character for a database path"
+grep -qF "no\x1b]0;x\x07db" "$tmp/err" || fail "missing database message: $(cat "$tmp/err")"
 echo ok

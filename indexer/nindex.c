@@ -58,17 +58,13 @@ static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void say(const char *fmt, ...)
 {
-    ns_buf line = NS_BUF_INIT, safe = NS_BUF_INIT;
+    ns_buf line = NS_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    int rc = ns_buf_vprintf(&line, fmt, ap);
+    int rc = ns_str_vescapef(&line, fmt, ap);
     va_end(ap);
-    if (rc == 0 && ns_str_escape(&safe, line.data, line.len) == 0 && ns_buf_putc(&safe, '\n') == 0)
-        fputs(safe.data, stderr);
-    else
-        fputs("nindex: out of memory writing a message\n", stderr);
+    fprintf(stderr, "%s\n", rc == 0 ? ns_buf_cstr(&line) : "nindex: out of memory writing a message");
     ns_buf_free(&line);
-    ns_buf_free(&safe);
 }
 
 /* The engine calls these one at a time (under its own lock), possibly from

@@ -85,17 +85,13 @@ static const char usage[] =
 static int S_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int S_fail(const char *fmt, ...)
 {
-    ns_buf line = NS_BUF_INIT, safe = NS_BUF_INIT;
+    ns_buf line = NS_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    int rc = ns_buf_vprintf(&line, fmt, ap);
+    int rc = ns_str_vescapef(&line, fmt, ap);
     va_end(ap);
-    if (rc == 0 && ns_str_escape(&safe, line.data, line.len) == 0)
-        fprintf(stderr, "nsearch: %s\n", ns_buf_cstr(&safe));
-    else
-        fputs("nsearch: out of memory writing a message\n", stderr);
+    fprintf(stderr, "nsearch: %s\n", rc == 0 ? ns_buf_cstr(&line) : "out of memory writing a message");
     ns_buf_free(&line);
-    ns_buf_free(&safe);
     return EXIT_ERROR;
 }
 

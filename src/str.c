@@ -76,6 +76,16 @@ int ns_str_escape(ns_buf *out, const char *s, size_t len)
     return ns_buf_append(out, s + run, i - run);
 }
 
+int ns_str_vescapef(ns_buf *out, const char *fmt, va_list ap)
+{
+    ns_buf raw = NS_BUF_INIT;
+    int rc = ns_buf_vprintf(&raw, fmt, ap);
+    if (rc == 0)
+        rc = ns_str_escape(out, ns_buf_cstr(&raw), raw.len);
+    ns_buf_free(&raw);
+    return rc < 0 ? NS_ENOMEM : 0;
+}
+
 const char *ns_str_quote(char *dst, size_t size, const char *s, size_t len, size_t max)
 {
     size_t d = 0, i = 0, lim = size - 4; /* room for "..." and the NUL */

@@ -4,6 +4,7 @@
 
 #include "buf.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,11 @@ int ns_is_control(int32_t cp);
  * "\xc2\x9b"); everything else is copied. For messages that quote a file name
  * or a value. 0 or NS_ENOMEM. */
 int ns_str_escape(ns_buf *out, const char *s, size_t len);
+
+/* Format fmt as vprintf would and append the result to out escaped as by
+ * ns_str_escape: one line for a program to print, whatever its arguments
+ * (file names, queries, values) hold. 0 or NS_ENOMEM. */
+int ns_str_vescapef(ns_buf *out, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* The same into dst[0..size) (size >= 4), always NUL-terminated, for quoting
  * a user's value inside an ns_err message: at most max bytes of s (whole

@@ -4,6 +4,7 @@
 #include "buf.h"
 
 #include <check.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,24 @@ START_TEST(escape_writes_control_characters_and_bad_bytes_as_hex)
 }
 END_TEST
 
+static int vescapef(ns_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = ns_str_vescapef(b, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+START_TEST(vescapef_formats_then_escapes_the_whole_line)
+{
+    ns_buf b = NS_BUF_INIT;
+    ck_assert_int_eq(vescapef(&b, "%s: %s (%d)", "dir/evil\x1b[2J\nx.md", "bad\a", 7), 0);
+    ck_assert_str_eq(ns_buf_cstr(&b), "dir/evil\\x1b[2J\\x0ax.md: bad\\x07 (7)");
+    ns_buf_free(&b);
+}
+END_TEST
+
 START_TEST(control_characters_are_c0_del_and_c1)
 {
     ck_assert(ns_is_control(0));
@@ -103,6 +122,7 @@ int main(void)
     tcase_add_test(tc, non_ascii_bytes_are_not_space);
     tcase_add_test(tc, escape_writes_control_characters_and_bad_bytes_as_hex);
     tcase_add_test(tc, control_characters_are_c0_del_and_c1);
+    tcase_add_test(tc, vescapef_formats_then_escapes_the_whole_line);
     tcase_add_test(tc, quote_clips_at_whole_characters_and_escapes);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

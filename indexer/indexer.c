@@ -158,6 +158,7 @@ typedef struct bctx {
     ns_buf tmp;
     char **rawkeys;  /* owned copies of the raw keys */
     size_t nraw, capraw;
+    size_t capspell; /* allocated length of out->spell */
 } bctx;
 
 /* A word the searcher may suggest: letters only (no digits, no '_' or '''),
@@ -245,10 +246,16 @@ static int S_on_terms(void *ctx, const ns_term *terms, size_t count, const char 
         if (!S_spellable(f, flen) || S_get(&c->spell, f, flen))
             continue;
         ns_index_built *o = c->out;
-        char **p = realloc(o->spell, (o->nspell + 1) * sizeof *p);
-        if (!p)
-            return ns_err_set(err, NS_ENOMEM, "out of memory");
-        o->spell = p;
+        if (o->nspell == c->capspell) {
+            /* doubling: one more each time copied the list once per word */
+            size_t cap = c->capspell ? c->capspell * 2 : 64;
+            char **p = realloc(o->spell, cap * sizeof *p);
+            if (!p)
+                return ns_err_set(err, NS_ENOMEM, "out of memory");
+            o->spell = p;
+            c->capspell = cap;
+        }
+        char **p = o->spell;
         if (!(p[o->nspell] = malloc(flen + 1)))
             return ns_err_set(err, NS_ENOMEM, "out of memory");
         memcpy(p[o->nspell], f, flen);

@@ -1,10 +1,13 @@
 /* nindex: index Markdown articles into a Xapian database (see man/nindex.1).
  * A thin program over indexer.h: options, messages, progress, exit status. */
 #include "args.h"
+#include "buf.h"
 #include "indexer.h"
 #include "schema.h"
+#include "str.h"
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,18 +50,35 @@ static void clear_progress(ui *u)
     }
 }
 
+/* Print one line on stderr with every control character and byte of invalid
+ * UTF-8 written \xHH (ns_str_escape): the line quotes file names, paths and
+ * front-matter values, and a name like "\e]0;...\a.md" or "\e[2J.md" must
+ * neither drive the terminal nor split the line (issue #13, finding 5). */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void say(const char *fmt, ...)
+{
+    ns_buf line = NS_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = ns_str_vescapef(&line, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s\n", rc == 0 ? ns_buf_cstr(&line) : "nindex: out of memory writing a message");
+    ns_buf_free(&line);
+}
+
 /* The engine calls these one at a time (under its own lock), possibly from
  * worker threads: each message is one whole line. */
 static void on_error(void *ctx, const char *path, const char *msg)
 {
     clear_progress(ctx);
-    fprintf(stderr, "%s: %s\n", path, msg);
+    say("%s: %s", path, msg);
 }
 
 static void on_warning(void *ctx, const char *path, const char *msg)
 {
     clear_progress(ctx);
-    fprintf(stderr, "%s: warning: %s\n", path, msg);
+    say("%s: warning: %s", path, msg);
 }
 
 static void on_progress(void *ctx, size_t done, size_t total)
@@ -102,7 +122,9 @@ static void usage(FILE *f)
           "Option names are exact (no abbreviations); a value that starts with '-' needs\n"
           "--opt=VALUE; '--' ends the options.\n"
           "\n"
-          "Each bad file is reported on stderr as 'PATH: reason' and the run goes on.\n"
+          "Each bad file is reported on stderr as 'PATH: reason' and the run goes on;\n"
+          "a file past a limit (16 MiB, 2 MiB of text, 64 KiB of front matter, ...:\n"
+          "see nindex(1)) is a bad file. Control characters in messages are written \\xHH.\n"
           "The last line on stdout is the summary:\n"
           "  added N, updated N, unchanged N, removed N, failed N\n"
           "\n"
@@ -158,7 +180,7 @@ int main(int argc, char **argv)
             char *end;
             unsigned long n = strtoul(v, &end, 10);
             if (*v < '0' || *v > '9' || *end || n == 0 || n > 10000000) {
-                fprintf(stderr, "nindex: --batch: '%s' is not a number from 1 to 10000000\n", v);
+                say("nindex: --batch: '%s' is not a number from 1 to 10000000", v);
                 return 2;
             }
             o.batch = (unsigned)n;
@@ -168,8 +190,7 @@ int main(int argc, char **argv)
             char *end;
             unsigned long n = strtoul(v, &end, 10);
             if (*v < '0' || *v > '9' || *end || n == 0 || n > NS_INDEX_JOBS_MAX) {
-                fprintf(stderr, "nindex: --jobs: '%s' is not a number from 1 to %d\n", v,
-                        NS_INDEX_JOBS_MAX);
+                say("nindex: --jobs: '%s' is not a number from 1 to %d", v, NS_INDEX_JOBS_MAX);
                 return 2;
             }
             o.jobs = (unsigned)n;
@@ -182,7 +203,8 @@ int main(int argc, char **argv)
             puts("nindex " NS_VERSION);
             return 0;
         default:
-            fprintf(stderr, "nindex: %s\nTry 'nindex --help'.\n", aerr.msg);
+            say("nindex: %s", aerr.msg);
+            say("Try 'nindex --help'.");
             return 2;
         }
     }
@@ -218,17 +240,15 @@ int main(int argc, char **argv)
     int rc = ns_index_run(&o, (const char *const *)argv + 1, npaths, &st, &err);
     clear_progress(&u);
     if (rc < 0) {
-        fprintf(stderr, "nindex: %s\n", err.msg[0] ? err.msg : ns_strerror(rc));
+        say("nindex: %s", err.msg[0] ? err.msg : ns_strerror(rc));
         ns_index_stats_clear(&st);
         return 2;
     }
     if (st.interrupted && st.bulk)
-        fprintf(stderr,
-                "nindex: interrupted; the database is unchanged, the work done so far is kept "
-                "in '%s', run again to finish\n", st.tmpdir ? st.tmpdir : "?");
+        say("nindex: interrupted; the database is unchanged, the work done so far is kept "
+            "in '%s', run again to finish", st.tmpdir ? st.tmpdir : "?");
     else if (st.interrupted)
-        fputs("nindex: interrupted; the work done so far is committed, run again to finish\n",
-              stderr);
+        say("nindex: interrupted; the work done so far is committed, run again to finish");
     printf("added %zu, updated %zu, unchanged %zu, removed %zu, failed %zu\n", st.added,
            st.updated, st.unchanged, st.removed, st.failed);
     ns_index_stats_clear(&st);

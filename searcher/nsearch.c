@@ -8,6 +8,7 @@
 #include "render.h"
 #include "schema.h"
 #include "search.h"
+#include "str.h"
 
 #include <errno.h>
 #include <math.h>
@@ -82,15 +83,19 @@ static const char usage[] =
     "  an error.\n"
     "Environment: NSEARCH_DB (database path), NO_COLOR (no colour even on a terminal).\n";
 
+/* One error line on stderr. It quotes queries and paths, so its control
+ * characters are written \xHH (ns_str_escape): "month:\e[2J" must not clear
+ * the user's screen (issue #13, finding 5). */
 static int S_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int S_fail(const char *fmt, ...)
 {
+    ns_buf line = NS_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    fputs("nsearch: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    int rc = ns_str_vescapef(&line, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "nsearch: %s\n", rc == 0 ? ns_buf_cstr(&line) : "out of memory writing a message");
+    ns_buf_free(&line);
     return EXIT_ERROR;
 }
 

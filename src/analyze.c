@@ -12,6 +12,7 @@
 #include "analyze.h"
 
 #include "data.h"
+#include "str.h"
 #include "utf8.h"
 
 #include <libstemmer.h>
@@ -288,7 +289,11 @@ struct ns_analyzer {
     size_t cache_misses; /* counted until the cache is full-size */
     match_key *keys; /* ns_analyze_match's filter */
     size_t nkeys, ckeys;
+    int over;                   /* OVER_*: the word that made ns_analyze fail */
+    size_t over_start, over_len;
 };
+
+enum { OVER_BYTES = 1, OVER_PARTS = 2 };
 
 /* A block of at least need elements of size el in *out (p reallocated);
  * *cap is updated. On failure p is untouched. */
@@ -642,17 +647,42 @@ static int key_match(const ns_analyzer *a, const unsigned char *s, const part *p
     return 0;
 }
 
+/* Record the word at start (len bytes scanned so far) that passed a cap. */
+static int S_over(ns_analyzer *a, size_t start, size_t len, int why)
+{
+    a->over = why;
+    a->over_start = start;
+    a->over_len = len;
+    return NS_ETOOBIG;
+}
+
+/* How run() treats a word past the caps (NS_WORD_MAX, NS_WORD_PARTS_MAX). */
+enum {
+    R_FILTER = 1 << 0, /* ns_analyze_match: skip tokens key_match rejects */
+    R_STRICT = 1 << 1, /* ns_analyze: such a word is an error (NS_ETOOBIG), found at once */
+};
+
 /* The whole analysis of text: fills a->terms (offsets) and a->toks. With
- * filter, one-part tokens of ASCII or basic Cyrillic that key_match rejects
- * only take their position. */
+ * R_FILTER, one-part tokens of ASCII or basic Cyrillic that key_match rejects
+ * only take their position. A token that starts at or after stop_at ends the
+ * call (unless it is the first), and *used (may be NULL) receives where it
+ * stopped: the start of that token, or len.
+ *
+ * A word past the caps costs no memory: its parts past NS_WORD_PARTS_MAX
+ * reuse the last slot (the scan still needs the current part's kind and
+ * script to find where the word ends, exactly as without the cap). Then it
+ * is either an error (R_STRICT; a->over_* say which word and why) or a word
+ * without terms that keeps one position per part, like a word whose every
+ * term is too long. */
 static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
-               uint32_t *next_pos, int filter)
+               uint32_t *next_pos, unsigned flags, size_t stop_at, size_t *used)
 {
     const unsigned char *s = (const unsigned char *)text;
     uint32_t pos = first_pos;
     int rc;
     a->nterms = 0;
     a->ntoks = 0;
+    a->over = 0;
     if (arena_reserve(a, 64) < 0)
         return NS_ENOMEM;
     arena_reset(a);
@@ -666,7 +696,9 @@ static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
             continue;
         }
         /* a token starts at i */
-        size_t np = 0;
+        if (i >= stop_at && a->ntoks > 0)
+            break;
+        size_t np = 0, nparts = 1; /* parts stored; parts in the word */
         GROW(a->parts, a->cparts, 1);
         part *cur = &a->parts[0];
         np = 1;
@@ -675,6 +707,18 @@ static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
         cur->script = k == K_LETTER ? sc : k == K_MARK ? S_MARK : S_NONE;
         cur->fast = fast_char(s, len, i, n);
         size_t j = i + n, wend = j;
+/* The token's next part: a new slot, or past the cap the last one again. */
+#define NEXT_PART()                                                                 \
+    do {                                                                            \
+        cur->end = wend;                                                            \
+        if (++nparts > NS_WORD_PARTS_MAX) {                                         \
+            if (flags & R_STRICT)                                                   \
+                return S_over(a, i, j - i, OVER_PARTS);                             \
+        } else {                                                                    \
+            GROW(a->parts, a->cparts, np + 1);                                      \
+            cur = &a->parts[np++];                                                  \
+        }                                                                           \
+    } while (0)
         for (;;) {
             /* Runs of plain letters or digits go on the current part as
              * they are: the loop below would do the same, one at a time. */
@@ -691,6 +735,8 @@ static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
             }
             if (j != j0)
                 wend = j;
+            if ((flags & R_STRICT) && j - i > NS_WORD_MAX)
+                return S_over(a, i, j - i, OVER_BYTES);
             if (j >= len)
                 break;
             size_t n2 = read_char(s, len, j, &k, &sc);
@@ -699,9 +745,7 @@ static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
                 unsigned kk = (unsigned)k, ss = k == K_LETTER ? sc : S_NONE;
                 newpart = kk != cur->kind || (kk == K_LETTER && ss != cur->script);
                 if (newpart) {
-                    cur->end = wend;
-                    GROW(a->parts, a->cparts, np + 1);
-                    cur = &a->parts[np++];
+                    NEXT_PART();
                     cur->start = j;
                     cur->kind = kk;
                     cur->script = ss;
@@ -747,9 +791,7 @@ static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
                 continue;
             }
             /* a splitting connector: the next part starts after it */
-            cur->end = wend;
-            GROW(a->parts, a->cparts, np + 1);
-            cur = &a->parts[np++];
+            NEXT_PART();
             cur->start = j + n2;
             cur->kind = k3 == K_DIGIT ? K_DIGIT : K_LETTER;
             cur->script = k3 == K_LETTER ? sc3 : S_NONE;
@@ -757,7 +799,10 @@ static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
             j += n2 + n3;
             wend = j;
         }
+#undef NEXT_PART
         cur->end = wend;
+        if ((flags & R_STRICT) && wend - i > NS_WORD_MAX)
+            return S_over(a, i, wend - i, OVER_BYTES);
         if (a->ntoks >= UINT32_MAX)
             return NS_ETOOBIG;
         GROW(a->toks, a->ctoks, a->ntoks + 1);
@@ -765,7 +810,13 @@ static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
         t->start = i;
         t->end = wend;
         t->t0 = a->nterms;
-        if (filter && np == 1 && a->parts[0].fast && !key_match(a, s, &a->parts[0])) {
+        if (nparts > NS_WORD_PARTS_MAX || wend - i > NS_WORD_MAX) {
+            /* past the caps (not R_STRICT): no terms, its parts' positions */
+            if (nparts > UINT32_MAX - pos)
+                return NS_ETOOBIG;
+            pos += (uint32_t)nparts;
+        } else if ((flags & R_FILTER) && np == 1 && a->parts[0].fast &&
+                   !key_match(a, s, &a->parts[0])) {
             /* cannot give a wanted term: only its position counts */
             if (pos == UINT32_MAX)
                 return NS_ETOOBIG;
@@ -781,11 +832,23 @@ static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
         a->terms[t].term = a->arena + (uintptr_t)a->terms[t].term;
     if (next_pos)
         *next_pos = pos;
+    if (used)
+        *used = i < len ? i : len;
     return 0;
 }
 
-static int fail(int rc, ns_err *err)
+/* How much of an over-cap word an error message quotes. */
+#define OVER_QUOTE 40
+
+static int fail(ns_analyzer *a, const char *text, int rc, ns_err *err)
 {
+    if (rc == NS_ETOOBIG && a->over) {
+        char q[4 * OVER_QUOTE + 8];
+        ns_str_quote(q, sizeof q, text + a->over_start, a->over_len, OVER_QUOTE);
+        if (a->over == OVER_BYTES)
+            return ns_err_set(err, rc, "a word longer than %d bytes: '%s'", NS_WORD_MAX, q);
+        return ns_err_set(err, rc, "a word of more than %d parts: '%s'", NS_WORD_PARTS_MAX, q);
+    }
     if (rc == NS_ETOOBIG)
         return ns_err_set(err, rc, "analyze: too many words in one text");
     if (rc == NS_EUTF8)
@@ -802,10 +865,29 @@ int ns_analyze(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
     *count = 0;
     if (first_pos == 0)
         first_pos = 1;
-    int rc = run(a, text, len, first_pos, next_pos, 0);
+    int rc = run(a, text, len, first_pos, next_pos, R_STRICT, SIZE_MAX, NULL);
     if (rc < 0) {
         a->nterms = 0;
-        return fail(rc, err);
+        return fail(a, text, rc, err);
+    }
+    *out = a->terms;
+    *count = a->nterms;
+    return 0;
+}
+
+int ns_analyze_next(ns_analyzer *a, const char *text, size_t len, size_t max, uint32_t first_pos,
+                    const ns_term **out, size_t *count, uint32_t *next_pos, size_t *used,
+                    ns_err *err)
+{
+    *out = NULL;
+    *count = 0;
+    *used = 0;
+    if (first_pos == 0)
+        first_pos = 1;
+    int rc = run(a, text, len, first_pos, next_pos, R_STRICT, max, used);
+    if (rc < 0) {
+        a->nterms = 0;
+        return fail(a, text, rc, err);
     }
     *out = a->terms;
     *count = a->nterms;
@@ -875,10 +957,10 @@ int ns_analyze_match(ns_analyzer *a, const char *text, size_t len, uint32_t firs
         first_pos = 1;
     int rc = build_keys(a, terms, nterms, prefixes, nprefixes);
     if (rc >= 0)
-        rc = run(a, text, len, first_pos, NULL, rc == 0);
+        rc = run(a, text, len, first_pos, NULL, rc == 0 ? R_FILTER : 0, SIZE_MAX, NULL);
     if (rc < 0) {
         a->nterms = 0;
-        return fail(rc, err);
+        return fail(a, text, rc, err);
     }
     *out = a->terms;
     *count = a->nterms;
@@ -891,9 +973,9 @@ int ns_analyze_word(ns_analyzer *a, const char *word, size_t len, const char **t
     *term = "";
     *term_len = 0;
     *stop = 0;
-    int rc = run(a, word, len, 1, NULL, 0);
+    int rc = run(a, word, len, 1, NULL, 0, SIZE_MAX, NULL);
     if (rc < 0)
-        return fail(rc, err);
+        return fail(a, word, rc, err);
     if (a->ntoks != 1)
         return ns_err_set(err, NS_ETERM, "analyze: %s", a->ntoks ? "more than one word"
                                                                  : "no word");
@@ -922,13 +1004,13 @@ int ns_analyze_fold(ns_analyzer *a, const char *text, size_t len, const char **o
     for (size_t i = 0; i < len && ascii; i++)
         ascii = (unsigned char)text[i] < 0x80;
     if (arena_reserve(a, 64) < 0)
-        return fail(NS_ENOMEM, err);
+        return fail(a, text, NS_ENOMEM, err);
     a->nterms = a->ntoks = 0; /* the last ns_analyze result dies here */
     arena_reset(a);
     size_t off, n;
     int rc = fold_append(a, text, len, ascii, &off, &n);
     if (rc < 0)
-        return fail(rc, err);
+        return fail(a, text, rc, err);
     *out = a->arena + off;
     *out_len = n;
     return 0;
@@ -960,10 +1042,10 @@ char ns_detect_lang(const char *text, size_t len)
 
 int ns_analyze_dump(ns_analyzer *a, const char *text, size_t len, ns_buf *out, ns_err *err)
 {
-    int rc = run(a, text, len, 1, NULL, 0);
+    int rc = run(a, text, len, 1, NULL, 0, SIZE_MAX, NULL);
     if (rc < 0) {
         a->nterms = 0;
-        return fail(rc, err);
+        return fail(a, text, rc, err);
     }
     for (size_t k = 0; k < a->ntoks; k++) {
         const tok *t = &a->toks[k];
@@ -994,5 +1076,5 @@ int ns_analyze_dump(ns_analyzer *a, const char *text, size_t len, ns_buf *out, n
     }
     return 0;
 nomem:
-    return fail(NS_ENOMEM, err);
+    return fail(a, text, NS_ENOMEM, err);
 }

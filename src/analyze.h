@@ -26,6 +26,20 @@
  *   used): such "words" are hashes, base64 or garbage, as in Xapian's own
  *   TermGenerator. Invalid UTF-8 bytes act as separators, so no term is ever
  *   invalid UTF-8. NUL bytes are separators too.
+ * - Caps on one word (token), so that no single word costs more than a few
+ *   MB however it is built (issue #13: an 8 MB "a1a1a1..." was one word of 4
+ *   million parts, 1 GB and 9 s): at most NS_WORD_MAX bytes and at most
+ *   NS_WORD_PARTS_MAX parts. Words within both caps are analysed exactly as
+ *   before the caps existed. Past a cap:
+ *     ns_analyze, ns_analyze_next: the call fails with NS_ETOOBIG, "a word of
+ *       more than 1024 parts: 'a1a1a1...'" or "a word longer than 65536
+ *       bytes: '...'", found as soon as the cap is passed (the rest of the
+ *       text is not analysed). nindex refuses such an article; a query with
+ *       such a word is an error.
+ *     ns_analyze_match, ns_analyze_dump, ns_analyze_word: the word gives no
+ *       term and keeps one position per part (like a word whose every term
+ *       is too long), so snippets of any stored text still work; the dump
+ *       shows it with no terms; ns_analyze_word gives NS_ETERM.
  *
  * An analyzer holds its stemmers and scratch memory: create one per thread.
  * The stopword table is read-only and shared. */
@@ -39,6 +53,14 @@
 #include <stdint.h>
 
 #define NS_TERM_MAX 64
+
+/* The caps on one word (see above). A real word, hash, URL part, identifier
+ * or protein sequence is far below both: a SHA-512 in hex has about 60 parts,
+ * a JWT about 100; the longest protein (titin) is 34,350 letters; base64
+ * splits at every '+' and '/'. Only generated junk passes them, and under
+ * them one word costs at most a few MB of scratch and milliseconds. */
+#define NS_WORD_MAX 65536
+#define NS_WORD_PARTS_MAX 1024
 
 enum {
     NS_TERM_STOP = 1 << 0,   /* a stopword: term is "", the position is kept */
@@ -65,9 +87,23 @@ void ns_analyzer_free(ns_analyzer *a); /* NULL is a no-op */
  * start at first_pos (>= 1) and *next_pos (may be NULL) receives the position
  * after the last one used, so callers can analyse title then body with a gap.
  * *out and the term strings belong to the analyzer and live until its next
- * ns_analyze call or its free. 0 or NS_ENOMEM. */
+ * ns_analyze call or its free. 0, NS_ENOMEM, or NS_ETOOBIG (a word past
+ * the caps, or more than 2^32 positions) with err naming it. */
 int ns_analyze(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
                const ns_term **out, size_t *count, uint32_t *next_pos, ns_err *err);
+
+/* ns_analyze a long text one piece at a time, so that no term array ever
+ * holds a whole book however the text is laid out: analyses text[0..len) up
+ * to the first token that starts at or after byte max (the first token is
+ * always analysed, so each call makes progress) and sets *used to the byte
+ * where it stopped (len when it reached the end). Calling it again on
+ * text + *used with first_pos = *next_pos gives the same terms and positions
+ * as one ns_analyze call over the whole text; start/end offsets are relative
+ * to each piece and token numbers restart at 0. Same ownership and errors as
+ * ns_analyze. */
+int ns_analyze_next(ns_analyzer *a, const char *text, size_t len, size_t max, uint32_t first_pos,
+                    const ns_term **out, size_t *count, uint32_t *next_pos, size_t *used,
+                    ns_err *err);
 
 /* ns_analyze for a caller that only wants the terms equal to one of
  * terms[0..nterms) or starting with one of prefixes[0..nprefixes) (the

@@ -383,6 +383,198 @@ START_TEST(huge_input_of_1MB_is_analysed)
 }
 END_TEST
 
+/* ---- caps on one word (issue #13, finding 4) ------------------------------ */
+
+/* "a1a1..." of parts parts, between "alpha " and " omega". */
+static void parts_word(ns_buf *b, size_t parts)
+{
+    ns_buf_reset(b);
+    ns_buf_puts(b, "alpha ");
+    for (size_t i = 0; i < parts; i++)
+        ns_buf_putc(b, i % 2 ? '1' : 'a');
+    ns_buf_puts(b, " omega");
+}
+
+START_TEST(word_of_NS_WORD_PARTS_MAX_parts_is_analysed_one_more_is_refused)
+{
+    ns_analyzer *a = new_analyzer();
+    ns_buf b = NS_BUF_INIT;
+    parts_word(&b, NS_WORD_PARTS_MAX);
+    size_t n;
+    uint32_t next;
+    const ns_term *t = analyze(a, b.data, b.len, 1, &n, &next);
+    /* alpha, each part (the joined term is over NS_TERM_MAX), omega */
+    ck_assert_uint_eq(n, NS_WORD_PARTS_MAX + 2);
+    ck_assert_str_eq(t[n - 1].term, "omega");
+    ck_assert_uint_eq(t[n - 1].pos, NS_WORD_PARTS_MAX + 2);
+
+    parts_word(&b, NS_WORD_PARTS_MAX + 1);
+    ns_err err;
+    ck_assert_int_eq(ns_analyze(a, b.data, b.len, 1, &t, &n, &next, &err), NS_ETOOBIG);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_str_eq(err.msg, "a word of more than 1024 parts: 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1...'");
+    /* the same with hyphens: "a-b-c-..." */
+    ns_buf_reset(&b);
+    for (int i = 0; i <= NS_WORD_PARTS_MAX; i++)
+        ns_buf_puts(&b, i ? "-x" : "x");
+    ck_assert_int_eq(ns_analyze(a, b.data, b.len, 1, &t, &n, &next, &err), NS_ETOOBIG);
+    ck_assert(strstr(err.msg, "more than 1024 parts: 'x-x-x") != NULL);
+    /* the analyzer works on afterwards */
+    t = analyze(a, "ok", 2, 1, &n, NULL);
+    ck_assert_uint_eq(n, 1);
+    ns_buf_free(&b);
+    ns_analyzer_free(a);
+}
+END_TEST
+
+START_TEST(word_of_NS_WORD_MAX_bytes_is_analysed_one_more_is_refused)
+{
+    ns_analyzer *a = new_analyzer();
+    ns_buf b = NS_BUF_INIT;
+    ns_buf_puts(&b, "alpha ");
+    for (int i = 0; i < NS_WORD_MAX; i++)
+        ns_buf_putc(&b, 'q');
+    ns_buf_puts(&b, " omega");
+    size_t n;
+    uint32_t next;
+    const ns_term *t = analyze(a, b.data, b.len, 1, &n, &next);
+    ck_assert_uint_eq(n, 2); /* the long word has no term but its position */
+    ck_assert_uint_eq(t[1].pos, 3);
+
+    ns_err err;
+    for (int slow = 0; slow < 2; slow++) {
+        /* ASCII (the fast path) and Greek (utf8proc) */
+        ns_buf_reset(&b);
+        for (int i = 0; i <= NS_WORD_MAX / 2; i++)
+            ns_buf_puts(&b, slow ? "\xce\xb1" : "qq");
+        ck_assert_int_eq(ns_analyze(a, b.data, b.len, 1, &t, &n, &next, &err), NS_ETOOBIG);
+        ck_assert_msg(strstr(err.msg, "a word longer than 65536 bytes: '") == err.msg, "%s",
+                      err.msg);
+    }
+    /* decimals are one part, so the byte cap is what stops "1.1.1..." */
+    ns_buf_reset(&b);
+    for (int i = 0; i <= NS_WORD_MAX / 2; i++)
+        ns_buf_puts(&b, "1.");
+    ns_buf_putc(&b, '1');
+    ck_assert_int_eq(ns_analyze(a, b.data, b.len, 1, &t, &n, &next, &err), NS_ETOOBIG);
+    ck_assert(strstr(err.msg, "longer than 65536 bytes: '1.1.1.1") != NULL);
+    ns_buf_free(&b);
+    ns_analyzer_free(a);
+}
+END_TEST
+
+/* The measured attack: 8 MB of "a1a1..." was one word of 4 million parts
+ * (1 GB, 9 s). Now it stops at part 1025. */
+START_TEST(word_of_4_million_parts_is_refused)
+{
+    ns_analyzer *a = new_analyzer();
+    size_t len = (size_t)8 << 20;
+    char *s = malloc(len);
+    ck_assert_ptr_nonnull(s);
+    for (size_t i = 0; i < len; i++)
+        s[i] = i % 2 ? '1' : 'a';
+    const ns_term *t;
+    size_t n;
+    ns_err err;
+    ck_assert_int_eq(ns_analyze(a, s, len, 1, &t, &n, NULL, &err), NS_ETOOBIG);
+    /* a snippet over such a stored text still works: no terms, positions kept */
+    const char *want[] = {"a"};
+    ck_assert_int_eq(ns_analyze_match(a, s, len, 1, want, 1, NULL, 0, &t, &n, &err), 0);
+    ck_assert_uint_eq(n, 0);
+    free(s);
+    ns_analyzer_free(a);
+}
+END_TEST
+
+START_TEST(match_dump_and_word_skip_an_over_cap_word_keeping_its_positions)
+{
+    ns_analyzer *a = new_analyzer();
+    ns_buf b = NS_BUF_INIT;
+    parts_word(&b, 2000);
+    const char *want[] = {"omega", "alpha", "a"};
+    const ns_term *t;
+    size_t n;
+    ns_err err;
+    ck_assert_int_eq(ns_analyze_match(a, b.data, b.len, 1, want, 3, NULL, 0, &t, &n, &err), 0);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(t[0].term, "alpha");
+    ck_assert_str_eq(t[1].term, "omega");
+    ck_assert_uint_eq(t[1].pos, 1 + 2000 + 1); /* one position per part, as indexed before */
+    ns_buf out = NS_BUF_INIT;
+    ck_assert_int_eq(ns_analyze_dump(a, b.data, b.len, &out, &err), 0);
+    ck_assert_uint_eq(out.len, strlen("alpha\talpha\n") + 2000 + strlen("\t\nomega\tomega\n"));
+    ck_assert(strstr(out.data, "1a1\t\nomega\tomega\n") != NULL);
+    const char *term;
+    size_t tl;
+    int stop;
+    ck_assert_int_eq(ns_analyze_word(a, b.data + 6, 2000, &term, &tl, &stop, &err), NS_ETERM);
+    ns_buf_free(&out);
+    ns_buf_free(&b);
+    ns_analyzer_free(a);
+}
+END_TEST
+
+typedef struct flat {
+    char term[NS_TERM_MAX + 1];
+    uint32_t pos;
+    size_t start, end;
+    unsigned flags;
+} flat;
+
+/* Whole-text terms of s, with absolute offsets. */
+static size_t flatten(const ns_term *t, size_t n, size_t base, flat *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        strcpy(out[i].term, t[i].term);
+        out[i].pos = t[i].pos;
+        out[i].start = base + t[i].start;
+        out[i].end = base + t[i].end;
+        out[i].flags = t[i].flags;
+    }
+    return n;
+}
+
+START_TEST(analyze_next_in_pieces_gives_what_one_call_gives)
+{
+    ns_analyzer *a = new_analyzer();
+    const char *s = "GPT-3, the M2M-100 model: don't 98.5% stop... Переводы нейросетей "
+                    "a--b a.b.c 1,5 ruGPT-3 e\xcc\x81t\xc3\xa9 x\xc2\xadyz  end";
+    size_t len = strlen(s);
+    static flat whole[256], pieces[256];
+    const ns_term *t;
+    size_t n, nw, used;
+    uint32_t next, wnext;
+    ns_err err;
+    ck_assert_int_eq(ns_analyze(a, s, len, 5, &t, &n, &wnext, &err), 0);
+    nw = flatten(t, n, 0, whole);
+    for (size_t max = 0; max <= len + 1; max++) {
+        size_t off = 0, np = 0, calls = 0;
+        uint32_t pos = 5;
+        while (off < len) {
+            ck_assert_int_eq(ns_analyze_next(a, s + off, len - off, max, pos, &t, &n, &next,
+                                             &used, &err), 0);
+            ck_assert(used > 0 && used <= len - off);
+            np += flatten(t, n, off, pieces + np);
+            off += used;
+            pos = next;
+            calls++;
+        }
+        ck_assert_uint_eq(pos, wnext);
+        ck_assert_uint_eq(np, nw);
+        for (size_t i = 0; i < nw; i++) {
+            ck_assert_str_eq(pieces[i].term, whole[i].term);
+            ck_assert_uint_eq(pieces[i].pos, whole[i].pos);
+            ck_assert_uint_eq(pieces[i].start, whole[i].start);
+            ck_assert_uint_eq(pieces[i].end, whole[i].end);
+            ck_assert_uint_eq(pieces[i].flags, whole[i].flags);
+        }
+        if (max >= len)
+            ck_assert_uint_eq(calls, 1);
+    }
+    ns_analyzer_free(a);
+}
+END_TEST
+
 START_TEST(analyze_word_stems_and_flags_stopwords)
 {
     ns_analyzer *a = new_analyzer();
@@ -566,6 +758,11 @@ static Suite *analyze_suite(void)
     tcase_add_test(tc, nul_bytes_inside_text_separate_tokens);
     tcase_add_test(tc, random_bytes_give_only_valid_bounded_terms);
     tcase_add_test(tc, huge_input_of_1MB_is_analysed);
+    tcase_add_test(tc, word_of_NS_WORD_PARTS_MAX_parts_is_analysed_one_more_is_refused);
+    tcase_add_test(tc, word_of_NS_WORD_MAX_bytes_is_analysed_one_more_is_refused);
+    tcase_add_test(tc, word_of_4_million_parts_is_refused);
+    tcase_add_test(tc, match_dump_and_word_skip_an_over_cap_word_keeping_its_positions);
+    tcase_add_test(tc, analyze_next_in_pieces_gives_what_one_call_gives);
     tcase_add_test(tc, analyze_word_stems_and_flags_stopwords);
     tcase_add_test(tc, analyze_word_rejects_no_word_two_words_and_long_word);
     tcase_add_test(tc, analyze_fold_normalises_without_stemming);

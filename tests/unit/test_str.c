@@ -1,7 +1,10 @@
 /* test_str.c: the small string helpers. */
 #include "str.h"
 
+#include "buf.h"
+
 #include <check.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +45,73 @@ START_TEST(non_ascii_bytes_are_not_space)
 }
 END_TEST
 
+/* issue #13, finding 5: a file name or a front-matter value quoted in a
+ * message must not drive the terminal (ESC ] 0 ; ... BEL sets its title,
+ * ESC [ 2 J clears it; U+009B is a one-character CSI for some terminals). */
+START_TEST(escape_writes_control_characters_and_bad_bytes_as_hex)
+{
+    ns_buf b = NS_BUF_INIT;
+    const char s[] = "a\x1b]0;pwned\a\tb\n\x7f\xc2\x9b[2J caf\xe9 \xd0\xb5\xc2\xa0z";
+    ck_assert_int_eq(ns_str_escape(&b, s, sizeof s - 1), 0);
+    ck_assert_str_eq(ns_buf_cstr(&b),
+                     "a\\x1b]0;pwned\\x07\\x09b\\x0a\\x7f\\xc2\\x9b[2J caf\\xe9 \xd0\xb5\xc2\xa0z");
+    ns_buf_reset(&b);
+    ck_assert_int_eq(ns_str_escape(&b, "x\0y", 3), 0);
+    ck_assert_int_eq(b.len, 6);
+    ck_assert_str_eq(ns_buf_cstr(&b), "x\\x00y");
+    ns_buf_reset(&b);
+    ck_assert_int_eq(ns_str_escape(&b, "plain", 5), 0);
+    ck_assert_str_eq(ns_buf_cstr(&b), "plain");
+    ns_buf_free(&b);
+}
+END_TEST
+
+static int vescapef(ns_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = ns_str_vescapef(b, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+START_TEST(vescapef_formats_then_escapes_the_whole_line)
+{
+    ns_buf b = NS_BUF_INIT;
+    ck_assert_int_eq(vescapef(&b, "%s: %s (%d)", "dir/evil\x1b[2J\nx.md", "bad\a", 7), 0);
+    ck_assert_str_eq(ns_buf_cstr(&b), "dir/evil\\x1b[2J\\x0ax.md: bad\\x07 (7)");
+    ns_buf_free(&b);
+}
+END_TEST
+
+START_TEST(control_characters_are_c0_del_and_c1)
+{
+    ck_assert(ns_is_control(0));
+    ck_assert(ns_is_control(0x1b));
+    ck_assert(ns_is_control('\t'));
+    ck_assert(ns_is_control(0x7f));
+    ck_assert(ns_is_control(0x85));
+    ck_assert(ns_is_control(0x9f));
+    ck_assert(!ns_is_control(' '));
+    ck_assert(!ns_is_control(0xa0));
+    ck_assert(!ns_is_control(0x435));
+    ck_assert(!ns_is_control(-1));
+}
+END_TEST
+
+START_TEST(quote_clips_at_whole_characters_and_escapes)
+{
+    char q[32];
+    ck_assert_str_eq(ns_str_quote(q, sizeof q, "2020-10-05", 10, 60), "2020-10-05");
+    ck_assert_str_eq(ns_str_quote(q, sizeof q, "ab\ncd", 5, 60), "ab\\x0acd");
+    /* at most max bytes of the value, never half a character */
+    ck_assert_str_eq(ns_str_quote(q, sizeof q, "\xd0\xb5\xd0\xb5\xd0\xb5", 6, 5), "\xd0\xb5\xd0\xb5...");
+    /* the buffer is the limit: an escape is never cut */
+    ck_assert_str_eq(ns_str_quote(q, 12, "\x1b\x1b\x1b", 3, 60), "\\x1b\\x1b...");
+    ck_assert_str_eq(ns_str_quote(q, sizeof q, "", 0, 60), "");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("str");
@@ -50,6 +120,10 @@ int main(void)
     tcase_add_test(tc, trim_drops_ascii_space_at_both_ends_only);
     tcase_add_test(tc, trim_of_only_space_is_empty);
     tcase_add_test(tc, non_ascii_bytes_are_not_space);
+    tcase_add_test(tc, escape_writes_control_characters_and_bad_bytes_as_hex);
+    tcase_add_test(tc, control_characters_are_c0_del_and_c1);
+    tcase_add_test(tc, vescapef_formats_then_escapes_the_whole_line);
+    tcase_add_test(tc, quote_clips_at_whole_characters_and_escapes);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

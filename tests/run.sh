@@ -4,7 +4,12 @@
 # build-asan) and end with one line "N passed, N failed" over all of them.
 # Unit tests are Check programs (BUILD/tests/test_*); each counts as one test
 # per Check case, read from its summary line. End-to-end tests are the shell
-# scripts tests/e2e/*.sh, one feature each; each counts as one test.
+# scripts tests/e2e/*.sh, one feature each; each counts as one test. A script
+# that tests packaging, documentation or a web server's configuration rather
+# than the programs' code says so with a line "# run-once" and runs against
+# the first BUILD only: running it again under the sanitizer build finds
+# nothing new and costs minutes (the programs it starts are tested under the
+# sanitizers by the other scripts).
 set -u
 mode=all
 case ${1:-} in --unit|--e2e|--valgrind) mode=${1#--}; shift ;; esac
@@ -53,6 +58,9 @@ run_e2e() {
     for t in "$top"/tests/e2e/*.sh; do
         [ -f "$t" ] || continue
         name=$(basename "$t" .sh)
+        if [ "$first" = no ] && grep -q '^# run-once$' "$t"; then
+            continue
+        fi
         start=$(date +%s)
         if sh "$t" > "$log/$name.out" 2>&1; then
             passed=$((passed + 1))
@@ -66,6 +74,7 @@ run_e2e() {
     done
 }
 
+first=yes
 for BUILD in "$@"; do
     case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
     export NS_BUILD=$BUILD
@@ -76,6 +85,7 @@ for BUILD in "$@"; do
         e2e) run_e2e ;;
         all) run_unit; run_e2e ;;
     esac
+    first=no
 done
 [ -n "$failures" ] && echo "failed:$failures"
 echo "$passed passed, $failed failed"

@@ -6,6 +6,7 @@
 # would make of it. Then for real: a bash under tmux, TAB typed, the line read
 # back. Vendor names and months come from the database of --db, --db=, or
 # $NSEARCH_DB; the options offered are exactly those of --help.
+# run-once
 set -eu
 : "${NS_BUILD:?}" "${NS_TOP:?}"
 command -v bash > /dev/null || { echo "FAIL: bash is not installed"; exit 1; }

@@ -3,6 +3,7 @@
 # would meet it: compinit with the completions folder in fpath, a line typed,
 # TAB, the line read back. Vendor names and months come from the database of
 # --db, --db= or $NSEARCH_DB; the options in _arguments are those of --help.
+# run-once
 set -eu
 : "${NS_BUILD:?}" "${NS_TOP:?}"
 for c in zsh tmux; do

@@ -7,6 +7,7 @@
 # load; a reinstall keeps an edited /etc/nsearch/nsearch.conf; and purge leaves
 # no file of the package behind, only the database nindex was told to write.
 # Needs root (it installs a package); runs under a lock, one at a time per machine.
+# run-once
 set -eu
 : "${NS_BUILD:?}" "${NS_TOP:?}"
 PATH=$PATH:/usr/sbin:/sbin

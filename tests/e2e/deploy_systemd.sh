@@ -8,6 +8,7 @@
 # answers FastCGI requests (cgi-fcgi), one process for all of them, and
 # nsearch-index.service's ExecStart= indexes the archive. systemd is not PID 1
 # here, so the units themselves are not started.
+# run-once
 set -eu
 : "${NS_BUILD:?}" "${NS_TOP:?}"
 PATH=$PATH:/usr/sbin:/sbin

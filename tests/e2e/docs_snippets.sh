@@ -3,6 +3,7 @@
 # whole, under a heading that names its file (### ...: `deploy/NAME`); the shown
 # text and the file the tests run must be the same, and no snippet may be left
 # out of the page.
+# run-once
 set -eu
 : "${NS_TOP:?}"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nsearch-docs.XXXXXX")

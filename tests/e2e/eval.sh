@@ -3,6 +3,7 @@
 # checks, and one run over the judged set gives every figure of every engine, with the ids
 # of nindex, nsearch, FTS5 and Xapian all matching the judgments. The figures themselves
 # are not asserted: they measure ranking, which other work changes.
+# run-once
 set -eu
 : "${NS_BUILD:?NS_BUILD must name the build directory}" "${NS_TOP:?NS_TOP must name the repo}"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nsearch-e2e.XXXXXX")

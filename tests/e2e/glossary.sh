@@ -4,6 +4,7 @@
 # entries, and the checker refuses each kind of bad entry with FILE:LINE and the rule,
 # answers hostile files (huge, binary, CRLF, thousands of repeats) with messages and no
 # traceback, and says what it could not check (missing file, missing nsearch) with exit 2.
+# run-once
 set -eu
 : "${NS_BUILD:?NS_BUILD must name the build directory}" "${NS_TOP:?NS_TOP must name the repo}"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nsearch-glossary.XXXXXX")

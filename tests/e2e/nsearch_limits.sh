@@ -19,15 +19,22 @@ ors=$(words 10000 ' OR ')
 phrase="\"$(words 10000 ' ')\""
 word=$(rep 5000 x1)
 msg='more than 1000 terms'
+# a word of 10,000 parts meets the analyzer's own cap on parts per word first
+# (1024, shared with nindex); a word of 1,020 parts passes that one and meets
+# the query's term cap
+wordmsg='more than 1000 terms\|a word of more than 1024 parts'
 
 # ---- command line: exit 2, the message, quickly -----------------------------------
 for q in "$ors" "$phrase" "$word"; do
     t0=$(now_ms)
     expect_status 2 ns -- "$q"
     t=$(( $(now_ms) - t0 ))
-    grep -q "$msg" "$tmp/err" || fail "no cap message for '$(printf %s "$q" | cut -c1-30)...': $(cat "$tmp/err")"
+    grep -q "$wordmsg" "$tmp/err" || fail "no cap message for '$(printf %s "$q" | cut -c1-30)...': $(cat "$tmp/err")"
     [ "$t" -lt 2000 ] || fail "refusing '$(printf %s "$q" | cut -c1-30)...' took $t ms"
 done
+# the term cap holds inside one word too
+expect_status 2 ns -- "$(rep 510 x1)"
+grep -q "$msg" "$tmp/err" || fail "a word of 1020 parts: $(cat "$tmp/err")"
 # ORs are one flat OR: a chain of 1000 operands (at the cap) is answered at once
 or1000=$(awk 'BEGIN { printf "gpt"; for (i = 1; i < 1000; i++) printf " OR w%c%c", 97 + i % 26, 97 + int(i / 26) % 26 }')
 t0=$(now_ms)
@@ -46,7 +53,7 @@ t=$(( $(now_ms) - t0 ))
 [ "$(wc -l < "$tmp/out")" -eq 5 ] || fail "not one answer per line: $(cut -c1-100 "$tmp/out")"
 jq -r 'if .error then "error" else (.total > 0 | tostring) end' "$tmp/out" | tr '\n' ' ' > "$tmp/kinds"
 [ "$(cat "$tmp/kinds")" = "error true error error true " ] || fail "kinds: $(cat "$tmp/kinds")"
-[ "$(jq -r 'select(.error) | .error | test("'"$msg"'")' "$tmp/out" | sort -u)" = true ] ||
+[ "$(jq -r 'select(.error) | .error | test("more than 1000 terms|a word of more than 1024 parts")' "$tmp/out" | sort -u)" = true ] ||
     fail "error lines: $(jq -c .error "$tmp/out")"
 # each error line echoes its query whole
 jq -r .query "$tmp/out" > "$tmp/queries"

@@ -5,6 +5,7 @@
 # an English query into the box, submit, check the rendered results, click a
 # vendor facet and check every result has that vendor.
 # NS_SCREENSHOT=1 saves the last page to $NS_TOP/docs/screenshot.png (the README's).
+# run-once
 set -eu
 : "${NS_BUILD:?}" "${NS_TOP:?}"
 cgi=$NS_BUILD/nsearch.cgi

@@ -3,4 +3,5 @@
 # activation as nsearch.socket + nsearch.service do it: systemd-socket-activate listens
 # and hands the program the listening socket on fd 0 (deploy/nginx-fastcgi.conf,
 # deploy/systemd/).
+# run-once
 NS_WEB_MODE=nginx-socket exec sh "$(dirname "$0")/web_cgi.sh"

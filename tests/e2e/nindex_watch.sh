@@ -1,0 +1,195 @@
+#!/bin/sh
+# nindex_watch.sh: `nindex --watch` keeps the database in step with the
+# archive while it runs (issue #18). Each change (a file added, edited in
+# place, saved by temp + rename, saved the way vim does, renamed, deleted; a
+# folder created, moved in, moved out, deleted) is searchable with nsearch
+# within 1 s: each is polled for up to 5 s and the latency seen is printed
+# and must be under 1000 ms. Editors' other files (swap, backup, temporary)
+# start no run, a burst of 40 files is folded into a few commits, files in
+# a folder moved out are no longer followed, SIGTERM indexes what was seen
+# and exits 0 with everything committed, and after kill -9 in the middle of
+# a burst a normal run recovers.
+set -eu
+: "${NS_BUILD:?}" "${NS_TOP:?}"
+nindex=$NS_BUILD/nindex
+nsearch=$NS_BUILD/nsearch
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nindex-watch.XXXXXX")
+pid=
+cleanup() {
+    [ -n "$pid" ] && kill -9 "$pid" 2> /dev/null || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+fail() {
+    echo "FAIL: $*"
+    [ -f "$tmp/err" ] && sed 's/^/    nindex stderr: /' "$tmp/err"
+    exit 1
+}
+db=$tmp/db
+arc=$tmp/archive
+out=$tmp/outside
+mkdir -p "$arc/en" "$arc/ru" "$out"
+for f in $(ls "$NS_TOP"/corpus/en/*.md | sort | head -n 3) $(ls "$NS_TOP"/corpus/ru/*.md | sort | head -n 3); do
+    cp "$f" "$arc/${f#"$NS_TOP"/corpus/}"
+done
+
+# art FILE WORD: an article whose body holds WORD
+art() {
+    printf -- '---\ntitle: Watched %s\ndate: 2024-05-17\nlang: en\n---\nThe %s appears in this article.\n' \
+        "$2" "$2" > "$1"
+}
+ms() { echo $(($(date +%s%N) / 1000000)); }
+has() { "$nsearch" --db "$db" "$1" > /dev/null 2>&1; }
+hasnt() {
+    set +e
+    "$nsearch" --db "$db" "$1" > /dev/null 2>&1
+    r=$?
+    set -e
+    [ $r = 1 ]
+}
+# the paths of the articles with WORD
+paths() { "$nsearch" --db "$db" --json -n 1000 "$1" | grep -o '"path":"[^"]*"' | sort; }
+runs() { wc -l < "$tmp/out"; }
+# await WHAT CHECK...: the change was made at $t0; CHECK must hold within 5
+# s, and the time it took must be under 1000 ms
+await() {
+    what=$1
+    shift
+    while :; do
+        if "$@"; then
+            lat=$(($(ms) - t0))
+            echo "$what: searchable after $lat ms"
+            [ $lat -lt 1000 ] || fail "$what: $lat ms (1000 ms at most)"
+            return 0
+        fi
+        [ $(($(ms) - t0)) -lt 5000 ] || fail "$what: not searchable after 5 s"
+        kill -0 "$pid" 2> /dev/null || fail "$what: nindex --watch is gone"
+        sleep 0.02
+    done
+}
+both() { "$1" "$2" && "$3" "$4"; }
+start() {
+    "$nindex" --db "$db" --watch "$@" > "$tmp/out" 2> "$tmp/err" &
+    pid=$!
+    t=0
+    until [ -s "$tmp/out" ]; do
+        kill -0 "$pid" 2> /dev/null || fail "nindex --watch ended at start: $(cat "$tmp/err")"
+        t=$((t + 1))
+        [ $t -lt 500 ] || fail "no first run in 10 s"
+        sleep 0.02
+    done
+}
+
+start "$arc"
+[ "$(cat "$tmp/out")" = "added 6, updated 0, unchanged 0, removed 0, failed 0" ] ||
+    fail "first run: $(cat "$tmp/out")"
+
+t0=$(ms); art "$arc/en/new.md" zebrafoo
+await "added" has zebrafoo
+
+t0=$(ms); art "$arc/en/new.md" quagga
+await "edited in place" both has quagga hasnt zebrafoo
+
+# temp + rename, as most editors and `sed -i` save
+art "$arc/en/new.md.tmp" okapi
+t0=$(ms); mv "$arc/en/new.md.tmp" "$arc/en/new.md"
+await "saved by temp + rename" both has okapi hasnt quagga
+
+# vim (backupcopy=no): a test file 4913, the old file renamed to a backup,
+# the new one written, the backup deleted; and its swap file
+: > "$arc/en/.new.md.swp"
+t0=$(ms)
+: > "$arc/en/4913"; rm "$arc/en/4913"
+mv "$arc/en/new.md" "$arc/en/new.md~"
+art "$arc/en/new.md" tapir
+rm "$arc/en/new.md~"
+await "saved as vim does" both has tapir hasnt okapi
+
+# files the indexer does not read start no run
+sleep 0.3
+n=$(runs)
+: > "$arc/en/notes.txt"; : > "$arc/en/.#new.md"; : > "$arc/en/draft.md~"
+art "$arc/en/x.md.tmp" hyrax; rm "$arc/en/x.md.tmp"
+sleep 0.5
+[ "$(runs)" = "$n" ] || fail "files that are not articles started a run: $(tail -n 1 "$tmp/out")"
+rm "$arc/en/.new.md.swp" "$arc/en/notes.txt" "$arc/en/.#new.md" "$arc/en/draft.md~"
+
+t0=$(ms); mv "$arc/en/new.md" "$arc/en/renamed.md"
+renamed() { [ "$(paths tapir)" = "\"path\":\"$arc/en/renamed.md\"" ]; }
+await "renamed" renamed
+
+t0=$(ms); rm "$arc/en/renamed.md"
+await "deleted" hasnt tapir
+
+# a folder moved in, then a file written in it
+mkdir -p "$out/sub/deeper"
+art "$out/sub/a.md" narwhal
+art "$out/sub/deeper/b.md" narwhal
+t0=$(ms); mv "$out/sub" "$arc/sub"
+two() { [ "$(paths narwhal | wc -l)" = 2 ]; }
+await "folder moved in" two
+t0=$(ms); art "$arc/sub/deeper/c.md" axolotl
+await "added in the folder moved in" has axolotl
+
+# moved out: its articles go, and what is written there afterwards is not
+# indexed
+t0=$(ms); mv "$arc/sub" "$out/gone"
+await "folder moved out" both hasnt narwhal hasnt axolotl
+n=$(runs)
+art "$out/gone/deeper/d.md" wombat
+sleep 0.5
+[ "$(runs)" = "$n" ] || fail "a folder moved out still starts runs"
+hasnt wombat || fail "an article in a folder moved out was indexed"
+
+# a new folder written at once, then deleted
+t0=$(ms); mkdir -p "$arc/new/deep"; art "$arc/new/deep/k.md" kiwibird
+await "folder created" has kiwibird
+t0=$(ms); rm -r "$arc/new"
+await "folder deleted" hasnt kiwibird
+
+# a burst is folded into a few commits
+n=$(runs)
+t0=$(ms)
+i=1
+while [ $i -le 40 ]; do
+    art "$arc/ru/burst$i.md" burstword
+    i=$((i + 1))
+done
+forty() { [ "$(paths burstword | wc -l)" = 40 ]; }
+await "a burst of 40 files" forty
+sleep 0.3
+commits=$(($(runs) - n))
+echo "a burst of 40 files: $commits commit(s)"
+[ $commits -ge 1 ] && [ $commits -le 4 ] || fail "40 files in $commits commits"
+grep -q '^added [1-9][0-9]*, updated 0, unchanged [0-9]*, removed 0, failed 0$' "$tmp/out" ||
+    fail "summary lines: $(cat "$tmp/out")"
+
+# SIGTERM right after a change: indexed, committed, exit 0
+art "$arc/en/last.md" lastword
+kill -TERM "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+pid=
+[ $rc = 0 ] || fail "SIGTERM: exit $rc"
+has lastword || fail "SIGTERM: the last change is not in the database"
+[ "$(tail -n 1 "$tmp/out")" = "added 1, updated 0, unchanged 46, removed 0, failed 0" ] ||
+    fail "SIGTERM: last summary $(tail -n 1 "$tmp/out")"
+[ ! -s "$tmp/err" ] || fail "stderr: $(cat "$tmp/err")"
+xapian-check "$db" > /dev/null 2>&1 || fail "xapian-check after SIGTERM"
+
+# kill -9 in the middle of a burst; a normal run recovers
+start "$arc"
+(i=1; while [ $i -le 300 ]; do art "$arc/ru/k$i.md" killword; i=$((i + 1)); done) &
+writer=$!
+sleep 0.3
+kill -9 "$pid"
+wait "$pid" 2> /dev/null || true
+pid=
+wait $writer
+"$nindex" --db "$db" "$arc" > "$tmp/out" 2> "$tmp/err" || fail "after kill -9: exit $?: $(cat "$tmp/err")"
+[ "$(paths killword | wc -l)" = 300 ] || fail "after kill -9: $(paths killword | wc -l) of 300 articles"
+xapian-check "$db" > /dev/null 2>&1 || fail "xapian-check after kill -9"
+echo ok

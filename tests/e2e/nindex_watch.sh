@@ -253,6 +253,35 @@ has lastword || fail "SIGTERM: the last change is not in the database"
 grep -v -e 'en/bad.md: ' -e 'locked by another writer' "$tmp/err" && fail "stderr (above)"
 xapian-check "$db" > /dev/null 2>&1 || fail "xapian-check after SIGTERM"
 
+# a PATH that does not exist: exit 2 at once, naming it; one removed while
+# watched: exit 2, naming it
+set +e
+"$nindex" --db "$tmp/db2" --watch "$tmp/none" > "$tmp/out2" 2> "$tmp/err2"
+rc=$?
+set -e
+[ $rc = 2 ] && grep -q "'$tmp/none'" "$tmp/err2" || fail "a missing PATH: exit $rc: $(cat "$tmp/err2")"
+mkdir "$tmp/short"
+art "$tmp/short/s.md" shortword
+"$nindex" --db "$tmp/db2" --watch "$tmp/short" > "$tmp/out2" 2> "$tmp/err2" &
+pid=$!
+t0=$(ms)
+until [ -s "$tmp/out2" ]; do
+    [ $(($(ms) - t0)) -lt 10000 ] || fail "no first run"
+    sleep 0.05
+done
+rm -r "$tmp/short"
+t0=$(ms)
+while kill -0 "$pid" 2> /dev/null; do
+    [ $(($(ms) - t0)) -lt 5000 ] || fail "a removed PATH: still running"
+    sleep 0.05
+done
+set +e
+wait "$pid"
+rc=$?
+set -e
+pid=
+[ $rc = 2 ] && grep -q "'$tmp/short'" "$tmp/err2" || fail "a removed PATH: exit $rc: $(cat "$tmp/err2")"
+
 # kill -9 in the middle of a burst; a normal run recovers
 start "$arc"
 (i=1; while [ $i -le 300 ]; do art "$arc/ru/k$i.md" killword; i=$((i + 1)); done) &

@@ -184,16 +184,16 @@ static int S_add(watch *W, const char *path, ns_err *err)
     if (!copy)
         return ns_err_set(err, NS_ENOMEM, "out of memory");
     wdir *d = S_find(W, wd);
-    if (d) {
-        int again = d->gen == W->gen;
+    if (d && d->gen == W->gen) {
+        /* reached already in this walk, by another path (a followed link):
+         * the first path stays */
+        free(copy);
+        return 0;
+    }
+    if (d) {   /* watched before: its path now (it may have been renamed) */
         free(d->path);
         d->path = copy;
         d->gen = W->gen;
-        if (again) {
-            /* the same directory by another path (a followed link): keep
-             * the first path, the walk's */
-            return 0;
-        }
         return 1;
     }
     if (W->ndirs == W->cap) {

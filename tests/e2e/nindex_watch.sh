@@ -101,7 +101,11 @@ start() {
     done
 }
 
-start "$arc"
+# a link to a folder outside (followed with --follow-symlinks), and a loop
+mkdir "$tmp/ext"
+ln -s "$tmp/ext" "$arc/ext"
+ln -s .. "$arc/en/loop"
+start --follow-symlinks "$arc"
 [ "$(cat "$tmp/out")" = "added 6, updated 0, unchanged 0, removed 0, failed 0" ] ||
     fail "first run: $(cat "$tmp/out")"
 searcher
@@ -189,6 +193,12 @@ echo "a burst of 40 files: $commits commit(s)"
 [ $commits -ge 1 ] && [ $commits -le 4 ] || fail "40 files in $commits commits"
 grep -q '^added [1-9][0-9]*, updated 0, unchanged [0-9]*, removed 0, failed 0$' "$tmp/out" ||
     fail "summary lines: $(cat "$tmp/out")"
+
+# a folder outside that a link leads to is watched too (--follow-symlinks)
+t0=$(ms); art "$tmp/ext/e.md" extword
+await "added in a linked folder" has extword
+t0=$(ms); rm "$tmp/ext/e.md"
+await "deleted in a linked folder" hasnt extword
 
 # a bad article is reported when first seen, not again at each commit
 printf -- '---\ntitle: [unclosed\ndate: 2024-05-17\n---\nBad.\n' > "$arc/en/bad.md"

@@ -109,6 +109,11 @@ static void on_run(void *ctx, const ns_index_stats *st, int first)
     (void)first;
     clear_progress(u);
     u->tty = 0;   /* the next runs are short: no progress line */
+    if (st->interrupted && st->bulk)
+        say("nindex: interrupted; the database is unchanged, the work done so far is kept "
+            "in '%s', run again to finish", st->tmpdir ? st->tmpdir : "?");
+    else if (st->interrupted)
+        say("nindex: interrupted; the work done so far is committed, run again to finish");
     printf("added %zu, updated %zu, unchanged %zu, removed %zu, failed %zu\n", st->added,
            st->updated, st->unchanged, st->removed, st->failed);
     fflush(stdout);
@@ -139,11 +144,7 @@ static int watch_main(ns_index_opts *o, const char *const *paths, size_t npaths)
         say("nindex: %s", err.msg[0] ? err.msg : ns_strerror(rc));
         return 2;
     }
-    if (interrupted) {
-        say("nindex: interrupted; the work done so far is committed, run again to finish");
-        return 130;
-    }
-    return 0;
+    return interrupted ? 130 : 0;   /* on_run said so */
 }
 
 static void usage(FILE *f)

@@ -15,7 +15,9 @@
 # go, SIGTERM indexes what was seen and exits 0 with everything committed, a
 # PATH missing or removed ends it with exit 2, kill -9 in the middle of a
 # burst is recovered by a normal run, and SIGTERM during the first run (a
-# build) interrupts it as without --watch (exit 130, resumed by the next).
+# build) interrupts it as without --watch (exit 130, resumed by the next),
+# and more changes during a run than the kernel queues make it say so and
+# rescan.
 set -eu
 : "${NS_BUILD:?}" "${NS_TOP:?}"
 nindex=$NS_BUILD/nindex
@@ -344,4 +346,37 @@ grep -q "^nindex: interrupted; the database is unchanged, the work done so far i
 # the files the interrupted build committed count as unchanged
 sum=$(sed -n 's/^added \([0-9]*\), updated 0, unchanged \([0-9]*\), removed 0, failed 0$/\1 + \2/p' "$tmp/out3")
 [ -n "$sum" ] && [ $(($sum)) = 2000 ] || fail "resume: $(cat "$tmp/out3")"
+
+# more changes during a run than the kernel queues (fs.inotify.max_queued_events,
+# 16384 by default): the queue overflows, nindex says so and rescans; a file
+# added meanwhile is indexed
+rm -rf "$tmp/db3"
+"$nindex" --db "$tmp/db3" --watch "$tmp/many" > "$tmp/out3" 2> "$tmp/err3" &
+pid=$!
+until [ -d "$tmp/db3.nindex-tmp" ] || ! kill -0 "$pid" 2> /dev/null || [ -s "$tmp/out3" ]; do
+    sleep 0.01
+done
+max=$(cat /proc/sys/fs/inotify/max_queued_events)
+/usr/bin/python3 -c '
+import os, sys
+a, b, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for i in range(n):   # alternating, so the kernel cannot merge them
+    os.utime(a if i % 2 else b)
+' "$tmp/many/m0001.md" "$tmp/many/m0002.md" $((max + 1000))
+art "$tmp/many/overflow.md" overflowword
+t0=$(ms)
+until "$nsearch" --db "$tmp/db3" overflowword > /dev/null 2>&1; do
+    [ $(($(ms) - t0)) -lt 20000 ] || fail "overflow: not indexed after 20 s: $(cat "$tmp/err3")"
+    kill -0 "$pid" 2> /dev/null || fail "overflow: nindex --watch is gone: $(cat "$tmp/err3")"
+    sleep 0.1
+done
+grep -q '^nindex: too many changes at once (the inotify queue overflowed): rescanning everything$' "$tmp/err3" ||
+    fail "overflow: no notice (was the first run over before $((max + 1000)) events?): $(cat "$tmp/err3")"
+kill -TERM "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+pid=
+[ $rc = 0 ] || fail "overflow: SIGTERM: exit $rc"
 echo ok

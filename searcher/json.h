@@ -1,5 +1,5 @@
 /* json.h: the JSON that nsearch --json, --batch and nsearch.cgi?format=json
- * print (CONTRACT.md "--json"). Output is one line, UTF-8, no trailing newline.
+ * print (docs/interface.md "JSON"). Output is one line, UTF-8, no trailing newline.
  * "url" is null unless the article's url may be a link (ns_url_linkable:
  * http or https), as on the web page. */
 #ifndef NS_JSON_H

@@ -22,7 +22,7 @@ typedef struct ns_json_opts {
                          * CLI, whose users open the file) */
 } ns_json_opts;
 
-#define NS_JSON_OPTS_INIT { -1, 0 }
+#define NS_JSON_OPTS_INIT { .took_ms = -1, .archive_paths = 0 }
 
 /* Append the --json object for r. */
 int ns_json_results(ns_buf *out, const ns_results *r);

@@ -1,5 +1,5 @@
 /* article.c: front matter (libyaml) + CommonMark body (cmark) -> ns_article.
- * See article.h for what is promised; the article format is in CONTRACT.md. */
+ * See article.h for what is promised; the article format is in docs/interface.md "Articles". */
 #include "article.h"
 #include "str.h"
 

@@ -106,7 +106,8 @@ typedef struct ns_article_opts {
     void *ctx;
 } ns_article_opts;
 
-#define NS_ARTICLE_OPTS_INIT { NULL, NULL, NULL, NULL, NULL }
+#define NS_ARTICLE_OPTS_INIT                                                            \
+    { .analyzer = NULL, .vendors = NULL, .default_id = NULL, .on_terms = NULL, .ctx = NULL }
 
 /* Parse data[0..len) into *out (zeroed first; on error *out holds nothing).
  * 0, NS_ESYNTAX, NS_EUTF8, NS_ETOOBIG, NS_ENOMEM, or on_terms' code. */

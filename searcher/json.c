@@ -1,4 +1,4 @@
-/* json.c: the --json object (json.h, CONTRACT.md "--json"). */
+/* json.c: the --json object (json.h, docs/interface.md "JSON"). */
 #include "json.h"
 
 #include "escape.h"

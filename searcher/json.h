@@ -1,5 +1,5 @@
 /* json.h: the JSON that nsearch --json, --batch and nsearch.cgi?format=json
- * print (CONTRACT.md "--json"). Output is one line, UTF-8, no trailing newline.
+ * print (docs/interface.md "JSON"). Output is one line, UTF-8, no trailing newline.
  * "url" is null unless the article's url may be a link (ns_url_linkable:
  * http or https), as on the web page. */
 #ifndef NS_JSON_H
@@ -22,7 +22,7 @@ typedef struct ns_json_opts {
                          * CLI, whose users open the file) */
 } ns_json_opts;
 
-#define NS_JSON_OPTS_INIT { -1, 0 }
+#define NS_JSON_OPTS_INIT { .took_ms = -1, .archive_paths = 0 }
 
 /* Append the --json object for r. */
 int ns_json_results(ns_buf *out, const ns_results *r);

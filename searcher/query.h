@@ -1,4 +1,4 @@
-/* query.h: the nsearch query language (CONTRACT.md "nsearch") parsed into a
+/* query.h: the nsearch query language (docs/interface.md "Query language") parsed into a
  * Xapian query tree, with everything a search needs besides: the stems to
  * highlight, the plain words a spelling suggestion may replace, and whether
  * the query can be relaxed from AND to OR.

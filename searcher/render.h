@@ -13,7 +13,7 @@ typedef struct ns_render_opts {
     unsigned width;  /* wrap snippets at this many columns (0: 80) */
 } ns_render_opts;
 
-#define NS_RENDER_OPTS_INIT { 0, 0, 80 }
+#define NS_RENDER_OPTS_INIT { .color = 0, .facets = 0, .width = 80 }
 
 /* Append the text page for r to out. 0 or NS_ENOMEM. */
 int ns_render_text(ns_buf *out, const ns_results *r, const ns_render_opts *o);

@@ -30,7 +30,10 @@ typedef struct ns_search_opts {
     size_t snippet_chars;       /* about this many characters of snippet (0: 200) */
 } ns_search_opts;
 
-#define NS_SEARCH_OPTS_INIT { NULL, 0, NULL, NULL, 0, 10, 0, 0, 1.2, 0.75, 0, 0 }
+#define NS_SEARCH_OPTS_INIT                                                            \
+    { .vendors = NULL, .nvendors = 0, .month = NULL, .lang = NULL, .offset = 0,        \
+      .limit = 10, .sort_by_date = 0, .facets = 0, .k1 = 1.2, .b = 0.75,               \
+      .max_wildcard = 0, .snippet_chars = 0 }
 
 typedef struct ns_span {
     size_t start, end;          /* byte range of a matched word in the snippet */

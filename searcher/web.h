@@ -37,7 +37,9 @@ typedef struct ns_web_response {
     ns_buf log;                 /* one line for the server's log, empty if none */
 } ns_web_response;
 
-#define NS_WEB_RESPONSE_INIT { 0, NULL, NULL, NULL, 0, 0, NS_BUF_INIT, NS_BUF_INIT }
+#define NS_WEB_RESPONSE_INIT                                                           \
+    { .status = 0, .content_type = NULL, .cache_control = NULL, .language = NULL,      \
+      .allow = 0, .head = 0, .body = NS_BUF_INIT, .log = NS_BUF_INIT }
 
 typedef struct ns_web ns_web;
 

@@ -15,7 +15,7 @@ typedef struct ns_buf {
     size_t cap;     /* bytes allocated */
 } ns_buf;
 
-#define NS_BUF_INIT { NULL, 0, 0 }
+#define NS_BUF_INIT { .data = NULL, .len = 0, .cap = 0 }
 
 /* Make room for `extra` more bytes plus the NUL. 0 or NS_ENOMEM. */
 int ns_buf_reserve(ns_buf *b, size_t extra);

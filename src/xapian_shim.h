@@ -260,6 +260,8 @@ typedef struct ns_xsearch_opts {
     int facet_slot;        /* slot holding '\n'-separated facet keys; -1: no facets */
 } ns_xsearch_opts;
 
+/* Positional, unlike the other *_INIT macros: the shim (C++11) expands it,
+ * and designated initializers are C++ only from C++20. */
 #define NS_XSEARCH_OPTS_INIT { 1.2, 0.75, 0, 10, 0, -1, -1 }
 
 typedef struct ns_xhit {

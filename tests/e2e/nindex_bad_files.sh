@@ -3,15 +3,8 @@
 # one line "PATH: reason", every good file is still indexed and committed, and
 # the exit status is 1 (0 once the bad files are gone). A file that turns bad
 # after being indexed keeps its old version until it is fixed.
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
-nindex=$NS_BUILD/nindex
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nindex-bad.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
+. "$NS_TOP/tests/e2e/nindex_common"
 fail() { echo "FAIL: $*"; [ -f "$tmp/err" ] && sed 's/^/  stderr: /' "$tmp/err"; exit 1; }
-db=$tmp/db
-tf() { xapian-delve -t "$1" "$db" | sed -n 's/.*(termfreq \([0-9]*\),.*/\1/p'; }
 
 c=$tmp/c
 mkdir -p "$c/sub"

@@ -3,17 +3,7 @@
 # nothing can be done (bad option, no PATH, a PATH that does not exist, a
 # database another writer holds, a database that is not one), quiet stderr
 # when not a terminal.
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
-nindex=$NS_BUILD/nindex
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nindex-cli.XXXXXX")
-pid=
-cleanup() {
-    [ -n "$pid" ] && kill -9 "$pid" 2> /dev/null || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+. "$NS_TOP/tests/e2e/nindex_common"
 fail() { echo "FAIL: $*"; [ -f "$tmp/err" ] && sed 's/^/  stderr: /' "$tmp/err"; exit 1; }
 # status WANT ARGS...: nindex ARGS must exit WANT
 status() {

@@ -11,15 +11,8 @@
 # - nsearch's text output shows a body's escape sequences harmlessly, and its
 #   error messages escape the query and paths they quote.
 # In a new database (bulk) and again over it (incremental).
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
-nindex=$NS_BUILD/nindex
-nsearch=$NS_BUILD/nsearch
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nindex-ctl.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
+. "$NS_TOP/tests/e2e/nindex_common"
 fail() { echo "FAIL: $*"; [ -f "$tmp/err" ] && od -c "$tmp/err" | head -n 40 | sed 's/^/  stderr: /'; exit 1; }
-db=$tmp/db
 c=$tmp/c
 mkdir -p "$c"
 ESC=$(printf '\033')
@@ -34,7 +27,6 @@ clean() {
         { prev = $1 }
         END { exit bad }'
 }
-tf() { xapian-delve -t "$1" "$db" | sed -n 's/.*(termfreq \([0-9]*\),.*/\1/p'; }
 # art FILE FRONT-MATTER BODY: FRONT-MATTER is a printf format ("\\e" for
 # YAML's escape \e, "\n" for a line end), BODY is written as it is.
 art() {

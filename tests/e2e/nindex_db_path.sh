@@ -8,14 +8,7 @@
 # --db and through $NSEARCH_DB. An empty folder is accepted and kept; a --db
 # that is a symbolic link is rebuilt at its target and stays a link.
 # Each case runs in a fresh folder and a failed case does not stop the others.
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
-nindex=$NS_BUILD/nindex
-nsearch=$NS_BUILD/nsearch
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nindex-dbpath.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
-fail() { echo "FAIL: $*"; exit 1; }
+. "$NS_TOP/tests/e2e/nindex_common"
 
 cp -R "$NS_TOP/corpus" "$tmp/corpus"
 # Databases are built from a few articles (a build's time is its commits).

@@ -11,12 +11,7 @@
 # 8 MB of Markdown), every good article
 # is indexed, and the hostile one costs exactly one stderr line, its path and
 # the cap. Then all of them at once in one bulk run.
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
-nindex=$NS_BUILD/nindex
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nindex-hostile.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
+. "$NS_TOP/tests/e2e/nindex_common"
 fail() { echo "FAIL: $*"; [ -f "$tmp/err" ] && head -c 2000 "$tmp/err" | sed 's/^/  stderr: /'; exit 1; }
 
 # $cpu: CPU time (user + system) of this shell's finished children, in ms:

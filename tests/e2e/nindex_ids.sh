@@ -3,16 +3,8 @@
 # directory without .md; two files claiming one id -> the later one fails
 # naming the first; an id changed in a file replaces the old document; an id
 # freed by a deleted file can be taken in the same run.
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
-nindex=$NS_BUILD/nindex
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nindex-ids.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
+. "$NS_TOP/tests/e2e/nindex_common"
 fail() { echo "FAIL: $*"; [ -f "$tmp/err" ] && sed 's/^/  stderr: /' "$tmp/err"; exit 1; }
-db=$tmp/db
-tf() { xapian-delve -t "$1" "$db" | sed -n 's/.*(termfreq \([0-9]*\),.*/\1/p'; }
-doccount() { xapian-delve "$db" | sed -n 's/^number of documents = //p'; }
 # run STATUS SUMMARY ARGS...
 run() {
     want=$1 sum=$2; shift 2

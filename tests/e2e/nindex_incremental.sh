@@ -2,16 +2,7 @@
 # nindex_incremental.sh: on a temporary copy of corpus/, a first run adds every
 # article, a second changes nothing, and editing, deleting, adding files and
 # --rebuild give exactly the expected counts and database contents.
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
-nindex=$NS_BUILD/nindex
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nindex-incr.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
-fail() { echo "FAIL: $*"; exit 1; }
-db=$tmp/db
-doccount() { xapian-delve "$db" | sed -n 's/^number of documents = //p'; }
-tf() { xapian-delve -t "$1" "$db" | sed -n 's/.*(termfreq \([0-9]*\),.*/\1/p'; }
+. "$NS_TOP/tests/e2e/nindex_common"
 # run EXPECTED_SUMMARY ARGS...: nindex must exit 0, print nothing on stderr
 # and end stdout with EXPECTED_SUMMARY.
 run() {

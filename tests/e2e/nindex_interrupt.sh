@@ -7,22 +7,9 @@
 # (b) An incremental run into an existing database is left at its last
 #     commit (whole batches), which xapian-check passes; the next run
 #     completes the work, and the database holds every article exactly once.
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
-nindex=$NS_BUILD/nindex
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nindex-kill.XXXXXX")
-pid=
-cleanup() {
-    [ -n "$pid" ] && kill -9 "$pid" 2> /dev/null || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-fail() { echo "FAIL: $*"; exit 1; }
-db=$tmp/db
+. "$NS_TOP/tests/e2e/nindex_common"
 N=3000
 P=5
-doccount() { xapian-delve "${1:-$db}" 2> /dev/null | sed -n 's/^number of documents = //p'; }
 
 mkdir -p "$tmp/gen/a" "$tmp/gen/b" "$tmp/prev"
 (cd "$tmp/gen" && awk -v n=$N 'BEGIN {

@@ -7,14 +7,7 @@
 # cannot tell (the old folder still exists) one line says to use --rebuild.
 # Each case runs with --db and with $NSEARCH_DB, in a fresh folder; the
 # articles are never changed by nindex (byte for byte).
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
-nindex=$NS_BUILD/nindex
-nsearch=$NS_BUILD/nsearch
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nindex-moves.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
-fail() { echo "FAIL: $*"; exit 1; }
+. "$NS_TOP/tests/e2e/nindex_common"
 
 # A part of corpus/ (a build's time grows with its articles): the first
 # articles of en/ and ru/ and those with an id of their own.
@@ -27,9 +20,7 @@ n=$(find "$tmp/corpus" -name '*.md' | wc -l)
 nen=$(find "$tmp/corpus/en" -name '*.md' | wc -l)
 [ "$n" -gt "$nen" ] && [ "$nen" -gt 2 ] || fail "corpus/en and corpus/ru expected"
 
-doccount() { xapian-delve "$db" | sed -n 's/^number of documents = //p'; }
 ids() { xapian-delve -a -1 "$db" | grep '^Q' | LC_ALL=C sort; }
-tf() { xapian-delve -t "$1" "$db" 2> /dev/null | sed -n 's/.*(termfreq \([0-9]*\),.*/\1/p'; }
 # hashes DIR: its files (by path relative to it) with their contents' hashes
 hashes() { (cd "$1" && find . -type f -exec sha256sum {} + | LC_ALL=C sort); }
 

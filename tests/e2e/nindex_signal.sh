@@ -6,21 +6,8 @@
 # database. Bulk build (a new database): the database is not created yet,
 # everything it counted is in the shards of DB.nindex-tmp, and the next run
 # resumes from them.
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
-nindex=$NS_BUILD/nindex
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nindex-sig.XXXXXX")
-pid=
-cleanup() {
-    [ -n "$pid" ] && kill -9 "$pid" 2> /dev/null || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-fail() { echo "FAIL: $*"; exit 1; }
-db=$tmp/db
+. "$NS_TOP/tests/e2e/nindex_common"
 N=3000
-doccount() { xapian-delve "${1:-$db}" 2> /dev/null | sed -n 's/^number of documents = //p'; }
 shards_done() {
     s=0
     for d in "$db.nindex-tmp"/shard-*; do

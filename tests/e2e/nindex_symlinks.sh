@@ -7,17 +7,9 @@
 # followed; every directory and file is visited once, whatever links lead to
 # it. Each case runs with --db and with $NSEARCH_DB, in a fresh folder, and
 # no file is changed (byte for byte).
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
-nindex=$NS_BUILD/nindex
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nindex-links.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
-fail() { echo "FAIL: $*"; exit 1; }
+. "$NS_TOP/tests/e2e/nindex_common"
 
-doccount() { xapian-delve "$db" | sed -n 's/^number of documents = //p'; }
 ids() { xapian-delve -a -1 "$db" | grep '^Q' | LC_ALL=C sort | tr '\n' ' '; }
-tf() { xapian-delve -t "$1" "$db" 2> /dev/null | sed -n 's/.*(termfreq \([0-9]*\),.*/\1/p'; }
 hashes() { find . -type f ! -path './db*' ! -name out ! -name err -exec sha256sum {} + | LC_ALL=C sort; }
 # art FILE TITLE WORD: an article with a word of its own
 art() { mkdir -p "$(dirname "$1")"; printf -- '---\ntitle: %s\ndate: 2020-10-05\n---\nThe %s text.\n' "$2" "$3" > "$1"; }

@@ -3,14 +3,7 @@
 # canonicalised (Сбер -> Sberbank), names in the title and body are detected in
 # any case and Russian inflection (Яндексом -> Yandex), whole words only; the
 # filter terms (XV, XM, L) and the facet value follow src/schema.h.
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
-nindex=$NS_BUILD/nindex
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nindex-vend.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
-fail() { echo "FAIL: $*"; exit 1; }
-db=$tmp/db
+. "$NS_TOP/tests/e2e/nindex_common"
 c=$tmp/c
 mkdir -p "$c"
 # postings: the sorted ids (Q terms) of the documents indexing term $1

@@ -13,15 +13,11 @@
 
 static ns_analyzer *A;
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    ns_err err;
-    FUZZ_ASSERT(ns_analyzer_new(&A, &err) == 0);
+    fz_analysis(&A, NULL);
     return 0;
 }
 

@@ -15,16 +15,11 @@
 static ns_analyzer *A;
 static ns_vendors *V;
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    ns_err err;
-    FUZZ_ASSERT(ns_analyzer_new(&A, &err) == 0);
-    FUZZ_ASSERT(ns_vendors_new(&V, A, &err) == 0);
+    fz_analysis(&A, &V);
     return 0;
 }
 

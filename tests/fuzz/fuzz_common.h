@@ -8,13 +8,17 @@
  *   callback, so harnesses can check that what they wrote comes back.
  * - fz_tempdb: a tiny database indexed once from a few built-in articles, for
  *   harnesses that need a real searcher (query language, web handler).
+ * - The entry points' prototypes and fz_analysis, the analyzer and vendor
+ *   table a harness keeps for its whole run: the preamble every harness had.
  *
  * Test code only: it keeps process-wide state, as libFuzzer harnesses must. */
 #ifndef NS_FUZZ_COMMON_H
 #define NS_FUZZ_COMMON_H
 
+#include "analyze.h"
 #include "buf.h"
 #include "utf8.h"
+#include "vendors.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +32,24 @@
             abort();                                                                         \
         }                                                                                    \
     } while (0)
+
+/* ---- entry points and set-up ------------------------------------------------------- */
+
+/* libFuzzer calls these and declares neither, so they are declared here
+ * (-Wmissing-prototypes); a harness defines LLVMFuzzerInitialize only when it
+ * sets something up. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Make the analyzer *a and, when v is not NULL, the vendor table *v, kept
+ * for the whole run; aborts when they cannot be made. */
+static inline void fz_analysis(ns_analyzer **a, ns_vendors **v)
+{
+    ns_err err;
+    FUZZ_ASSERT(ns_analyzer_new(a, &err) == 0);
+    if (v)
+        FUZZ_ASSERT(ns_vendors_new(v, *a, &err) == 0);
+}
 
 /* ---- strict JSON ------------------------------------------------------------------ */
 

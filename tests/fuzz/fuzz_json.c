@@ -13,8 +13,6 @@
 
 #include <math.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 #define NFIELDS 16
 
 typedef struct seen {

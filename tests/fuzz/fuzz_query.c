@@ -17,16 +17,12 @@ static ns_analyzer *A;
 static ns_vendors *V;
 static ns_searcher *S;
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
     ns_err err;
-    FUZZ_ASSERT(ns_analyzer_new(&A, &err) == 0);
-    FUZZ_ASSERT(ns_vendors_new(&V, A, &err) == 0);
+    fz_analysis(&A, &V);
     const char *db = fz_tempdb();
     FUZZ_ASSERT(ns_searcher_open(&S, db, &err) == 0);
     return 0;

@@ -9,7 +9,8 @@
 # The polling searcher is one `nsearch --batch` fed through a FIFO (each of
 # its searches sees the latest commit), so no search pays nsearch's start.
 # Editors' other files (swap, backup, temporary) start no run, a burst of 40
-# files is folded into a few commits, files in a folder moved out are no
+# files is folded into a few commits, a burst that does not pause is
+# committed while it goes on (at most 1 s late), files in a folder moved out are no
 # longer followed, a bad file is reported once (not once per commit), a
 # change made while another writer holds the database goes in when it lets
 # go, SIGTERM indexes what was seen and exits 0 with everything committed, a
@@ -207,6 +208,31 @@ t0=$(ms); art "$tmp/ext/e.md" extword
 await "added in a linked folder" has extword
 t0=$(ms); rm "$tmp/ext/e.md"
 await "deleted in a linked folder" hasnt extword
+
+# a burst that does not pause (a file every 20 ms for 4 s) is not waited
+# out: the watcher commits at most 1 s after the burst's first change
+/usr/bin/python3 -c '
+import sys, time
+d = sys.argv[1]
+for i in range(200):
+    with open("%s/steady%03d.md" % (d, i), "w") as f:
+        f.write("---\ntitle: Steady %d\ndate: 2024-05-17\n---\nThe steadyword%d appears.\n" % (i, i))
+    time.sleep(0.02)
+' "$arc/ru" &
+steady=$!
+t0=$(ms)
+until has steadyword0; do
+    kill -0 $steady 2> /dev/null || fail "the first file of a steady burst waited for its end"
+    sleep 0.05
+done
+kill -0 $steady 2> /dev/null || fail "the first file of a steady burst waited for its end"
+c=$(stat -c %.3Y "$db/iamglass")
+echo "a steady burst: its first file committed after $((${c%.*}${c#*.} - t0)) ms, while it goes on"
+wait $steady
+t0=$(ms)
+await "a steady burst, its last file" has steadyword199
+t0=$(ms); rm "$arc"/ru/steady*.md
+await "a steady burst deleted" hasnt steadyword0
 
 # a bad article is reported when first seen, not again at each commit
 printf -- '---\ntitle: [unclosed\ndate: 2024-05-17\n---\nBad.\n' > "$arc/en/bad.md"

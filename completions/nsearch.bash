@@ -7,9 +7,9 @@
 # as for nsearch itself, through a query of filters alone, which lists every
 # article with its facets:  nsearch --json --facets --limit 0 lang:en lang:ru
 
-_nsearch_opts='--db --vendor --month --lang -n --limit --offset --sort --facets --json --batch
-    --jobs --analyze --bm25 -h --help --version --'
-_nindex_opts='--db --rebuild --batch --jobs --follow-symlinks --help --version'
+_nsearch_opts='--db --vendor --month --lang -n --limit --offset --sort --facets --json --format
+    --batch --jobs --analyze --bm25 -h --help --version --'
+_nindex_opts='--db --rebuild --batch --jobs --follow-symlinks --watch --help --version'
 
 # _nsearch_split: the words of the line up to the cursor as the shell will pass
 # them, not as COMP_WORDS has them: bash also splits words at ':' and '=' (see
@@ -150,7 +150,7 @@ _nsearch() {
             return ;;
         --lang) _nsearch_reply "" "$cur" en ru; return ;;
         --sort) _nsearch_reply "" "$cur" relevance date; return ;;
-        -n | --limit | --offset | --jobs | --bm25) return ;;
+        -n | --limit | --offset | --jobs | --bm25 | --format) return ;;
     esac
     case $cur in
         --db=*)

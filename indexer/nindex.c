@@ -5,6 +5,7 @@
 #include "indexer.h"
 #include "schema.h"
 #include "str.h"
+#include "watch.h"
 
 #include <signal.h>
 #include <stdarg.h>
@@ -20,12 +21,16 @@
 
 /* Set by SIGINT/SIGTERM; the engine finishes the file at hand and commits.
  * (In bulk mode the engine blocks both signals in its worker threads, so the
- * handler runs in the main thread.) */
-static volatile sig_atomic_t g_stop;
+ * handler runs in the main thread.) With --watch the first signal stops
+ * watching (what was seen is indexed, then exit 0) and g_interrupt, set by
+ * a second one, interrupts that last run. */
+static volatile sig_atomic_t g_stop, g_interrupt;
 
 static void on_signal(int sig)
 {
     (void)sig;
+    if (g_stop)
+        g_interrupt = 1;
     g_stop = 1;
 }
 
@@ -97,10 +102,55 @@ static void on_progress(void *ctx, size_t done, size_t total)
     u->shown = 1;
 }
 
+/* --watch: one summary line per run, as a run by hand prints it. */
+static void on_run(void *ctx, const ns_index_stats *st, int first)
+{
+    ui *u = ctx;
+    (void)first;
+    clear_progress(u);
+    u->tty = 0;   /* the next runs are short: no progress line */
+    if (st->interrupted && st->bulk)
+        say("nindex: interrupted; the database is unchanged, the work done so far is kept "
+            "in '%s', run again to finish", st->tmpdir ? st->tmpdir : "?");
+    else if (st->interrupted)
+        say("nindex: interrupted; the work done so far is committed, run again to finish");
+    printf("added %zu, updated %zu, unchanged %zu, removed %zu, failed %zu\n", st->added,
+           st->updated, st->unchanged, st->removed, st->failed);
+    fflush(stdout);
+}
+
+static void on_note(void *ctx, const char *msg)
+{
+    clear_progress(ctx);
+    say("nindex: %s", msg);
+}
+
+static int watch_main(ns_index_opts *o, const char *const *paths, size_t npaths)
+{
+    ns_watch_opts w;
+    memset(&w, 0, sizeof w);
+    w.index = *o;
+    w.index.stop = NULL;
+    w.stop = &g_stop;
+    w.interrupt = &g_interrupt;
+    w.on_run = on_run;
+    w.on_note = on_note;
+    int interrupted = 0;
+    ns_err err;
+    ns_err_clear(&err);
+    int rc = ns_watch_run(&w, paths, npaths, &interrupted, &err);
+    clear_progress(o->ctx);
+    if (rc < 0) {
+        say("nindex: %s", err.msg[0] ? err.msg : ns_strerror(rc));
+        return 2;
+    }
+    return interrupted ? 130 : 0;   /* on_run said so */
+}
+
 static void usage(FILE *f)
 {
     fputs("usage: nindex [--db PATH] [--rebuild] [--batch N] [--jobs N] [--follow-symlinks] "
-          "PATH...\n"
+          "[--watch] PATH...\n"
           "Index the Markdown articles (*.md, with YAML front matter) found under each PATH\n"
           "(a directory, searched recursively, or a single file) into a Xapian database.\n"
           "A run is incremental: unchanged files are skipped, changed ones replaced, new ones\n"
@@ -117,6 +167,12 @@ static void usage(FILE *f)
           "                of CPUs, at most 8)\n"
           "  --follow-symlinks  also follow symbolic links that lead outside the PATHs\n"
           "                (by default each is skipped with a warning)\n"
+          "  --watch       after the run, keep watching the PATHs (inotify) and index\n"
+          "                each burst of changes (files written, renamed, deleted; folders\n"
+          "                moved in or out) in one commit, started 100 ms after the burst\n"
+          "                ends (at most 1 s after it starts), one summary line each;\n"
+          "                SIGINT/SIGTERM index what was seen and end it (exit 0), a\n"
+          "                second signal interrupts that run (exit 130)\n"
           "  --help        show this help and exit\n"
           "  --version     show the version and exit\n"
           "Option names are exact (no abbreviations); a value that starts with '-' needs\n"
@@ -142,11 +198,13 @@ int main(int argc, char **argv)
         {"batch", required_argument, NULL, 'b'},
         {"jobs", required_argument, NULL, 'j'},
         {"follow-symlinks", no_argument, NULL, 'L'},
+        {"watch", no_argument, NULL, 'w'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     ns_index_opts o = NS_INDEX_OPTS_INIT;
+    int watch = 0;
     const char *env = getenv("NSEARCH_DB");
     o.db_path = env && *env ? env : NS_DEFAULT_DB;
     /* PATHs may come before, between or after the options; like getopt,
@@ -175,6 +233,9 @@ int main(int argc, char **argv)
             break;
         case 'L':
             o.follow_symlinks = 1;
+            break;
+        case 'w':
+            watch = 1;
             break;
         case 'b': {
             char *end;
@@ -211,7 +272,7 @@ int main(int argc, char **argv)
     if (npaths == 0) {
         fputs("nindex: no PATH given\n"
               "usage: nindex [--db PATH] [--rebuild] [--batch N] [--jobs N] [--follow-symlinks] "
-              "PATH...\n",
+              "[--watch] PATH...\n",
               stderr);
         return 2;
     }
@@ -234,6 +295,8 @@ int main(int argc, char **argv)
     o.on_warning = on_warning;
     o.on_progress = on_progress;
     o.ctx = &u;
+    if (watch)
+        return watch_main(&o, (const char *const *)argv + 1, npaths);
     ns_index_stats st;
     ns_err err;
     ns_err_clear(&err);

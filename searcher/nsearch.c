@@ -4,6 +4,7 @@
 #include "args.h"
 #include "batch.h"
 #include "buf.h"
+#include "format.h"
 #include "json.h"
 #include "render.h"
 #include "schema.h"
@@ -59,6 +60,12 @@ static const char usage[] =
     "  --sort relevance|date   BM25 relevance (ties newest first; default) or newest first\n"
     "  --facets           also print counts per vendor and per month over all matches\n"
     "  --json             print one JSON object (below)\n"
+    "  --format FMT       one line per result from FMT, like git log --format:\n"
+    "                     %i id, %t title, %d date, %m month, %u url, %v vendors\n"
+    "                     (comma-joined), %l language, %s score, %r rank, %p path,\n"
+    "                     %n newline, %% percent; other text as written. Control\n"
+    "                     characters in values are written \\xHH. Nothing else is\n"
+    "                     printed (no header); not with --json, --batch, --facets\n"
     "  --batch            one query per stdin line, one JSON object per stdout line, in order\n"
     "  --jobs N           --batch: search N lines at a time (default: one per CPU)\n"
     "  --analyze          print how stdin's text is analysed: token TAB terms, one per line\n"
@@ -179,7 +186,7 @@ done:
 int main(int argc, char **argv)
 {
     enum { O_DB = 256, O_VENDOR, O_MONTH, O_LANG, O_OFFSET, O_SORT, O_FACETS, O_JSON, O_BATCH,
-           O_ANALYZE, O_BM25, O_VERSION, O_JOBS };
+           O_ANALYZE, O_BM25, O_VERSION, O_JOBS, O_FORMAT };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "vendor", required_argument, NULL, O_VENDOR },
@@ -190,6 +197,7 @@ int main(int argc, char **argv)
         { "sort", required_argument, NULL, O_SORT },
         { "facets", no_argument, NULL, O_FACETS },
         { "json", no_argument, NULL, O_JSON },
+        { "format", required_argument, NULL, O_FORMAT },
         { "batch", no_argument, NULL, O_BATCH },
         { "jobs", required_argument, NULL, O_JOBS },
         { "analyze", no_argument, NULL, O_ANALYZE },
@@ -199,7 +207,7 @@ int main(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     ns_search_opts opts = NS_SEARCH_OPTS_INIT;
-    const char *db = NULL;
+    const char *db = NULL, *format = NULL;
     int json = 0, batch = 0, analyze = 0, facets = 0, rc = EXIT_ERROR;
     unsigned jobs = 0;
     const char **words = NULL, **vendors = NULL;
@@ -252,6 +260,13 @@ int main(int argc, char **argv)
             break;
         case O_FACETS: facets = 1; break;
         case O_JSON: json = 1; break;
+        case O_FORMAT:
+            if (ns_format_check(v, &err) < 0) {
+                rc = S_fail("--format: %s", err.msg);
+                goto done;
+            }
+            format = v;
+            break;
         case O_BATCH: batch = 1; break;
         case O_JOBS:
             if (S_unsigned(v, MAX_JOBS, &jobs) < 0 || jobs == 0) {
@@ -280,6 +295,11 @@ int main(int argc, char **argv)
         }
     }
     opts.vendors = vendors;
+    if (format && (json || batch || facets)) {
+        rc = S_fail("--format cannot go with %s: it prints only its own lines",
+                    json ? "--json" : batch ? "--batch" : "--facets");
+        goto done;
+    }
 
     if (analyze) {
         rc = S_analyze();
@@ -326,6 +346,12 @@ int main(int argc, char **argv)
             rc = S_fail("out of memory");
             goto done;
         }
+    } else if (format) {
+        for (size_t i = 0; i < r->nhits; i++)
+            if (ns_format_hit(&out, format, &r->hits[i]) < 0) {
+                rc = S_fail("out of memory");
+                goto done;
+            }
     } else {
         ns_render_opts ro = NS_RENDER_OPTS_INIT;
         ro.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;

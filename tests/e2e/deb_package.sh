@@ -74,6 +74,7 @@ for f in /usr/bin/nindex /usr/bin/nsearch /usr/lib/nsearch/nsearch.cgi /etc/nsea
          /usr/share/man/man1/nindex.1.gz /usr/share/man/man1/nsearch.1.gz \
          /lib/systemd/system/nsearch.socket /lib/systemd/system/nsearch.service \
          /lib/systemd/system/nsearch-index.service /lib/systemd/system/nsearch-index.path \
+         /lib/systemd/system/nsearch-watch.service \
          /usr/share/bash-completion/completions/nsearch /usr/share/bash-completion/completions/nindex \
          /usr/share/zsh/vendor-completions/_nsearch /usr/share/doc/nsearch/copyright \
          /usr/share/doc/nsearch/examples/nginx-fastcgi.conf /usr/share/doc/nsearch/examples/apache-cgi.conf \
@@ -114,11 +115,12 @@ printf '%s' "$out" | grep -q '^Content-Type: application/json' || fail "nsearch.
 # ---- the installed units and completions --------------------------------------------------------
 systemd-analyze verify /lib/systemd/system/nsearch.socket /lib/systemd/system/nsearch.service \
     /lib/systemd/system/nsearch-index.service /lib/systemd/system/nsearch-index.path \
-    > "$tmp/verify.out" 2>&1 || fail "systemd-analyze verify: $(cat "$tmp/verify.out")"
+    /lib/systemd/system/nsearch-watch.service > "$tmp/verify.out" 2>&1 || fail "systemd-analyze verify: $(cat "$tmp/verify.out")"
 [ ! -s "$tmp/verify.out" ] || fail "systemd-analyze verify: $(cat "$tmp/verify.out")"
 # the socket is enabled, the indexer is not (until the archive is set)
 [ -L /etc/systemd/system/sockets.target.wants/nsearch.socket ] || fail "nsearch.socket is not enabled"
 [ ! -e /etc/systemd/system/multi-user.target.wants/nsearch-index.service ] || fail "the indexer is enabled"
+[ ! -e /etc/systemd/system/multi-user.target.wants/nsearch-watch.service ] || fail "the watching indexer is enabled"
 if [ -f /usr/share/bash-completion/bash_completion ]; then
     bash -c '. /usr/share/bash-completion/bash_completion; __load_completion nsearch; __load_completion nindex
              complete -p nsearch nindex' > "$tmp/complete.out" 2>&1 || fail "bash completion: $(cat "$tmp/complete.out")"

@@ -6,8 +6,10 @@
 # starts it (systemd-socket-activate: listen, and at the first connection hand the
 # program the listening socket, on fd 0 when the unit says StandardInput=socket)
 # answers FastCGI requests (cgi-fcgi), one process for all of them, and
-# nsearch-index.service's ExecStart= indexes the archive. systemd is not PID 1
-# here, so the units themselves are not started.
+# nsearch-index.service's ExecStart= indexes the archive, and the alternative
+# nsearch-watch.service's (nindex --watch) indexes it, follows a change and
+# ends with exit 0 on SIGTERM. systemd is not PID 1 here, so the units
+# themselves are not started.
 # run-once
 set -eu
 : "${NS_BUILD:?}" "${NS_TOP:?}"
@@ -33,7 +35,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 (unset MAKEFLAGS MFLAGS MAKELEVEL; exec make -s -C "$NS_TOP" BUILD="$NS_BUILD" PREFIX="$tmp/usr" SYSTEMDUNITDIR="$tmp/units" \
     SYSCONFDIR="$tmp/etc" install) > "$tmp/install.out" 2>&1 || fail "make install: $(tail "$tmp/install.out")"
 units=$tmp/units
-for u in nsearch.socket nsearch.service nsearch-index.service nsearch-index.path; do
+for u in nsearch.socket nsearch.service nsearch-index.service nsearch-index.path nsearch-watch.service; do
     [ -f "$units/$u" ] || fail "make install did not install $u"
 done
 ! grep -n '@[A-Z]*@' "$units"/* || fail "a placeholder left in a unit (above)"
@@ -49,7 +51,7 @@ done
 MANPATH=$tmp/usr/share/man systemd-analyze verify "$units"/* > "$tmp/verify.out" 2>&1 ||
     fail "systemd-analyze verify: $(cat "$tmp/verify.out")"
 [ ! -s "$tmp/verify.out" ] || fail "systemd-analyze verify: $(cat "$tmp/verify.out")"
-for s in nsearch.service nsearch-index.service; do
+for s in nsearch.service nsearch-index.service nsearch-watch.service; do
     # exposure 0..10 scaled by 10: 2.0 or less ("OK" is under 5.0)
     systemd-analyze security --offline=true --threshold=20 "$units/$s" > "$tmp/security.out" 2>&1 ||
         fail "$s: exposure over 2.0: $(grep -i 'overall' "$tmp/security.out")"
@@ -63,6 +65,11 @@ grep -q "^PathChanged=$conf_archive\$" "$units/nsearch-index.path" ||
     fail "nsearch-index.path does not watch NSEARCH_ARCHIVE=$conf_archive"
 grep -q "^Environment=NSEARCH_DB=$conf_db NSEARCH_ARCHIVE=$conf_archive\$" "$units/nsearch-index.service" ||
     fail "nsearch-index.service's defaults differ from nsearch.conf"
+grep -q "^Environment=NSEARCH_DB=$conf_db NSEARCH_ARCHIVE=$conf_archive\$" "$units/nsearch-watch.service" ||
+    fail "nsearch-watch.service's defaults differ from nsearch.conf"
+# the two ways of indexing exclude each other
+grep -q '^Conflicts=nsearch-index.service nsearch-index.path$' "$units/nsearch-watch.service" ||
+    fail "nsearch-watch.service does not stop nsearch-index.service and .path"
 grep -q "^Environment=NSEARCH_DB=$conf_db\$" "$units/nsearch.service" ||
     fail "nsearch.service's default differs from nsearch.conf"
 case $conf_db in /var/lib/nsearch/*) ;; *) fail "NSEARCH_DB=$conf_db is outside the StateDirectory" ;; esac
@@ -147,4 +154,41 @@ $argv > "$tmp/index.out" 2>&1 || fail "re-index: $(cat "$tmp/index.out")"
 request 'q=zyxwvfreshword&format=json' | grep -q '"total":1' || fail "the new commit was not seen"
 [ "$(pgrep -f "^$exec_page" | tr '\n' ' ')" = "$first" ] || fail "a second process answered"
 kill -0 "$server" 2>/dev/null || fail "the server is gone"
-echo "ok (units verified, exposure <= 2.0; socket activation served 3 requests in one process)"
+
+# ---- nsearch-watch.service's command line follows the archive ---------------------------------
+exec_watch=$(sed -n 's/^ExecStart=//p' "$units/nsearch-watch.service")
+set -f
+set -- $exec_watch
+set +f
+argv=
+for a; do
+    case $a in
+        '${NSEARCH_DB}') a=$tmp/wdb ;;
+        '${NSEARCH_ARCHIVE}') a=$tmp/archive ;;
+        *'$'*) fail "nsearch-watch.service: an argument the test does not expand: $a" ;;
+    esac
+    argv="$argv $a"
+done
+case $argv in *' --watch '*) ;; *) fail "nsearch-watch.service does not run nindex --watch: $argv" ;; esac
+# shellcheck disable=SC2086
+$argv > "$tmp/watch.out" 2> "$tmp/watch.err" &
+watcher=$!
+pids="$pids $watcher"
+i=0
+until grep -q '^added 69, ' "$tmp/watch.out"; do
+    i=$((i + 1)); [ $i -lt 100 ] || fail "nsearch-watch.service: no first run: $(cat "$tmp/watch.out" "$tmp/watch.err")"
+    sleep 0.1
+done
+sed 's/zyxwvfreshword/zyxwvwatchedword/' "$tmp/archive/en/fresh.md" > "$tmp/archive/en/watched.md"
+i=0
+until "$tmp/usr/bin/nsearch" --db "$tmp/wdb" zyxwvwatchedword > /dev/null 2>&1; do
+    i=$((i + 1)); [ $i -lt 50 ] || fail "nsearch-watch.service: a new article is not searchable after 5 s"
+    sleep 0.1
+done
+kill -TERM "$watcher"
+set +e
+wait "$watcher"
+rc=$?
+set -e
+[ $rc -eq 0 ] || fail "nsearch-watch.service: SIGTERM gave exit $rc: $(cat "$tmp/watch.err")"
+echo "ok (units verified, exposure <= 2.0; socket activation served 3 requests in one process; nindex --watch followed a change)"

@@ -62,7 +62,15 @@ typedef struct ns_results {
     size_t nvendor_facets;
     ns_facet_count *month_facets;   /* by month, newest first */
     size_t nmonth_facets;
-    char *suggestion;           /* a corrected query when it would find more, or NULL */
+    int vendor_disjunctive;     /* vendor counts are over the query without its vendor
+                                 * filters (what each vendor would give if chosen
+                                 * instead or besides), as month counts with month_ */
+    int month_disjunctive;      /* disjunctive likewise; 0: over the matches themselves */
+    char *suggestion;           /* a corrected query, checked to find more, or NULL */
+    int layout;                 /* the suggestion is the query read on the other keyboard
+                                 * layout (ЙЦУКЕН / QWERTY) */
+    int showing_suggestion;     /* the query found nothing: total, hits and facets are
+                                 * the suggestion's */
 } ns_results;
 
 /* Open the database at path. NS_ENOTFOUND (missing), NS_ECORRUPT, ... */

@@ -568,6 +568,21 @@ extern "C" int ns_xwdb_write_facet_table(ns_xwdb *w, unsigned slot, ns_err *err)
                      write);
 }
 
+extern "C" int ns_xwdb_spellings_each(ns_xwdb *w, ns_xspelling_fn fn, void *ctx, ns_err *err)
+{
+    if (!w || !fn)
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_spellings_each: NULL argument");
+    return S_guarded(w, err, "reading the spelling table", "reading the spelling table of",
+                     w->path, [&] {
+        for (Xapian::TermIterator t = w->db.spellings_begin(); t != w->db.spellings_end(); ++t) {
+            const std::string &word = *t;
+            if (fn(ctx, word.data(), word.size(), t.get_termfreq()))
+                break;
+        }
+        return 0;
+    });
+}
+
 extern "C" int ns_xwdb_add_spelling(ns_xwdb *w, const char *word, size_t len, unsigned freq,
                                     ns_err *err)
 {

@@ -168,6 +168,13 @@ int ns_xwdb_metadata_each(ns_xwdb *w, const char *prefix, ns_xmeta_fn fn, void *
  * so a missing or stale one costs speed, never correctness. NS_EINVAL:
  * inside a transaction, or slot is Xapian's BAD_VALUENO (0xFFFFFFFF). */
 int ns_xwdb_write_facet_table(ns_xwdb *w, unsigned slot, ns_err *err);
+/* Called for each word of the spelling table with its frequency; return
+ * non-zero to stop. */
+typedef int (*ns_xspelling_fn)(void *ctx, const char *word, size_t len, unsigned freq);
+/* Call fn for each word of w's spelling table (committed or pending), in
+ * byte order, until fn returns non-zero (not an error: the call returns 0).
+ * The word lives only for the call to fn. */
+int ns_xwdb_spellings_each(ns_xwdb *w, ns_xspelling_fn fn, void *ctx, ns_err *err);
 /* Add a word to the spelling table (freq times; 0 does nothing). NS_ETERM:
  * a bad word. */
 int ns_xwdb_add_spelling(ns_xwdb *w, const char *word, size_t len, unsigned freq, ns_err *err);

@@ -433,7 +433,7 @@ static int S_alternative(ns_searcher *s, const ns_query *q, const char *query, s
         if (!alt || n <= strict)
             goto done;
     }
-    if (r->total == 0) {
+    if (r->total == 0 && !o->as_typed) {
         ns_query *q2 = NULL;
         if ((rc = ns_query_parse(&q2, s->a, s->v, alt, strlen(alt), o, err)) < 0)
             goto done;

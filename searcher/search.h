@@ -28,9 +28,11 @@ typedef struct ns_search_opts {
     double k1, b;               /* BM25 */
     unsigned max_wildcard;      /* terms one prefix* may expand to (0: default 1000) */
     size_t snippet_chars;       /* about this many characters of snippet (0: 200) */
+    int as_typed;               /* a query that finds nothing gets a suggestion, but not
+                                 * the suggestion's results in place of its own */
 } ns_search_opts;
 
-#define NS_SEARCH_OPTS_INIT { NULL, 0, NULL, NULL, 0, 10, 0, 0, 1.2, 0.75, 0, 0 }
+#define NS_SEARCH_OPTS_INIT { NULL, 0, NULL, NULL, 0, 10, 0, 0, 1.2, 0.75, 0, 0, 0 }
 
 typedef struct ns_span {
     size_t start, end;          /* byte range of a matched word in the snippet */

@@ -145,4 +145,12 @@ grep -q 'id="facet-vendor-or"' "$tmp/page" || fail "web: no OR hint"
 n=$(python3 "$facets_py" "$fm" "alpha vendor:Google" | jq '.vendor.Nvidia')
 grep -q "<li><a href=\"?q=alpha&amp;vendor=Google&amp;vendor=Nvidia\">Nvidia</a> <span class=\"n\">$n</span></li>" "$tmp/page" ||
     fail "web: Nvidia's count is not $n or its link does not add it: $(grep -n Nvidia "$tmp/page")"
+# an incremental run that adds an article rewrites the dictionary: its new
+# word is suggested at once
+printf -- '---\ntitle: "Quokkaphone"\ndate: 2021-01-05\nlang: en\nvendors: [Google]\n---\n\nThe quokkaphone plays.\n' > "$fm/new.md"
+"$NS_BUILD/nindex" --db "$db" "$fm" > "$tmp/nindex3.out" || fail "incremental nindex"
+grep -q 'added 1,' "$tmp/nindex3.out" || fail "not incremental: $(cat "$tmp/nindex3.out")"
+expect_status 1 ns --json quokaphone
+jq -e '.suggestion == "quokkaphone" and .showing_suggestion and .total == 1' "$tmp/out" > /dev/null ||
+    fail "new word not suggested: $(cat "$tmp/out")"
 echo ok

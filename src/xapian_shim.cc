@@ -698,8 +698,11 @@ static int S_search(Xapian::Database &db, facet::Cache &cache, const Xapian::Que
     Xapian::Enquire enquire(db);
     enquire.set_query(q);
     /* k2 = 0 and k3 = 1 are Xapian's defaults; only k1 and b are tunable. */
-    enquire.set_weighting_scheme(Xapian::BM25Weight(o->k1, 0, 1, o->b, 0.5));
-    if (o->value_slot >= 0) {
+    if (o->unweighted)
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+    else
+        enquire.set_weighting_scheme(Xapian::BM25Weight(o->k1, 0, 1, o->b, 0.5));
+    if (o->value_slot >= 0 && !o->unweighted) {
         Xapian::valueno slot = static_cast<Xapian::valueno>(o->value_slot);
         /* reverse = true: descending values, i.e. newest "YYYYMMDD" first. */
         if (o->sort_by_value)

@@ -265,9 +265,12 @@ typedef struct ns_xsearch_opts {
                               1: value_slot descending, then relevance */
     int value_slot;        /* slot for tie-break / sort; -1 none */
     int facet_slot;        /* slot holding '\n'-separated facet keys; -1: no facets */
+    int unweighted;        /* 1: only the total and the facets are wanted (with limit
+                              0): every match weighs the same (Xapian's BoolWeight,
+                              which a remote server knows too), no BM25 per match */
 } ns_xsearch_opts;
 
-#define NS_XSEARCH_OPTS_INIT { 1.2, 0.75, 0, 10, 0, -1, -1 }
+#define NS_XSEARCH_OPTS_INIT { 1.2, 0.75, 0, 10, 0, -1, -1, 0 }
 
 typedef struct ns_xhit {
     unsigned docid;

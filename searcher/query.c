@@ -903,6 +903,13 @@ int ns_query_has_filter(const ns_query *q, int kind)
     return l && l->n > 0;
 }
 
+int ns_query_only_filters(const ns_query *q, int kinds)
+{
+    return q->ngroups == 0 && q->neg.n == 0 && (q->fvendor.n == 0 || (kinds & NS_QUERY_VENDOR)) &&
+           (q->fmonth.n == 0 || (kinds & NS_QUERY_MONTH)) &&
+           (q->flang.n == 0 || (kinds & NS_QUERY_LANG));
+}
+
 int ns_query_build_except(const ns_query *q, int relaxed, int omit, ns_xquery **out, ns_err *err)
 {
     ns_xquery *main = NULL, *kinds[3] = { NULL, NULL, NULL };

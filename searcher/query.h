@@ -68,6 +68,10 @@ int ns_query_build(const ns_query *q, int relaxed, ns_xquery **out, ns_err *err)
  * filters that are all left out matches every article. */
 int ns_query_build_except(const ns_query *q, int relaxed, int omit, ns_xquery **out, ns_err *err);
 
+/* 1 when q has no words, no exclusions and no filters but of the kinds in
+ * kinds (NS_QUERY_* bits): built without those, it matches every article. */
+int ns_query_only_filters(const ns_query *q, int kinds);
+
 /* 1 when the query has a filter of kind (one NS_QUERY_* bit), else 0. */
 int ns_query_has_filter(const ns_query *q, int kind);
 

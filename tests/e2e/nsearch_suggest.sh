@@ -145,6 +145,23 @@ grep -q 'id="facet-vendor-or"' "$tmp/page" || fail "web: no OR hint"
 n=$(python3 "$facets_py" "$fm" "alpha vendor:Google" | jq '.vendor.Nvidia')
 grep -q "<li><a href=\"?q=alpha&amp;vendor=Google&amp;vendor=Nvidia\">Nvidia</a> <span class=\"n\">$n</span></li>" "$tmp/page" ||
     fail "web: Nvidia's count is not $n or its link does not add it: $(grep -n Nvidia "$tmp/page")"
+# a long-running searcher keeps the counts over every article between
+# queries of only filters, and counts again when the database changes
+mkfifo "$tmp/in"
+ns --batch --jobs 1 < "$tmp/in" > "$tmp/bout" &
+bpid=$!
+exec 3> "$tmp/in"
+echo "vendor:Google" >&3
+for _ in $(seq 100); do [ -s "$tmp/bout" ] && break; sleep 0.1; done
+printf -- '---\ntitle: "Gamma"\ndate: 2021-02-05\nlang: en\nvendors: [Nvidia]\n---\n\nGamma.\n' > "$fm/gamma.md"
+"$NS_BUILD/nindex" --db "$db" "$fm" > "$tmp/nindex4.out" || fail "incremental nindex"
+echo "vendor:Google" >&3
+exec 3>&-
+wait "$bpid" || fail "--batch failed"
+[ "$(sed -n 1p "$tmp/bout" | jq -c '[.facets.vendor.Nvidia, .facets.month["2021-02"]]')" = '[4,null]' ] &&
+    [ "$(sed -n 2p "$tmp/bout" | jq -c '[.facets.vendor.Nvidia, .facets_disjunctive.vendor]')" = '[5,true]' ] ||
+    fail "counts over every article not renewed after a commit: $(cat "$tmp/bout")"
+
 # an incremental run that adds an article rewrites the dictionary: its new
 # word is suggested at once
 printf -- '---\ntitle: "Quokkaphone"\ndate: 2021-01-05\nlang: en\nvendors: [Google]\n---\n\nThe quokkaphone plays.\n' > "$fm/new.md"

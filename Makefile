@@ -71,7 +71,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 SETUP_STAMP := $(BUILD)/.setup-build
 
 .PHONY: all setup setup-test test asan-build unit e2e install uninstall clean check-valgrind sanitize \
-        bench bench-analyze lint fuzz demo eval eval-pool deb
+        bench bench-analyze bench-suggest lint fuzz demo eval eval-pool deb
 
 all: $(PROGRAMS)
 
@@ -169,6 +169,11 @@ bench: all
 # `make bench-analyze`: ns_analyze against Xapian::TermGenerator, MB/s per language.
 bench-analyze: $(LIB)
 	@bench/bench-analyze.sh $(BUILD)
+
+# `make bench-suggest DB=path CORPUS=dir`: one spelling lookup, the suggestion dictionary
+# against Xapian's spelling table, on misspelt words of the archive's own articles.
+bench-suggest: $(LIB)
+	@bench/bench-suggest.sh "$(DB)" "$(CORPUS)" $(BUILD)
 
 # `make eval`: how well nsearch ranks, against SQLite FTS5 and Xapian (OR and AND), on the
 # judged set in tests/eval/ (its README): nDCG@10, MRR@10, P@5, R@10 per query group; the

@@ -20,6 +20,7 @@
 #include "dbpath.h"
 #include "record.h"
 #include "schema.h"
+#include "sdict.h"
 #include "utf8.h"
 
 #include <utf8proc.h>
@@ -1702,6 +1703,26 @@ static void S_facet_table_failed(run *R, const ns_err *terr)
     S_report(R, 1, R->o->db_path, msg);
 }
 
+/* The suggestion dictionary (src/sdict.h) of w, outside a transaction and
+ * before the facet table (its commit would make that table stale): when
+ * documents changed, or the database has none yet. A failure costs only
+ * speed (searches fall back to Xapian's spelling lookup): a warning. */
+static void S_write_sdict(run *R, ns_xwdb *w, int changed)
+{
+    ns_err terr = { 0, "" };
+    char *v = NULL, msg[sizeof terr.msg + 80];
+    size_t n = 0;
+    int have = ns_xwdb_get_metadata(w, NS_META_SDICT, &v, &n, &terr) == 0 && n > 0;
+    free(v);
+    if (have && !changed)
+        return;
+    if (ns_sdict_write(w, &terr) < 0) {
+        snprintf(msg, sizeof msg, "suggestion dictionary not written (suggestions are slower): %s",
+                 terr.msg);
+        S_report(R, 1, R->o->db_path, msg);
+    }
+}
+
 /* The same file recorded under two roots, found again in this run (issue
  * #13: `nindex corpus` then `nindex corpus/en` indexed the articles of en/
  * twice). A file found without a record of its own takes over the record
@@ -1949,6 +1970,7 @@ static int S_incremental(run *R, ns_err *err)
         goto done;
     if ((rc = S_commit(W, 1, err)) == 0) {
         ns_err terr = { 0, "" };
+        S_write_sdict(R, W->w, W->st.added + W->st.updated + W->st.removed > 0);
         if (ns_xwdb_write_facet_table(W->w, NS_SLOT_FACETS, &terr) < 0)
             S_facet_table_failed(R, &terr);
         rc = ns_xwdb_close(W->w, err);
@@ -2283,13 +2305,18 @@ done:
     return rc;
 }
 
-/* The facet table of the merged database, before it is swapped in. */
+/* The suggestion dictionary and the facet table of the merged database,
+ * before it is swapped in. */
 static void S_write_facet_table(run *R, const char *path)
 {
     ns_xwdb *w = NULL;
     ns_err terr = { 0, "" };
-    if (ns_xwdb_open(&w, path, NS_XWDB_CREATE_OR_OPEN, &terr) < 0 ||
-        ns_xwdb_write_facet_table(w, NS_SLOT_FACETS, &terr) < 0 || ns_xwdb_close(w, &terr) < 0)
+    if (ns_xwdb_open(&w, path, NS_XWDB_CREATE_OR_OPEN, &terr) < 0) {
+        S_facet_table_failed(R, &terr);
+        return;
+    }
+    S_write_sdict(R, w, 1);
+    if (ns_xwdb_write_facet_table(w, NS_SLOT_FACETS, &terr) < 0 || ns_xwdb_close(w, &terr) < 0)
         S_facet_table_failed(R, &terr);
     ns_xwdb_free(w);
 }

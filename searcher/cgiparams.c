@@ -98,7 +98,7 @@ static int S_param(ns_cgi_params *p, const char *k, const char *v, size_t vlen)
     }
     int known = !strcmp(k, "vendor") || !strcmp(k, "month") || !strcmp(k, "lang") ||
                 !strcmp(k, "sort") || !strcmp(k, "page") || !strcmp(k, "format") ||
-                !strcmp(k, "opensearch");
+                !strcmp(k, "opensearch") || !strcmp(k, "as_typed");
     if (!known)
         return 0;
     if (vlen > NS_CGI_MAX_VALUE) {
@@ -107,6 +107,10 @@ static int S_param(ns_cgi_params *p, const char *k, const char *v, size_t vlen)
     }
     if (strcmp(k, "opensearch") == 0) {
         p->opensearch = 1;
+        return 0;
+    }
+    if (strcmp(k, "as_typed") == 0) {
+        p->as_typed = 1;
         return 0;
     }
     if (vlen == 0) {

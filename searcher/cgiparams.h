@@ -1,6 +1,6 @@
 /* cgiparams.h: the web program's request model. Turns a CGI QUERY_STRING into
  * checked parameters (q, vendor..., month, lang, sort, page, format,
- * opensearch), and holds the small pure helpers the page needs: interface
+ * opensearch, as_typed), and holds the small pure helpers the page needs: interface
  * language choice, Russian plural forms and URL percent-encoding (the
  * link-scheme check is ns_url_linkable in escape.h). Nothing here touches the database or does I/O, so all of
  * it is unit-tested without a server.
@@ -50,6 +50,8 @@ typedef struct ns_cgi_params {
     unsigned page;          /* 1.. */
     int json;               /* format=json */
     int opensearch;         /* opensearch=<anything>: the OpenSearch description */
+    int as_typed;           /* as_typed=<anything>: no suggestion's results in place of
+                               the query's ("search instead for") */
     ns_cgi_bad bad;         /* first problem found, NS_CGI_OK if none */
     char *bad_value;        /* the offending decoded value when printable, else NULL */
 } ns_cgi_params;

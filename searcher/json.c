@@ -139,7 +139,12 @@ int ns_json_results_opts(ns_buf *out, const ns_results *r, const ns_json_opts *o
         S_facets(out, r->vendor_facets, r->nvendor_facets) < 0 ||
         ns_buf_puts(out, ",\"month\":") < 0 ||
         S_facets(out, r->month_facets, r->nmonth_facets) < 0 ||
-        ns_buf_puts(out, "},\"suggestion\":") < 0 || S_str(out, r->suggestion) < 0)
+        ns_buf_printf(out, "},\"facets_disjunctive\":{\"vendor\":%s,\"month\":%s}",
+                      r->vendor_disjunctive ? "true" : "false",
+                      r->month_disjunctive ? "true" : "false") < 0 ||
+        ns_buf_puts(out, ",\"suggestion\":") < 0 || S_str(out, r->suggestion) < 0 ||
+        ns_buf_printf(out, ",\"layout\":%s,\"showing_suggestion\":%s",
+                      r->layout ? "true" : "false", r->showing_suggestion ? "true" : "false") < 0)
         return NS_ENOMEM;
     if (o->took_ms >= 0 && ns_buf_printf(out, ",\"took_ms\":%.3f", o->took_ms) < 0)
         return NS_ENOMEM;

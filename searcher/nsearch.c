@@ -58,7 +58,8 @@ static const char usage[] =
     "  -n, --limit N      results per page (default 10, at most 10000)\n"
     "  --offset N         skip the first N results (paging)\n"
     "  --sort relevance|date   BM25 relevance (ties newest first; default) or newest first\n"
-    "  --facets           also print counts per vendor and per month over all matches\n"
+    "  --facets           also print counts per vendor and per month over all matches (with\n"
+    "                     a vendor filter, vendors are counted without it; months likewise)\n"
     "  --json             print one JSON object (below)\n"
     "  --format FMT       one line per result from FMT, like git log --format:\n"
     "                     %i id, %t title, %d date, %m month, %u url, %v vendors\n"
@@ -80,12 +81,18 @@ static const char usage[] =
     "   only some of the words), \"results\": [{\"rank\", \"id\", \"title\", \"date\", \"month\",\n"
     "   \"lang\", \"vendors\": [..], \"url\" (or null), \"path\", \"score\", \"snippet\",\n"
     "   \"snippet_html\" (HTML-escaped, matches in <mark>)}],\n"
-    "   \"facets\": {\"vendor\": {NAME: n}, \"month\": {\"YYYY-MM\": n}}, \"suggestion\" (or null)}\n"
+    "   \"facets\": {\"vendor\": {NAME: n}, \"month\": {\"YYYY-MM\": n}},\n"
+    "   \"facets_disjunctive\": {\"vendor\": b, \"month\": b} (true: counted without that\n"
+    "   kind's filter, so each count is what choosing it instead would give),\n"
+    "   \"suggestion\" (a corrected query that finds more, or null), \"layout\" (true: the\n"
+    "   suggestion is the query on the other keyboard layout), \"showing_suggestion\" (true:\n"
+    "   the query found nothing, and the results are the suggestion's)}\n"
     "  Each --batch line also has \"took_ms\": the time its search took, in milliseconds.\n"
     "  A bad --batch line gives {\"query\": .., \"error\": ..} and the batch goes on; so does a\n"
     "  line over 131072 bytes (its \"query\" is its start) or with a NUL byte.\n"
     "\n"
-    "Exit status: 0 results found, 1 none, 2 error (bad query or option, missing database).\n"
+    "Exit status: 0 results found, 1 none (also when a suggestion's results are shown),\n"
+    "  2 error (bad query or option, missing database).\n"
     "  --batch: 0 when every line was answered (with or without results), 2 if any line was\n"
     "  an error.\n"
     "Environment: NSEARCH_DB (database path), NO_COLOR (no colour even on a terminal).\n";
@@ -365,7 +372,8 @@ int main(int argc, char **argv)
         rc = S_fail("writing output: %s", strerror(errno));
         goto done;
     }
-    rc = r->total > 0 ? EXIT_FOUND : EXIT_NONE;
+    /* The query as typed found nothing even when a suggestion's results are shown. */
+    rc = r->total > 0 && !r->showing_suggestion ? EXIT_FOUND : EXIT_NONE;
 done:
     ns_results_free(r);
     ns_searcher_close(s);

@@ -893,10 +893,30 @@ done:
 
 int ns_query_build(const ns_query *q, int relaxed, ns_xquery **out, ns_err *err)
 {
+    return ns_query_build_except(q, relaxed, 0, out, err);
+}
+
+int ns_query_has_filter(const ns_query *q, int kind)
+{
+    const qlist *l = kind == NS_QUERY_VENDOR ? &q->fvendor : kind == NS_QUERY_MONTH ? &q->fmonth
+                   : kind == NS_QUERY_LANG   ? &q->flang : NULL;
+    return l && l->n > 0;
+}
+
+int ns_query_only_filters(const ns_query *q, int kinds)
+{
+    return q->ngroups == 0 && q->neg.n == 0 && (q->fvendor.n == 0 || (kinds & NS_QUERY_VENDOR)) &&
+           (q->fmonth.n == 0 || (kinds & NS_QUERY_MONTH)) &&
+           (q->flang.n == 0 || (kinds & NS_QUERY_LANG));
+}
+
+int ns_query_build_except(const ns_query *q, int relaxed, int omit, ns_xquery **out, ns_err *err)
+{
     ns_xquery *main = NULL, *kinds[3] = { NULL, NULL, NULL };
     size_t nkinds = 0;
     int rc = 0;
     const qlist *fl[3] = { &q->fvendor, &q->fmonth, &q->flang };
+    const int bit[3] = { NS_QUERY_VENDOR, NS_QUERY_MONTH, NS_QUERY_LANG };
 
     *out = NULL;
     int nfilters = q->fvendor.n + q->fmonth.n + q->flang.n > 0;
@@ -918,7 +938,7 @@ int ns_query_build(const ns_query *q, int relaxed, ns_xquery **out, ns_err *err)
             goto done;
     }
     for (int k = 0; k < 3; k++) {
-        if (fl[k]->n == 0)
+        if (fl[k]->n == 0 || (omit & bit[k]))
             continue;
         if ((rc = ns_xquery_combine(&kinds[nkinds], NS_XQ_OR, fl[k]->v, fl[k]->n, 0, err)) < 0)
             goto done;

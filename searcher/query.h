@@ -57,6 +57,24 @@ void ns_query_free(ns_query *q); /* NULL is a no-op */
  * *out with ns_xquery_free. */
 int ns_query_build(const ns_query *q, int relaxed, ns_xquery **out, ns_err *err);
 
+/* Filter kinds, for ns_query_build_except and ns_query_has_filter. */
+#define NS_QUERY_VENDOR 1
+#define NS_QUERY_MONTH 2
+#define NS_QUERY_LANG 4
+
+/* As ns_query_build, leaving out the filters of the kinds in omit (a set of
+ * NS_QUERY_* bits): the query a disjunctive facet is counted over ("the
+ * vendor counts if another vendor were chosen instead"). A query of only
+ * filters that are all left out matches every article. */
+int ns_query_build_except(const ns_query *q, int relaxed, int omit, ns_xquery **out, ns_err *err);
+
+/* 1 when q has no words, no exclusions and no filters but of the kinds in
+ * kinds (NS_QUERY_* bits): built without those, it matches every article. */
+int ns_query_only_filters(const ns_query *q, int kinds);
+
+/* 1 when the query has a filter of kind (one NS_QUERY_* bit), else 0. */
+int ns_query_has_filter(const ns_query *q, int kind);
+
 /* 1 when the query has two or more positive clauses, so OR may find more. */
 int ns_query_relaxable(const ns_query *q);
 

@@ -158,7 +158,14 @@ int ns_render_text(ns_buf *out, const ns_results *r, const ns_render_opts *o)
     size_t width = o->width ? o->width : 80;
     const char *q = r->query ? r->query : "";
 
-    if (r->total == 0) {
+    if (r->showing_suggestion && r->suggestion) {
+        /* the query found nothing; these are the suggestion's results */
+        if (ns_buf_printf(out, "No results for ") < 0 || S_quoted(out, q) < 0 ||
+            ns_buf_puts(out, r->layout ? " (typed in the other keyboard layout?)." : ".") < 0 ||
+            ns_buf_printf(out, "\nShowing %u result%s for ", r->total, r->total == 1 ? "" : "s") < 0 ||
+            S_quoted(out, r->suggestion) < 0 || ns_buf_puts(out, " instead\n") < 0)
+            return NS_ENOMEM;
+    } else if (r->total == 0) {
         if (ns_buf_puts(out, "No results for ") < 0 || S_quoted(out, q) < 0 ||
             ns_buf_puts(out, ".\n") < 0)
             return NS_ENOMEM;
@@ -171,7 +178,8 @@ int ns_render_text(ns_buf *out, const ns_results *r, const ns_render_opts *o)
             S_quoted(out, q) < 0 || ns_buf_putc(out, '\n') < 0)
             return NS_ENOMEM;
     }
-    if (r->suggestion && (ns_buf_puts(out, "Did you mean: ") < 0 ||
+    if (r->suggestion && !r->showing_suggestion &&
+        (ns_buf_puts(out, r->layout ? "Did you mean (keyboard layout): " : "Did you mean: ") < 0 ||
                           S_safe(out, r->suggestion, strlen(r->suggestion)) < 0 ||
                           ns_buf_puts(out, "?\n") < 0))
         return NS_ENOMEM;

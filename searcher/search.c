@@ -4,9 +4,11 @@
 
 #include "analyze.h"
 #include "buf.h"
+#include "layout.h"
 #include "query.h"
 #include "schema.h"
 #include "snippet.h"
+#include "suggest.h"
 #include "vendors.h"
 #include "xapian_shim.h"
 
@@ -19,12 +21,9 @@
  * row; beyond this many retries something else is wrong. */
 #define MAX_RETRIES 5
 
-/* Spelling suggestions: words shorter than SUGGEST_MIN_CHARS get none,
- * shorter than SUGGEST_LONG_CHARS at most one edit (else two), and at most
- * SUGGEST_MAX_LOOKUPS words of a query are looked up. */
-#define SUGGEST_MIN_CHARS 4
-#define SUGGEST_LONG_CHARS 6
-#define SUGGEST_MAX_LOOKUPS 3
+/* A query with at most this many results (or only partial matches) is
+ * also tried on the other keyboard layout. */
+#define LAYOUT_FEW 2
 
 struct ns_searcher {
     ns_xdb *db;
@@ -35,6 +34,10 @@ struct ns_searcher {
                           * vendor (facet counts do not need the table) */
     int fresh_open;      /* db was opened by ns_searcher_open and not yet searched:
                           * no need to reopen it before the first search */
+    ns_results *every;   /* facet counts over every article of db's current state,
+                          * the disjunctive counts of a query of only one kind of
+                          * filter (vendor:Nvidia), kept for the next such query;
+                          * NULL until needed, dropped when db may have changed */
     char *path;          /* the database directory */
     dev_t dev;           /* its identity when db was opened: nindex --rebuild */
     ino_t ino;           /* swaps in a new directory (see S_refresh) */
@@ -111,8 +114,17 @@ static int S_refresh(ns_searcher *s, int fresh, ns_err *err)
         return 0;
     }
     s->fresh_open = 0;
-    if (s->db && !fresh && !S_swapped(s))
-        return ns_xdb_reopen(s->db, NULL, err);
+    if (s->db && !fresh && !S_swapped(s)) {
+        int changed = 1;
+        int rc = ns_xdb_reopen(s->db, &changed, err);
+        if (rc < 0 || changed) {
+            ns_results_free(s->every);
+            s->every = NULL;
+        }
+        return rc;
+    }
+    ns_results_free(s->every);
+    s->every = NULL;
     ns_xdb_free(s->db);
     s->db = NULL;
     return S_open_db(s, err);
@@ -145,6 +157,7 @@ void ns_searcher_close(ns_searcher *s)
     if (!s)
         return;
     ns_xdb_free(s->db);
+    ns_results_free(s->every);
     ns_vendors_free(s->v);
     ns_analyzer_free(s->a);
     ns_record_codec_free(s->codec);
@@ -207,6 +220,8 @@ static void S_clear_page(ns_results *r)
     r->suggestion = NULL;
     r->total = 0;
     r->relaxed = 0;
+    r->vendor_disjunctive = r->month_disjunctive = 0;
+    r->layout = r->showing_suggestion = 0;
 }
 
 void ns_results_free(ns_results *r)
@@ -318,82 +333,200 @@ done:
     return rc;
 }
 
-/* Characters (code points) in valid UTF-8. */
-static size_t S_chars(const char *s, size_t len)
+/* A copy of n counts. */
+static int S_copy_counts(ns_facet_count **out, size_t *nout, const ns_facet_count *f, size_t n,
+                         ns_err *err)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return n;
+    *out = NULL;
+    *nout = 0;
+    if (n == 0)
+        return 0;
+    if (!(*out = calloc(n, sizeof **out)))
+        return ns_err_set(err, NS_ENOMEM, "out of memory counting facets");
+    for (size_t i = 0; i < n; i++) {
+        (*out)[i].count = f[i].count;
+        if (!((*out)[i].name = ns_strndup(f[i].name, strlen(f[i].name))))
+            return ns_err_set(err, NS_ENOMEM, "out of memory counting facets");
+        *nout = i + 1;
+    }
+    return 0;
 }
 
-/* The query with each unknown word replaced by the spelling table's best
- * correction, or NULL when no word changes. */
-static int S_suggest(ns_searcher *s, const ns_query *q, const char *query, size_t len,
-                     char **out, ns_err *err)
+/* s->every: the facet counts over every article, counted once per state of
+ * the database (S_refresh drops them when it changes). */
+static int S_every(ns_searcher *s, const ns_xsearch_opts *xo, ns_err *err)
 {
-    size_t nw, at = 0;
-    const ns_query_word *w = ns_query_words(q, &nw);
-    ns_buf b = NS_BUF_INIT;
-    int changed = 0, rc = 0;
-    unsigned lookups = 0;
+    ns_xquery *all = NULL;
+    ns_xresults *xr = NULL;
+    ns_results *e;
+    int rc;
+    if (s->every)
+        return 0;
+    if (!(e = calloc(1, sizeof *e)))
+        return ns_err_set(err, NS_ENOMEM, "out of memory counting facets");
+    if ((rc = ns_xquery_match_all(&all, err)) == 0 && (rc = ns_xsearch(s->db, all, xo, &xr, err)) == 0)
+        rc = S_facets(e, xr, err);
+    ns_xresults_free(xr);
+    ns_xquery_free(all);
+    if (rc < 0) {
+        ns_results_free(e);
+        return rc;
+    }
+    s->every = e;
+    return 0;
+}
 
-    *out = NULL;
-    for (size_t i = 0; i < nw; i++) {
-        size_t flen, nchars;
-        unsigned tf = 0;
-        char *fix = NULL;
-        if (!w[i].folded || w[i].end > len || w[i].start < at)
+/* Disjunctive facets: with a vendor filter, the vendor counts are taken
+ * over the query without it (each vendor's count if it were chosen instead,
+ * and what adding it as an OR would bring), and likewise the month counts
+ * without a month filter; the other filters still apply. Extra passes with
+ * the same counting spy, no new kind of matcher: a remote shard's stock
+ * server counts them the same way. */
+static int S_disjunctive(ns_searcher *s, const ns_query *q, const ns_xsearch_opts *xo0,
+                         ns_results *r, ns_err *err)
+{
+    static const int kinds[2] = { NS_QUERY_VENDOR, NS_QUERY_MONTH };
+    ns_xsearch_opts xo = *xo0;
+    int rc = 0;
+
+    xo.offset = 0;
+    xo.limit = 0;
+    xo.unweighted = 1; /* counts only: BM25 per match was half their cost */
+    for (int k = 0; k < 2; k++) {
+        ns_xquery *xq = NULL;
+        ns_xresults *xr = NULL;
+        ns_results tmp;
+        if (!ns_query_has_filter(q, kinds[k]))
             continue;
-        flen = strlen(w[i].folded);
-        nchars = S_chars(w[i].folded, flen);
-        /* A lookup costs milliseconds (tens for Cyrillic, whose two-byte
-         * letters make Xapian's byte trigrams unselective): short words,
-         * where a correction is mostly a guess, get none, and a long query
-         * only its first few unknown words. */
-        if (nchars < SUGGEST_MIN_CHARS)
-            continue;
-        if (lookups >= SUGGEST_MAX_LOOKUPS)
-            break;
-        if ((rc = ns_xdb_termfreq(s->db, w[i].stem, strlen(w[i].stem), &tf, err)) < 0)
-            goto done;
-        if (tf > 0)
-            continue;
-        lookups++;
-        if ((rc = ns_xdb_spelling_within(s->db, w[i].folded, flen,
-                                         nchars < SUGGEST_LONG_CHARS ? 1 : 2, &fix, err)) < 0) {
-            if (rc != NS_ETERM)
-                goto done;
+        memset(&tmp, 0, sizeof tmp);
+        if (ns_query_only_filters(q, kinds[k])) {
+            /* over every article: the same for every such query until the
+             * database changes (a pass over all of them took 15 ms at 100k) */
+            rc = S_every(s, &xo, err);
+            if (rc == 0)
+                rc = kinds[k] == NS_QUERY_VENDOR
+                         ? S_copy_counts(&tmp.vendor_facets, &tmp.nvendor_facets,
+                                         s->every->vendor_facets, s->every->nvendor_facets, err)
+                         : S_copy_counts(&tmp.month_facets, &tmp.nmonth_facets,
+                                         s->every->month_facets, s->every->nmonth_facets, err);
+        } else if ((rc = ns_query_build_except(q, r->relaxed, kinds[k], &xq, err)) == 0 && xq &&
+                   (rc = ns_xsearch(s->db, xq, &xo, &xr, err)) == 0) {
+            rc = S_facets(&tmp, xr, err);
+        }
+        ns_xresults_free(xr);
+        ns_xquery_free(xq);
+        if (rc == 0 && kinds[k] == NS_QUERY_VENDOR) {
+            ns_facet_count *f = r->vendor_facets;
+            size_t n = r->nvendor_facets;
+            r->vendor_facets = tmp.vendor_facets;
+            r->nvendor_facets = tmp.nvendor_facets;
+            tmp.vendor_facets = f;
+            tmp.nvendor_facets = n;
+            r->vendor_disjunctive = 1;
+        } else if (rc == 0) {
+            ns_facet_count *f = r->month_facets;
+            size_t n = r->nmonth_facets;
+            r->month_facets = tmp.month_facets;
+            r->nmonth_facets = tmp.nmonth_facets;
+            tmp.month_facets = f;
+            tmp.nmonth_facets = n;
+            r->month_disjunctive = 1;
+        }
+        S_clear_page(&tmp);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t len,
+                 const ns_search_opts *o, ns_results *r, int alternatives, ns_err *err);
+
+/* How many articles have every word of text[0..len) with o's filters (0
+ * also for a query that cannot match); a bad query is no error here: 0. */
+static int S_count(ns_searcher *s, const char *text, size_t len, const ns_search_opts *o,
+                   unsigned *total, ns_err *err)
+{
+    ns_query *q = NULL;
+    ns_xquery *xq = NULL;
+    ns_xresults *xr = NULL;
+    ns_xsearch_opts xo = NS_XSEARCH_OPTS_INIT;
+    int rc;
+
+    *total = 0;
+    xo.limit = 0;
+    xo.unweighted = 1;
+    if (S_needs_vendors(text, len, o) && (rc = S_vendors(s, err)) < 0)
+        return rc;
+    if ((rc = ns_query_parse(&q, s->a, s->v, text, len, o, err)) < 0) {
+        if (rc != NS_ENOMEM) {
             ns_err_clear(err);
             rc = 0;
-            continue;
         }
-        if (fix && strcmp(fix, w[i].folded) != 0) {
-            if (ns_buf_append(&b, query + at, w[i].start - at) < 0 || ns_buf_puts(&b, fix) < 0) {
-                free(fix);
-                rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-                goto done;
-            }
-            at = w[i].end;
-            changed = 1;
-        }
-        free(fix);
+        return rc;
     }
-    if (changed) {
-        if (ns_buf_append(&b, query + at, len - at) < 0) {
-            rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-            goto done;
-        }
-        *out = ns_buf_detach(&b);
-    }
-done:
-    ns_buf_free(&b);
+    if ((rc = ns_query_build(q, 0, &xq, err)) == 0 && xq &&
+        (rc = ns_xsearch(s->db, xq, &xo, &xr, err)) == 0)
+        *total = ns_xresults_total(xr);
+    ns_xresults_free(xr);
+    ns_xquery_free(xq);
+    ns_query_free(q);
     return rc;
 }
 
-/* One attempt on the current database state. */
+/* Few or no results: the query read on the other keyboard layout, else
+ * with its unknown words corrected, offered when it finds more articles
+ * with every word; when the query found nothing at all, its results are
+ * shown instead. */
+static int S_alternative(ns_searcher *s, const ns_query *q, const char *query, size_t len,
+                         const ns_search_opts *o, ns_results *r, ns_err *err)
+{
+    unsigned strict = r->relaxed ? 0 : r->total, n = 0;
+    char *alt = NULL;
+    int layout = 0, rc;
+
+    if ((rc = ns_layout_convert(query, len, &alt, err)) < 0)
+        return rc;
+    if (alt && (rc = S_count(s, alt, strlen(alt), o, &n, err)) < 0)
+        goto done;
+    if (alt && n > 2 * strict) {
+        layout = 1;
+    } else {
+        free(alt);
+        alt = NULL;
+        if (r->total > 0 && !r->relaxed)
+            return 0; /* every word is known: nothing to correct */
+        if ((rc = ns_suggest_spelling(s->db, q, query, len, &alt, err)) < 0)
+            goto done;
+        if (alt && (rc = S_count(s, alt, strlen(alt), o, &n, err)) < 0)
+            goto done;
+        if (!alt || n <= strict)
+            goto done;
+    }
+    if (r->total == 0 && !o->as_typed) {
+        ns_query *q2 = NULL;
+        if ((rc = ns_query_parse(&q2, s->a, s->v, alt, strlen(alt), o, err)) < 0)
+            goto done;
+        S_clear_page(r);
+        rc = S_run(s, q2, alt, strlen(alt), o, r, 0, err);
+        ns_query_free(q2);
+        if (rc < 0)
+            goto done;
+        r->showing_suggestion = 1;
+    }
+    free(r->suggestion);
+    r->suggestion = alt;
+    r->layout = layout;
+    alt = NULL;
+done:
+    free(alt);
+    return rc;
+}
+
+/* One attempt on the current database state; alternatives: look for a
+ * suggestion when the query finds few articles. */
 static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t len,
-                 const ns_search_opts *o, ns_results *r, ns_err *err)
+                 const ns_search_opts *o, ns_results *r, int alternatives, ns_err *err)
 {
     ns_xquery *xq = NULL;
     ns_xresults *xr = NULL;
@@ -434,10 +567,10 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
     r->total = ns_xresults_total(xr);
     if ((rc = S_hits(s, q, r, xr, o, err)) < 0)
         goto done;
-    if (o->facets && (rc = S_facets(r, xr, err)) < 0)
+    if (o->facets && ((rc = S_facets(r, xr, err)) < 0 || (rc = S_disjunctive(s, q, &xo, r, err)) < 0))
         goto done;
-    if ((r->total == 0 || r->relaxed) &&
-        (rc = S_suggest(s, q, query, len, &r->suggestion, err)) < 0)
+    if (alternatives && (r->total <= LAYOUT_FEW || r->relaxed) &&
+        (rc = S_alternative(s, q, query, len, o, r, err)) < 0)
         goto done;
 done:
     ns_xresults_free(xr);
@@ -478,7 +611,7 @@ int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opt
         rc = S_refresh(s, fresh, err);
         fresh = 0;
         if (rc == 0)
-            rc = S_run(s, q, query, len, o, r, err);
+            rc = S_run(s, q, query, len, o, r, 1, err);
         if (rc == NS_EMODIFIED && attempt < MAX_RETRIES) {
             /* retry */
         } else if ((rc == NS_ENOTFOUND || rc == NS_ECORRUPT || rc == NS_EXAPIAN) &&

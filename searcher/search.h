@@ -28,12 +28,14 @@ typedef struct ns_search_opts {
     double k1, b;               /* BM25 */
     unsigned max_wildcard;      /* terms one prefix* may expand to (0: default 1000) */
     size_t snippet_chars;       /* about this many characters of snippet (0: 200) */
+    int as_typed;               /* a query that finds nothing gets a suggestion, but not
+                                 * the suggestion's results in place of its own */
 } ns_search_opts;
 
 #define NS_SEARCH_OPTS_INIT                                                            \
     { .vendors = NULL, .nvendors = 0, .month = NULL, .lang = NULL, .offset = 0,        \
       .limit = 10, .sort_by_date = 0, .facets = 0, .k1 = 1.2, .b = 0.75,               \
-      .max_wildcard = 0, .snippet_chars = 0 }
+      .max_wildcard = 0, .snippet_chars = 0, .as_typed = 0 }
 
 typedef struct ns_span {
     size_t start, end;          /* byte range of a matched word in the snippet */
@@ -65,7 +67,15 @@ typedef struct ns_results {
     size_t nvendor_facets;
     ns_facet_count *month_facets;   /* by month, newest first */
     size_t nmonth_facets;
-    char *suggestion;           /* a corrected query when it would find more, or NULL */
+    int vendor_disjunctive;     /* vendor counts are over the query without its vendor
+                                 * filters (what each vendor would give if chosen
+                                 * instead or besides), as month counts with month_ */
+    int month_disjunctive;      /* disjunctive likewise; 0: over the matches themselves */
+    char *suggestion;           /* a corrected query, checked to find more, or NULL */
+    int layout;                 /* the suggestion is the query read on the other keyboard
+                                 * layout (ЙЦУКЕН / QWERTY) */
+    int showing_suggestion;     /* the query found nothing: total, hits and facets are
+                                 * the suggestion's */
 } ns_results;
 
 /* Open the database at path. NS_ENOTFOUND (missing), NS_ECORRUPT, ... */

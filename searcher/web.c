@@ -68,12 +68,13 @@ typedef struct link_state {
     const char *lang;
     int sort_by_date;
     unsigned page;
+    int as_typed;
 } link_state;
 
 static link_state S_state(const ns_cgi_params *p)
 {
     link_state st = { p->q, p->vendors, p->nvendors, NULL, NULL, p->month, p->lang,
-                      p->sort_by_date, p->page };
+                      p->sort_by_date, p->page, p->as_typed };
     return st;
 }
 
@@ -113,6 +114,8 @@ static int S_href(ns_buf *out, const char *script, const link_state *st)
         snprintf(num, sizeof num, "%u", st->page);
         TRY(S_param(out, &first, "page", num));
     }
+    if (st->as_typed)
+        TRY(S_param(out, &first, "as_typed", "1"));
     if (first)
         TRY(ns_buf_putc(out, '?'));     /* a bare path would also work; '?' keeps it a search */
 done:
@@ -407,7 +410,16 @@ static int S_facets(ns_buf *out, const ns_cgi_params *p, const ns_results *r, co
     if (r->nvendor_facets > 0) {
         TRY(ns_buf_puts(out, "<h2>"));
         TRY(S_esc(out, S_t(ui, "Vendors", "Компании")));
-        TRY(ns_buf_puts(out, "</h2>\n<ul class=\"facet\" id=\"facet-vendor\">\n"));
+        TRY(ns_buf_puts(out, "</h2>\n"));
+        if (r->vendor_disjunctive) {
+            /* counted without the vendor filter: each is what choosing it
+             * would give, and choosing it adds it (OR) */
+            TRY(ns_buf_puts(out, "<p class=\"hint\" id=\"facet-vendor-or\">"));
+            TRY(S_esc(out, S_t(ui, "Pick more to see articles of any of them.",
+                               "Выберите ещё, чтобы видеть статьи любой из них.")));
+            TRY(ns_buf_puts(out, "</p>\n"));
+        }
+        TRY(ns_buf_puts(out, "<ul class=\"facet\" id=\"facet-vendor\">\n"));
         for (size_t i = 0; i < r->nvendor_facets; i++) {
             const ns_facet_count *f = &r->vendor_facets[i];
             int on = S_is_active_vendor(p, f->name);
@@ -479,12 +491,33 @@ int ns_web_render_results(ns_buf *out, const ns_cgi_params *p, const ns_results 
     }
     TRY(ns_buf_puts(out, "</p>\n"));
 
-    if (r->suggestion && *r->suggestion) {
+    if (r->suggestion && *r->suggestion && r->showing_suggestion) {
+        /* the query found nothing: these are the suggestion's results */
+        link_state st = S_state(p);
+        st.page = 1;
+        st.as_typed = 1;
+        TRY(ns_buf_printf(out, "<p class=\"notice\" id=\"suggestion\" data-showing=\"1\"%s>",
+                          r->layout ? " data-layout=\"1\"" : ""));
+        if (r->layout)
+            TRY(S_esc(out, S_t(ui, "The query looks typed in the other keyboard layout. ",
+                               "Похоже, запрос набран не в той раскладке. ")));
+        TRY(S_esc(out, S_t(ui, "Showing results for ", "Показаны результаты для ")));
+        TRY(ns_buf_puts(out, "<strong>"));
+        TRY(S_esc(out, r->suggestion));
+        TRY(ns_buf_puts(out, "</strong>; "));
+        TRY(S_esc(out, S_t(ui, "search instead for ", "искать вместо этого ")));
+        TRY(S_link(out, script, &st, NULL, p->q));
+        TRY(ns_buf_puts(out, "</p>\n"));
+    } else if (r->suggestion && *r->suggestion) {
         link_state st = S_state(p);
         st.q = r->suggestion;
         st.page = 1;
-        TRY(ns_buf_puts(out, "<p class=\"notice\" id=\"suggestion\">"));
-        TRY(S_esc(out, S_t(ui, "Did you mean: ", "Возможно, вы имели в виду: ")));
+        st.as_typed = 0;
+        TRY(ns_buf_printf(out, "<p class=\"notice\" id=\"suggestion\"%s>",
+                          r->layout ? " data-layout=\"1\"" : ""));
+        TRY(S_esc(out, r->layout ? S_t(ui, "Did you mean (keyboard layout): ",
+                                       "Возможно, вы имели в виду (раскладка): ")
+                                 : S_t(ui, "Did you mean: ", "Возможно, вы имели в виду: ")));
         TRY(S_link(out, script, &st, NULL, r->suggestion));
         TRY(ns_buf_puts(out, "?</p>\n"));
     }
@@ -905,6 +938,7 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
     opts.offset = (p.page - 1) * NS_CGI_PAGE_SIZE;
     opts.limit = NS_CGI_PAGE_SIZE;
     opts.sort_by_date = p.sort_by_date;
+    opts.as_typed = p.as_typed;
     opts.facets = 1;
     opts.max_wildcard = WEB_MAX_WILDCARD;
     rc = ns_search(w->searcher, p.q, strlen(p.q), &opts, &r, &err);

@@ -38,6 +38,10 @@
  *                        format is the same as before issue #13
  *   "nsearch:facet-table" the facet table (below) of NS_SLOT_FACETS, written
  *                        by nindex as the last commit of each run
+ *   "nsearch:sdict", "nsearch:sdict:<8 hex>" the suggestion dictionary
+ *                        (src/sdict.h), written by nindex when a run changed
+ *                        documents; a database without it gets Xapian's
+ *                        slower spelling lookup
  *
  * The facet table: every document's facet keys in one metadata entry, so
  * that a process that has just opened the database counts facets without
@@ -87,6 +91,8 @@
 #define NS_META_SCHEMA "nsearch:schema"
 #define NS_META_FILE_PREFIX "file:"
 #define NS_META_FACET_TABLE "nsearch:facet-table"
+#define NS_META_SDICT "nsearch:sdict"          /* the suggestion dictionary (src/sdict.h) */
+#define NS_META_SDICT_BUCKET "nsearch:sdict:"  /* + 8 hex digits: one of its buckets */
 
 #define NS_FACET_TABLE_MAGIC "NSFT"
 #define NS_FACET_TABLE_VERSION 1

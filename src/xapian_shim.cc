@@ -568,6 +568,21 @@ extern "C" int ns_xwdb_write_facet_table(ns_xwdb *w, unsigned slot, ns_err *err)
                      write);
 }
 
+extern "C" int ns_xwdb_spellings_each(ns_xwdb *w, ns_xspelling_fn fn, void *ctx, ns_err *err)
+{
+    if (!w || !fn)
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_spellings_each: NULL argument");
+    return S_guarded(w, err, "reading the spelling table", "reading the spelling table of",
+                     w->path, [&] {
+        for (Xapian::TermIterator t = w->db.spellings_begin(); t != w->db.spellings_end(); ++t) {
+            const std::string &word = *t;
+            if (fn(ctx, word.data(), word.size(), t.get_termfreq()))
+                break;
+        }
+        return 0;
+    });
+}
+
 extern "C" int ns_xwdb_add_spelling(ns_xwdb *w, const char *word, size_t len, unsigned freq,
                                     ns_err *err)
 {
@@ -683,8 +698,11 @@ static int S_search(Xapian::Database &db, facet::Cache &cache, const Xapian::Que
     Xapian::Enquire enquire(db);
     enquire.set_query(q);
     /* k2 = 0 and k3 = 1 are Xapian's defaults; only k1 and b are tunable. */
-    enquire.set_weighting_scheme(Xapian::BM25Weight(o->k1, 0, 1, o->b, 0.5));
-    if (o->value_slot >= 0) {
+    if (o->unweighted)
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+    else
+        enquire.set_weighting_scheme(Xapian::BM25Weight(o->k1, 0, 1, o->b, 0.5));
+    if (o->value_slot >= 0 && !o->unweighted) {
         Xapian::valueno slot = static_cast<Xapian::valueno>(o->value_slot);
         /* reverse = true: descending values, i.e. newest "YYYYMMDD" first. */
         if (o->sort_by_value)

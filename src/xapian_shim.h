@@ -168,6 +168,13 @@ int ns_xwdb_metadata_each(ns_xwdb *w, const char *prefix, ns_xmeta_fn fn, void *
  * so a missing or stale one costs speed, never correctness. NS_EINVAL:
  * inside a transaction, or slot is Xapian's BAD_VALUENO (0xFFFFFFFF). */
 int ns_xwdb_write_facet_table(ns_xwdb *w, unsigned slot, ns_err *err);
+/* Called for each word of the spelling table with its frequency; return
+ * non-zero to stop. */
+typedef int (*ns_xspelling_fn)(void *ctx, const char *word, size_t len, unsigned freq);
+/* Call fn for each word of w's spelling table (committed or pending), in
+ * byte order, until fn returns non-zero (not an error: the call returns 0).
+ * The word lives only for the call to fn. */
+int ns_xwdb_spellings_each(ns_xwdb *w, ns_xspelling_fn fn, void *ctx, ns_err *err);
 /* Add a word to the spelling table (freq times; 0 does nothing). NS_ETERM:
  * a bad word. */
 int ns_xwdb_add_spelling(ns_xwdb *w, const char *word, size_t len, unsigned freq, ns_err *err);
@@ -258,11 +265,14 @@ typedef struct ns_xsearch_opts {
                               1: value_slot descending, then relevance */
     int value_slot;        /* slot for tie-break / sort; -1 none */
     int facet_slot;        /* slot holding '\n'-separated facet keys; -1: no facets */
+    int unweighted;        /* 1: only the total and the facets are wanted (with limit
+                              0): every match weighs the same (Xapian's BoolWeight,
+                              which a remote server knows too), no BM25 per match */
 } ns_xsearch_opts;
 
 /* Positional, unlike the other *_INIT macros: the shim (C++11) expands it,
  * and designated initializers are C++ only from C++20. */
-#define NS_XSEARCH_OPTS_INIT { 1.2, 0.75, 0, 10, 0, -1, -1 }
+#define NS_XSEARCH_OPTS_INIT { 1.2, 0.75, 0, 10, 0, -1, -1, 0 }
 
 typedef struct ns_xhit {
     unsigned docid;

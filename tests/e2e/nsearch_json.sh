@@ -26,7 +26,10 @@ jq -e '.results[0].snippet | test("<b>hostile</b> & \"quoted\" word, in a paragr
     > /dev/null || fail "snippet: $(jq -r '.results[0].snippet' "$tmp/out")"
 # every field, with its type
 jq -e '
-  (keys | sort) == (["facets","limit","offset","query","relaxed","results","suggestion","total"]) and
+  (keys | sort) == (["facets","facets_disjunctive","layout","limit","offset","query","relaxed",
+                     "results","showing_suggestion","suggestion","total"]) and
+  .facets_disjunctive == {"vendor": false, "month": false} and .layout == false and
+  .showing_suggestion == false and
   (.query | type) == "string" and (.total | type) == "number" and
   (.facets.vendor | type) == "object" and (.facets.month | type) == "object" and
   (.results[0] | keys | sort) == (["date","id","lang","month","path","rank","score","snippet",

@@ -19,7 +19,12 @@ ns --json alphafold | jq -e '.relaxed == false' > /dev/null || fail "one word re
 # a suggestion for a misspelt word
 expect_status 1 ns --json transformr
 jq -e '.suggestion == "transformer"' "$tmp/out" > /dev/null || fail "suggestion: $(cat "$tmp/out")"
+# nothing matched: the suggestion's results are shown, saying so (and the
+# exit status still says the query as typed found nothing)
+jq -e '.showing_suggestion == true and .layout == false and .total > 0' "$tmp/out" > /dev/null ||
+    fail "suggestion's results not shown: $(cat "$tmp/out")"
 expect_status 1 ns transformr
-grep -q 'Did you mean: transformer?' "$tmp/out" || fail "text suggestion"
+grep -q 'No results for "transformr"' "$tmp/out" && grep -q 'results for "transformer" instead' "$tmp/out" ||
+    fail "text suggestion: $(cat "$tmp/out")"
 ns --json gpt3 | jq -e '.suggestion == null' > /dev/null || fail "suggestion for a good query"
 echo ok

@@ -116,6 +116,10 @@ START_TEST(results_object_has_the_contract_shape)
     r.nvendor_facets = 1;
     r.month_facets = mf;
     r.nmonth_facets = 2;
+    r.vendor_disjunctive = 1;
+    r.suggestion = (char *)"gpt y";
+    r.layout = 1;
+    r.showing_suggestion = 1;
     ns_buf b = NS_BUF_INIT;
     ck_assert_int_eq(ns_json_results(&b, &r), 0);
     ck_assert_str_eq(ns_buf_cstr(&b),
@@ -126,7 +130,8 @@ START_TEST(results_object_has_the_contract_shape)
         "\"path\":\"corpus/en/x.md\",\"score\":3.25,\"snippet\":\"a & b\","
         "\"snippet_html\":\"a &amp; \\u003cmark>b\\u003c/mark>\"}],"
         "\"facets\":{\"vendor\":{\"OpenAI\":2},\"month\":{\"2020-10\":1,\"2020-09\":1}},"
-        "\"suggestion\":null}");
+        "\"facets_disjunctive\":{\"vendor\":true,\"month\":false},"
+        "\"suggestion\":\"gpt y\",\"layout\":true,\"showing_suggestion\":true}");
     ns_buf_reset(&b);
     ck_assert_int_eq(ns_json_error(&b, "month:2020-13", 13, "month '2020-13' is bad"), 0);
     ck_assert_str_eq(ns_buf_cstr(&b),

@@ -96,7 +96,8 @@ static int S_hit(ns_buf *out, const ns_hit *h, const ns_json_opts *o)
     const char *path = o->archive_paths ? r->rel : r->path ? r->path : "";
     if (ns_buf_puts(out, "],") < 0 || S_key(out, "url") < 0 || S_str(out, url) < 0 ||
         ns_buf_putc(out, ',') < 0 || S_key(out, "path") < 0 || S_str(out, path) < 0 ||
-        ns_buf_printf(out, ",\"score\":%.6g,", score) < 0 || S_key(out, "snippet") < 0 ||
+        ns_buf_printf(out, ",\"score\":%.6g,\"partial\":%s,", score,
+                      h->partial ? "true" : "false") < 0 || S_key(out, "snippet") < 0 ||
         S_str(out, h->snippet ? h->snippet : "") < 0 || ns_buf_putc(out, ',') < 0)
         goto done;
     if (ns_html_snippet(&html, h) < 0 || S_key(out, "snippet_html") < 0 ||
@@ -129,8 +130,9 @@ int ns_json_results_opts(ns_buf *out, const ns_results *r, const ns_json_opts *o
     static const ns_json_opts defaults = NS_JSON_OPTS_INIT;
     const ns_json_opts *o = opts ? opts : &defaults;
     if (ns_buf_puts(out, "{\"query\":") < 0 || S_str(out, r->query ? r->query : "") < 0 ||
-        ns_buf_printf(out, ",\"total\":%u,\"offset\":%u,\"limit\":%u,\"relaxed\":%s,\"results\":[",
-                      r->total, r->offset, r->limit, r->relaxed ? "true" : "false") < 0)
+        ns_buf_printf(out, ",\"total\":%u,\"total_all_words\":%u,\"offset\":%u,\"limit\":%u,"
+                      "\"relaxed\":%s,\"results\":[",
+                      r->total, r->total_all, r->offset, r->limit, r->relaxed ? "true" : "false") < 0)
         return NS_ENOMEM;
     for (size_t i = 0; i < r->nhits; i++)
         if ((i && ns_buf_putc(out, ',') < 0) || S_hit(out, &r->hits[i], o) < 0)

@@ -60,6 +60,33 @@ int ns_query_build(const ns_query *q, int relaxed, ns_xquery **out, ns_err *err)
 /* 1 when the query has two or more positive clauses, so OR may find more. */
 int ns_query_relaxable(const ns_query *q);
 
+/* The relaxed query adds this to an article's weight for each group (AND'd
+ * clause) it matches: above any BM25 sum, so that articles rank by how many
+ * groups they match first, and the score less a multiple of it is BM25. */
+#define NS_QUERY_COORD_WEIGHT 10000.0
+
+/* Positive groups (clauses AND'd), in query order. */
+size_t ns_query_groups(const ns_query *q);
+
+/* Group g as words: one unquoted word item, alone in its group. */
+typedef struct ns_query_clause {
+    size_t start, end;          /* byte range in the query text as given */
+    const char *const *stems;   /* the index terms of its parts, in order
+                                 * (stopwords and joined forms left out) */
+    size_t nstems;
+} ns_query_clause;
+
+/* 1 and *out filled (borrowed from q until it changes) when group g is one
+ * plain word item that no merge has taken; else 0 (a phrase, a prefix,
+ * a OR b, a merged group, or no such group). */
+int ns_query_clause_at(const ns_query *q, size_t g, ns_query_clause *out);
+
+/* Make groups first..first+n-1 (each one plain word item) one group that
+ * matches them all, or alt instead: what an intent or a translation adds as
+ * another way to meet those words (alt is copied). The groups after it move
+ * down by n - 1. NS_EINVAL when a group is no plain word item. */
+int ns_query_merge(ns_query *q, size_t first, size_t n, const ns_xquery *alt, ns_err *err);
+
 /* Terms to highlight: exact stems, and prefixes (any term starting with one).
  * Borrowed from q. */
 const char *const *ns_query_stems(const ns_query *q, size_t *count);

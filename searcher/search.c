@@ -10,6 +10,7 @@
 #include "vendors.h"
 #include "xapian_shim.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -206,6 +207,7 @@ static void S_clear_page(ns_results *r)
     free(r->suggestion);
     r->suggestion = NULL;
     r->total = 0;
+    r->total_all = 0;
     r->relaxed = 0;
 }
 
@@ -256,9 +258,13 @@ oom:
     return ns_err_set(err, NS_ENOMEM, "out of memory counting facets");
 }
 
+/* The hits of xr; coord: xr came from the relaxed query, whose scores hold
+ * NS_QUERY_COORD_WEIGHT per group matched (taken off here, and a hit with
+ * fewer than ngroups marked partial). */
 static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xresults *xr,
-                  const ns_search_opts *o, ns_err *err)
+                  const ns_search_opts *o, int coord, ns_err *err)
 {
+    size_t ngroups = ns_query_groups(q);
     size_t n = ns_xresults_count(xr), nstems, nprefixes;
     const char *const *stems = ns_query_stems(q, &nstems);
     const char *const *prefixes = ns_query_prefixes(q, &nprefixes);
@@ -289,6 +295,11 @@ static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xre
         r->nhits = i + 1;
         h->rank = o->offset + (unsigned)i + 1;
         h->score = x->score;
+        if (coord) {
+            double matched = floor(x->score / NS_QUERY_COORD_WEIGHT);
+            h->score = x->score - matched * NS_QUERY_COORD_WEIGHT;
+            h->partial = matched < (double)ngroups;
+        }
         if ((rc = ns_record_decode(&h->rec, s->codec, x->data, x->data_len, err)) < 0)
             goto done;
         /* Every article stores id, title and date: a hit without them means a
@@ -398,7 +409,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
     ns_xquery *xq = NULL;
     ns_xresults *xr = NULL;
     ns_xsearch_opts xo = NS_XSEARCH_OPTS_INIT;
-    int rc;
+    int rc, coord = 0;
 
     xo.k1 = o->k1;
     xo.b = o->b;
@@ -414,8 +425,16 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
         goto done; /* only stopwords: no results, not an error */
     if ((rc = ns_xsearch(s->db, xq, &xo, &xr, err)) < 0)
         goto done;
-    if (ns_xresults_total(xr) == 0 && ns_query_relaxable(q)) {
-        /* No article has every word: show those with any of them. */
+    r->total_all = ns_xresults_total(xr);
+    /* Too few articles have every word to fill the page: follow them with
+     * those that have most of the words. The relaxed query ranks by how
+     * many clauses an article matches, so those with all of them come
+     * first, in the same order as above, and its page is the whole list's.
+     * Sorted by date, that order would mix them, so there it only answers
+     * when no article has every word. */
+    if (ns_query_relaxable(q) &&
+        (o->sort_by_date ? r->total_all == 0
+                         : (unsigned long)r->total_all < (unsigned long)o->offset + o->limit)) {
         ns_xresults *xr2 = NULL;
         ns_xquery_free(xq);
         xq = NULL;
@@ -423,16 +442,17 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
             goto done;
         if ((rc = ns_xsearch(s->db, xq, &xo, &xr2, err)) < 0)
             goto done;
-        if (ns_xresults_total(xr2) > 0) {
+        if (ns_xresults_total(xr2) > r->total_all) {
             ns_xresults_free(xr);
             xr = xr2;
-            r->relaxed = 1;
+            coord = 1;
+            r->relaxed = r->total_all == 0;
         } else {
             ns_xresults_free(xr2);
         }
     }
     r->total = ns_xresults_total(xr);
-    if ((rc = S_hits(s, q, r, xr, o, err)) < 0)
+    if ((rc = S_hits(s, q, r, xr, o, coord, err)) < 0)
         goto done;
     if (o->facets && (rc = S_facets(r, xr, err)) < 0)
         goto done;

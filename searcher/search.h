@@ -44,6 +44,8 @@ typedef struct ns_hit {
     char *snippet;              /* plain UTF-8 text, about snippet_chars characters */
     ns_span *marks;             /* matched words inside snippet, in order, not overlapping */
     size_t nmarks;
+    int partial;                /* lacks some of the query's words: it fills the page
+                                 * after the articles that have them all */
 } ns_hit;
 
 typedef struct ns_facet_count {
@@ -53,7 +55,10 @@ typedef struct ns_facet_count {
 
 typedef struct ns_results {
     char *query;                /* the query as given */
-    unsigned total;             /* exact number of matching articles */
+    unsigned total;             /* exact number of articles in the list: those with
+                                 * every word, then, when they do not fill the page,
+                                 * those with some (hits marked partial) */
+    unsigned total_all;         /* how many of them have every word */
     unsigned offset, limit;
     int relaxed;                /* no article had every word; these have some of them */
     ns_hit *hits;

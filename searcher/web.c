@@ -176,7 +176,7 @@ static const char S_css[] =
     ".filter a{text-decoration:none;padding:0 .4rem;font-weight:bold}"
     "ol.hits{list-style:none;padding:0;margin:0}.hit{margin:0 0 1.4rem}"
     ".hit h2{font-size:1.1rem;margin:0;line-height:1.3}"
-    ".meta{color:#555;font-size:.88rem;margin:.15rem 0}.vendor+.vendor:before{content:\", \"}"
+    ".meta{color:#555;font-size:.88rem;margin:.15rem 0}.vendor+.vendor:before{content:\", \"}.partial{font-style:italic}"
     ".snippet{margin:.2rem 0}mark{background:#ffe066;padding:0 .1em;border-radius:2px}"
     "nav.pages{display:flex;flex-wrap:wrap;gap:.3rem;margin-top:1.5rem}"
     "nav.pages a,nav.pages strong,nav.pages span{padding:.2rem .6rem;border-radius:4px}"
@@ -313,7 +313,7 @@ done:
     return rc;
 }
 
-static int S_hit(ns_buf *out, const ns_hit *h)
+static int S_hit(ns_buf *out, const ns_hit *h, const char *ui)
 {
     int rc;
     const char *title = h->rec.title ? h->rec.title : (h->rec.id ? h->rec.id : "");
@@ -342,6 +342,11 @@ static int S_hit(ns_buf *out, const ns_hit *h)
             TRY(S_esc(out, h->rec.vendors[i]));
             TRY(ns_buf_puts(out, "</span>"));
         }
+        TRY(ns_buf_puts(out, "</span>"));
+    }
+    if (h->partial) {
+        TRY(ns_buf_puts(out, " · <span class=\"partial\">"));
+        TRY(S_esc(out, S_t(ui, "has some of the words", "есть не все слова")));
         TRY(ns_buf_puts(out, "</span>"));
     }
     TRY(ns_buf_puts(out, "</div>\n<p class=\"snippet\">"));
@@ -456,6 +461,10 @@ int ns_web_render_results(ns_buf *out, const ns_cgi_params *p, const ns_results 
     /* count and sort order */
     TRY(ns_buf_puts(out, "<p class=\"count\" id=\"count\">"));
     TRY(S_count_text(out, r->total, ui));
+    if (r->total_all > 0 && r->total_all < r->total)
+        TRY(S_t(ui, "en", "ru")[0] == 'r'
+                ? ns_buf_printf(out, " (все слова — в %u)", r->total_all)
+                : ns_buf_printf(out, " (%u with every word)", r->total_all));
     if (r->total > 1) {
         link_state st = S_state(p);
         st.page = 1;
@@ -523,7 +532,7 @@ int ns_web_render_results(ns_buf *out, const ns_cgi_params *p, const ns_results 
     if (r->nhits > 0) {
         TRY(ns_buf_printf(out, "<ol class=\"hits\" id=\"hits\" start=\"%u\">\n", r->hits[0].rank));
         for (size_t i = 0; i < r->nhits; i++)
-            TRY(S_hit(out, &r->hits[i]));
+            TRY(S_hit(out, &r->hits[i], ui));
         TRY(ns_buf_puts(out, "</ol>\n"));
     }
     TRY(S_pages(out, p, r, script, ui));

@@ -26,12 +26,13 @@ jq -e '.results[0].snippet | test("<b>hostile</b> & \"quoted\" word, in a paragr
     > /dev/null || fail "snippet: $(jq -r '.results[0].snippet' "$tmp/out")"
 # every field, with its type
 jq -e '
-  (keys | sort) == (["facets","limit","offset","query","relaxed","results","suggestion","total"]) and
+  (keys | sort) == (["facets","limit","offset","query","relaxed","results","suggestion","total",
+                      "total_all_words"]) and
   (.query | type) == "string" and (.total | type) == "number" and
   (.facets.vendor | type) == "object" and (.facets.month | type) == "object" and
-  (.results[0] | keys | sort) == (["date","id","lang","month","path","rank","score","snippet",
-                                  "snippet_html","title","url","vendors"]) and
-  .results[0].rank == 1 and .results[0].id == "en/hostile" and .results[0].date == "2020-10-02" and
+  (.results[0] | keys | sort) == (["date","id","lang","month","partial","path","rank","score",
+                                  "snippet","snippet_html","title","url","vendors"]) and
+  .results[0].partial == false and .total_all_words == .total and .results[0].rank == 1 and .results[0].id == "en/hostile" and .results[0].date == "2020-10-02" and
   .results[0].month == "2020-10" and .results[0].lang == "en" and
   (.results[0].vendors | index("OpenAI")) != null and .results[0].url == null and
   (.results[0].score | type) == "number" and (.results[0].path | type) == "string" and

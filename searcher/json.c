@@ -120,6 +120,25 @@ static int S_facets(ns_buf *out, const ns_facet_count *f, size_t n)
     return ns_buf_putc(out, '}');
 }
 
+/* ,"intents":{...}: only the intents read. */
+static int S_intents(ns_buf *out, const ns_intents *in)
+{
+    int n = 0;
+    if (ns_buf_puts(out, ",\"intents\":{") < 0)
+        return NS_ENOMEM;
+    if (in->month[0] && (ns_buf_puts(out, "\"month\":") < 0 || S_str(out, in->month) < 0))
+        return NS_ENOMEM;
+    n += in->month[0] != 0;
+    if (in->year[0] && ((n && ns_buf_putc(out, ',') < 0) || ns_buf_puts(out, "\"year\":") < 0 ||
+                        S_str(out, in->year) < 0))
+        return NS_ENOMEM;
+    n += in->year[0] != 0;
+    if (in->vendor && ((n && ns_buf_putc(out, ',') < 0) || ns_buf_puts(out, "\"vendor\":") < 0 ||
+                       S_str(out, in->vendor) < 0))
+        return NS_ENOMEM;
+    return ns_buf_putc(out, '}');
+}
+
 int ns_json_results(ns_buf *out, const ns_results *r)
 {
     return ns_json_results_opts(out, r, NULL);
@@ -141,7 +160,8 @@ int ns_json_results_opts(ns_buf *out, const ns_results *r, const ns_json_opts *o
         S_facets(out, r->vendor_facets, r->nvendor_facets) < 0 ||
         ns_buf_puts(out, ",\"month\":") < 0 ||
         S_facets(out, r->month_facets, r->nmonth_facets) < 0 ||
-        ns_buf_puts(out, "},\"suggestion\":") < 0 || S_str(out, r->suggestion) < 0)
+        ns_buf_puts(out, "},\"suggestion\":") < 0 || S_str(out, r->suggestion) < 0 ||
+        S_intents(out, &r->intents) < 0)
         return NS_ENOMEM;
     if (o->took_ms >= 0 && ns_buf_printf(out, ",\"took_ms\":%.3f", o->took_ms) < 0)
         return NS_ENOMEM;

@@ -216,6 +216,7 @@ void ns_results_free(ns_results *r)
     if (!r)
         return;
     S_clear_page(r);
+    ns_intents_clear(&r->intents);
     free(r->query);
     free(r);
 }
@@ -479,15 +480,20 @@ int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opt
         return ns_err_set(err, NS_EINVAL, "ns_search: NULL argument");
     if (o->k1 < 0 || o->b < 0 || o->b > 1)
         return ns_err_set(err, NS_EINVAL, "BM25 needs k1 >= 0 and 0 <= b <= 1");
+    if (!(o->intent_weight >= 0))
+        return ns_err_set(err, NS_EINVAL, "the intent weight must be >= 0");
     if (!(r = calloc(1, sizeof *r)) || !(r->query = ns_strndup(query, len))) {
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
         goto done;
     }
     r->offset = o->offset;
     r->limit = o->limit;
-    if (S_needs_vendors(query, len, o) && (rc = S_vendors(s, err)) < 0)
+    if ((S_needs_vendors(query, len, o) || o->intent_weight > 0) && (rc = S_vendors(s, err)) < 0)
         goto done;
     if ((rc = ns_query_parse(&q, s->a, s->v, query, len, o, err)) < 0)
+        goto done;
+    if (o->intent_weight > 0 &&
+        (rc = ns_intents_apply(q, s->a, s->v, query, len, o->intent_weight, &r->intents, err)) < 0)
         goto done;
     /* Answer from the latest commit; a commit landing mid-search gives
      * NS_EMODIFIED, and the search starts again on the new state. A failure

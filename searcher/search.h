@@ -10,6 +10,7 @@
 #define NS_SEARCH_H
 
 #include "err.h"
+#include "intent.h"
 #include "record.h"
 
 #include <stddef.h>
@@ -28,9 +29,13 @@ typedef struct ns_search_opts {
     double k1, b;               /* BM25 */
     unsigned max_wildcard;      /* terms one prefix* may expand to (0: default 1000) */
     size_t snippet_chars;       /* about this many characters of snippet (0: 200) */
+    double intent_weight;       /* what an article of a month, year or vendor named in
+                                 * the words weighs for those words (intent.h); 0: off */
 } ns_search_opts;
 
-#define NS_SEARCH_OPTS_INIT { NULL, 0, NULL, NULL, 0, 10, 0, 0, 1.2, 0.75, 0, 0 }
+#define NS_SEARCH_INTENT_WEIGHT 5.0
+#define NS_SEARCH_OPTS_INIT { NULL, 0, NULL, NULL, 0, 10, 0, 0, 1.2, 0.75, 0, 0, \
+                              NS_SEARCH_INTENT_WEIGHT }
 
 typedef struct ns_span {
     size_t start, end;          /* byte range of a matched word in the snippet */
@@ -68,6 +73,7 @@ typedef struct ns_results {
     ns_facet_count *month_facets;   /* by month, newest first */
     size_t nmonth_facets;
     char *suggestion;           /* a corrected query when it would find more, or NULL */
+    ns_intents intents;         /* the month, year and vendor read from the words */
 } ns_results;
 
 /* Open the database at path. NS_ENOTFOUND (missing), NS_ECORRUPT, ... */

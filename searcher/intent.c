@@ -230,7 +230,7 @@ int ns_intents_apply(ns_query *q, ns_analyzer *a, const ns_vendors *v, const cha
     }
     rc = 0;
     for (size_t i = nplans; i-- > 0;)
-        if ((rc = ns_query_merge(q, plans[i].first, plans[i].n, plans[i].alt, err)) < 0)
+        if ((rc = ns_query_merge(q, plans[i].first, plans[i].n, plans[i].alt, 0, err)) < 0)
             goto done;
 done:
     for (size_t i = 0; i < nplans; i++)

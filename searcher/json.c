@@ -139,6 +139,25 @@ static int S_intents(ns_buf *out, const ns_intents *in)
     return ns_buf_putc(out, '}');
 }
 
+/* ,"expansions":[{"words":..., "with":[...]}...] */
+static int S_expansions(ns_buf *out, const ns_results *r)
+{
+    if (ns_buf_puts(out, ",\"expansions\":[") < 0)
+        return NS_ENOMEM;
+    for (size_t i = 0; i < r->nexpansions; i++) {
+        const ns_expansion *x = &r->expansions[i];
+        if ((i && ns_buf_putc(out, ',') < 0) || ns_buf_puts(out, "{\"words\":") < 0 ||
+            S_str(out, x->words ? x->words : "") < 0 || ns_buf_puts(out, ",\"with\":[") < 0)
+            return NS_ENOMEM;
+        for (size_t k = 0; k < x->nwith; k++)
+            if ((k && ns_buf_putc(out, ',') < 0) || S_str(out, x->with[k]) < 0)
+                return NS_ENOMEM;
+        if (ns_buf_puts(out, "]}") < 0)
+            return NS_ENOMEM;
+    }
+    return ns_buf_putc(out, ']');
+}
+
 int ns_json_results(ns_buf *out, const ns_results *r)
 {
     return ns_json_results_opts(out, r, NULL);
@@ -161,7 +180,7 @@ int ns_json_results_opts(ns_buf *out, const ns_results *r, const ns_json_opts *o
         ns_buf_puts(out, ",\"month\":") < 0 ||
         S_facets(out, r->month_facets, r->nmonth_facets) < 0 ||
         ns_buf_puts(out, "},\"suggestion\":") < 0 || S_str(out, r->suggestion) < 0 ||
-        S_intents(out, &r->intents) < 0)
+        S_intents(out, &r->intents) < 0 || S_expansions(out, r) < 0)
         return NS_ENOMEM;
     if (o->took_ms >= 0 && ns_buf_printf(out, ",\"took_ms\":%.3f", o->took_ms) < 0)
         return NS_ENOMEM;

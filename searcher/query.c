@@ -1011,6 +1011,11 @@ int ns_query_relaxable(const ns_query *q)
     return q->ngroups >= 2;
 }
 
+int ns_query_add_highlight(ns_query *q, const char *stem)
+{
+    return S_add_str(&q->stems, &q->nstems, stem, strlen(stem)) < 0 ? NS_ENOMEM : 0;
+}
+
 size_t ns_query_groups(const ns_query *q)
 {
     return q->ngroups;
@@ -1028,43 +1033,39 @@ int ns_query_clause_at(const ns_query *q, size_t g, ns_query_clause *out)
     return 1;
 }
 
-int ns_query_merge(ns_query *q, size_t first, size_t n, const ns_xquery *alt, ns_err *err)
+int ns_query_merge(ns_query *q, size_t first, size_t n, const ns_xquery *alt, int exclusive,
+                   ns_err *err)
 {
-    ns_xquery *all = NULL, *either = NULL;
+    ns_xquery *part = NULL;
     int rc;
     if (n == 0 || first >= q->ngroups || n > q->ngroups - first || !alt)
         return ns_err_set(err, NS_EINVAL, "ns_query_merge: no such groups");
     for (size_t g = first; g < first + n; g++)
         if (!q->clauses[g].simple || q->groups[g].n != 1)
             return ns_err_set(err, NS_EINVAL, "ns_query_merge: group %zu is not one word", g);
-    ns_xquery **v = calloc(n, sizeof *v);
-    if (!v)
-        return S_oom(err);
-    for (size_t i = 0; i < n; i++)
-        v[i] = q->groups[first + i].v[0];
-    rc = ns_xquery_combine(&all, NS_XQ_AND, v, n, 0, err);
-    free(v);
-    if (rc < 0)
+    /* Each group takes its share of alt, so an article that meets them all
+     * through alt weighs alt once, and each still counts as a clause met. */
+    if ((rc = ns_xquery_scale(&part, alt, 1.0 / (double)n, err)) < 0)
         return rc;
-    ns_xquery *two[2] = { all, (ns_xquery *)alt };
-    rc = ns_xquery_combine(&either, NS_XQ_OR, two, 2, 0, err);
-    ns_xquery_free(all);
-    if (rc < 0)
-        return rc;
-    /* The first group becomes the merged one; the others leave. */
-    ns_xquery_free(q->groups[first].v[0]);
-    q->groups[first].v[0] = either;
-    q->clauses[first].end = q->clauses[first + n - 1].end;
-    q->clauses[first].simple = 0;
-    for (size_t g = first + 1; g < first + n; g++) {
-        S_qlist_free(&q->groups[g]);
-        S_clause_clear(&q->clauses[g]);
+    for (size_t g = first; g < first + n && rc == 0; g++) {
+        ns_xquery *own = q->groups[g].v[0], *other = part, *only = NULL, *either = NULL;
+        if (exclusive) {
+            ns_xquery *but[2] = { part, own };
+            if ((rc = ns_xquery_combine(&only, NS_XQ_AND_NOT, but, 2, 0, err)) < 0)
+                break;
+            other = only;
+        }
+        ns_xquery *two[2] = { own, other };
+        rc = ns_xquery_combine(&either, NS_XQ_OR, two, 2, 0, err);
+        ns_xquery_free(only);
+        if (rc < 0)
+            break;
+        ns_xquery_free(own);
+        q->groups[g].v[0] = either;
+        q->clauses[g].simple = 0;
     }
-    memmove(&q->groups[first + 1], &q->groups[first + n], (q->ngroups - first - n) * sizeof *q->groups);
-    memmove(&q->clauses[first + 1], &q->clauses[first + n],
-            (q->ngroups - first - n) * sizeof *q->clauses);
-    q->ngroups -= n - 1;
-    return 0;
+    ns_xquery_free(part);
+    return rc;
 }
 
 const char *const *ns_query_stems(const ns_query *q, size_t *count)

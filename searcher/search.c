@@ -31,6 +31,7 @@ struct ns_searcher {
     ns_xdb *db;
     ns_analyzer *a;
     ns_record_codec *codec; /* decompresses the stored text of results */
+    ns_glossary *gl;     /* loaded on the first search that expands */
     ns_vendors *v;       /* loaded on first use: analysing every alias costs
                           * more than a whole search, and most queries name no
                           * vendor (facet counts do not need the table) */
@@ -147,6 +148,7 @@ void ns_searcher_close(ns_searcher *s)
         return;
     ns_xdb_free(s->db);
     ns_vendors_free(s->v);
+    ns_glossary_free(s->gl);
     ns_analyzer_free(s->a);
     ns_record_codec_free(s->codec);
     free(s->path);
@@ -217,6 +219,7 @@ void ns_results_free(ns_results *r)
         return;
     S_clear_page(r);
     ns_intents_clear(&r->intents);
+    ns_expansions_free(r->expansions, r->nexpansions);
     free(r->query);
     free(r);
 }
@@ -297,8 +300,8 @@ static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xre
         h->rank = o->offset + (unsigned)i + 1;
         h->score = x->score;
         if (coord) {
-            double matched = floor(x->score / NS_QUERY_COORD_WEIGHT);
-            h->score = x->score - matched * NS_QUERY_COORD_WEIGHT;
+            double matched = floor(h->score / NS_QUERY_COORD_WEIGHT);
+            h->score -= matched * NS_QUERY_COORD_WEIGHT;
             h->partial = matched < (double)ngroups;
         }
         if ((rc = ns_record_decode(&h->rec, s->codec, x->data, x->data_len, err)) < 0)
@@ -480,8 +483,8 @@ int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opt
         return ns_err_set(err, NS_EINVAL, "ns_search: NULL argument");
     if (o->k1 < 0 || o->b < 0 || o->b > 1)
         return ns_err_set(err, NS_EINVAL, "BM25 needs k1 >= 0 and 0 <= b <= 1");
-    if (!(o->intent_weight >= 0))
-        return ns_err_set(err, NS_EINVAL, "the intent weight must be >= 0");
+    if (!(o->intent_weight >= 0) || !(o->cross_scale >= 0))
+        return ns_err_set(err, NS_EINVAL, "the intent weight and the cross scale must be >= 0");
     if (!(r = calloc(1, sizeof *r)) || !(r->query = ns_strndup(query, len))) {
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
         goto done;
@@ -494,6 +497,11 @@ int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opt
         goto done;
     if (o->intent_weight > 0 &&
         (rc = ns_intents_apply(q, s->a, s->v, query, len, o->intent_weight, &r->intents, err)) < 0)
+        goto done;
+    if (o->cross && !s->gl && (rc = ns_glossary_new(&s->gl, s->a, err)) < 0)
+        goto done;
+    if (o->cross && (rc = ns_glossary_expand(s->gl, q, query, o->cross_scale, &r->expansions,
+                                             &r->nexpansions, err)) < 0)
         goto done;
     /* Answer from the latest commit; a commit landing mid-search gives
      * NS_EMODIFIED, and the search starts again on the new state. A failure

@@ -10,6 +10,7 @@
 #define NS_SEARCH_H
 
 #include "err.h"
+#include "expand.h"
 #include "intent.h"
 #include "record.h"
 
@@ -31,11 +32,14 @@ typedef struct ns_search_opts {
     size_t snippet_chars;       /* about this many characters of snippet (0: 200) */
     double intent_weight;       /* what an article of a month, year or vendor named in
                                  * the words weighs for those words (intent.h); 0: off */
+    int cross;                  /* expand words with the other language's (expand.h) */
+    double cross_scale;         /* what such a match weighs, times its own weight */
 } ns_search_opts;
 
 #define NS_SEARCH_INTENT_WEIGHT 5.0
+#define NS_SEARCH_CROSS_SCALE 0.3
 #define NS_SEARCH_OPTS_INIT { NULL, 0, NULL, NULL, 0, 10, 0, 0, 1.2, 0.75, 0, 0, \
-                              NS_SEARCH_INTENT_WEIGHT }
+                              NS_SEARCH_INTENT_WEIGHT, 1, NS_SEARCH_CROSS_SCALE }
 
 typedef struct ns_span {
     size_t start, end;          /* byte range of a matched word in the snippet */
@@ -74,6 +78,8 @@ typedef struct ns_results {
     size_t nmonth_facets;
     char *suggestion;           /* a corrected query when it would find more, or NULL */
     ns_intents intents;         /* the month, year and vendor read from the words */
+    ns_expansion *expansions;   /* the other language's words added, in query order */
+    size_t nexpansions;
 } ns_results;
 
 /* Open the database at path. NS_ENOTFOUND (missing), NS_ECORRUPT, ... */

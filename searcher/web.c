@@ -67,13 +67,14 @@ typedef struct link_state {
     const char *month;
     const char *lang;
     int sort_by_date;
+    int no_cross;
     unsigned page;
 } link_state;
 
 static link_state S_state(const ns_cgi_params *p)
 {
     link_state st = { p->q, p->vendors, p->nvendors, NULL, NULL, p->month, p->lang,
-                      p->sort_by_date, p->page };
+                      p->sort_by_date, p->no_cross, p->page };
     return st;
 }
 
@@ -108,6 +109,8 @@ static int S_href(ns_buf *out, const char *script, const link_state *st)
         TRY(S_param(out, &first, "lang", st->lang));
     if (st->sort_by_date)
         TRY(S_param(out, &first, "sort", "date"));
+    if (st->no_cross)
+        TRY(S_param(out, &first, "cross", "0"));
     if (st->page > 1) {
         char num[16];
         snprintf(num, sizeof num, "%u", st->page);
@@ -242,6 +245,8 @@ static int S_form(ns_buf *out, const char *ui, const char *script, const ns_cgi_
             TRY(ns_buf_printf(out, "<input type=\"hidden\" name=\"lang\" value=\"%s\">\n", p->lang));
         if (p->sort_by_date)
             TRY(ns_buf_puts(out, "<input type=\"hidden\" name=\"sort\" value=\"date\">\n"));
+        if (p->no_cross)
+            TRY(ns_buf_puts(out, "<input type=\"hidden\" name=\"cross\" value=\"0\">\n"));
     }
     TRY(ns_buf_puts(out, "<button type=\"submit\" id=\"go\">"));
     TRY(S_esc(out, S_t(ui, "Search", "Найти")));
@@ -631,6 +636,9 @@ static int S_bad_params(ns_web_response *resp, const char *ui, const char *scrip
     case NS_CGI_BAD_LANG:
         fmt = ru ? "Язык «%s» должен быть en или ru." : "Language “%s” must be en or ru.";
         break;
+    case NS_CGI_BAD_CROSS:
+        fmt = ru ? "Параметр cross «%s» должен быть 0 или 1." : "Cross “%s” must be 0 or 1.";
+        break;
     case NS_CGI_BAD_SORT:
         fmt = ru ? "Сортировка «%s» должна быть relevance или date."
                  : "Sort order “%s” must be relevance or date.";
@@ -914,6 +922,7 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
     opts.offset = (p.page - 1) * NS_CGI_PAGE_SIZE;
     opts.limit = NS_CGI_PAGE_SIZE;
     opts.sort_by_date = p.sort_by_date;
+    opts.cross = !p.no_cross;
     opts.facets = 1;
     opts.max_wildcard = WEB_MAX_WILDCARD;
     rc = ns_search(w->searcher, p.q, strlen(p.q), &opts, &r, &err);

@@ -26,8 +26,8 @@ jq -e '.results[0].snippet | test("<b>hostile</b> & \"quoted\" word, in a paragr
     > /dev/null || fail "snippet: $(jq -r '.results[0].snippet' "$tmp/out")"
 # every field, with its type
 jq -e '
-  (keys | sort) == (["facets","intents","limit","offset","query","relaxed","results","suggestion",
-                      "total","total_all_words"]) and
+  (keys | sort) == (["expansions","facets","intents","limit","offset","query","relaxed","results",
+                      "suggestion","total","total_all_words"]) and
   (.query | type) == "string" and (.total | type) == "number" and
   (.facets.vendor | type) == "object" and (.facets.month | type) == "object" and
   (.results[0] | keys | sort) == (["date","id","lang","month","partial","path","rank","score",

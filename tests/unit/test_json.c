@@ -128,7 +128,7 @@ START_TEST(results_object_has_the_contract_shape)
         "\"path\":\"corpus/en/x.md\",\"score\":3.25,\"partial\":true,\"snippet\":\"a & b\","
         "\"snippet_html\":\"a &amp; \\u003cmark>b\\u003c/mark>\"}],"
         "\"facets\":{\"vendor\":{\"OpenAI\":2},\"month\":{\"2020-10\":1,\"2020-09\":1}},"
-        "\"suggestion\":null,\"intents\":{}}");
+        "\"suggestion\":null,\"intents\":{},\"expansions\":[]}");
     ns_buf_reset(&b);
     ck_assert_int_eq(ns_json_error(&b, "month:2020-13", 13, "month '2020-13' is bad"), 0);
     ck_assert_str_eq(ns_buf_cstr(&b),

@@ -385,6 +385,7 @@ int ns_glossary_expand(const ns_glossary *g, ns_query *q, const char *text, doub
                 rc = S_oom(err);
                 goto done;
             }
+            x->lang = best->lang;
             plans[nplans].first = i;
             plans[nplans].n = bestk;
             nplans++;

@@ -29,6 +29,7 @@ typedef struct ns_query ns_query; /* query.h */
 /* One expansion used: the query's words as written and the forms added. */
 typedef struct ns_expansion {
     char *words;         /* malloc'd */
+    char lang;           /* the words' language: 'e' or 'r' */
     char **with;         /* malloc'd forms of the other language, as written in the glossary */
     size_t nwith;
 } ns_expansion;

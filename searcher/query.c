@@ -57,6 +57,7 @@ struct ns_query {
     clause *clauses;    /* one per group, in step with groups */
     size_t ngroups, cgroups;
     qlist neg;          /* excluded clauses */
+    qlist prefer;       /* optional: they only add weight (ns_query_prefer) */
     qlist fvendor, fmonth, flang; /* filters, OR'd within a kind */
     pending *pend;
     size_t npend, cpend;
@@ -882,6 +883,7 @@ void ns_query_free(ns_query *q)
     free(q->groups);
     free(q->clauses);
     S_qlist_free(&q->neg);
+    S_qlist_free(&q->prefer);
     S_qlist_free(&q->fvendor);
     S_qlist_free(&q->fmonth);
     S_qlist_free(&q->flang);
@@ -979,6 +981,9 @@ int ns_query_build(const ns_query *q, int relaxed, ns_xquery **out, ns_err *err)
         rc = S_positive(q, relaxed, &main, err);
     if (rc < 0)
         goto done;
+    if (q->prefer.n && q->ngroups > 0 && (rc = S_wrap(&main, NS_XQ_AND_MAYBE, q->prefer.v,
+                                                      q->prefer.n, err)) < 0)
+        goto done;
     if (q->neg.n) {
         ns_xquery *negs = NULL;
         if ((rc = ns_xquery_combine(&negs, NS_XQ_OR, q->neg.v, q->neg.n, 0, err)) < 0)
@@ -1014,6 +1019,19 @@ int ns_query_relaxable(const ns_query *q)
 int ns_query_add_highlight(ns_query *q, const char *stem)
 {
     return S_add_str(&q->stems, &q->nstems, stem, strlen(stem)) < 0 ? NS_ENOMEM : 0;
+}
+
+int ns_query_prefer(ns_query *q, const ns_xquery *x, ns_err *err)
+{
+    ns_xquery *copy = NULL;
+    int rc = ns_xquery_scale(&copy, x, 1.0, err);
+    if (rc < 0)
+        return rc;
+    if (S_push(&q->prefer, copy) < 0) {
+        ns_xquery_free(copy);
+        return S_oom(err);
+    }
+    return 0;
 }
 
 size_t ns_query_groups(const ns_query *q)

@@ -68,6 +68,10 @@ int ns_query_relaxable(const ns_query *q);
 /* Highlight stem too (words an expansion added). 0 or NS_ENOMEM. */
 int ns_query_add_highlight(ns_query *q, const char *stem);
 
+/* Add x's weight to the articles it matches, matching no more (OP_AND_MAYBE;
+ * x is copied). */
+int ns_query_prefer(ns_query *q, const ns_xquery *x, ns_err *err);
+
 /* Positive groups (clauses AND'd), in query order. */
 size_t ns_query_groups(const ns_query *q);
 

@@ -469,6 +469,30 @@ done:
     return rc;
 }
 
+/* The query's words were expanded into the other language: prefer the
+ * articles in the language of the words expanded (the language the query is
+ * written in; names, alike in both, tell nothing), so that the other
+ * language's articles follow those matching as well in the query's own. */
+static int S_prefer_lang(ns_query *q, const ns_results *r, const ns_search_opts *o, ns_err *err)
+{
+    size_t en = 0, ru = 0;
+    ns_xquery *t = NULL, *b = NULL;
+    double w = o->lang_weight;
+    for (size_t i = 0; i < r->nexpansions; i++)
+        r->expansions[i].lang == 'r' ? ru++ : en++;
+    if (en == ru || w <= 0)
+        return 0;
+    const char *term = ru > en ? NS_PREFIX_LANG "ru" : NS_PREFIX_LANG "en";
+    int rc = ns_xquery_term(&t, term, strlen(term), err);
+    if (rc == 0)
+        rc = ns_xquery_boost(&b, t, w, err);
+    if (rc == 0)
+        rc = ns_query_prefer(q, b, err);
+    ns_xquery_free(t);
+    ns_xquery_free(b);
+    return rc;
+}
+
 int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opts *opts,
               ns_results **out, ns_err *err)
 {
@@ -483,8 +507,9 @@ int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opt
         return ns_err_set(err, NS_EINVAL, "ns_search: NULL argument");
     if (o->k1 < 0 || o->b < 0 || o->b > 1)
         return ns_err_set(err, NS_EINVAL, "BM25 needs k1 >= 0 and 0 <= b <= 1");
-    if (!(o->intent_weight >= 0) || !(o->cross_scale >= 0))
-        return ns_err_set(err, NS_EINVAL, "the intent weight and the cross scale must be >= 0");
+    if (!(o->intent_weight >= 0) || !(o->cross_scale >= 0) || !(o->lang_weight >= 0))
+        return ns_err_set(err, NS_EINVAL,
+                          "the intent weight, the cross scale and the language weight must be >= 0");
     if (!(r = calloc(1, sizeof *r)) || !(r->query = ns_strndup(query, len))) {
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
         goto done;
@@ -502,6 +527,8 @@ int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opt
         goto done;
     if (o->cross && (rc = ns_glossary_expand(s->gl, q, query, o->cross_scale, &r->expansions,
                                              &r->nexpansions, err)) < 0)
+        goto done;
+    if (r->nexpansions > 0 && (rc = S_prefer_lang(q, r, o, err)) < 0)
         goto done;
     /* Answer from the latest commit; a commit landing mid-search gives
      * NS_EMODIFIED, and the search starts again on the new state. A failure

@@ -34,12 +34,16 @@ typedef struct ns_search_opts {
                                  * the words weighs for those words (intent.h); 0: off */
     int cross;                  /* expand words with the other language's (expand.h) */
     double cross_scale;         /* what such a match weighs, times its own weight */
+    double lang_weight;         /* when words were expanded, what an article in their
+                                 * language weighs more (search.c S_prefer_lang) */
 } ns_search_opts;
 
 #define NS_SEARCH_INTENT_WEIGHT 5.0
 #define NS_SEARCH_CROSS_SCALE 0.3
+#define NS_SEARCH_LANG_WEIGHT 1.0
 #define NS_SEARCH_OPTS_INIT { NULL, 0, NULL, NULL, 0, 10, 0, 0, 1.2, 0.75, 0, 0, \
-                              NS_SEARCH_INTENT_WEIGHT, 1, NS_SEARCH_CROSS_SCALE }
+                              NS_SEARCH_INTENT_WEIGHT, 1, NS_SEARCH_CROSS_SCALE, \
+                              NS_SEARCH_LANG_WEIGHT }
 
 typedef struct ns_span {
     size_t start, end;          /* byte range of a matched word in the snippet */

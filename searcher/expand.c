@@ -47,10 +47,11 @@ static int S_oom(ns_err *err)
 
 static void S_form_clear(form *f)
 {
-    for (size_t i = 0; i < f->nstems; i++)
+    for (size_t i = 0; f->stems && i < f->nstems; i++)
         free(f->stems[i]);
     free(f->stems);
     free(f->text);
+    memset(f, 0, sizeof *f);
 }
 
 void ns_glossary_free(ns_glossary *g)
@@ -401,7 +402,7 @@ int ns_glossary_expand(const ns_glossary *g, ns_query *q, const char *text, doub
     for (size_t i = nplans; i-- > 0;)
         if ((rc = ns_query_merge(q, plans[i].first, plans[i].n, plans[i].alt, 1, err)) < 0)
             goto done;
-    if (out) {
+    if (out && nplans > 0) {
         *out = xs;
         xs = NULL;
     }

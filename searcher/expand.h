@@ -45,8 +45,8 @@ void ns_glossary_free(ns_glossary *g); /* NULL is a no-op */
 size_t ns_glossary_entries(const ns_glossary *g);
 
 /* Expand q (parsed from text) as above. *out (may be NULL: not wanted)
- * receives the expansions used, in query order, *nout their number; free
- * them with ns_expansions_free. NS_ENOMEM, or an error of the query shim. */
+ * receives the expansions used, in query order (NULL for none), *nout their
+ * number; free them with ns_expansions_free. NS_ENOMEM, or an error of the query shim. */
 int ns_glossary_expand(const ns_glossary *g, ns_query *q, const char *text, double scale,
                        ns_expansion **out, size_t *nout, ns_err *err);
 void ns_expansions_free(ns_expansion *e, size_t n);

@@ -98,7 +98,7 @@ static int S_param(ns_cgi_params *p, const char *k, const char *v, size_t vlen)
     }
     int known = !strcmp(k, "vendor") || !strcmp(k, "month") || !strcmp(k, "lang") ||
                 !strcmp(k, "sort") || !strcmp(k, "page") || !strcmp(k, "format") ||
-                !strcmp(k, "opensearch") || !strcmp(k, "as_typed");
+                !strcmp(k, "opensearch") || !strcmp(k, "as_typed") || !strcmp(k, "cross");
     if (!known)
         return 0;
     if (vlen > NS_CGI_MAX_VALUE) {
@@ -135,6 +135,12 @@ static int S_param(ns_cgi_params *p, const char *k, const char *v, size_t vlen)
         if (strcmp(v, "en") != 0 && strcmp(v, "ru") != 0)
             return S_flag_value(p, NS_CGI_BAD_LANG, v, vlen);
         return S_replace(&p->lang, v, vlen);
+    }
+    if (strcmp(k, "cross") == 0) {
+        if (vlen != 1 || (v[0] != '0' && v[0] != '1'))
+            return S_flag_value(p, NS_CGI_BAD_CROSS, v, vlen);
+        p->no_cross = v[0] == '0';
+        return 0;
     }
     if (strcmp(k, "sort") == 0) {
         if (strcmp(v, "relevance") == 0)

@@ -38,6 +38,7 @@ typedef enum ns_cgi_bad {
     NS_CGI_BAD_SORT,        /* not relevance or date */
     NS_CGI_BAD_PAGE,        /* not a number in 1..NS_CGI_MAX_PAGE */
     NS_CGI_BAD_FORMAT,      /* format other than html or json */
+    NS_CGI_BAD_CROSS,       /* cross other than 0 or 1 */
 } ns_cgi_bad;
 
 typedef struct ns_cgi_params {
@@ -47,6 +48,7 @@ typedef struct ns_cgi_params {
     char *month;            /* checked month spec, or NULL */
     char *lang;             /* "en", "ru" or NULL */
     int sort_by_date;       /* sort=date */
+    int no_cross;           /* cross=0: no words of the other language */
     unsigned page;          /* 1.. */
     int json;               /* format=json */
     int opensearch;         /* opensearch=<anything>: the OpenSearch description */

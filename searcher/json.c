@@ -96,7 +96,8 @@ static int S_hit(ns_buf *out, const ns_hit *h, const ns_json_opts *o)
     const char *path = o->archive_paths ? r->rel : r->path ? r->path : "";
     if (ns_buf_puts(out, "],") < 0 || S_key(out, "url") < 0 || S_str(out, url) < 0 ||
         ns_buf_putc(out, ',') < 0 || S_key(out, "path") < 0 || S_str(out, path) < 0 ||
-        ns_buf_printf(out, ",\"score\":%.6g,", score) < 0 || S_key(out, "snippet") < 0 ||
+        ns_buf_printf(out, ",\"score\":%.6g,\"partial\":%s,", score,
+                      h->partial ? "true" : "false") < 0 || S_key(out, "snippet") < 0 ||
         S_str(out, h->snippet ? h->snippet : "") < 0 || ns_buf_putc(out, ',') < 0)
         goto done;
     if (ns_html_snippet(&html, h) < 0 || S_key(out, "snippet_html") < 0 ||
@@ -119,6 +120,44 @@ static int S_facets(ns_buf *out, const ns_facet_count *f, size_t n)
     return ns_buf_putc(out, '}');
 }
 
+/* ,"intents":{...}: only the intents read. */
+static int S_intents(ns_buf *out, const ns_intents *in)
+{
+    int n = 0;
+    if (ns_buf_puts(out, ",\"intents\":{") < 0)
+        return NS_ENOMEM;
+    if (in->month[0] && (ns_buf_puts(out, "\"month\":") < 0 || S_str(out, in->month) < 0))
+        return NS_ENOMEM;
+    n += in->month[0] != 0;
+    if (in->year[0] && ((n && ns_buf_putc(out, ',') < 0) || ns_buf_puts(out, "\"year\":") < 0 ||
+                        S_str(out, in->year) < 0))
+        return NS_ENOMEM;
+    n += in->year[0] != 0;
+    if (in->vendor && ((n && ns_buf_putc(out, ',') < 0) || ns_buf_puts(out, "\"vendor\":") < 0 ||
+                       S_str(out, in->vendor) < 0))
+        return NS_ENOMEM;
+    return ns_buf_putc(out, '}');
+}
+
+/* ,"expansions":[{"words":..., "with":[...]}...] */
+static int S_expansions(ns_buf *out, const ns_results *r)
+{
+    if (ns_buf_puts(out, ",\"expansions\":[") < 0)
+        return NS_ENOMEM;
+    for (size_t i = 0; i < r->nexpansions; i++) {
+        const ns_expansion *x = &r->expansions[i];
+        if ((i && ns_buf_putc(out, ',') < 0) || ns_buf_puts(out, "{\"words\":") < 0 ||
+            S_str(out, x->words ? x->words : "") < 0 || ns_buf_puts(out, ",\"with\":[") < 0)
+            return NS_ENOMEM;
+        for (size_t k = 0; k < x->nwith; k++)
+            if ((k && ns_buf_putc(out, ',') < 0) || S_str(out, x->with[k]) < 0)
+                return NS_ENOMEM;
+        if (ns_buf_puts(out, "]}") < 0)
+            return NS_ENOMEM;
+    }
+    return ns_buf_putc(out, ']');
+}
+
 int ns_json_results(ns_buf *out, const ns_results *r)
 {
     return ns_json_results_opts(out, r, NULL);
@@ -129,8 +168,9 @@ int ns_json_results_opts(ns_buf *out, const ns_results *r, const ns_json_opts *o
     static const ns_json_opts defaults = NS_JSON_OPTS_INIT;
     const ns_json_opts *o = opts ? opts : &defaults;
     if (ns_buf_puts(out, "{\"query\":") < 0 || S_str(out, r->query ? r->query : "") < 0 ||
-        ns_buf_printf(out, ",\"total\":%u,\"offset\":%u,\"limit\":%u,\"relaxed\":%s,\"results\":[",
-                      r->total, r->offset, r->limit, r->relaxed ? "true" : "false") < 0)
+        ns_buf_printf(out, ",\"total\":%u,\"total_all_words\":%u,\"offset\":%u,\"limit\":%u,"
+                      "\"relaxed\":%s,\"results\":[",
+                      r->total, r->total_all, r->offset, r->limit, r->relaxed ? "true" : "false") < 0)
         return NS_ENOMEM;
     for (size_t i = 0; i < r->nhits; i++)
         if ((i && ns_buf_putc(out, ',') < 0) || S_hit(out, &r->hits[i], o) < 0)
@@ -144,7 +184,8 @@ int ns_json_results_opts(ns_buf *out, const ns_results *r, const ns_json_opts *o
                       r->month_disjunctive ? "true" : "false") < 0 ||
         ns_buf_puts(out, ",\"suggestion\":") < 0 || S_str(out, r->suggestion) < 0 ||
         ns_buf_printf(out, ",\"layout\":%s,\"showing_suggestion\":%s",
-                      r->layout ? "true" : "false", r->showing_suggestion ? "true" : "false") < 0)
+                      r->layout ? "true" : "false", r->showing_suggestion ? "true" : "false") < 0 ||
+        S_intents(out, &r->intents) < 0 || S_expansions(out, r) < 0)
         return NS_ENOMEM;
     if (o->took_ms >= 0 && ns_buf_printf(out, ",\"took_ms\":%.3f", o->took_ms) < 0)
         return NS_ENOMEM;

@@ -45,8 +45,11 @@ static const char usage[] =
     "  month:YYYY-MM      articles of a month; month:YYYY-MM..YYYY-MM a range of months\n"
     "  lang:en  lang:ru   articles in a language\n"
     "  Filters of one kind are OR'd, of different kinds AND'd; filters alone list every article\n"
-    "  that passes them. Stopwords are dropped outside phrases. When no article has all the\n"
-    "  words, the articles with any of them are shown and the header says so.\n"
+    "  that passes them. Stopwords are dropped outside phrases. When too few articles have all\n"
+    "  the words to fill the page, those with most of them follow, marked ~ (\"partial\").\n"
+    "  A month or year in words (\"December 2020\", \"в декабре 2020\", \"2019\") and a vendor's\n"
+    "  name (\"Яндекса\", \"Sber\") rank that month's, year's or vendor's articles first;\n"
+    "  words are also sought in the other language (нейросеть: neural network), ranked below.\n"
     "  At most 1000 terms per query: each word, part of a compound word (GPT-3 is 3), phrase\n"
     "  word, OR operand and filter counts one; prefixes share what the rest leaves.\n"
     "\n"
@@ -71,22 +74,30 @@ static const char usage[] =
     "  --jobs N           --batch: search N lines at a time (default: one per CPU)\n"
     "  --analyze          print how stdin's text is analysed: token TAB terms, one per line\n"
     "  --bm25 K1,B        BM25 parameters (default 1.2,0.75; k1 >= 0, 0 <= b <= 1)\n"
+    "  --no-cross         do not add the other language's words (glossary/en-ru.txt)\n"
+    "  --cross-weight W   what a match through the other language's words weighs, times\n"
+    "                     a match of the words typed (default 0.3)\n"
+    "  --intent-weight W  what an article of a month, year or vendor named in the words\n"
+    "                     weighs more (default 5; 0: read no intents)\n"
     "  -h, --help         this help\n"
     "  --version          print the version\n"
     "  --                 the rest is query, even if it starts with -\n"
     "Option names are exact (no abbreviations); a value that starts with - needs --opt=VALUE.\n"
     "\n"
     "JSON (--json, and each --batch line):\n"
-    "  {\"query\", \"total\", \"offset\", \"limit\", \"relaxed\" (true when showing articles with\n"
-    "   only some of the words), \"results\": [{\"rank\", \"id\", \"title\", \"date\", \"month\",\n"
-    "   \"lang\", \"vendors\": [..], \"url\" (or null), \"path\", \"score\", \"snippet\",\n"
-    "   \"snippet_html\" (HTML-escaped, matches in <mark>)}],\n"
+    "  {\"query\", \"total\", \"total_all_words\" (how many of total have every word),\n"
+    "   \"offset\", \"limit\", \"relaxed\" (true when no article has every word),\n"
+    "   \"results\": [{\"rank\", \"id\", \"title\", \"date\", \"month\",\n"
+    "   \"lang\", \"vendors\": [..], \"url\" (or null), \"path\", \"score\", \"partial\" (true:\n"
+    "   lacks some words), \"snippet\", \"snippet_html\" (HTML-escaped, matches in <mark>)}],\n"
     "   \"facets\": {\"vendor\": {NAME: n}, \"month\": {\"YYYY-MM\": n}},\n"
     "   \"facets_disjunctive\": {\"vendor\": b, \"month\": b} (true: counted without that\n"
     "   kind's filter, so each count is what choosing it instead would give),\n"
     "   \"suggestion\" (a corrected query that finds more, or null), \"layout\" (true: the\n"
     "   suggestion is the query on the other keyboard layout), \"showing_suggestion\" (true:\n"
-    "   the query found nothing, and the results are the suggestion's)}\n"
+    "   the query found nothing, and the results are the suggestion's),\n"
+    "   \"intents\": {\"month\": \"YYYY-MM\", \"year\": \"YYYY\", \"vendor\": NAME} (those read),\n"
+    "   \"expansions\": [{\"words\": WORDS, \"with\": [FORMS]}]}\n"
     "  Each --batch line also has \"took_ms\": the time its search took, in milliseconds.\n"
     "  A bad --batch line gives {\"query\": .., \"error\": ..} and the batch goes on; so does a\n"
     "  line over 131072 bytes (its \"query\" is its start) or with a NUL byte.\n"
@@ -149,6 +160,18 @@ static int S_bm25(const char *s, double *k1, double *b)
     return 0;
 }
 
+/* A weight: a finite number >= 0. */
+static int S_weight(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(x) || x < 0)
+        return -1;
+    *out = x;
+    return 0;
+}
+
 static int S_write(const ns_buf *b)
 {
     if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len)
@@ -193,7 +216,8 @@ done:
 int main(int argc, char **argv)
 {
     enum { O_DB = 256, O_VENDOR, O_MONTH, O_LANG, O_OFFSET, O_SORT, O_FACETS, O_JSON, O_BATCH,
-           O_ANALYZE, O_BM25, O_VERSION, O_JOBS, O_FORMAT };
+           O_ANALYZE, O_BM25, O_VERSION, O_JOBS, O_FORMAT, O_NO_CROSS, O_CROSS_WEIGHT,
+           O_INTENT_WEIGHT };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "vendor", required_argument, NULL, O_VENDOR },
@@ -209,6 +233,9 @@ int main(int argc, char **argv)
         { "jobs", required_argument, NULL, O_JOBS },
         { "analyze", no_argument, NULL, O_ANALYZE },
         { "bm25", required_argument, NULL, O_BM25 },
+        { "no-cross", no_argument, NULL, O_NO_CROSS },
+        { "cross-weight", required_argument, NULL, O_CROSS_WEIGHT },
+        { "intent-weight", required_argument, NULL, O_INTENT_WEIGHT },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, O_VERSION },
         { NULL, 0, NULL, 0 },
@@ -285,6 +312,19 @@ int main(int argc, char **argv)
         case O_BM25:
             if (S_bm25(v, &opts.k1, &opts.b) < 0) {
                 rc = S_fail("--bm25 '%s' is not K1,B with k1 >= 0 and 0 <= b <= 1", v);
+                goto done;
+            }
+            break;
+        case O_NO_CROSS: opts.cross = 0; break;
+        case O_CROSS_WEIGHT:
+            if (S_weight(v, &opts.cross_scale) < 0) {
+                rc = S_fail("--cross-weight '%s' is not a number >= 0", v);
+                goto done;
+            }
+            break;
+        case O_INTENT_WEIGHT:
+            if (S_weight(v, &opts.intent_weight) < 0) {
+                rc = S_fail("--intent-weight '%s' is not a number >= 0", v);
                 goto done;
             }
             break;

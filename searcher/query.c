@@ -15,6 +15,8 @@
  * thousands of distinct words must not make their de-duplication quadratic. */
 #define MAX_STEMS 256
 #define MAX_WORDS 64
+/* Parts of one word kept for the intents and the glossary. */
+#define MAX_CLAUSE_STEMS 8
 
 /* A word or phrase longer than this is first analysed in growing pieces, so
  * that one which gives far more terms than the cap (a pasted book as one
@@ -41,11 +43,21 @@ typedef struct pending {
     size_t group, at;
 } pending;
 
+/* A clause's words as the intents and the glossary read them. */
+typedef struct clause {
+    size_t start, end;
+    char **stems;
+    size_t nstems;
+    int simple;
+} clause;
+
 struct ns_query {
     qlist *groups;      /* positive clauses, AND'd; each is the OR of its
                          * operands (one, or a OR b OR c) */
+    clause *clauses;    /* one per group, in step with groups */
     size_t ngroups, cgroups;
     qlist neg;          /* excluded clauses */
+    qlist prefer;       /* optional: they only add weight (ns_query_prefer) */
     qlist fvendor, fmonth, flang; /* filters, OR'd within a kind */
     pending *pend;
     size_t npend, cpend;
@@ -262,10 +274,38 @@ done:
     return rc;
 }
 
+static void S_clause_clear(clause *c)
+{
+    for (size_t i = 0; i < c->nstems; i++)
+        free(c->stems[i]);
+    free(c->stems);
+    memset(c, 0, sizeof *c);
+}
+
+/* Keep in c the stems of the parts of t[0..n) (neither joined nor
+ * stopwords), in order; a word of more than MAX_CLAUSE_STEMS parts is left
+ * without (nothing in the glossary or the calendar is that long). */
+static int S_clause_stems(clause *c, const ns_term *t, size_t n)
+{
+    size_t live = S_live(t, n);
+    if (live == 0 || live > MAX_CLAUSE_STEMS)
+        return 0;
+    if (!(c->stems = calloc(live, sizeof *c->stems)))
+        return NS_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].flags & (NS_TERM_JOINED | NS_TERM_STOP))
+            continue;
+        if (!(c->stems[c->nstems] = ns_strndup(t[i].term, t[i].len)))
+            return NS_ENOMEM;
+        c->nstems++;
+    }
+    return 0;
+}
+
 /* Query for an unquoted word item: AND of its tokens ("openai.com" gives two).
- * *word_stem is set when the item is one plain one-part word. */
+ * c (may be NULL) receives the stems of its parts. */
 static int S_word_query(ns_query *q, ns_analyzer *a, const char *text, size_t len, size_t qstart,
-                        ns_xquery **out, ns_err *err)
+                        clause *c, ns_xquery **out, ns_err *err)
 {
     const ns_term *t;
     size_t n, nterms = 0;
@@ -283,6 +323,8 @@ static int S_word_query(ns_query *q, ns_analyzer *a, const char *text, size_t le
     }
     if ((rc = S_count(q, nterms, err)) < 0)
         return rc;
+    if (c && S_clause_stems(c, t, n) < 0)
+        return S_oom(err);
     size_t i = 0;
     while (i < n) {
         size_t j = i;
@@ -579,6 +621,7 @@ static int S_add_clause(ns_query *q, ns_xquery *x, char *prefix, size_t plen, in
         l = &q->neg;
     } else if (*pending_or && q->ngroups > 0) {
         l = &q->groups[q->ngroups - 1];
+        q->clauses[q->ngroups - 1].simple = 0; /* a OR b: not one word */
     } else {
         if (q->ngroups == q->cgroups) {
             size_t cap = q->cgroups ? q->cgroups * 2 : 8;
@@ -588,8 +631,15 @@ static int S_add_clause(ns_query *q, ns_xquery *x, char *prefix, size_t plen, in
                 goto fail;
             }
             q->groups = g;
+            clause *c = cap <= SIZE_MAX / sizeof *c ? realloc(q->clauses, cap * sizeof *c) : NULL;
+            if (!c) {
+                rc = S_oom(err);
+                goto fail;
+            }
+            q->clauses = c;
             q->cgroups = cap;
         }
+        memset(&q->clauses[q->ngroups], 0, sizeof q->clauses[0]);
         l = &q->groups[q->ngroups++];
         memset(l, 0, sizeof *l);
     }
@@ -705,6 +755,7 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
         char *prefix = NULL;
         size_t plen = 0;
         size_t ns0 = q->nstems, np0 = q->nprefixes;
+        clause c = { 0 };
         if (s[i] == '"') {
             size_t b = i + 1, e = b;
             while (e < len && s[e] != '"')
@@ -775,14 +826,29 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
                 S_forget(q, ns0, np0, q->nwords);
         } else {
             size_t nw0 = q->nwords;
-            rc = S_word_query(q, a, s + b, e - b, b, &x, err);
+            rc = S_word_query(q, a, s + b, e - b, b, neg ? NULL : &c, &x, err);
             if (neg)
                 S_forget(q, ns0, np0, nw0); /* an excluded word is not corrected */
         }
-        if (rc < 0)
+        if (rc < 0) {
+            S_clause_clear(&c);
             goto done;
-        if ((rc = S_add_clause(q, x, prefix, plen, neg, &pending_or, &last_pos, err)) < 0)
+        }
+        size_t ng0 = q->ngroups;
+        if ((rc = S_add_clause(q, x, prefix, plen, neg, &pending_or, &last_pos, err)) < 0) {
+            S_clause_clear(&c);
             goto done;
+        }
+        if (q->ngroups > ng0 && c.nstems > 0) {
+            /* A new group of one plain word item. */
+            c.start = b;
+            c.end = e;
+            c.simple = 1;
+            q->clauses[q->ngroups - 1] = c;
+        } else {
+            S_clause_clear(&c);
+        }
+        memset(&c, 0, sizeof c);
     }
 
     /* Options join the inline filters of their kind. */
@@ -810,10 +876,14 @@ void ns_query_free(ns_query *q)
 {
     if (!q)
         return;
-    for (size_t i = 0; i < q->ngroups; i++)
+    for (size_t i = 0; i < q->ngroups; i++) {
         S_qlist_free(&q->groups[i]);
+        S_clause_clear(&q->clauses[i]);
+    }
     free(q->groups);
+    free(q->clauses);
     S_qlist_free(&q->neg);
+    S_qlist_free(&q->prefer);
     S_qlist_free(&q->fvendor);
     S_qlist_free(&q->fmonth);
     S_qlist_free(&q->flang);
@@ -856,16 +926,15 @@ static int S_wrap(ns_xquery **x, enum ns_xop op, ns_xquery *const *subs, size_t 
 }
 
 /* The positive part: AND of the groups, each the OR of its operands; or,
- * relaxed, one OR of every operand. Each operator takes its whole list at
- * once: a chain of nested pairs made Xapian recurse once per operand (10,000
- * ORs took 22 s). */
+ * relaxed, the OR of the groups, each weighing NS_QUERY_COORD_WEIGHT more,
+ * so that articles rank by the number of groups they match (coordination),
+ * then by BM25. Each operator takes its whole list at once: a chain of
+ * nested pairs made Xapian recurse once per operand (10,000 ORs took 22 s). */
 static int S_positive(const ns_query *q, int relaxed, ns_xquery **out, ns_err *err)
 {
-    size_t n = 0;
+    size_t n = q->ngroups;
     int rc = 0;
-    for (size_t g = 0; g < q->ngroups; g++)
-        n += relaxed ? q->groups[g].n : 1;
-    ns_xquery **v = calloc(n, sizeof *v), **own = calloc(n, sizeof *own);
+    ns_xquery **v = calloc(n, sizeof *v), **own = calloc(2 * n, sizeof *own);
     size_t k = 0, nown = 0;
     if (!v || !own) {
         rc = S_oom(err);
@@ -873,14 +942,18 @@ static int S_positive(const ns_query *q, int relaxed, ns_xquery **out, ns_err *e
     }
     for (size_t g = 0; g < q->ngroups; g++) {
         const qlist *l = &q->groups[g];
-        if (relaxed || l->n == 1) {
-            for (size_t i = 0; i < (relaxed ? l->n : 1); i++)
-                v[k++] = l->v[i];
-            continue;
+        ns_xquery *x = l->v[0];
+        if (l->n > 1) {
+            if ((rc = ns_xquery_combine(&own[nown], NS_XQ_OR, l->v, l->n, 0, err)) < 0)
+                goto done;
+            x = own[nown++];
         }
-        if ((rc = ns_xquery_combine(&own[nown], NS_XQ_OR, l->v, l->n, 0, err)) < 0)
-            goto done;
-        v[k++] = own[nown++];
+        if (relaxed) {
+            if ((rc = ns_xquery_boost(&own[nown], x, NS_QUERY_COORD_WEIGHT, err)) < 0)
+                goto done;
+            x = own[nown++];
+        }
+        v[k++] = x;
     }
     rc = ns_xquery_combine(out, relaxed ? NS_XQ_OR : NS_XQ_AND, v, k, 0, err);
 done:
@@ -928,6 +1001,9 @@ int ns_query_build_except(const ns_query *q, int relaxed, int omit, ns_xquery **
         rc = S_positive(q, relaxed, &main, err);
     if (rc < 0)
         goto done;
+    if (q->prefer.n && q->ngroups > 0 && (rc = S_wrap(&main, NS_XQ_AND_MAYBE, q->prefer.v,
+                                                      q->prefer.n, err)) < 0)
+        goto done;
     if (q->neg.n) {
         ns_xquery *negs = NULL;
         if ((rc = ns_xquery_combine(&negs, NS_XQ_OR, q->neg.v, q->neg.n, 0, err)) < 0)
@@ -958,6 +1034,76 @@ done:
 int ns_query_relaxable(const ns_query *q)
 {
     return q->ngroups >= 2;
+}
+
+int ns_query_add_highlight(ns_query *q, const char *stem)
+{
+    return S_add_str(&q->stems, &q->nstems, stem, strlen(stem)) < 0 ? NS_ENOMEM : 0;
+}
+
+int ns_query_prefer(ns_query *q, const ns_xquery *x, ns_err *err)
+{
+    ns_xquery *copy = NULL;
+    int rc = ns_xquery_scale(&copy, x, 1.0, err);
+    if (rc < 0)
+        return rc;
+    if (S_push(&q->prefer, copy) < 0) {
+        ns_xquery_free(copy);
+        return S_oom(err);
+    }
+    return 0;
+}
+
+size_t ns_query_groups(const ns_query *q)
+{
+    return q->ngroups;
+}
+
+int ns_query_clause_at(const ns_query *q, size_t g, ns_query_clause *out)
+{
+    memset(out, 0, sizeof *out);
+    if (g >= q->ngroups || !q->clauses[g].simple)
+        return 0;
+    out->start = q->clauses[g].start;
+    out->end = q->clauses[g].end;
+    out->stems = (const char *const *)q->clauses[g].stems;
+    out->nstems = q->clauses[g].nstems;
+    return 1;
+}
+
+int ns_query_merge(ns_query *q, size_t first, size_t n, const ns_xquery *alt, int exclusive,
+                   ns_err *err)
+{
+    ns_xquery *part = NULL;
+    int rc;
+    if (n == 0 || first >= q->ngroups || n > q->ngroups - first || !alt)
+        return ns_err_set(err, NS_EINVAL, "ns_query_merge: no such groups");
+    for (size_t g = first; g < first + n; g++)
+        if (!q->clauses[g].simple || q->groups[g].n != 1)
+            return ns_err_set(err, NS_EINVAL, "ns_query_merge: group %zu is not one word", g);
+    /* Each group takes its share of alt, so an article that meets them all
+     * through alt weighs alt once, and each still counts as a clause met. */
+    if ((rc = ns_xquery_scale(&part, alt, 1.0 / (double)n, err)) < 0)
+        return rc;
+    for (size_t g = first; g < first + n && rc == 0; g++) {
+        ns_xquery *own = q->groups[g].v[0], *other = part, *only = NULL, *either = NULL;
+        if (exclusive) {
+            ns_xquery *but[2] = { part, own };
+            if ((rc = ns_xquery_combine(&only, NS_XQ_AND_NOT, but, 2, 0, err)) < 0)
+                break;
+            other = only;
+        }
+        ns_xquery *two[2] = { own, other };
+        rc = ns_xquery_combine(&either, NS_XQ_OR, two, 2, 0, err);
+        ns_xquery_free(only);
+        if (rc < 0)
+            break;
+        ns_xquery_free(own);
+        q->groups[g].v[0] = either;
+        q->clauses[g].simple = 0;
+    }
+    ns_xquery_free(part);
+    return rc;
 }
 
 const char *const *ns_query_stems(const ns_query *q, size_t *count)

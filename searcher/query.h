@@ -78,6 +78,44 @@ int ns_query_has_filter(const ns_query *q, int kind);
 /* 1 when the query has two or more positive clauses, so OR may find more. */
 int ns_query_relaxable(const ns_query *q);
 
+/* The relaxed query adds this to an article's weight for each group (AND'd
+ * clause) it matches: above any BM25 sum, so that articles rank by how many
+ * groups they match first, and the score less a multiple of it is BM25. */
+#define NS_QUERY_COORD_WEIGHT 1e6
+
+/* Highlight stem too (words an expansion added). 0 or NS_ENOMEM. */
+int ns_query_add_highlight(ns_query *q, const char *stem);
+
+/* Add x's weight to the articles it matches, matching no more (OP_AND_MAYBE;
+ * x is copied). */
+int ns_query_prefer(ns_query *q, const ns_xquery *x, ns_err *err);
+
+/* Positive groups (clauses AND'd), in query order. */
+size_t ns_query_groups(const ns_query *q);
+
+/* Group g as words: one unquoted word item, alone in its group. */
+typedef struct ns_query_clause {
+    size_t start, end;          /* byte range in the query text as given */
+    const char *const *stems;   /* the index terms of its parts, in order
+                                 * (stopwords and joined forms left out) */
+    size_t nstems;
+} ns_query_clause;
+
+/* 1 and *out filled (borrowed from q until it changes) when group g is one
+ * plain word item that no merge has taken; else 0 (a phrase, a prefix,
+ * a OR b, a merged group, or no such group). */
+int ns_query_clause_at(const ns_query *q, size_t g, ns_query_clause *out);
+
+/* Give groups first..first+n-1 (each one plain word item) another way to
+ * be met: alt (copied), what an intent or a translation of those words
+ * adds. Each group becomes its word OR 1/n of alt, so an article meeting
+ * alt meets every one of the n clauses and weighs alt's weight once more.
+ * exclusive: alt counts only for articles without the group's word, which
+ * weigh exactly what they weighed before. The groups are no longer plain
+ * words (ns_query_clause_at). NS_EINVAL when a group is no plain word item. */
+int ns_query_merge(ns_query *q, size_t first, size_t n, const ns_xquery *alt, int exclusive,
+                   ns_err *err);
+
 /* Terms to highlight: exact stems, and prefixes (any term starting with one).
  * Borrowed from q. */
 const char *const *ns_query_stems(const ns_query *q, size_t *count);

@@ -118,7 +118,7 @@ static int S_hit(ns_buf *out, const ns_hit *h, const ns_render_opts *o, size_t w
 {
     const ns_record *r = &h->rec;
     const char *title = r->title ? r->title : "";
-    if (ns_buf_printf(out, "%3u. ", h->rank) < 0 || (o->color && ns_buf_puts(out, C_BOLD) < 0) ||
+    if (ns_buf_printf(out, "%3u.%s", h->rank, h->partial ? "~" : " ") < 0 || (o->color && ns_buf_puts(out, C_BOLD) < 0) ||
         S_safe(out, title, strlen(title)) < 0 || (o->color && ns_buf_puts(out, C_OFF) < 0) ||
         ns_buf_puts(out, "\n" INDENT) < 0 || (o->color && ns_buf_puts(out, C_DIM) < 0) ||
         S_safe(out, r->date ? r->date : "", r->date ? strlen(r->date) : 0) < 0)
@@ -175,7 +175,13 @@ int ns_render_text(ns_buf *out, const ns_results *r, const ns_render_opts *o)
             return NS_ENOMEM;
     } else {
         if (ns_buf_printf(out, "%u result%s for ", r->total, r->total == 1 ? "" : "s") < 0 ||
-            S_quoted(out, q) < 0 || ns_buf_putc(out, '\n') < 0)
+            S_quoted(out, q) < 0)
+            return NS_ENOMEM;
+        if (r->total_all < r->total &&
+            ns_buf_printf(out, ": %u with every word, %u with some (marked ~)", r->total_all,
+                          r->total - r->total_all) < 0)
+            return NS_ENOMEM;
+        if (ns_buf_putc(out, '\n') < 0)
             return NS_ENOMEM;
     }
     if (r->suggestion && !r->showing_suggestion &&

@@ -12,6 +12,7 @@
 #include "vendors.h"
 #include "xapian_shim.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -29,6 +30,7 @@ struct ns_searcher {
     ns_xdb *db;
     ns_analyzer *a;
     ns_record_codec *codec; /* decompresses the stored text of results */
+    ns_glossary *gl;     /* loaded on the first search that expands */
     ns_vendors *v;       /* loaded on first use: analysing every alias costs
                           * more than a whole search, and most queries name no
                           * vendor (facet counts do not need the table) */
@@ -159,6 +161,7 @@ void ns_searcher_close(ns_searcher *s)
     ns_xdb_free(s->db);
     ns_results_free(s->every);
     ns_vendors_free(s->v);
+    ns_glossary_free(s->gl);
     ns_analyzer_free(s->a);
     ns_record_codec_free(s->codec);
     free(s->path);
@@ -219,6 +222,7 @@ static void S_clear_page(ns_results *r)
     free(r->suggestion);
     r->suggestion = NULL;
     r->total = 0;
+    r->total_all = 0;
     r->relaxed = 0;
     r->vendor_disjunctive = r->month_disjunctive = 0;
     r->layout = r->showing_suggestion = 0;
@@ -229,6 +233,8 @@ void ns_results_free(ns_results *r)
     if (!r)
         return;
     S_clear_page(r);
+    ns_intents_clear(&r->intents);
+    ns_expansions_free(r->expansions, r->nexpansions);
     free(r->query);
     free(r);
 }
@@ -271,9 +277,13 @@ oom:
     return ns_err_set(err, NS_ENOMEM, "out of memory counting facets");
 }
 
+/* The hits of xr; coord: xr came from the relaxed query, whose scores hold
+ * NS_QUERY_COORD_WEIGHT per group matched (taken off here, and a hit with
+ * fewer than ngroups marked partial). */
 static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xresults *xr,
-                  const ns_search_opts *o, ns_err *err)
+                  const ns_search_opts *o, int coord, ns_err *err)
 {
+    size_t ngroups = ns_query_groups(q);
     size_t n = ns_xresults_count(xr), nstems, nprefixes;
     const char *const *stems = ns_query_stems(q, &nstems);
     const char *const *prefixes = ns_query_prefixes(q, &nprefixes);
@@ -304,6 +314,11 @@ static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xre
         r->nhits = i + 1;
         h->rank = o->offset + (unsigned)i + 1;
         h->score = x->score;
+        if (coord) {
+            double matched = floor(h->score / NS_QUERY_COORD_WEIGHT);
+            h->score -= matched * NS_QUERY_COORD_WEIGHT;
+            h->partial = matched < (double)ngroups;
+        }
         if ((rc = ns_record_decode(&h->rec, s->codec, x->data, x->data_len, err)) < 0)
             goto done;
         /* Every article stores id, title and date: a hit without them means a
@@ -474,6 +489,9 @@ static int S_count(ns_searcher *s, const char *text, size_t len, const ns_search
     return rc;
 }
 
+static int S_prepare(ns_searcher *s, const char *query, size_t len, const ns_search_opts *o,
+                     ns_results *r, ns_query **out, ns_err *err);
+
 /* Few or no results: the query read on the other keyboard layout, else
  * with its unknown words corrected, offered when it finds more articles
  * with every word; when the query found nothing at all, its results are
@@ -504,8 +522,10 @@ static int S_alternative(ns_searcher *s, const ns_query *q, const char *query, s
             goto done;
     }
     if (r->total == 0 && !o->as_typed) {
+        /* the suggestion's results are what searching it gives: its
+         * intents and expansions replace the query's */
         ns_query *q2 = NULL;
-        if ((rc = ns_query_parse(&q2, s->a, s->v, alt, strlen(alt), o, err)) < 0)
+        if ((rc = S_prepare(s, alt, strlen(alt), o, r, &q2, err)) < 0)
             goto done;
         S_clear_page(r);
         rc = S_run(s, q2, alt, strlen(alt), o, r, 0, err);
@@ -531,7 +551,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
     ns_xquery *xq = NULL;
     ns_xresults *xr = NULL;
     ns_xsearch_opts xo = NS_XSEARCH_OPTS_INIT;
-    int rc;
+    int rc, coord = 0;
 
     xo.k1 = o->k1;
     xo.b = o->b;
@@ -547,8 +567,16 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
         goto done; /* only stopwords: no results, not an error */
     if ((rc = ns_xsearch(s->db, xq, &xo, &xr, err)) < 0)
         goto done;
-    if (ns_xresults_total(xr) == 0 && ns_query_relaxable(q)) {
-        /* No article has every word: show those with any of them. */
+    r->total_all = ns_xresults_total(xr);
+    /* Too few articles have every word to fill the page: follow them with
+     * those that have most of the words. The relaxed query ranks by how
+     * many clauses an article matches, so those with all of them come
+     * first, in the same order as above, and its page is the whole list's.
+     * Sorted by date, that order would mix them, so there it only answers
+     * when no article has every word. */
+    if (ns_query_relaxable(q) &&
+        (o->sort_by_date ? r->total_all == 0
+                         : (unsigned long)r->total_all < (unsigned long)o->offset + o->limit)) {
         ns_xresults *xr2 = NULL;
         ns_xquery_free(xq);
         xq = NULL;
@@ -556,16 +584,17 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
             goto done;
         if ((rc = ns_xsearch(s->db, xq, &xo, &xr2, err)) < 0)
             goto done;
-        if (ns_xresults_total(xr2) > 0) {
+        if (ns_xresults_total(xr2) > r->total_all) {
             ns_xresults_free(xr);
             xr = xr2;
-            r->relaxed = 1;
+            coord = 1;
+            r->relaxed = r->total_all == 0;
         } else {
             ns_xresults_free(xr2);
         }
     }
     r->total = ns_xresults_total(xr);
-    if ((rc = S_hits(s, q, r, xr, o, err)) < 0)
+    if ((rc = S_hits(s, q, r, xr, o, coord, err)) < 0)
         goto done;
     if (o->facets && ((rc = S_facets(r, xr, err)) < 0 || (rc = S_disjunctive(s, q, &xo, r, err)) < 0))
         goto done;
@@ -575,6 +604,64 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
 done:
     ns_xresults_free(xr);
     ns_xquery_free(xq);
+    return rc;
+}
+
+/* The query's words were expanded into the other language: prefer the
+ * articles in the language of the words expanded (the language the query is
+ * written in; names, alike in both, tell nothing), so that the other
+ * language's articles follow those matching as well in the query's own. */
+static int S_prefer_lang(ns_query *q, const ns_results *r, const ns_search_opts *o, ns_err *err)
+{
+    size_t en = 0, ru = 0;
+    ns_xquery *t = NULL, *b = NULL;
+    double w = o->lang_weight;
+    for (size_t i = 0; i < r->nexpansions; i++)
+        r->expansions[i].lang == 'r' ? ru++ : en++;
+    if (en == ru || w <= 0)
+        return 0;
+    const char *term = ru > en ? NS_PREFIX_LANG "ru" : NS_PREFIX_LANG "en";
+    int rc = ns_xquery_term(&t, term, strlen(term), err);
+    if (rc == 0)
+        rc = ns_xquery_boost(&b, t, w, err);
+    if (rc == 0)
+        rc = ns_query_prefer(q, b, err);
+    ns_xquery_free(t);
+    ns_xquery_free(b);
+    return rc;
+}
+
+/* Parse query[0..len) into *out, with the intents read from its words and
+ * its words' other-language forms added (their lists replace r's). */
+static int S_prepare(ns_searcher *s, const char *query, size_t len, const ns_search_opts *o,
+                     ns_results *r, ns_query **out, ns_err *err)
+{
+    ns_query *q = NULL;
+    int rc;
+
+    *out = NULL;
+    ns_intents_clear(&r->intents);
+    ns_expansions_free(r->expansions, r->nexpansions);
+    r->expansions = NULL;
+    r->nexpansions = 0;
+    if ((S_needs_vendors(query, len, o) || o->intent_weight > 0) && (rc = S_vendors(s, err)) < 0)
+        return rc;
+    if ((rc = ns_query_parse(&q, s->a, s->v, query, len, o, err)) < 0)
+        return rc;
+    if (o->intent_weight > 0 &&
+        (rc = ns_intents_apply(q, s->a, s->v, query, len, o->intent_weight, &r->intents, err)) < 0)
+        goto fail;
+    if (o->cross && !s->gl && (rc = ns_glossary_new(&s->gl, s->a, err)) < 0)
+        goto fail;
+    if (o->cross && (rc = ns_glossary_expand(s->gl, q, query, o->cross_scale, &r->expansions,
+                                             &r->nexpansions, err)) < 0)
+        goto fail;
+    if (r->nexpansions > 0 && (rc = S_prefer_lang(q, r, o, err)) < 0)
+        goto fail;
+    *out = q;
+    return 0;
+fail:
+    ns_query_free(q);
     return rc;
 }
 
@@ -592,15 +679,16 @@ int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opt
         return ns_err_set(err, NS_EINVAL, "ns_search: NULL argument");
     if (o->k1 < 0 || o->b < 0 || o->b > 1)
         return ns_err_set(err, NS_EINVAL, "BM25 needs k1 >= 0 and 0 <= b <= 1");
+    if (!(o->intent_weight >= 0) || !(o->cross_scale >= 0) || !(o->lang_weight >= 0))
+        return ns_err_set(err, NS_EINVAL,
+                          "the intent weight, the cross scale and the language weight must be >= 0");
     if (!(r = calloc(1, sizeof *r)) || !(r->query = ns_strndup(query, len))) {
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
         goto done;
     }
     r->offset = o->offset;
     r->limit = o->limit;
-    if (S_needs_vendors(query, len, o) && (rc = S_vendors(s, err)) < 0)
-        goto done;
-    if ((rc = ns_query_parse(&q, s->a, s->v, query, len, o, err)) < 0)
+    if ((rc = S_prepare(s, query, len, o, r, &q, err)) < 0)
         goto done;
     /* Answer from the latest commit; a commit landing mid-search gives
      * NS_EMODIFIED, and the search starts again on the new state. A failure

@@ -10,6 +10,8 @@
 #define NS_SEARCH_H
 
 #include "err.h"
+#include "expand.h"
+#include "intent.h"
 #include "record.h"
 
 #include <stddef.h>
@@ -30,12 +32,23 @@ typedef struct ns_search_opts {
     size_t snippet_chars;       /* about this many characters of snippet (0: 200) */
     int as_typed;               /* a query that finds nothing gets a suggestion, but not
                                  * the suggestion's results in place of its own */
+    double intent_weight;       /* what an article of a month, year or vendor named in
+                                 * the words weighs for those words (intent.h); 0: off */
+    int cross;                  /* expand words with the other language's (expand.h) */
+    double cross_scale;         /* what such a match weighs, times its own weight */
+    double lang_weight;         /* when words were expanded, what an article in their
+                                 * language weighs more (search.c S_prefer_lang) */
 } ns_search_opts;
 
+#define NS_SEARCH_INTENT_WEIGHT 5.0
+#define NS_SEARCH_CROSS_SCALE 0.3
+#define NS_SEARCH_LANG_WEIGHT 1.0
 #define NS_SEARCH_OPTS_INIT                                                            \
     { .vendors = NULL, .nvendors = 0, .month = NULL, .lang = NULL, .offset = 0,        \
       .limit = 10, .sort_by_date = 0, .facets = 0, .k1 = 1.2, .b = 0.75,               \
-      .max_wildcard = 0, .snippet_chars = 0, .as_typed = 0 }
+      .max_wildcard = 0, .snippet_chars = 0, .as_typed = 0,                            \
+      .intent_weight = NS_SEARCH_INTENT_WEIGHT, .cross = 1,                            \
+      .cross_scale = NS_SEARCH_CROSS_SCALE, .lang_weight = NS_SEARCH_LANG_WEIGHT }
 
 typedef struct ns_span {
     size_t start, end;          /* byte range of a matched word in the snippet */
@@ -49,6 +62,8 @@ typedef struct ns_hit {
     char *snippet;              /* plain UTF-8 text, about snippet_chars characters */
     ns_span *marks;             /* matched words inside snippet, in order, not overlapping */
     size_t nmarks;
+    int partial;                /* lacks some of the query's words: it fills the page
+                                 * after the articles that have them all */
 } ns_hit;
 
 typedef struct ns_facet_count {
@@ -58,7 +73,10 @@ typedef struct ns_facet_count {
 
 typedef struct ns_results {
     char *query;                /* the query as given */
-    unsigned total;             /* exact number of matching articles */
+    unsigned total;             /* exact number of articles in the list: those with
+                                 * every word, then, when they do not fill the page,
+                                 * those with some (hits marked partial) */
+    unsigned total_all;         /* how many of them have every word */
     unsigned offset, limit;
     int relaxed;                /* no article had every word; these have some of them */
     ns_hit *hits;
@@ -76,6 +94,9 @@ typedef struct ns_results {
                                  * layout (ЙЦУКЕН / QWERTY) */
     int showing_suggestion;     /* the query found nothing: total, hits and facets are
                                  * the suggestion's */
+    ns_intents intents;         /* the month, year and vendor read from the words */
+    ns_expansion *expansions;   /* the other language's words added, in query order */
+    size_t nexpansions;
 } ns_results;
 
 /* Open the database at path. NS_ENOTFOUND (missing), NS_ECORRUPT, ... */

@@ -67,6 +67,7 @@ typedef struct link_state {
     const char *month;
     const char *lang;
     int sort_by_date;
+    int no_cross;
     unsigned page;
     int as_typed;
 } link_state;
@@ -74,7 +75,7 @@ typedef struct link_state {
 static link_state S_state(const ns_cgi_params *p)
 {
     link_state st = { p->q, p->vendors, p->nvendors, NULL, NULL, p->month, p->lang,
-                      p->sort_by_date, p->page, p->as_typed };
+                      p->sort_by_date, p->no_cross, p->page, p->as_typed };
     return st;
 }
 
@@ -109,6 +110,8 @@ static int S_href(ns_buf *out, const char *script, const link_state *st)
         TRY(S_param(out, &first, "lang", st->lang));
     if (st->sort_by_date)
         TRY(S_param(out, &first, "sort", "date"));
+    if (st->no_cross)
+        TRY(S_param(out, &first, "cross", "0"));
     if (st->page > 1) {
         char num[16];
         snprintf(num, sizeof num, "%u", st->page);
@@ -179,7 +182,7 @@ static const char S_css[] =
     ".filter a{text-decoration:none;padding:0 .4rem;font-weight:bold}"
     "ol.hits{list-style:none;padding:0;margin:0}.hit{margin:0 0 1.4rem}"
     ".hit h2{font-size:1.1rem;margin:0;line-height:1.3}"
-    ".meta{color:#555;font-size:.88rem;margin:.15rem 0}.vendor+.vendor:before{content:\", \"}"
+    ".meta{color:#555;font-size:.88rem;margin:.15rem 0}.vendor+.vendor:before{content:\", \"}.partial{font-style:italic}"
     ".snippet{margin:.2rem 0}mark{background:#ffe066;padding:0 .1em;border-radius:2px}"
     "nav.pages{display:flex;flex-wrap:wrap;gap:.3rem;margin-top:1.5rem}"
     "nav.pages a,nav.pages strong,nav.pages span{padding:.2rem .6rem;border-radius:4px}"
@@ -245,6 +248,8 @@ static int S_form(ns_buf *out, const char *ui, const char *script, const ns_cgi_
             TRY(ns_buf_printf(out, "<input type=\"hidden\" name=\"lang\" value=\"%s\">\n", p->lang));
         if (p->sort_by_date)
             TRY(ns_buf_puts(out, "<input type=\"hidden\" name=\"sort\" value=\"date\">\n"));
+        if (p->no_cross)
+            TRY(ns_buf_puts(out, "<input type=\"hidden\" name=\"cross\" value=\"0\">\n"));
     }
     TRY(ns_buf_puts(out, "<button type=\"submit\" id=\"go\">"));
     TRY(S_esc(out, S_t(ui, "Search", "Найти")));
@@ -316,7 +321,7 @@ done:
     return rc;
 }
 
-static int S_hit(ns_buf *out, const ns_hit *h)
+static int S_hit(ns_buf *out, const ns_hit *h, const char *ui)
 {
     int rc;
     const char *title = h->rec.title ? h->rec.title : (h->rec.id ? h->rec.id : "");
@@ -345,6 +350,11 @@ static int S_hit(ns_buf *out, const ns_hit *h)
             TRY(S_esc(out, h->rec.vendors[i]));
             TRY(ns_buf_puts(out, "</span>"));
         }
+        TRY(ns_buf_puts(out, "</span>"));
+    }
+    if (h->partial) {
+        TRY(ns_buf_puts(out, " · <span class=\"partial\">"));
+        TRY(S_esc(out, S_t(ui, "has some of the words", "есть не все слова")));
         TRY(ns_buf_puts(out, "</span>"));
     }
     TRY(ns_buf_puts(out, "</div>\n<p class=\"snippet\">"));
@@ -468,6 +478,10 @@ int ns_web_render_results(ns_buf *out, const ns_cgi_params *p, const ns_results 
     /* count and sort order */
     TRY(ns_buf_puts(out, "<p class=\"count\" id=\"count\">"));
     TRY(S_count_text(out, r->total, ui));
+    if (r->total_all > 0 && r->total_all < r->total)
+        TRY(S_t(ui, "en", "ru")[0] == 'r'
+                ? ns_buf_printf(out, " (все слова — в %u)", r->total_all)
+                : ns_buf_printf(out, " (%u with every word)", r->total_all));
     if (r->total > 1) {
         link_state st = S_state(p);
         st.page = 1;
@@ -556,7 +570,7 @@ int ns_web_render_results(ns_buf *out, const ns_cgi_params *p, const ns_results 
     if (r->nhits > 0) {
         TRY(ns_buf_printf(out, "<ol class=\"hits\" id=\"hits\" start=\"%u\">\n", r->hits[0].rank));
         for (size_t i = 0; i < r->nhits; i++)
-            TRY(S_hit(out, &r->hits[i]));
+            TRY(S_hit(out, &r->hits[i], ui));
         TRY(ns_buf_puts(out, "</ol>\n"));
     }
     TRY(S_pages(out, p, r, script, ui));
@@ -654,6 +668,9 @@ static int S_bad_params(ns_web_response *resp, const char *ui, const char *scrip
         break;
     case NS_CGI_BAD_LANG:
         fmt = ru ? "Язык «%s» должен быть en или ru." : "Language “%s” must be en or ru.";
+        break;
+    case NS_CGI_BAD_CROSS:
+        fmt = ru ? "Параметр cross «%s» должен быть 0 или 1." : "Cross “%s” must be 0 or 1.";
         break;
     case NS_CGI_BAD_SORT:
         fmt = ru ? "Сортировка «%s» должна быть relevance или date."
@@ -939,6 +956,7 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
     opts.limit = NS_CGI_PAGE_SIZE;
     opts.sort_by_date = p.sort_by_date;
     opts.as_typed = p.as_typed;
+    opts.cross = !p.no_cross;
     opts.facets = 1;
     opts.max_wildcard = WEB_MAX_WILDCARD;
     rc = ns_search(w->searcher, p.q, strlen(p.q), &opts, &r, &err);

@@ -7,5 +7,7 @@
 extern const char ns_data_stopwords_en[]; /* stopwords/en.txt */
 extern const char ns_data_stopwords_ru[]; /* stopwords/ru.txt */
 extern const char ns_data_vendors[];      /* vendors/vendors.txt */
+extern const char ns_data_glossary[];     /* glossary/en-ru.txt (only the searcher reads it:
+                                           * the index does not depend on it) */
 
 #endif

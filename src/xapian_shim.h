@@ -227,6 +227,8 @@ enum ns_xop {
     NS_XQ_FILTER,     /* first, restricted to the rest, which do not weigh */
     NS_XQ_PHRASE,     /* terms in order within `window` positions (0: exactly adjacent) */
     NS_XQ_AND_MAYBE,  /* first; the rest only add weight */
+    NS_XQ_SYNONYM,    /* any, weighed as if one term (their frequencies merged),
+                         so that a word's equivalents add recall, not weight */
 };
 
 /* Every query constructor sets *out to a new query, the caller's, freed
@@ -244,6 +246,15 @@ int ns_xquery_value_range(ns_xquery **out, unsigned slot, const char *lo, const 
                           ns_err *err);
 /* Every document. */
 int ns_xquery_match_all(ns_xquery **out, ns_err *err);
+/* Documents matching q, each weighing q's weight plus weight (>= 0): a
+ * boost by a boolean term (vendor, month) or a date range, which weigh
+ * nothing themselves, or a constant per matched clause (coordination). Made
+ * of Xapian's stock FixedWeightPostingSource and OP_AND, so a remote server
+ * (xapian-tcpsrv) runs it as it is. NS_EINVAL: a negative or NaN weight. */
+int ns_xquery_boost(ns_xquery **out, const ns_xquery *q, double weight, ns_err *err);
+/* q with every weight multiplied by factor (>= 0; OP_SCALE_WEIGHT).
+ * NS_EINVAL: a negative or NaN factor. */
+int ns_xquery_scale(ns_xquery **out, const ns_xquery *q, double factor, ns_err *err);
 /* Combine n >= 1 subqueries with op. The subqueries stay owned by the caller
  * (each is copied) and may be freed at once. NS_EINVAL: n is 0, a subquery
  * is NULL, or op is not an ns_xop. */

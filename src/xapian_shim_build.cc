@@ -167,6 +167,37 @@ extern "C" int ns_xquery_match_all(ns_xquery **out, ns_err *err)
     });
 }
 
+extern "C" int ns_xquery_boost(ns_xquery **out, const ns_xquery *q, double weight, ns_err *err)
+{
+    if (!out)
+        return ns_err_set(err, NS_EINVAL, "ns_xquery_boost: NULL argument");
+    *out = NULL;
+    if (!q)
+        return ns_err_set(err, NS_EINVAL, "ns_xquery_boost: NULL argument");
+    if (!(weight >= 0))
+        return ns_err_set(err, NS_EINVAL, "a boost needs a weight >= 0, not %g", weight);
+    return shim::guard(err, "building a boost", [&] {
+        /* The query takes ownership of the source (release()), and a copy
+         * of the query shares it. */
+        Xapian::Query fixed((new Xapian::FixedWeightPostingSource(weight))->release());
+        return S_new_query(out, Xapian::Query(Xapian::Query::OP_AND, q->q, fixed));
+    });
+}
+
+extern "C" int ns_xquery_scale(ns_xquery **out, const ns_xquery *q, double factor, ns_err *err)
+{
+    if (!out)
+        return ns_err_set(err, NS_EINVAL, "ns_xquery_scale: NULL argument");
+    *out = NULL;
+    if (!q)
+        return ns_err_set(err, NS_EINVAL, "ns_xquery_scale: NULL argument");
+    if (!(factor >= 0))
+        return ns_err_set(err, NS_EINVAL, "a weight scale needs a factor >= 0, not %g", factor);
+    return shim::guard(err, "scaling a query's weight", [&] {
+        return S_new_query(out, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor));
+    });
+}
+
 /* Combine v (n >= 1 subqueries) with op, an ns_xop as an int, for
  * ns_xquery_combine. */
 static int S_combine(ns_xquery **out, int op, const std::vector<Xapian::Query> &v,
@@ -179,6 +210,9 @@ static int S_combine(ns_xquery **out, int op, const std::vector<Xapian::Query> &
         break;
     case NS_XQ_OR:
         q = Xapian::Query(Xapian::Query::OP_OR, v.begin(), v.end());
+        break;
+    case NS_XQ_SYNONYM:
+        q = Xapian::Query(Xapian::Query::OP_SYNONYM, v.begin(), v.end());
         break;
     case NS_XQ_PHRASE:
         /* Xapian's window 0 already means "number of subqueries", i.e.

@@ -14,7 +14,7 @@ printf -- '---\ntitle: Zyzzyva hostile name\ndate: 2021-03-04\nlang: en\nvendors
 index
 
 # every field against --json, over several results (with and without url)
-q=openai
+q=gpt  # not "openai": a vendor named in the words also finds the hostile file of that vendor
 ns --json -n 20 $q | jq -r '.results[] |
     "\(.rank)|\(.id)|\(.title)|\(.date)|\(.month)|\(.url // "")|\(.vendors | join(","))|\(.lang)|\(.path)"' \
     > "$tmp/want"
@@ -34,7 +34,7 @@ got=$(ns --format '%s' -n 3 $q)
 # %n, %%, text as written, and a UTF-8 template
 got=$(ns --format 'ид %i%n100%% %l' -n 2 $q)
 [ "$(printf '%s\n' "$got" | wc -l)" = 4 ] || fail "%n: $got"
-printf '%s\n' "$got" | sed -n 2p | grep -qx '100% en' || fail "%%: $got"
+printf '%s\n' "$got" | sed -n 2p | grep -Eqx '100% (en|ru)' || fail "%%: $got"
 printf '%s\n' "$got" | sed -n 1p | grep -q '^ид ' || fail "text: $got"
 
 # control characters of a value are escaped, and the line stays one line

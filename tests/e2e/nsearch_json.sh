@@ -26,19 +26,20 @@ jq -e '.results[0].snippet | test("<b>hostile</b> & \"quoted\" word, in a paragr
     > /dev/null || fail "snippet: $(jq -r '.results[0].snippet' "$tmp/out")"
 # every field, with its type
 jq -e '
-  (keys | sort) == (["facets","facets_disjunctive","layout","limit","offset","query","relaxed",
-                     "results","showing_suggestion","suggestion","total"]) and
+  (keys | sort) == (["expansions","facets","facets_disjunctive","intents","layout","limit","offset",
+                     "query","relaxed","results","showing_suggestion","suggestion","total",
+                     "total_all_words"]) and
   .facets_disjunctive == {"vendor": false, "month": false} and .layout == false and
   .showing_suggestion == false and
   (.query | type) == "string" and (.total | type) == "number" and
   (.facets.vendor | type) == "object" and (.facets.month | type) == "object" and
-  (.results[0] | keys | sort) == (["date","id","lang","month","path","rank","score","snippet",
-                                  "snippet_html","title","url","vendors"]) and
-  .results[0].rank == 1 and .results[0].id == "en/hostile" and .results[0].date == "2020-10-02" and
+  (.results[0] | keys | sort) == (["date","id","lang","month","partial","path","rank","score",
+                                  "snippet","snippet_html","title","url","vendors"]) and
+  .results[0].partial == false and .total_all_words == .total and .results[0].rank == 1 and .results[0].id == "en/hostile" and .results[0].date == "2020-10-02" and
   .results[0].month == "2020-10" and .results[0].lang == "en" and
   (.results[0].vendors | index("OpenAI")) != null and .results[0].url == null and
   (.results[0].score | type) == "number" and (.results[0].path | type) == "string" and
-  .suggestion == null' "$tmp/out" > /dev/null || fail "JSON shape: $(cat "$tmp/out")"
+  .suggestion == null and .intents == {}' "$tmp/out" > /dev/null || fail "JSON shape: $(cat "$tmp/out")"
 # url is a string when the article has one
 ns --json m2m-100 | jq -e '.results[0].url | startswith("https://")' > /dev/null || fail "url"
 # no results: still one object, exit 1

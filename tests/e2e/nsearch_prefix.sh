@@ -5,9 +5,9 @@ printf -- '---\ntitle: Prefix test\ndate: 2020-10-01\nlang: en\n---\n\nRules of 
     > "$tmp/corpus/en/prefix-test.md"
 index
 ids 'transl*' > "$tmp/p"
-ids translation > "$tmp/a"
-ids translate > "$tmp/b"
-ids translators > "$tmp/c"
+ids --no-cross translation > "$tmp/a"
+ids --no-cross translate > "$tmp/b"
+ids --no-cross translators > "$tmp/c"
 sort -u "$tmp/a" "$tmp/b" "$tmp/c" > "$tmp/words"
 [ -s "$tmp/words" ] || fail "no article says translation"
 [ -z "$(comm -13 "$tmp/p" "$tmp/words")" ] || fail "transl* misses articles of its words"
@@ -19,7 +19,7 @@ ids 'translation*' > "$tmp/q"
 [ -z "$(comm -13 "$tmp/q" "$tmp/b")" ] || fail "translation* misses translate"
 # Russian, any case
 ids 'Перевод*' > "$tmp/r"
-ids перевод > "$tmp/s"
+ids --no-cross перевод > "$tmp/s"
 [ -s "$tmp/s" ] || fail "перевод finds nothing"
 [ -z "$(comm -13 "$tmp/r" "$tmp/s")" ] || fail "Перевод* misses перевод"
 expect_status 2 ns 'a*'

@@ -102,12 +102,14 @@ START_TEST(results_object_has_the_contract_shape)
     ns_span mark = { 4, 5 };
     hit.marks = &mark;
     hit.nmarks = 1;
+    hit.partial = 1;
     ns_facet_count vf[1] = { { (char *)"OpenAI", 2 } };
     ns_facet_count mf[2] = { { (char *)"2020-10", 1 }, { (char *)"2020-09", 1 } };
     ns_results r;
     memset(&r, 0, sizeof r);
     r.query = (char *)"gpt \"x\"";
     r.total = 12;
+    r.total_all = 3;
     r.offset = 10;
     r.limit = 1;
     r.hits = &hit;
@@ -123,15 +125,16 @@ START_TEST(results_object_has_the_contract_shape)
     ns_buf b = NS_BUF_INIT;
     ck_assert_int_eq(ns_json_results(&b, &r), 0);
     ck_assert_str_eq(ns_buf_cstr(&b),
-        "{\"query\":\"gpt \\\"x\\\"\",\"total\":12,\"offset\":10,\"limit\":1,\"relaxed\":false,"
+        "{\"query\":\"gpt \\\"x\\\"\",\"total\":12,\"total_all_words\":3,\"offset\":10,\"limit\":1,\"relaxed\":false,"
         "\"results\":[{\"rank\":11,\"id\":\"en/x\",\"title\":\"\\u003cscript>alert(\\\"x\\\")"
         "\\u003c/script> \\\\ \\\"q\\\"\",\"date\":\"2020-10-05\",\"month\":\"2020-10\","
         "\"lang\":\"en\",\"vendors\":[\"OpenAI\",\"Micro\\\"soft\"],\"url\":null,"
-        "\"path\":\"corpus/en/x.md\",\"score\":3.25,\"snippet\":\"a & b\","
+        "\"path\":\"corpus/en/x.md\",\"score\":3.25,\"partial\":true,\"snippet\":\"a & b\","
         "\"snippet_html\":\"a &amp; \\u003cmark>b\\u003c/mark>\"}],"
         "\"facets\":{\"vendor\":{\"OpenAI\":2},\"month\":{\"2020-10\":1,\"2020-09\":1}},"
         "\"facets_disjunctive\":{\"vendor\":true,\"month\":false},"
-        "\"suggestion\":\"gpt y\",\"layout\":true,\"showing_suggestion\":true}");
+        "\"suggestion\":\"gpt y\",\"layout\":true,\"showing_suggestion\":true,"
+        "\"intents\":{},\"expansions\":[]}");
     ns_buf_reset(&b);
     ck_assert_int_eq(ns_json_error(&b, "month:2020-13", 13, "month '2020-13' is bad"), 0);
     ck_assert_str_eq(ns_buf_cstr(&b),

@@ -5,8 +5,11 @@
 #include "web.h"
 
 #include "escape.h"
+#include "i18n.h"
 #include "json.h"
+#include "permalink.h"
 #include "schema.h"
+#include "web_results.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +28,8 @@
 struct ns_web {
     char *dbpath;
     char *base_url;             /* NSEARCH_BASE_URL without a final '/', or NULL */
+    ns_permalink *permalink;    /* NSEARCH_PERMALINK, or NULL */
+    ns_vendor_names *vendor_names; /* vendors' Russian names */
     ns_searcher *searcher;      /* NULL until the first search, or after a failure */
 };
 
@@ -313,44 +318,6 @@ done:
     return rc;
 }
 
-static int S_hit(ns_buf *out, const ns_hit *h)
-{
-    int rc;
-    const char *title = h->rec.title ? h->rec.title : (h->rec.id ? h->rec.id : "");
-    TRY(ns_buf_puts(out, "<li class=\"hit\">\n<h2>"));
-    if (ns_url_linkable(h->rec.url)) {
-        TRY(ns_buf_puts(out, "<a href=\""));
-        TRY(S_esc(out, h->rec.url));
-        TRY(ns_buf_puts(out, "\">"));
-        TRY(S_esc(out, title));
-        TRY(ns_buf_puts(out, "</a>"));
-    } else {
-        TRY(S_esc(out, title));
-    }
-    TRY(ns_buf_puts(out, "</h2>\n<div class=\"meta\">"));
-    if (h->rec.date) {
-        TRY(ns_buf_puts(out, "<time datetime=\""));
-        TRY(S_esc(out, h->rec.date));
-        TRY(ns_buf_puts(out, "\">"));
-        TRY(S_esc(out, h->rec.date));
-        TRY(ns_buf_puts(out, "</time>"));
-    }
-    if (h->rec.nvendors > 0) {
-        TRY(ns_buf_puts(out, " · <span class=\"vendors\">"));
-        for (size_t i = 0; i < h->rec.nvendors; i++) {
-            TRY(ns_buf_puts(out, "<span class=\"vendor\">"));
-            TRY(S_esc(out, h->rec.vendors[i]));
-            TRY(ns_buf_puts(out, "</span>"));
-        }
-        TRY(ns_buf_puts(out, "</span>"));
-    }
-    TRY(ns_buf_puts(out, "</div>\n<p class=\"snippet\">"));
-    TRY(ns_html_snippet(out, h));
-    TRY(ns_buf_puts(out, "</p>\n</li>\n"));
-done:
-    return rc;
-}
-
 static int S_pages(ns_buf *out, const ns_cgi_params *p, const ns_results *r, const char *script,
                    const char *ui)
 {
@@ -447,7 +414,15 @@ done:
 int ns_web_render_results(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
                           const char *script, const char *ui)
 {
+    ns_web_page pg = { script, ui, NULL, NULL };
+    return ns_web_render_page(out, p, r, &pg);
+}
+
+int ns_web_render_page(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
+                       const ns_web_page *pg)
+{
     int rc;
+    const char *script = pg->script, *ui = pg->ui;
     TRY(S_head(out, ui, script, p->q));
     TRY(S_form(out, ui, script, p));
     TRY(ns_buf_puts(out, "<div class=\"wrap\">\n<main>\n"));
@@ -523,7 +498,7 @@ int ns_web_render_results(ns_buf *out, const ns_cgi_params *p, const ns_results 
     if (r->nhits > 0) {
         TRY(ns_buf_printf(out, "<ol class=\"hits\" id=\"hits\" start=\"%u\">\n", r->hits[0].rank));
         for (size_t i = 0; i < r->nhits; i++)
-            TRY(S_hit(out, &r->hits[i]));
+            TRY(ns_web_hit(out, &r->hits[i], pg));
         TRY(ns_buf_puts(out, "</ol>\n"));
     }
     TRY(S_pages(out, p, r, script, ui));
@@ -754,6 +729,11 @@ int ns_web_new(ns_web **out, const char *dbpath, ns_err *err)
         free(w);
         return ns_err_set(err, NS_ENOMEM, "out of memory");
     }
+    int rc = ns_vendor_names_new(&w->vendor_names, err);
+    if (rc < 0) {
+        ns_web_free(w);
+        return rc;
+    }
     *out = w;
     return 0;
 }
@@ -765,6 +745,8 @@ void ns_web_free(ns_web *w)
     ns_searcher_close(w->searcher);
     free(w->dbpath);
     free(w->base_url);
+    ns_permalink_free(w->permalink);
+    ns_vendor_names_free(w->vendor_names);
     free(w);
 }
 
@@ -842,6 +824,17 @@ int ns_web_set_base_url(ns_web *w, const char *url, ns_err *err)
     copy[len] = '\0';
     free(w->base_url);
     w->base_url = copy;
+    return 0;
+}
+
+int ns_web_set_permalink(ns_web *w, const char *tmpl, ns_err *err)
+{
+    ns_permalink *pl = NULL;
+    int rc = ns_permalink_new(&pl, tmpl, err);
+    if (rc < 0)
+        return rc;
+    ns_permalink_free(w->permalink);
+    w->permalink = pl;
     return 0;
 }
 
@@ -939,11 +932,13 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
          * archive root: the server's own paths are none of a visitor's business */
         ns_json_opts jo = NS_JSON_OPTS_INIT;
         jo.archive_paths = 1;
+        jo.permalink = w->permalink;
         TRY(ns_json_results_opts(&resp->body, r, &jo));
         TRY(ns_buf_putc(&resp->body, '\n'));
     } else {
         resp->content_type = S_html;
-        TRY(ns_web_render_results(&resp->body, &p, r, script, ui));
+        ns_web_page pg = { script, ui, w->permalink, w->vendor_names };
+        TRY(ns_web_render_page(&resp->body, &p, r, &pg));
     }
 done:
     ns_results_free(r);

@@ -55,6 +55,7 @@ server.errorlog = "$tmp/error.log"
 var.nsearch_bin = "$cgi"
 var.nsearch_db = "$tmp/db"
 var.nsearch_base_url = "http://127.0.0.1:$port"
+var.nsearch_permalink = "http://127.0.0.1:$port/blog/{id}/"
 include "$NS_TOP/deploy/lighttpd-cgi.conf"
 EOF
 lighttpd -D -f "$tmp/lighttpd.conf" > "$tmp/lighttpd.out" 2>&1 &

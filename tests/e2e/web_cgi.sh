@@ -78,6 +78,8 @@ case $mode in
     nginx-fcgiwrap | apache-cgi | apache-fcgid) site=https://blog.example.org ;;
     *) site=http://www.example.org/blog ;;
 esac
+# and each article's page (NSEARCH_PERMALINK), likewise
+permalink="$site/{id}/"
 
 # ---- the program where the server may run it --------------------------------------------
 # Apache will not run a program as root: started by root it serves as www-data,
@@ -104,7 +106,8 @@ from_snippet() {
         -e "s#/run/nsearch/nsearch.sock#$tmp/nsearch.sock#g" \
         -e "s#/run/fcgiwrap.socket#$tmp/fcgiwrap.sock#g" \
         "$NS_TOP/$snippet" > "$tmp/snippet.conf"
-    if grep -v '^[[:space:]]*#' "$tmp/snippet.conf" | grep -E '/usr/|/var/|/run/'; then
+    # (the test's own paths may be under /var/tmp: they are not the snippet's)
+    if grep -v '^[[:space:]]*#' "$tmp/snippet.conf" | sed "s#$tmp#TMP#g" | grep -E '/usr/|/var/|/run/'; then
         fail "$snippet: a path the test does not replace (above)"
     fi
     grep -q "$tmp" "$tmp/snippet.conf" || fail "$snippet: none of the documented paths is in it"
@@ -125,6 +128,7 @@ server.pid-file = "$tmp/lighttpd.pid"
 var.nsearch_bin = "$cgi"
 var.nsearch_db = "$tmp/db"
 var.nsearch_base_url = "$site"
+var.nsearch_permalink = "$permalink"
 var.nsearch_socket = "$tmp/nsearch.sock"
 EOF
     if [ "$mode" = spawn ]; then
@@ -155,6 +159,12 @@ include "$NS_TOP/deploy/lighttpd-cgi.conf"
     alias.url = ( "/badbase" => var.nsearch_bin )
     cgi.assign = ( ".cgi" => "" )
     setenv.add-environment = ( "NSEARCH_DB" => "$tmp/db", "NSEARCH_BASE_URL" => "javascript:alert(1)//" )
+}
+# and with a permalink template that is not one
+\$HTTP["url"] =~ "^/badlink(\$|/)" {
+    alias.url = ( "/badlink" => var.nsearch_bin )
+    cgi.assign = ( ".cgi" => "" )
+    setenv.add-environment = ( "NSEARCH_DB" => "$tmp/db", "NSEARCH_PERMALINK" => "https://blog.example.org/" )
 }
 EOF
     fi
@@ -304,7 +314,7 @@ case $mode in
     spawn | nginx-spawn)
         command -v spawn-fcgi >/dev/null || fail "spawn-fcgi is not installed (scripts/setup.sh test)"
         # -n: spawn-fcgi execs the program in place, so $! is the FastCGI server itself
-        NSEARCH_DB=$tmp/db NSEARCH_BASE_URL=$site \
+        NSEARCH_DB=$tmp/db NSEARCH_BASE_URL=$site NSEARCH_PERMALINK=$permalink \
             spawn-fcgi -n -s "$tmp/nsearch.sock" -- "$cgi" > "$tmp/backend.out" 2>&1 &
         spawned=$!
         NSEARCH_DB=$tmp/missing-db spawn-fcgi -n -s "$tmp/broken.sock" -- "$cgi" >> "$tmp/backend.out" 2>&1 &
@@ -327,6 +337,7 @@ case $mode in
         inetd=
         grep -q '^StandardInput=socket$' "$unit" && inetd=--inetd
         systemd-socket-activate $inetd -l "$tmp/nsearch.sock" -E NSEARCH_DB="$tmp/db" -E NSEARCH_BASE_URL="$site" \
+            -E NSEARCH_PERMALINK="$permalink" \
             "$cgi" > "$tmp/backend.out" 2>&1 &
         spawned=$!
         systemd-socket-activate $inetd -l "$tmp/broken.sock" -E NSEARCH_DB="$tmp/missing-db" \
@@ -408,7 +419,7 @@ if [ -x "$NS_BUILD/nsearch" ]; then
     [ "$(header Content-Type)" = "application/json; charset=utf-8" ] || fail "json content type"
     jq -e . "$tmp/body" > /dev/null || fail "json does not parse"
     "$NS_BUILD/nsearch" --db "$tmp/db" --json --facets gpt-3 > "$tmp/cli.json" || true
-    jq -c 'del(.results[].path)' "$tmp/body" > "$tmp/a"
+    jq -c 'del(.results[].path, .results[].permalink)' "$tmp/body" > "$tmp/a"
     jq -c 'del(.results[].path)' "$tmp/cli.json" > "$tmp/b"
     cmp -s "$tmp/a" "$tmp/b" || {
         diff "$tmp/a" "$tmp/b" | head -n 20
@@ -444,6 +455,31 @@ link=$(grep -o 'href="[^"]*vendor=OpenAI"' "$tmp/body" | head -n 1 | sed 's/^hre
 expect 200 "$link"
 has '<li class="on"><a href="/search?q=gpt-3" class="rm">OpenAI</a>'
 has 'name="vendor" value="OpenAI"'
+
+# ---- every result opens: the title links to the blog's page (NSEARCH_PERMALINK) --------------
+# The corpus has articles without a url (plain-text titles before issue 17):
+# each title now opens its permalink; the source url, where there is one, is a
+# second link; JSON gives "permalink" too. A template without {id} stops the
+# program (CGI: the server's 500), saying why.
+expect 200 "/search?q=model&format=json"
+jq -e --arg s "$site" '.results | length > 0 and
+    all(.[]; .permalink == $s + "/" + .id + "/")' "$tmp/body" > /dev/null ||
+    fail "JSON permalinks: $(jq -c '[.results[] | [.id, .permalink]]' "$tmp/body")"
+nourl=$(jq -r '[.results[] | select(.url == null)] | length' "$tmp/body")
+expect 200 "/search?q=model"
+nhits=$(grep -c '<li class="hit">' "$tmp/body")
+nlinked=$(grep -c "^<h2 lang=\"[a-z]*\"><a href=\"$site/" "$tmp/body")
+[ "$nhits" -gt 0 ] && [ "$nlinked" = "$nhits" ] ||
+    fail "$nlinked of $nhits titles open the blog's page"
+[ "$(grep -c 'class="src" href="http' "$tmp/body")" = "$((nhits - nourl))" ] ||
+    fail "the source links are not the results with a url ($nourl without)"
+if [ "$mode" = cgi ]; then
+    got=$(get "/badlink?q=model")
+    [ "$got" = 500 ] || fail "a permalink template without {id} gave $got"
+    cat "$tmp/error.log" "$tmp/breakage.log" 2>/dev/null |
+        grep -q "NSEARCH_PERMALINK 'https://blog.example.org/' does not name {id}" ||
+        fail "no log line for the bad NSEARCH_PERMALINK"
+fi
 
 # ---- HEAD: headers of the GET, no body ------------------------------------------------------
 got=$(curl -s -I -o "$tmp/headers" -w '%{http_code} %{size_download}' --max-time 10 "$base/search?q=gpt-3")

@@ -203,6 +203,11 @@ static void S_clear_page(ns_results *r)
     free(r->month_facets);
     r->month_facets = NULL;
     r->nmonth_facets = 0;
+    for (size_t i = 0; i < r->nlang_facets; i++)
+        free(r->lang_facets[i].name);
+    free(r->lang_facets);
+    r->lang_facets = NULL;
+    r->nlang_facets = 0;
     free(r->suggestion);
     r->suggestion = NULL;
     r->total = 0;
@@ -233,7 +238,8 @@ static int S_facets(ns_results *r, const ns_xresults *xr, ns_err *err)
         return 0;
     r->vendor_facets = calloc(n, sizeof *r->vendor_facets);
     r->month_facets = calloc(n, sizeof *r->month_facets);
-    if (!r->vendor_facets || !r->month_facets)
+    r->lang_facets = calloc(n, sizeof *r->lang_facets);
+    if (!r->vendor_facets || !r->month_facets || !r->lang_facets)
         goto oom;
     for (size_t i = 0; i < n; i++) {
         const ns_xfacet *f = ns_xresults_facet(xr, i);
@@ -244,6 +250,8 @@ static int S_facets(ns_results *r, const ns_xresults *xr, ns_err *err)
             c = &r->month_facets[r->nmonth_facets++];
         else if (f->key[0] == NS_FACET_VENDOR)
             c = &r->vendor_facets[r->nvendor_facets++];
+        else if (f->key[0] == NS_FACET_LANG)
+            c = &r->lang_facets[r->nlang_facets++];
         else
             continue;
         c->count = f->count;

@@ -62,6 +62,9 @@ typedef struct ns_results {
     size_t nvendor_facets;
     ns_facet_count *month_facets;   /* by month, newest first */
     size_t nmonth_facets;
+    ns_facet_count *lang_facets;    /* "en", "ru" by count, descending; none from a
+                                     * database indexed before issue 17 */
+    size_t nlang_facets;
     char *suggestion;           /* a corrected query when it would find more, or NULL */
 } ns_results;
 

@@ -9,6 +9,7 @@
 #include "json.h"
 #include "permalink.h"
 #include "schema.h"
+#include "typed.h"
 #include "web_results.h"
 
 #include <stdio.h>
@@ -182,6 +183,9 @@ static const char S_css[] =
     "ol.hits{list-style:none;padding:0;margin:0}.hit{margin:0 0 1.4rem}"
     ".hit h2{font-size:1.1rem;margin:0;line-height:1.3}"
     ".meta{color:#555;font-size:.88rem;margin:.15rem 0}.vendor+.vendor:before{content:\", \"}"
+    ".lang{font-size:.75rem;font-weight:600;border:1px solid #767676;border-radius:3px;"
+    "padding:0 .25rem}.sr{position:absolute;width:1px;height:1px;overflow:hidden;"
+    "clip:rect(0 0 0 0);white-space:nowrap}"
     ".snippet{margin:.2rem 0}mark{background:#ffe066;padding:0 .1em;border-radius:2px}"
     "nav.pages{display:flex;flex-wrap:wrap;gap:.3rem;margin-top:1.5rem}"
     "nav.pages a,nav.pages strong,nav.pages span{padding:.2rem .6rem;border-radius:4px}"
@@ -272,49 +276,103 @@ done:
 
 /* ---- results page ------------------------------------------------------------------ */
 
-/* One active filter: its label and value, and a link to the same search without it. */
-static int S_filter_chip(ns_buf *out, const char *script, const link_state *without,
-                         const char *rm, const char *label, const char *value)
+/* The page's name of a filter value: a vendor by the interface's name for it,
+ * a month in words, a language by its own name. */
+static int S_filter_text(ns_buf *out, const ns_web_page *pg, char kind, const char *value)
+{
+    if (kind == 'v')
+        return ns_buf_puts(out, ns_vendor_names_show(pg->vendor_names, value, pg->ui));
+    if (kind == 'm')
+        return ns_i18n_month(out, value, pg->ui);
+    return ns_buf_puts(out, ns_i18n_lang_name(value));
+}
+
+/* One active filter: its name, and a button (a link to the same search
+ * without it) that says which filter it removes. */
+static int S_filter_chip(ns_buf *out, const ns_web_page *pg, const link_state *without, char kind,
+                         const char *value)
 {
     int rc;
-    TRY(ns_buf_puts(out, "\n<span class=\"filter\">"));
-    TRY(S_esc(out, label));
-    TRY(S_esc(out, value));
-    TRY(S_link(out, script, without, rm, "×"));
+    ns_buf text = NS_BUF_INIT, attrs = NS_BUF_INIT;
+    TRY(S_filter_text(&text, pg, kind, value));
+    TRY(ns_buf_puts(&attrs, " class=\"rm\" aria-label=\""));
+    TRY(S_esc(&attrs, S_t(pg->ui, "Remove filter: ", "Убрать фильтр: ")));
+    TRY(ns_html_escape(&attrs, text.data, text.len));
+    TRY(ns_buf_puts(&attrs, "\" title=\""));
+    TRY(S_esc(&attrs, S_t(pg->ui, "Remove filter", "Убрать фильтр")));
+    TRY(ns_buf_puts(&attrs, "\""));
+    TRY(ns_buf_puts(out, "\n<span class=\"filter\""));
+    if (kind == 'l')
+        TRY(ns_buf_printf(out, " lang=\"%s\"", strcmp(value, "ru") == 0 ? "ru" : "en"));
+    TRY(ns_buf_puts(out, ">"));
+    TRY(ns_html_escape(out, text.data, text.len));
+    TRY(S_link(out, pg->script, without, ns_buf_cstr(&attrs), "×"));
     TRY(ns_buf_puts(out, "</span>"));
 done:
+    ns_buf_free(&text);
+    ns_buf_free(&attrs);
     return rc;
 }
 
-static int S_filters(ns_buf *out, const ns_cgi_params *p, const char *script, const char *ui)
+/* The filter typed in the box that selects this facet entry, or NULL. */
+static const ns_typed_filter *S_typed(const ns_web_page *pg, char kind, const char *name)
+{
+    for (size_t i = 0; i < pg->ntyped; i++) {
+        const ns_typed_filter *f = &pg->typed[i];
+        if (f->kind == kind && (kind == 'v' ? strcasecmp(f->value, name) == 0
+                                            : strcmp(f->value, name) == 0))
+            return f;
+    }
+    return NULL;
+}
+
+/* The same search without a typed filter: into st, its query kept in q. */
+static int S_without_typed(link_state *st, ns_buf *q, const ns_cgi_params *p,
+                           const ns_typed_filter *f)
+{
+    *st = S_state(p);
+    st->page = 1;
+    ns_buf_reset(q);
+    int rc = ns_typed_without(q, p->q, f);
+    st->q = ns_buf_cstr(q);
+    return rc;
+}
+
+static int S_filters(ns_buf *out, const ns_cgi_params *p, const ns_web_page *pg)
 {
     int rc = 0;
-    if (p->nvendors == 0 && !p->month && !p->lang)
+    ns_buf q = NS_BUF_INIT;
+    if (p->nvendors == 0 && !p->month && !p->lang && pg->ntyped == 0)
         return 0;
-    const char *rm = S_t(ui, " title=\"Remove filter\" aria-label=\"Remove filter\" class=\"rm\"",
-                         " title=\"Убрать фильтр\" aria-label=\"Убрать фильтр\" class=\"rm\"");
     TRY(ns_buf_puts(out, "<div class=\"filters\" id=\"filters\">"));
-    TRY(S_esc(out, S_t(ui, "Filters:", "Фильтры:")));
+    TRY(S_esc(out, S_t(pg->ui, "Filters:", "Фильтры:")));
     for (size_t i = 0; i < p->nvendors; i++) {
         link_state st = S_state(p);
         st.drop_vendor = p->vendors[i];
         st.page = 1;
-        TRY(S_filter_chip(out, script, &st, rm, S_t(ui, "vendor: ", "компания: "), p->vendors[i]));
+        TRY(S_filter_chip(out, pg, &st, 'v', p->vendors[i]));
     }
     if (p->month) {
         link_state st = S_state(p);
         st.month = NULL;
         st.page = 1;
-        TRY(S_filter_chip(out, script, &st, rm, S_t(ui, "month: ", "месяц: "), p->month));
+        TRY(S_filter_chip(out, pg, &st, 'm', p->month));
     }
     if (p->lang) {
         link_state st = S_state(p);
         st.lang = NULL;
         st.page = 1;
-        TRY(S_filter_chip(out, script, &st, rm, S_t(ui, "language: ", "язык: "), p->lang));
+        TRY(S_filter_chip(out, pg, &st, 'l', p->lang));
+    }
+    /* typed in the box: removing one takes it out of the query */
+    for (size_t i = 0; i < pg->ntyped; i++) {
+        link_state st;
+        TRY(S_without_typed(&st, &q, p, &pg->typed[i]));
+        TRY(S_filter_chip(out, pg, &st, pg->typed[i].kind, pg->typed[i].value));
     }
     TRY(ns_buf_puts(out, "\n</div>\n"));
 done:
+    ns_buf_free(&q);
     return rc;
 }
 
@@ -366,46 +424,76 @@ done:
     return rc;
 }
 
-static int S_facets(ns_buf *out, const ns_cgi_params *p, const ns_results *r, const char *script,
-                    const char *ui)
+/* One facet entry: a link that adds its filter, or, when it is on (chosen by
+ * a link or typed in the box), removes it; the chosen one is aria-current. */
+static int S_facet_entry(ns_buf *out, const ns_cgi_params *p, const ns_web_page *pg, char kind,
+                         const ns_facet_count *f)
 {
     int rc = 0;
+    ns_buf text = NS_BUF_INIT, q = NS_BUF_INIT;
+    const ns_typed_filter *typed = S_typed(pg, kind, f->name);
+    int param = kind == 'v'   ? S_is_active_vendor(p, f->name)
+                : kind == 'm' ? p->month && strcmp(p->month, f->name) == 0
+                              : p->lang && strcmp(p->lang, f->name) == 0;
+    int on = param || typed;
+    link_state st = S_state(p);
+    st.page = 1;
+    if (!param && typed) {
+        TRY(S_without_typed(&st, &q, p, typed));
+    } else if (kind == 'v') {
+        if (on)
+            st.drop_vendor = f->name;
+        else
+            st.add_vendor = f->name;
+    } else if (kind == 'm') {
+        st.month = on ? NULL : f->name;
+    } else {
+        st.lang = on ? NULL : f->name;
+    }
+    TRY(S_filter_text(&text, pg, kind, f->name));
+    TRY(ns_buf_puts(out, on ? "<li class=\"on\">" : "<li>"));
+    const char *attrs = on ? (kind == 'l' ? (strcmp(f->name, "ru") == 0
+                                                  ? " class=\"rm\" aria-current=\"true\" lang=\"ru\""
+                                                  : " class=\"rm\" aria-current=\"true\" lang=\"en\"")
+                                          : " class=\"rm\" aria-current=\"true\"")
+                           : (kind == 'l' ? (strcmp(f->name, "ru") == 0 ? " lang=\"ru\"" : " lang=\"en\"")
+                                          : NULL);
+    TRY(S_link(out, pg->script, &st, attrs, ns_buf_cstr(&text)));
+    TRY(ns_buf_printf(out, " <span class=\"n\">%u</span></li>\n", f->count));
+done:
+    ns_buf_free(&text);
+    ns_buf_free(&q);
+    return rc;
+}
+
+static int S_facet_list(ns_buf *out, const ns_cgi_params *p, const ns_web_page *pg, char kind,
+                        const char *id, const char *heading, const ns_facet_count *f, size_t n)
+{
+    int rc = 0;
+    if (n == 0)
+        return 0;
+    TRY(ns_buf_puts(out, "<h2>"));
+    TRY(S_esc(out, heading));
+    TRY(ns_buf_printf(out, "</h2>\n<ul class=\"facet\" id=\"%s\">\n", id));
+    for (size_t i = 0; i < n; i++)
+        TRY(S_facet_entry(out, p, pg, kind, &f[i]));
+    TRY(ns_buf_puts(out, "</ul>\n"));
+done:
+    return rc;
+}
+
+static int S_facets(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
+                    const ns_web_page *pg)
+{
+    int rc = 0;
+    const char *ui = pg->ui;
     TRY(ns_buf_puts(out, "<aside>\n"));
-    if (r->nvendor_facets > 0) {
-        TRY(ns_buf_puts(out, "<h2>"));
-        TRY(S_esc(out, S_t(ui, "Vendors", "Компании")));
-        TRY(ns_buf_puts(out, "</h2>\n<ul class=\"facet\" id=\"facet-vendor\">\n"));
-        for (size_t i = 0; i < r->nvendor_facets; i++) {
-            const ns_facet_count *f = &r->vendor_facets[i];
-            int on = S_is_active_vendor(p, f->name);
-            link_state st = S_state(p);
-            st.page = 1;
-            if (on)
-                st.drop_vendor = f->name;
-            else
-                st.add_vendor = f->name;
-            TRY(ns_buf_puts(out, on ? "<li class=\"on\">" : "<li>"));
-            TRY(S_link(out, script, &st, on ? " class=\"rm\"" : NULL, f->name));
-            TRY(ns_buf_printf(out, " <span class=\"n\">%u</span></li>\n", f->count));
-        }
-        TRY(ns_buf_puts(out, "</ul>\n"));
-    }
-    if (r->nmonth_facets > 0) {
-        TRY(ns_buf_puts(out, "<h2>"));
-        TRY(S_esc(out, S_t(ui, "Months", "Месяцы")));
-        TRY(ns_buf_puts(out, "</h2>\n<ul class=\"facet\" id=\"facet-month\">\n"));
-        for (size_t i = 0; i < r->nmonth_facets; i++) {
-            const ns_facet_count *f = &r->month_facets[i];
-            int on = p->month && strcmp(p->month, f->name) == 0;
-            link_state st = S_state(p);
-            st.page = 1;
-            st.month = on ? NULL : f->name;
-            TRY(ns_buf_puts(out, on ? "<li class=\"on\">" : "<li>"));
-            TRY(S_link(out, script, &st, on ? " class=\"rm\"" : NULL, f->name));
-            TRY(ns_buf_printf(out, " <span class=\"n\">%u</span></li>\n", f->count));
-        }
-        TRY(ns_buf_puts(out, "</ul>\n"));
-    }
+    TRY(S_facet_list(out, p, pg, 'l', "facet-lang", S_t(ui, "Language", "Язык"), r->lang_facets,
+                     r->nlang_facets));
+    TRY(S_facet_list(out, p, pg, 'v', "facet-vendor", S_t(ui, "Vendors", "Компании"),
+                     r->vendor_facets, r->nvendor_facets));
+    TRY(S_facet_list(out, p, pg, 'm', "facet-month", S_t(ui, "Months", "Месяцы"),
+                     r->month_facets, r->nmonth_facets));
     TRY(ns_buf_puts(out, "</aside>\n"));
 done:
     return rc;
@@ -414,7 +502,7 @@ done:
 int ns_web_render_results(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
                           const char *script, const char *ui)
 {
-    ns_web_page pg = { script, ui, NULL, NULL };
+    ns_web_page pg = { script, ui, NULL, NULL, NULL, 0 };
     return ns_web_render_page(out, p, r, &pg);
 }
 
@@ -426,7 +514,7 @@ int ns_web_render_page(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
     TRY(S_head(out, ui, script, p->q));
     TRY(S_form(out, ui, script, p));
     TRY(ns_buf_puts(out, "<div class=\"wrap\">\n<main>\n"));
-    TRY(S_filters(out, p, script, ui));
+    TRY(S_filters(out, p, pg));
 
     /* count and sort order */
     TRY(ns_buf_puts(out, "<p class=\"count\" id=\"count\">"));
@@ -503,7 +591,7 @@ int ns_web_render_page(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
     }
     TRY(S_pages(out, p, r, script, ui));
     TRY(ns_buf_puts(out, "</main>\n"));
-    TRY(S_facets(out, p, r, script, ui));
+    TRY(S_facets(out, p, r, pg));
     TRY(ns_buf_puts(out, "</div>\n</body>\n</html>\n"));
 done:
     return rc;
@@ -716,6 +804,23 @@ static int S_canonical_vendors(ns_searcher *s, ns_cgi_params *p)
             p->vendors[n++] = p->vendors[i];
     }
     p->nvendors = n;
+    return 0;
+}
+
+/* Typed vendors by their canonical names, as facets and chips show them. */
+static int S_canonical_typed(ns_searcher *s, ns_typed_filter *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *c = f[i].kind == 'v' ? ns_searcher_vendor(s, f[i].value, strlen(f[i].value))
+                                         : NULL;
+        if (c && strcmp(c, f[i].value) != 0) {
+            char *d = strdup(c);
+            if (!d)
+                return NS_ENOMEM;
+            free(f[i].value);
+            f[i].value = d;
+        }
+    }
     return 0;
 }
 
@@ -937,8 +1042,16 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
         TRY(ns_buf_putc(&resp->body, '\n'));
     } else {
         resp->content_type = S_html;
-        ns_web_page pg = { script, ui, w->permalink, w->vendor_names };
-        TRY(ns_web_render_page(&resp->body, &p, r, &pg));
+        ns_typed_filter typed[NS_TYPED_MAX];
+        size_t ntyped = 0;
+        TRY(ns_typed_find(p.q, strlen(p.q), typed, &ntyped));
+        rc = S_canonical_typed(w->searcher, typed, ntyped);
+        ns_web_page pg = { script, ui, w->permalink, w->vendor_names, typed, ntyped };
+        if (rc == 0)
+            rc = ns_web_render_page(&resp->body, &p, r, &pg);
+        ns_typed_free(typed, ntyped);
+        if (rc < 0)
+            goto done;
     }
 done:
     ns_results_free(r);

@@ -11,6 +11,7 @@
 #include "i18n.h"
 #include "permalink.h"
 #include "search.h"
+#include "typed.h"
 
 /* What every part of one page shares. Borrowed; any pointer but ui and
  * script may be NULL. */
@@ -19,6 +20,8 @@ typedef struct ns_web_page {
     const char *ui;                     /* "en" or "ru" */
     const ns_permalink *permalink;      /* NSEARCH_PERMALINK, or NULL */
     const ns_vendor_names *vendor_names; /* vendors' Russian names, or NULL */
+    const ns_typed_filter *typed;       /* filters typed in the box (vendors canonical) */
+    size_t ntyped;
 } ns_web_page;
 
 /* Append <li class="hit" ...>...</li> for h. 0 or NS_ENOMEM. */

@@ -406,6 +406,13 @@ has '<meta name="viewport"'
 has '<ol class="hits"'
 has '<ul class="facet" id="facet-vendor">'
 has '<ul class="facet" id="facet-month">'
+# both languages at a glance (issue 17): a language facet with counts, a badge
+# and the article's lang on each result
+has '<ul class="facet" id="facet-lang">'
+grep -q 'lang=en" lang="en">English</a> <span class="n">[0-9]' "$tmp/body" || fail "no English facet entry"
+grep -q 'lang=ru" lang="ru">Русский</a> <span class="n">[0-9]' "$tmp/body" || fail "no Russian facet entry"
+grep -q '<span class="sr">Русский</span>' "$tmp/body" || fail "no language badge"
+grep -q '<h2 lang="ru">' "$tmp/body" || fail "no lang on a Russian result"
 has 'value="gpt-3"'
 has '<mark>GPT-3</mark>'
 has 'rel="search" type="application/opensearchdescription+xml"'
@@ -453,7 +460,7 @@ expect 200 "/search?q=gpt-3"
 link=$(grep -o 'href="[^"]*vendor=OpenAI"' "$tmp/body" | head -n 1 | sed 's/^href="//; s/"$//; s/&amp;/\&/g')
 [ -n "$link" ] || fail "no OpenAI facet link"
 expect 200 "$link"
-has '<li class="on"><a href="/search?q=gpt-3" class="rm">OpenAI</a>'
+has '<li class="on"><a href="/search?q=gpt-3" class="rm" aria-current="true">OpenAI</a>'
 has 'name="vendor" value="OpenAI"'
 
 # ---- every result opens: the title links to the blog's page (NSEARCH_PERMALINK) --------------
@@ -569,6 +576,12 @@ expect 200 "/search?q=%D0%BD%D0%B5%D0%B9%D1%80%D0%BE%D1%81%D0%B5%D1%82%D1%8C"   
 has '<html lang="ru">'
 grep -q 'id="count">[0-9]* результат' "$tmp/body" || fail "no Russian result count"
 has 'Найти'
+grep -q '">[0-9]* \(января\|февраля\|марта\|апреля\|мая\|июня\|июля\|августа\|сентября\|октября\|ноября\|декабря\) 20[0-9][0-9]</time>' \
+    "$tmp/body" || fail "no Russian date"
+# a filter typed in the box is a chip whose button names it, and marks its facet entry
+expect 200 "/search?q=%D0%BC%D0%BE%D0%B4%D0%B5%D0%BB%D1%8C+vendor%3A%D1%81%D0%B1%D0%B5%D1%80"  # модель vendor:сбер
+has '<span class="filter">Сбербанк<a href="/search?q=%D0%BC%D0%BE%D0%B4%D0%B5%D0%BB%D1%8C" class="rm" aria-label="Убрать фильтр: Сбербанк"'
+has '<li class="on"><a href="/search?q=%D0%BC%D0%BE%D0%B4%D0%B5%D0%BB%D1%8C" class="rm" aria-current="true">Сбербанк</a>'
 expect 200 "/search" -H 'Accept-Language: ru-RU,ru;q=0.9,en;q=0.5'
 has '<html lang="ru">'
 expect 200 "/search?q=gpt" -H 'Accept-Language: en-US,en;q=0.9,ru;q=0.8'

@@ -6,6 +6,7 @@
 #include "i18n.h"
 #include "permalink.h"
 #include "web.h"
+#include "typed.h"
 #include "web_results.h"
 
 #include <check.h>
@@ -187,7 +188,7 @@ START_TEST(result_title_opens_the_blog_and_the_source_is_a_second_link)
     ck_assert_int_eq(ns_permalink_new(&pl, "https://blog.example/{id}/", NULL), 0);
     ck_assert_int_eq(ns_vendor_names_new(&vn, NULL), 0);
 
-    ns_web_page pg = { "/search", "ru", pl, vn };
+    ns_web_page pg = { "/search", "ru", pl, vn, NULL, 0 };
     char *html = hit_html(&h, &pg);
     ck_assert_ptr_nonnull(strstr(html, "<h2 lang=\"ru\"><a href=\"https://blog.example/ru/2020-10-sberbank-rugpt3/\">"
                                        "Сбербанк выложил ruGPT-3</a></h2>"));
@@ -227,6 +228,78 @@ START_TEST(result_title_opens_the_blog_and_the_source_is_a_second_link)
 }
 END_TEST
 
+/* ---- filters typed in the box, facets, chips --------------------------------------------- */
+
+START_TEST(typed_filters_are_found_as_the_parser_finds_them)
+{
+    const char *q = "gpt vendor:\"Hugging Face\" Month:2020-10 -vendor:x a-lang:ru (lang:ru)";
+    ns_typed_filter f[NS_TYPED_MAX];
+    size_t n = 0;
+    ck_assert_int_eq(ns_typed_find(q, strlen(q), f, &n), 0);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_int_eq(f[0].kind, 'v');
+    ck_assert_str_eq(f[0].value, "Hugging Face");
+    ck_assert_int_eq(f[1].kind, 'm');
+    ck_assert_str_eq(f[1].value, "2020-10");
+    ck_assert_int_eq(f[2].kind, 'l');
+    ck_assert_str_eq(f[2].value, "ru");
+    ns_buf out = NS_BUF_INIT;
+    ck_assert_int_eq(ns_typed_without(&out, q, &f[0]), 0);
+    ck_assert_str_eq(ns_buf_cstr(&out), "gpt Month:2020-10 -vendor:x a-lang:ru (lang:ru)");
+    ns_buf_free(&out);
+    ns_typed_free(f, n);
+}
+END_TEST
+
+START_TEST(language_facet_chips_and_typed_filters_on_the_page)
+{
+    ns_facet_count lf[] = { { "en", 40 }, { "ru", 28 } }, vf[] = { { "Google", 3 }, { "Sberbank", 2 } },
+                   mf[] = { { "2020-10", 5 } };
+    ns_results r = { 0 };
+    r.total = 5;
+    r.lang_facets = lf;
+    r.nlang_facets = 2;
+    r.vendor_facets = vf;
+    r.nvendor_facets = 2;
+    r.month_facets = mf;
+    r.nmonth_facets = 1;
+    ns_vendor_names *vn = NULL;
+    ck_assert_int_eq(ns_vendor_names_new(&vn, NULL), 0);
+    const char *qs = "q=gpt+vendor%3AGoogle+month%3A2020-10&lang=ru";
+    ns_cgi_params p;
+    ck_assert_int_eq(ns_cgi_parse(&p, qs, strlen(qs)), 0);
+    ns_typed_filter f[NS_TYPED_MAX];
+    size_t n = 0;
+    ck_assert_int_eq(ns_typed_find(p.q, strlen(p.q), f, &n), 0);
+    ns_web_page pg = { "/search", "ru", NULL, vn, f, n };
+    ns_buf out = NS_BUF_INIT;
+    ck_assert_int_eq(ns_web_render_page(&out, &p, &r, &pg), 0);
+    const char *html = ns_buf_cstr(&out);
+    /* the language facet, by each language's own name, the chosen one current */
+    ck_assert_ptr_nonnull(strstr(html, "<ul class=\"facet\" id=\"facet-lang\">"));
+    ck_assert_ptr_nonnull(strstr(html, "lang=en\" lang=\"en\">English</a> <span class=\"n\">40</span>"));
+    ck_assert_ptr_nonnull(strstr(html, "<li class=\"on\"><a href=\"/search?q=gpt+vendor%3AGoogle+month%3A2020-10\" "
+                                       "class=\"rm\" aria-current=\"true\" lang=\"ru\">Русский</a>"));
+    /* a chip that reads naturally, its button naming the filter */
+    ck_assert_ptr_nonnull(strstr(html, "<span class=\"filter\" lang=\"ru\">Русский<a href=\"/search?q=gpt+vendor%3AGoogle+month%3A2020-10\" "
+                                       "class=\"rm\" aria-label=\"Убрать фильтр: Русский\""));
+    ck_assert_ptr_null(strstr(html, "язык: ru"));
+    /* typed filters: chips whose removal edits the query, facet entries marked */
+    ck_assert_ptr_nonnull(strstr(html, "<span class=\"filter\">Google<a href=\"/search?q=gpt+month%3A2020-10&amp;lang=ru\" "
+                                       "class=\"rm\" aria-label=\"Убрать фильтр: Google\""));
+    ck_assert_ptr_nonnull(strstr(html, "<li class=\"on\"><a href=\"/search?q=gpt+vendor%3AGoogle&amp;lang=ru\" "
+                                       "class=\"rm\" aria-current=\"true\">октябрь 2020</a>"));
+    ck_assert_ptr_nonnull(strstr(html, "<li class=\"on\"><a href=\"/search?q=gpt+month%3A2020-10&amp;lang=ru\" "
+                                       "class=\"rm\" aria-current=\"true\">Google</a>"));
+    /* Russian vendor names in the Russian interface; links keep the canonical name */
+    ck_assert_ptr_nonnull(strstr(html, "vendor=Sberbank&amp;lang=ru\">Сбербанк</a>"));
+    ns_buf_free(&out);
+    ns_typed_free(f, n);
+    ns_cgi_params_clear(&p);
+    ns_vendor_names_free(vn);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("web_page");
@@ -236,6 +309,8 @@ static Suite *suite(void)
     tcase_add_test(tc, dates_and_months_in_words_in_both_languages);
     tcase_add_test(tc, vendors_russian_names_come_from_the_table);
     tcase_add_test(tc, result_title_opens_the_blog_and_the_source_is_a_second_link);
+    tcase_add_test(tc, typed_filters_are_found_as_the_parser_finds_them);
+    tcase_add_test(tc, language_facet_chips_and_typed_filters_on_the_page);
     suite_add_tcase(s, tc);
     return s;
 }

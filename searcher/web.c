@@ -161,37 +161,60 @@ static int S_count_text(ns_buf *out, unsigned long n, const char *ui)
 /* ---- page frame ----------------------------------------------------------------- */
 
 static const char S_css[] =
+    ":root{color-scheme:light dark}"
     "body{font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;margin:0 auto;"
     "max-width:62rem;padding:0 1rem 2rem;color:#1d1d1f;background:#fff}"
     "header{padding:1rem 0 .5rem;border-bottom:1px solid #e3e3e3;margin-bottom:1rem}"
     "h1{font-size:1.25rem;margin:0 0 .6rem}h1 a{color:inherit;text-decoration:none}"
-    "form{display:flex;gap:.5rem}"
+    "form{display:flex;flex-wrap:wrap;gap:.3rem .5rem}form label{flex-basis:100%;font-weight:600}"
+    /* the box's border: #767676 is 4.5:1 on white (3:1 is the least for a control) */
     "input[type=search]{flex:1;min-width:0;font-size:1.05rem;padding:.45rem .6rem;"
-    "border:1px solid #999;border-radius:6px}"
+    "border:1px solid #767676;border-radius:6px;color:inherit;background:inherit}"
     "button{font-size:1rem;padding:.45rem 1.1rem;border:0;border-radius:6px;background:#1a5fb4;"
     "color:#fff;cursor:pointer}"
     ".wrap{display:flex;gap:2rem;flex-wrap:wrap;align-items:flex-start}"
-    "main{flex:1 1 30rem;min-width:0}aside{flex:0 1 15rem;font-size:.95rem}"
-    "aside h2{font-size:1rem;margin:.2rem 0 .3rem}aside ul{list-style:none;padding:0;margin:0 0 1rem}"
-    "aside li{display:flex;justify-content:space-between;gap:.5rem}"
-    "aside .on a{font-weight:bold}.n{color:#666}"
-    ".count{color:#444;margin:.2rem 0 1rem}.notice{background:#fff6d5;padding:.5rem .7rem;"
-    "border-radius:6px}.error{background:#fde7e9;padding:.7rem .9rem;border-radius:6px}"
+    "main{flex:1 1 30rem;min-width:0}aside{flex:0 1 15rem;font-size:.95rem;order:2}"
+    "aside h2{font-size:1rem;margin:.2rem 0 .3rem}ul.facet{list-style:none;padding:0;margin:0 0 1rem}"
+    "ul.facet li{display:flex;justify-content:space-between;gap:.5rem}"
+    /* tap targets of 24 px at least (WCAG 2.5.8) */
+    "ul.facet a,ul.tags a,.examples a{display:inline-block;min-height:24px;padding:.1rem 0}"
+    "aside .on a{font-weight:bold}.n{color:#595959}"
+    /* phones: one "Filters" control (a checkbox and its label: no script, and
+     * unlike a closed <details> a sidebar on wide screens without a second copy) */
+    ".ftoggle{position:absolute;opacity:0;width:1px;height:1px}.fbtn{display:none}"
+    "@media(min-width:40.01rem){.ftoggle{display:none}}"
+    ".count{color:#444;margin:.2rem 0 1rem}.sort{white-space:nowrap}"
+    ".notice{background:#fff6d5;color:#1d1d1f;padding:.5rem .7rem;border-radius:6px}"
+    ".error{background:#fde7e9;color:#1d1d1f;padding:.7rem .9rem;border-radius:6px}"
+    ".notice a,.error a{color:#0b4a9e}"
     ".filters{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:0 0 .5rem}"
-    ".filter{background:#e8f0fb;border-radius:1rem;padding:.1rem .3rem .1rem .7rem}"
-    ".filter a{text-decoration:none;padding:0 .4rem;font-weight:bold}"
+    ".filter{background:#e8f0fb;color:#1d1d1f;border-radius:1rem;padding:.1rem .2rem .1rem .7rem;"
+    "display:inline-flex;align-items:center}"
+    ".filter a{text-decoration:none;font-weight:bold;min-width:24px;min-height:24px;"
+    "display:inline-flex;align-items:center;justify-content:center;color:#0b4a9e}"
     "ol.hits{list-style:none;padding:0;margin:0}.hit{margin:0 0 1.4rem}"
     ".hit h2{font-size:1.1rem;margin:0;line-height:1.3}"
     ".meta{color:#555;font-size:.88rem;margin:.15rem 0}.vendor+.vendor:before{content:\", \"}"
     ".lang{font-size:.75rem;font-weight:600;border:1px solid #767676;border-radius:3px;"
     "padding:0 .25rem}.sr{position:absolute;width:1px;height:1px;overflow:hidden;"
     "clip:rect(0 0 0 0);white-space:nowrap}"
-    ".snippet{margin:.2rem 0}mark{background:#ffe066;padding:0 .1em;border-radius:2px}"
+    ".snippet{margin:.2rem 0}mark{background:#ffe066;color:#1d1d1f;padding:0 .1em;border-radius:2px}"
+    ".browse h2{font-size:1.05rem;margin:1.2rem 0 .4rem}ul.recent{padding-left:1.2rem}"
+    "ul.tags{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.2rem 1rem}"
     "nav.pages{display:flex;flex-wrap:wrap;gap:.3rem;margin-top:1.5rem}"
     "nav.pages a,nav.pages strong,nav.pages span{padding:.2rem .6rem;border-radius:4px}"
     "nav.pages a{background:#eef2f7;text-decoration:none}"
     "a{color:#1a5fb4}"
-    "@media(max-width:40rem){aside{flex-basis:100%}body{padding:0 .7rem 2rem}}";
+    "@media(max-width:40rem){aside{flex-basis:100%;order:0}.wrap{gap:.5rem}"
+    ".fbtn{display:inline-block;min-height:24px;padding:.3rem .8rem;border:1px solid #767676;"
+    "border-radius:6px;font-weight:600;cursor:pointer}.fbtn:before{content:\"\\25B8  \"}"
+    ".ftoggle:checked+.fbtn:before{content:\"\\25BE  \"}.ftoggle:not(:checked)~.fbody{display:none}"
+    ".ftoggle:focus-visible+.fbtn{outline:2px solid #1a5fb4;outline-offset:2px}"
+    "body{padding:0 .7rem 2rem}}"
+    "@media(prefers-color-scheme:dark){body{color:#e6e6e6;background:#16181c}"
+    "header{border-color:#3a3d42}a{color:#8ab4f8}.n,.count,.meta{color:#b4b4b4}"
+    "input[type=search]{border-color:#9a9a9a}nav.pages a{background:#262a31}"
+    "button{background:#3d7be0}}";
 
 static int S_head(ns_buf *out, const char *ui, const char *script, const char *q)
 {
@@ -210,15 +233,22 @@ static int S_head(ns_buf *out, const char *ui, const char *script, const char *q
     TRY(S_esc(out, site));
     TRY(ns_buf_puts(out, "\" href=\""));
     TRY(S_script(out, script));
-    TRY(ns_buf_puts(out, "?opensearch=1\">\n<style>"));
+    /* an inline icon: no second request, and nothing for a server to serve */
+    TRY(ns_buf_puts(out, "?opensearch=1\">\n<link rel=\"icon\" href=\"data:image/svg+xml,"
+                         "%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"
+                         "%3Ccircle cx='6.5' cy='6.5' r='4.5' fill='none' stroke='%231a5fb4' "
+                         "stroke-width='2'/%3E%3Cpath d='M10 10l4.5 4.5' stroke='%231a5fb4' "
+                         "stroke-width='2.5'/%3E%3C/svg%3E\">\n<style>"));
     TRY(ns_buf_puts(out, S_css));
     TRY(ns_buf_puts(out, "</style>\n</head>\n<body>\n"));
 done:
     return rc;
 }
 
-/* The header with the search form; p may be NULL (error pages). */
-static int S_form(ns_buf *out, const char *ui, const char *script, const ns_cgi_params *p)
+/* The header with the search form; p may be NULL (error pages). focus: the
+ * landing page, where typing is the one thing to do. */
+static int S_form(ns_buf *out, const char *ui, const char *script, const ns_cgi_params *p,
+                  int focus)
 {
     int rc;
     TRY(ns_buf_puts(out, "<header>\n<h1><a href=\""));
@@ -227,14 +257,12 @@ static int S_form(ns_buf *out, const char *ui, const char *script, const ns_cgi_
     TRY(S_esc(out, S_t(ui, "ML news search", "Поиск по новостям ML")));
     TRY(ns_buf_puts(out, "</a></h1>\n<form method=\"get\" action=\""));
     TRY(S_script(out, script));
-    TRY(ns_buf_puts(out, "\" role=\"search\">\n<input type=\"search\" name=\"q\" id=\"q\" value=\""));
+    TRY(ns_buf_puts(out, "\" role=\"search\">\n<label for=\"q\">"));
+    TRY(S_esc(out, S_t(ui, "Search the archive of ML news", "Поиск по архиву новостей ML")));
+    TRY(ns_buf_puts(out, "</label>\n<input type=\"search\" name=\"q\" id=\"q\" value=\""));
     if (p)
         TRY(S_esc(out, p->q));
-    TRY(ns_buf_puts(out, "\" placeholder=\""));
-    TRY(S_esc(out, S_t(ui, "Search the archive", "Поиск по архиву")));
-    TRY(ns_buf_puts(out, "\" aria-label=\""));
-    TRY(S_esc(out, S_t(ui, "Search", "Поиск")));
-    TRY(ns_buf_puts(out, "\" maxlength=\"512\">\n"));
+    TRY(ns_buf_printf(out, "\" maxlength=\"%d\"%s>\n", NS_CGI_MAX_Q, focus ? " autofocus" : ""));
     /* filters stay when the query changes; the page does not */
     if (p) {
         for (size_t i = 0; i < p->nvendors; i++) {
@@ -264,7 +292,7 @@ static int S_message_page(ns_buf *out, const char *ui, const char *script, const
 {
     int rc;
     TRY(S_head(out, ui, script, NULL));
-    TRY(S_form(out, ui, script, p));
+    TRY(S_form(out, ui, script, p, 0));
     TRY(ns_buf_puts(out, "<main>\n<div class=\"error\" id=\"error\">\n<h2>"));
     TRY(S_esc(out, heading));
     TRY(ns_buf_puts(out, "</h2>\n<p>"));
@@ -487,14 +515,22 @@ static int S_facets(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
 {
     int rc = 0;
     const char *ui = pg->ui;
-    TRY(ns_buf_puts(out, "<aside>\n"));
+    if (r->nlang_facets + r->nvendor_facets + r->nmonth_facets == 0)
+        return 0; /* no empty landmark */
+    /* open on a phone too when a filter is on: the reader is using them */
+    int any = p->nvendors || p->month || p->lang || pg->ntyped;
+    TRY(ns_buf_printf(out, "<aside aria-labelledby=\"fbox-h\">\n<input type=\"checkbox\" "
+                           "class=\"ftoggle\" id=\"fbox\"%s><label for=\"fbox\" class=\"fbtn\" "
+                           "id=\"fbox-h\">", any ? " checked" : ""));
+    TRY(S_esc(out, S_t(ui, "Filters", "Фильтры")));
+    TRY(ns_buf_puts(out, "</label>\n<div class=\"fbody\">\n"));
     TRY(S_facet_list(out, p, pg, 'l', "facet-lang", S_t(ui, "Language", "Язык"), r->lang_facets,
                      r->nlang_facets));
     TRY(S_facet_list(out, p, pg, 'v', "facet-vendor", S_t(ui, "Vendors", "Компании"),
                      r->vendor_facets, r->nvendor_facets));
     TRY(S_facet_list(out, p, pg, 'm', "facet-month", S_t(ui, "Months", "Месяцы"),
                      r->month_facets, r->nmonth_facets));
-    TRY(ns_buf_puts(out, "</aside>\n"));
+    TRY(ns_buf_puts(out, "</div>\n</aside>\n"));
 done:
     return rc;
 }
@@ -502,7 +538,7 @@ done:
 int ns_web_render_results(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
                           const char *script, const char *ui)
 {
-    ns_web_page pg = { script, ui, NULL, NULL, NULL, 0 };
+    ns_web_page pg = { script, ui, NULL, NULL, NULL, 0, NULL };
     return ns_web_render_page(out, p, r, &pg);
 }
 
@@ -512,17 +548,31 @@ int ns_web_render_page(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
     int rc;
     const char *script = pg->script, *ui = pg->ui;
     TRY(S_head(out, ui, script, p->q));
-    TRY(S_form(out, ui, script, p));
-    TRY(ns_buf_puts(out, "<div class=\"wrap\">\n<main>\n"));
+    TRY(S_form(out, ui, script, p, 0));
+    /* the filters come first: on a phone they are one "Filters" control above
+     * the results; on a wider screen a sidebar on the right (CSS order) */
+    TRY(ns_buf_puts(out, "<div class=\"wrap\">\n"));
+    TRY(S_facets(out, p, r, pg));
+    TRY(ns_buf_puts(out, "<main>\n"));
     TRY(S_filters(out, p, pg));
 
     /* count and sort order */
     TRY(ns_buf_puts(out, "<p class=\"count\" id=\"count\">"));
-    TRY(S_count_text(out, r->total, ui));
+    if (r->offset > 0 && r->nhits > 0) {  /* "11–20 of 35 results", "11–20 из 35 результатов" */
+        unsigned n = r->total;
+        TRY(ns_buf_printf(out, "%u–%u ", r->offset + 1, r->offset + (unsigned)r->nhits));
+        if (strcmp(ui, "ru") == 0) /* genitive after «из»: из 21 результата, из 35 результатов */
+            TRY(ns_buf_printf(out, "из %u %s", n,
+                              n % 10 == 1 && n % 100 != 11 ? "результата" : "результатов"));
+        else
+            TRY(ns_buf_printf(out, "of %u results", n));
+    } else {
+        TRY(S_count_text(out, r->total, ui));
+    }
     if (r->total > 1) {
         link_state st = S_state(p);
         st.page = 1;
-        TRY(ns_buf_puts(out, " · "));
+        TRY(ns_buf_puts(out, " · <span class=\"sort\">"));
         TRY(S_esc(out, S_t(ui, "sort by ", "сортировка: ")));
         const char *rel = S_t(ui, "relevance", "по релевантности");
         const char *date = S_t(ui, "date", "по дате");
@@ -539,6 +589,7 @@ int ns_web_render_page(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
             TRY(ns_buf_puts(out, "</strong> | "));
             TRY(S_link(out, script, &st, NULL, date));
         }
+        TRY(ns_buf_puts(out, "</span>"));
     }
     TRY(ns_buf_puts(out, "</p>\n"));
 
@@ -590,9 +641,9 @@ int ns_web_render_page(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
         TRY(ns_buf_puts(out, "</ol>\n"));
     }
     TRY(S_pages(out, p, r, script, ui));
-    TRY(ns_buf_puts(out, "</main>\n"));
-    TRY(S_facets(out, p, r, pg));
-    TRY(ns_buf_puts(out, "</div>\n</body>\n</html>\n"));
+    if (r->total == 0)
+        TRY(ns_web_browse(out, pg));
+    TRY(ns_buf_puts(out, "</main>\n</div>\n</body>\n</html>\n"));
 done:
     return rc;
 }
@@ -602,16 +653,22 @@ done:
 static const char S_html[] = "text/html; charset=utf-8";
 static const char S_json[] = "application/json; charset=utf-8";
 
-static int S_landing(ns_web_response *resp, const char *ui, const char *script,
-                     const ns_cgi_params *p)
+static int S_landing(ns_web_response *resp, const ns_web_page *pg, const ns_cgi_params *p)
 {
     int rc;
+    const char *ui = pg->ui, *script = pg->script;
     ns_buf *out = &resp->body;
+    /* what a reader may type, each a link that runs it */
+    static const char *const en_examples[] = { "GPT-3", "\"language model\"", "vendor:DeepMind",
+                                               "speech OR audio", "transformer month:2020-10" };
+    static const char *const ru_examples[] = { "нейросеть", "\"языковая модель\"", "vendor:Яндекс",
+                                               "трансформер", "GPT-3 lang:ru" };
+    const char *const *ex = strcmp(ui, "ru") == 0 ? ru_examples : en_examples;
     resp->status = 200;
     resp->content_type = S_html;
     resp->cache_control = "public, max-age=60";
     TRY(S_head(out, ui, script, NULL));
-    TRY(S_form(out, ui, script, p));
+    TRY(S_form(out, ui, script, p, 1));
     TRY(ns_buf_puts(out, "<main>\n<p class=\"count\">"));
     TRY(S_esc(out, S_t(ui, "Search the archive of machine-learning news in English and Russian: "
                            "words, \"phrases\", -exclusions, OR, prefix*, and filters such as "
@@ -619,7 +676,17 @@ static int S_landing(ns_web_response *resp, const char *ui, const char *script,
                        "Поиск по архиву новостей машинного обучения на русском и английском: "
                        "слова, \"фразы\", -исключения, OR, префикс*, фильтры вроде vendor:Яндекс "
                        "или month:2020-10.")));
-    TRY(ns_buf_puts(out, "</p>\n</main>\n</body>\n</html>\n"));
+    TRY(ns_buf_puts(out, "</p>\n<p class=\"examples\" id=\"examples\">"));
+    TRY(S_esc(out, S_t(ui, "Try: ", "Например: ")));
+    for (size_t i = 0; i < 5; i++) {
+        link_state st = { ex[i], NULL, 0, NULL, NULL, NULL, NULL, 0, 1 };
+        if (i)
+            TRY(ns_buf_puts(out, " · "));
+        TRY(S_link(out, script, &st, NULL, ex[i]));
+    }
+    TRY(ns_buf_puts(out, "</p>\n"));
+    TRY(ns_web_browse(out, pg));
+    TRY(ns_buf_puts(out, "</main>\n</body>\n</html>\n"));
 done:
     return rc;
 }
@@ -655,8 +722,8 @@ static int S_bad_params(ns_web_response *resp, const char *ui, const char *scrip
     int ru = strcmp(ui, "ru") == 0;
     switch (p->bad) {
     case NS_CGI_BAD_QS_LONG:
-        fmt = ru ? "Запрос слишком длинный (больше 2048 байт)."
-                 : "The request is too long (more than 2048 bytes).";
+        fmt = ru ? "Запрос слишком длинный (больше 4096 байт)."
+                 : "The request is too long (more than 4096 bytes).";
         break;
     case NS_CGI_BAD_TOO_MANY:
         fmt = ru ? "В запросе слишком много параметров (больше 32)."
@@ -671,8 +738,8 @@ static int S_bad_params(ns_web_response *resp, const char *ui, const char *scrip
                  : "The request is not valid UTF-8 text.";
         break;
     case NS_CGI_BAD_Q_LONG:
-        fmt = ru ? "Поисковый запрос слишком длинный (больше 512 байт)."
-                 : "The search query is too long (more than 512 bytes).";
+        fmt = ru ? "Поисковый запрос слишком длинный (больше 512 символов)."
+                 : "The search query is too long (more than 512 characters).";
         break;
     case NS_CGI_BAD_VALUE_LONG:
         fmt = ru ? "Значение параметра слишком длинное (больше 128 байт)."
@@ -805,6 +872,29 @@ static int S_canonical_vendors(ns_searcher *s, ns_cgi_params *p)
     }
     p->nvendors = n;
     return 0;
+}
+
+/* The newest articles in the interface's language, with the vendors and
+ * months of that language's articles: what the landing and empty pages offer.
+ * NULL when there is no database (yet) or it fails: those pages then do
+ * without, and a search says why. */
+static ns_results *S_recent(ns_web *w, const char *ui)
+{
+    ns_err err;
+    ns_results *r = NULL;
+    if (!w->searcher && ns_searcher_open(&w->searcher, w->dbpath, &err) < 0) {
+        w->searcher = NULL;
+        return NULL;
+    }
+    ns_search_opts opts = NS_SEARCH_OPTS_INIT;
+    opts.lang = ui;
+    opts.sort_by_date = 1;
+    opts.limit = 5;
+    opts.facets = 1;
+    opts.snippet_chars = 1;
+    if (ns_search(w->searcher, "", 0, &opts, &r, &err) < 0)
+        return NULL;
+    return r;
 }
 
 /* Typed vendors by their canonical names, as facets and chips show them. */
@@ -982,7 +1072,10 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
         goto done;
     }
     if (!p.json && !*p.q && p.nvendors == 0 && !p.month && !p.lang) {
-        TRY(S_landing(resp, ui, script, &p));
+        ns_results *recent = S_recent(w, ui);
+        ns_web_page pg = { script, ui, w->permalink, w->vendor_names, NULL, 0, recent };
+        rc = S_landing(resp, &pg, &p);
+        ns_results_free(recent);
         goto done;
     }
 
@@ -1046,9 +1139,12 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
         size_t ntyped = 0;
         TRY(ns_typed_find(p.q, strlen(p.q), typed, &ntyped));
         rc = S_canonical_typed(w->searcher, typed, ntyped);
-        ns_web_page pg = { script, ui, w->permalink, w->vendor_names, typed, ntyped };
+        /* nothing found: what to read instead (an empty page is a dead end) */
+        ns_results *recent = rc == 0 && r->total == 0 ? S_recent(w, ui) : NULL;
+        ns_web_page pg = { script, ui, w->permalink, w->vendor_names, typed, ntyped, recent };
         if (rc == 0)
             rc = ns_web_render_page(&resp->body, &p, r, &pg);
+        ns_results_free(recent);
         ns_typed_free(typed, ntyped);
         if (rc < 0)
             goto done;
@@ -1087,7 +1183,7 @@ int ns_web_headers(ns_buf *out, const ns_web_response *resp)
     TRY(ns_buf_puts(out, "X-Content-Type-Options: nosniff\r\n"
                          "Referrer-Policy: same-origin\r\n"
                          "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
-                         "img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                         "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
                          "base-uri 'none'\r\n\r\n"));
 done:
     return rc;

@@ -22,10 +22,16 @@ typedef struct ns_web_page {
     const ns_vendor_names *vendor_names; /* vendors' Russian names, or NULL */
     const ns_typed_filter *typed;       /* filters typed in the box (vendors canonical) */
     size_t ntyped;
+    const ns_results *recent;           /* the newest articles in the interface's language
+                                         * with their facets (landing and empty pages) */
 } ns_web_page;
 
 /* Append <li class="hit" ...>...</li> for h. 0 or NS_ENOMEM. */
 int ns_web_hit(ns_buf *out, const ns_hit *h, const ns_web_page *pg);
+
+/* Append what a reader can do next, from pg->recent (nothing when NULL):
+ * the newest articles, then vendors and months to browse, as links. */
+int ns_web_browse(ns_buf *out, const ns_web_page *pg);
 
 /* Append the host of an http(s) url ("arxiv.org"), without "www.". */
 int ns_web_url_host(ns_buf *out, const char *url);

@@ -188,7 +188,7 @@ START_TEST(result_title_opens_the_blog_and_the_source_is_a_second_link)
     ck_assert_int_eq(ns_permalink_new(&pl, "https://blog.example/{id}/", NULL), 0);
     ck_assert_int_eq(ns_vendor_names_new(&vn, NULL), 0);
 
-    ns_web_page pg = { "/search", "ru", pl, vn, NULL, 0 };
+    ns_web_page pg = { "/search", "ru", pl, vn, NULL, 0, NULL };
     char *html = hit_html(&h, &pg);
     ck_assert_ptr_nonnull(strstr(html, "<h2 lang=\"ru\"><a href=\"https://blog.example/ru/2020-10-sberbank-rugpt3/\">"
                                        "Сбербанк выложил ruGPT-3</a></h2>"));
@@ -271,7 +271,7 @@ START_TEST(language_facet_chips_and_typed_filters_on_the_page)
     ns_typed_filter f[NS_TYPED_MAX];
     size_t n = 0;
     ck_assert_int_eq(ns_typed_find(p.q, strlen(p.q), f, &n), 0);
-    ns_web_page pg = { "/search", "ru", NULL, vn, f, n };
+    ns_web_page pg = { "/search", "ru", NULL, vn, f, n, NULL };
     ns_buf out = NS_BUF_INIT;
     ck_assert_int_eq(ns_web_render_page(&out, &p, &r, &pg), 0);
     const char *html = ns_buf_cstr(&out);

@@ -488,6 +488,19 @@ if [ "$mode" = cgi ]; then
         fail "no log line for the bad NSEARCH_PERMALINK"
 fi
 
+# ---- the landing page and an empty result offer something to read --------------------------------
+expect 200 "/search"
+has '<input type="search" name="q" id="q" value="" maxlength="512" autofocus>'
+has '<label for="q">'
+has 'id="examples"'
+grep -q "<ul class=\"recent\">" "$tmp/body" && grep -q "<li><a href=\"$site/" "$tmp/body" ||
+    fail "the landing page has no recent articles opening their blog pages"
+has 'id="browse-vendor"'
+expect 200 "/search?q=zzzqqqxyzzy"
+has 'id="noresults"'
+has 'id="recent"'
+hasnt '<aside'
+
 # ---- HEAD: headers of the GET, no body ------------------------------------------------------
 got=$(curl -s -I -o "$tmp/headers" -w '%{http_code} %{size_download}' --max-time 10 "$base/search?q=gpt-3")
 [ "$got" = "200 0" ] || fail "HEAD gave $got"

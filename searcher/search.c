@@ -189,6 +189,8 @@ static void S_clear_page(ns_results *r)
         ns_record_clear(&r->hits[i].rec);
         free(r->hits[i].snippet);
         free(r->hits[i].marks);
+        free(r->hits[i].title_text);
+        free(r->hits[i].title_marks);
     }
     free(r->hits);
     r->hits = NULL;
@@ -264,6 +266,8 @@ oom:
     return ns_err_set(err, NS_ENOMEM, "out of memory counting facets");
 }
 
+static size_t S_chars(const char *s, size_t len);
+
 static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xresults *xr,
                   const ns_search_opts *o, ns_err *err)
 {
@@ -313,6 +317,14 @@ static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xre
         rc = ns_snippet_make(s->a, h->rec.text ? h->rec.text : "", h->rec.text ? h->rec.text_len : 0,
                              stems, nstems, present ? present + i * nstems : NULL, prefixes,
                              nprefixes, o->snippet_chars, &h->snippet, &h->marks, &h->nmarks, err);
+        if (rc < 0)
+            goto done;
+        /* the title's matched words, marked by the same rule as the snippet's;
+         * long enough a window that the whole title is kept */
+        size_t tlen = strlen(h->rec.title);
+        rc = ns_snippet_make(s->a, h->rec.title, tlen, stems, nstems, NULL, prefixes, nprefixes,
+                             2 * S_chars(h->rec.title, tlen) + 64, &h->title_text, &h->title_marks,
+                             &h->ntitle_marks, err);
         if (rc < 0)
             goto done;
         /* The text was only needed for the snippet; pages stay small. */

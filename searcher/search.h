@@ -44,6 +44,10 @@ typedef struct ns_hit {
     char *snippet;              /* plain UTF-8 text, about snippet_chars characters */
     ns_span *marks;             /* matched words inside snippet, in order, not overlapping */
     size_t nmarks;
+    char *title_text;           /* the title as marked (white space runs as one space), or
+                                 * NULL: show rec.title unmarked */
+    ns_span *title_marks;       /* matched words inside title_text, as marks */
+    size_t ntitle_marks;
 } ns_hit;
 
 typedef struct ns_facet_count {

@@ -45,6 +45,18 @@ static const char *S_lang(const ns_hit *h)
     return l && (strcmp(l, "en") == 0 || strcmp(l, "ru") == 0) ? l : NULL;
 }
 
+/* The title with its matched words marked, as the snippet's are. */
+static int S_title(ns_buf *out, const ns_hit *h, const char *title)
+{
+    /* a title cut short ("…") would read as a different title: then unmarked */
+    size_t n = h->title_text ? strlen(h->title_text) : 0;
+    int cut = n >= 3 && (strncmp(h->title_text, "\xe2\x80\xa6", 3) == 0 ||
+                         strcmp(h->title_text + n - 3, "\xe2\x80\xa6") == 0);
+    if (h->title_text && h->ntitle_marks > 0 && !cut)
+        return ns_html_marked(out, h->title_text, h->title_marks, h->ntitle_marks);
+    return S_esc(out, title);
+}
+
 int ns_web_hit(ns_buf *out, const ns_hit *h, const ns_web_page *pg)
 {
     int rc = 0;
@@ -62,10 +74,10 @@ int ns_web_hit(ns_buf *out, const ns_hit *h, const ns_web_page *pg)
         TRY(ns_buf_puts(out, "<a href=\""));
         TRY(own ? ns_html_escape(out, link.data, link.len) : S_esc(out, h->rec.url));
         TRY(ns_buf_puts(out, "\">"));
-        TRY(S_esc(out, title));
+        TRY(S_title(out, h, title));
         TRY(ns_buf_puts(out, "</a>"));
     } else {
-        TRY(S_esc(out, title));
+        TRY(S_title(out, h, title));
     }
     TRY(ns_buf_puts(out, "</h2>\n<div class=\"meta\">"));
     if (lang) {

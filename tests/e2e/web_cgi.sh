@@ -415,6 +415,8 @@ grep -q '<span class="sr">Русский</span>' "$tmp/body" || fail "no languag
 grep -q '<h2 lang="ru">' "$tmp/body" || fail "no lang on a Russian result"
 has 'value="gpt-3"'
 has '<mark>GPT-3</mark>'
+# titles mark matched words as snippets do (issue 17)
+grep -q '^<h2 lang="[a-z]*"><a href="[^"]*">[^<]*<mark>GPT-3</mark>' "$tmp/body" || fail "no marked word in a title"
 has 'rel="search" type="application/opensearchdescription+xml"'
 grep -q 'id="count">[0-9][0-9]* results' "$tmp/body" || fail "no result count"
 

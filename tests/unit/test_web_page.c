@@ -200,6 +200,22 @@ START_TEST(result_title_opens_the_blog_and_the_source_is_a_second_link)
     ck_assert_ptr_nonnull(strstr(html, "<span class=\"sr\">Русский</span>"));
     free(html);
 
+    /* matched words in the title are marked as in the snippet, escaped */
+    ns_span tmarks[] = { { 0, 16 } };
+    h.title_text = "Сбербанк <b>ruGPT-3";
+    h.title_marks = tmarks;
+    h.ntitle_marks = 1;
+    html = hit_html(&h, &pg);
+    ck_assert_ptr_nonnull(strstr(html, "/\"><mark>Сбербанк</mark> &lt;b&gt;ruGPT-3</a></h2>"));
+    free(html);
+    /* a title the marking cut short is shown whole, unmarked */
+    h.title_text = "…выложил ruGPT-3";
+    html = hit_html(&h, &pg);
+    ck_assert_ptr_nonnull(strstr(html, "/\">Сбербанк выложил ruGPT-3</a></h2>"));
+    free(html);
+    h.title_text = NULL;
+    h.ntitle_marks = 0;
+
     /* English interface, article in Russian: the badge and lang stay Russian */
     pg.ui = "en";
     html = hit_html(&h, &pg);

@@ -330,7 +330,7 @@ int ns_index_build(ns_index_built *out, ns_analyzer *a, ns_record_codec *codec,
     if ((rc = ns_xdoc_add_value(out->doc, NS_SLOT_DATE, ymd, 8, err)) < 0)
         goto done;
     ns_buf_reset(&b);
-    if (ns_buf_printf(&b, "%c%s", NS_FACET_MONTH, art->month) < 0) {
+    if (ns_buf_printf(&b, "%c%s\n%c%s", NS_FACET_MONTH, art->month, NS_FACET_LANG, art->lang) < 0) {
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
         goto done;
     }

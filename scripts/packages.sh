@@ -6,3 +6,9 @@ PKGS_TEST="check chromium chromium-driver fonts-dejavu-core snowball-data xapian
     nginx fcgiwrap apache2 libapache2-mod-fcgid libfcgi-bin systemd zsh tmux bash-completion python3-xapian $PKGS_DEB"
 PKGS_BENCH="xapian-omega python3-xapian sqlite3 wrk groff-base manpages manpages-dev manpages-ru fortunes-ru time"
 PKGS_EVAL="python3 python3-xapian"
+# From npm, not Debian: the version of axe-core that tests/e2e/web_browser.sh
+# installs into build/npm (never into the repository) to check the page's
+# accessibility in headless Chromium. npm itself comes with Node.js (Debian's
+# nodejs and npm packages, or Node's own): not listed above, as Debian's npm
+# cannot be installed beside a Node.js from elsewhere.
+NPM_TEST_AXE=4.14.1

@@ -7,7 +7,9 @@
  *
  * Limits (each breach is a 400 for the user, never a crash or a slow request):
  * NS_CGI_MAX_QS bytes of query string, NS_CGI_MAX_PARAMS parameters,
- * NS_CGI_MAX_Q bytes of decoded q, NS_CGI_MAX_VALUE bytes of any other value,
+ * NS_CGI_MAX_Q characters of decoded q (what the box's maxlength counts: a
+ * Russian query may be as long as an English one), NS_CGI_MAX_VALUE bytes
+ * of any other value,
  * page 1..NS_CGI_MAX_PAGE. */
 #ifndef NS_CGIPARAMS_H
 #define NS_CGIPARAMS_H
@@ -16,7 +18,7 @@
 
 #include <stddef.h>
 
-#define NS_CGI_MAX_QS 2048
+#define NS_CGI_MAX_QS 4096 /* 512 Cyrillic letters, percent-encoded, and the rest */
 #define NS_CGI_MAX_PARAMS 32
 #define NS_CGI_MAX_Q 512
 #define NS_CGI_MAX_VALUE 128
@@ -31,7 +33,7 @@ typedef enum ns_cgi_bad {
     NS_CGI_BAD_TOO_MANY,    /* more than NS_CGI_MAX_PARAMS parameters */
     NS_CGI_BAD_ESCAPE,      /* %zz, truncated %4 */
     NS_CGI_BAD_UTF8,        /* decoded bytes are not valid UTF-8 (overlong, NUL, ...) */
-    NS_CGI_BAD_Q_LONG,      /* q longer than NS_CGI_MAX_Q */
+    NS_CGI_BAD_Q_LONG,      /* q longer than NS_CGI_MAX_Q characters */
     NS_CGI_BAD_VALUE_LONG,  /* another value longer than NS_CGI_MAX_VALUE */
     NS_CGI_BAD_MONTH,       /* not YYYY-MM or YYYY-MM..YYYY-MM with a real month */
     NS_CGI_BAD_LANG,        /* not en or ru */

@@ -67,10 +67,15 @@ int ns_url_linkable(const char *url)
 
 int ns_html_snippet(ns_buf *out, const ns_hit *hit)
 {
-    const char *s = hit->snippet ? hit->snippet : "";
+    return ns_html_marked(out, hit->snippet, hit->marks, hit->nmarks);
+}
+
+int ns_html_marked(ns_buf *out, const char *text, const ns_span *marks, size_t nmarks)
+{
+    const char *s = text ? text : "";
     size_t len = strlen(s), at = 0;
-    for (size_t k = 0; k < hit->nmarks; k++) {
-        const ns_span *m = &hit->marks[k];
+    for (size_t k = 0; k < nmarks; k++) {
+        const ns_span *m = &marks[k];
         /* Marks are trusted only as far as they make sense. */
         if (m->start < at || m->end < m->start || m->end > len)
             continue;

@@ -21,4 +21,7 @@ int ns_url_linkable(const char *url);
 /* The snippet with each mark wrapped in <mark>...</mark>, HTML-escaped. */
 int ns_html_snippet(ns_buf *out, const ns_hit *hit);
 
+/* The same for any text and its marks (a title). */
+int ns_html_marked(ns_buf *out, const char *text, const ns_span *marks, size_t nmarks);
+
 #endif

@@ -95,8 +95,19 @@ static int S_hit(ns_buf *out, const ns_hit *h, const ns_json_opts *o)
     const char *url = ns_url_linkable(r->url) ? r->url : NULL;
     const char *path = o->archive_paths ? r->rel : r->path ? r->path : "";
     if (ns_buf_puts(out, "],") < 0 || S_key(out, "url") < 0 || S_str(out, url) < 0 ||
-        ns_buf_putc(out, ',') < 0 || S_key(out, "path") < 0 || S_str(out, path) < 0 ||
-        ns_buf_printf(out, ",\"score\":%.6g,\"partial\":%s,", score,
+        ns_buf_putc(out, ',') < 0 || S_key(out, "path") < 0 || S_str(out, path) < 0)
+        goto done;
+    if (o->permalink) {
+        ns_buf link = NS_BUF_INIT;
+        int lrc = ns_permalink_expand(o->permalink, r, &link);
+        if (lrc == NS_ENOMEM || ns_buf_putc(out, ',') < 0 || S_key(out, "permalink") < 0 ||
+            S_str(out, lrc == 0 ? ns_buf_cstr(&link) : NULL) < 0) {
+            ns_buf_free(&link);
+            goto done;
+        }
+        ns_buf_free(&link);
+    }
+    if (ns_buf_printf(out, ",\"score\":%.6g,\"partial\":%s,", score,
                       h->partial ? "true" : "false") < 0 || S_key(out, "snippet") < 0 ||
         S_str(out, h->snippet ? h->snippet : "") < 0 || ns_buf_putc(out, ',') < 0)
         goto done;

@@ -6,6 +6,7 @@
 #define NS_JSON_H
 
 #include "buf.h"
+#include "permalink.h"
 #include "search.h"
 
 #include <stddef.h>
@@ -20,9 +21,12 @@ typedef struct ns_json_opts {
                          * database written before it was stored: the web, which must not
                          * show the server's files; 0: the path as nindex found it (the
                          * CLI, whose users open the file) */
+    const ns_permalink *permalink; /* non-NULL: add "permalink", the blog's own page of
+                                    * each article (null when the article lacks what
+                                    * the template needs); NULL: no such key */
 } ns_json_opts;
 
-#define NS_JSON_OPTS_INIT { .took_ms = -1, .archive_paths = 0 }
+#define NS_JSON_OPTS_INIT { .took_ms = -1, .archive_paths = 0, .permalink = NULL }
 
 /* Append the --json object for r. */
 int ns_json_results(ns_buf *out, const ns_results *r);

@@ -5,8 +5,9 @@
  * FastCGI requests and keeps the searcher open between them.
  *
  * The database is $NSEARCH_DB from the server's configuration, else
- * NS_DEFAULT_DB, and the site's public address $NSEARCH_BASE_URL (checked
- * here, at start: a bad one stops the program); never anything from the
+ * NS_DEFAULT_DB, the site's public address $NSEARCH_BASE_URL and the
+ * articles' addresses $NSEARCH_PERMALINK (both checked here, at start: a bad
+ * one stops the program); never anything from the
  * request. Everything about a request is decided in web.c; this file only
  * moves bytes. */
 #include "schema.h"
@@ -153,6 +154,8 @@ int main(int argc, char **argv)
         printf("usage: nsearch.cgi (run by a web server as CGI or FastCGI)\n"
                "The database is $NSEARCH_DB, else %s. $NSEARCH_BASE_URL is the site's\n"
                "public address (https://example.org), which the OpenSearch links start with.\n"
+               "$NSEARCH_PERMALINK is each article's address on the blog, which result\n"
+               "titles link to: https://blog.example.org/{id}/ ({id}, {lang}, {year}, {month}).\n"
                "See docs/web.md.\n", NS_DEFAULT_DB);
         return 0;
     }
@@ -171,6 +174,13 @@ int main(int argc, char **argv)
         /* Refuse to start rather than serve links to the wrong place: a
          * FastCGI server fails at once, a CGI request gets the server's 500. */
         fprintf(stderr, "nsearch.cgi: NSEARCH_BASE_URL %s\n", err.msg);
+        ns_web_free(a.web);
+        return 1;
+    }
+    const char *permalink = getenv("NSEARCH_PERMALINK");
+    if (permalink && *permalink && ns_web_set_permalink(a.web, permalink, &err) < 0) {
+        /* as for the base URL: no page of links that lead nowhere */
+        fprintf(stderr, "nsearch.cgi: NSEARCH_PERMALINK %s\n", err.msg);
         ns_web_free(a.web);
         return 1;
     }

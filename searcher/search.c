@@ -205,6 +205,8 @@ static void S_clear_page(ns_results *r)
         ns_record_clear(&r->hits[i].rec);
         free(r->hits[i].snippet);
         free(r->hits[i].marks);
+        free(r->hits[i].title_text);
+        free(r->hits[i].title_marks);
     }
     free(r->hits);
     r->hits = NULL;
@@ -219,6 +221,11 @@ static void S_clear_page(ns_results *r)
     free(r->month_facets);
     r->month_facets = NULL;
     r->nmonth_facets = 0;
+    for (size_t i = 0; i < r->nlang_facets; i++)
+        free(r->lang_facets[i].name);
+    free(r->lang_facets);
+    r->lang_facets = NULL;
+    r->nlang_facets = 0;
     free(r->suggestion);
     r->suggestion = NULL;
     r->total = 0;
@@ -254,7 +261,8 @@ static int S_facets(ns_results *r, const ns_xresults *xr, ns_err *err)
         return 0;
     r->vendor_facets = calloc(n, sizeof *r->vendor_facets);
     r->month_facets = calloc(n, sizeof *r->month_facets);
-    if (!r->vendor_facets || !r->month_facets)
+    r->lang_facets = calloc(n, sizeof *r->lang_facets);
+    if (!r->vendor_facets || !r->month_facets || !r->lang_facets)
         goto oom;
     for (size_t i = 0; i < n; i++) {
         const ns_xfacet *f = ns_xresults_facet(xr, i);
@@ -265,6 +273,8 @@ static int S_facets(ns_results *r, const ns_xresults *xr, ns_err *err)
             c = &r->month_facets[r->nmonth_facets++];
         else if (f->key[0] == NS_FACET_VENDOR)
             c = &r->vendor_facets[r->nvendor_facets++];
+        else if (f->key[0] == NS_FACET_LANG)
+            c = &r->lang_facets[r->nlang_facets++];
         else
             continue;
         c->count = f->count;
@@ -275,6 +285,15 @@ static int S_facets(ns_results *r, const ns_xresults *xr, ns_err *err)
     return 0;
 oom:
     return ns_err_set(err, NS_ENOMEM, "out of memory counting facets");
+}
+
+/* Characters (code points) in valid UTF-8. */
+static size_t S_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
 }
 
 /* The hits of xr; coord: xr came from the relaxed query, whose scores hold
@@ -335,6 +354,14 @@ static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xre
         rc = ns_snippet_make(s->a, h->rec.text ? h->rec.text : "", h->rec.text ? h->rec.text_len : 0,
                              stems, nstems, present ? present + i * nstems : NULL, prefixes,
                              nprefixes, o->snippet_chars, &h->snippet, &h->marks, &h->nmarks, err);
+        if (rc < 0)
+            goto done;
+        /* the title's matched words, marked by the same rule as the snippet's;
+         * long enough a window that the whole title is kept */
+        size_t tlen = strlen(h->rec.title);
+        rc = ns_snippet_make(s->a, h->rec.title, tlen, stems, nstems, NULL, prefixes, nprefixes,
+                             2 * S_chars(h->rec.title, tlen) + 64, &h->title_text, &h->title_marks,
+                             &h->ntitle_marks, err);
         if (rc < 0)
             goto done;
         /* The text was only needed for the snippet; pages stay small. */
@@ -398,7 +425,7 @@ static int S_every(ns_searcher *s, const ns_xsearch_opts *xo, ns_err *err)
  * the same counting spy, no new kind of matcher: a remote shard's stock
  * server counts them the same way. */
 static int S_disjunctive(ns_searcher *s, const ns_query *q, const ns_xsearch_opts *xo0,
-                         ns_results *r, ns_err *err)
+                         int relaxed_query, ns_results *r, ns_err *err)
 {
     static const int kinds[2] = { NS_QUERY_VENDOR, NS_QUERY_MONTH };
     ns_xsearch_opts xo = *xo0;
@@ -424,7 +451,7 @@ static int S_disjunctive(ns_searcher *s, const ns_query *q, const ns_xsearch_opt
                                          s->every->vendor_facets, s->every->nvendor_facets, err)
                          : S_copy_counts(&tmp.month_facets, &tmp.nmonth_facets,
                                          s->every->month_facets, s->every->nmonth_facets, err);
-        } else if ((rc = ns_query_build_except(q, r->relaxed, kinds[k], &xq, err)) == 0 && xq &&
+        } else if ((rc = ns_query_build_except(q, relaxed_query, kinds[k], &xq, err)) == 0 && xq &&
                    (rc = ns_xsearch(s->db, xq, &xo, &xr, err)) == 0) {
             rc = S_facets(&tmp, xr, err);
         }
@@ -596,7 +623,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
     r->total = ns_xresults_total(xr);
     if ((rc = S_hits(s, q, r, xr, o, coord, err)) < 0)
         goto done;
-    if (o->facets && ((rc = S_facets(r, xr, err)) < 0 || (rc = S_disjunctive(s, q, &xo, r, err)) < 0))
+    if (o->facets && ((rc = S_facets(r, xr, err)) < 0 || (rc = S_disjunctive(s, q, &xo, coord, r, err)) < 0))
         goto done;
     if (alternatives && (r->total <= LAYOUT_FEW || r->relaxed) &&
         (rc = S_alternative(s, q, query, len, o, r, err)) < 0)

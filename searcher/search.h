@@ -64,6 +64,10 @@ typedef struct ns_hit {
     size_t nmarks;
     int partial;                /* lacks some of the query's words: it fills the page
                                  * after the articles that have them all */
+    char *title_text;           /* the title as marked (white space runs as one space), or
+                                 * NULL: show rec.title unmarked */
+    ns_span *title_marks;       /* matched words inside title_text, as marks */
+    size_t ntitle_marks;
 } ns_hit;
 
 typedef struct ns_facet_count {
@@ -85,6 +89,9 @@ typedef struct ns_results {
     size_t nvendor_facets;
     ns_facet_count *month_facets;   /* by month, newest first */
     size_t nmonth_facets;
+    ns_facet_count *lang_facets;    /* "en", "ru" by count, descending; none from a
+                                     * database indexed before issue 17 */
+    size_t nlang_facets;
     int vendor_disjunctive;     /* vendor counts are over the query without its vendor
                                  * filters (what each vendor would give if chosen
                                  * instead or besides), as month counts with month_ */

@@ -5,8 +5,12 @@
 #include "web.h"
 
 #include "escape.h"
+#include "i18n.h"
 #include "json.h"
+#include "permalink.h"
 #include "schema.h"
+#include "typed.h"
+#include "web_results.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +29,8 @@
 struct ns_web {
     char *dbpath;
     char *base_url;             /* NSEARCH_BASE_URL without a final '/', or NULL */
+    ns_permalink *permalink;    /* NSEARCH_PERMALINK, or NULL */
+    ns_vendor_names *vendor_names; /* vendors' Russian names */
     ns_searcher *searcher;      /* NULL until the first search, or after a failure */
 };
 
@@ -161,34 +167,61 @@ static int S_count_text(ns_buf *out, unsigned long n, const char *ui)
 /* ---- page frame ----------------------------------------------------------------- */
 
 static const char S_css[] =
+    ":root{color-scheme:light dark}"
     "body{font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;margin:0 auto;"
     "max-width:62rem;padding:0 1rem 2rem;color:#1d1d1f;background:#fff}"
     "header{padding:1rem 0 .5rem;border-bottom:1px solid #e3e3e3;margin-bottom:1rem}"
     "h1{font-size:1.25rem;margin:0 0 .6rem}h1 a{color:inherit;text-decoration:none}"
-    "form{display:flex;gap:.5rem}"
+    "form{display:flex;flex-wrap:wrap;gap:.3rem .5rem}form label{flex-basis:100%;font-weight:600}"
+    /* the box's border: #767676 is 4.5:1 on white (3:1 is the least for a control) */
     "input[type=search]{flex:1;min-width:0;font-size:1.05rem;padding:.45rem .6rem;"
-    "border:1px solid #999;border-radius:6px}"
+    "border:1px solid #767676;border-radius:6px;color:inherit;background:inherit}"
     "button{font-size:1rem;padding:.45rem 1.1rem;border:0;border-radius:6px;background:#1a5fb4;"
     "color:#fff;cursor:pointer}"
     ".wrap{display:flex;gap:2rem;flex-wrap:wrap;align-items:flex-start}"
-    "main{flex:1 1 30rem;min-width:0}aside{flex:0 1 15rem;font-size:.95rem}"
-    "aside h2{font-size:1rem;margin:.2rem 0 .3rem}aside ul{list-style:none;padding:0;margin:0 0 1rem}"
-    "aside li{display:flex;justify-content:space-between;gap:.5rem}"
-    "aside .on a{font-weight:bold}.n{color:#666}"
-    ".count{color:#444;margin:.2rem 0 1rem}.notice{background:#fff6d5;padding:.5rem .7rem;"
-    "border-radius:6px}.error{background:#fde7e9;padding:.7rem .9rem;border-radius:6px}"
+    "main{flex:1 1 30rem;min-width:0}aside{flex:0 1 15rem;font-size:.95rem;order:2}"
+    "aside h2{font-size:1rem;margin:.2rem 0 .3rem}ul.facet{list-style:none;padding:0;margin:0 0 1rem}"
+    "ul.facet li{display:flex;justify-content:space-between;gap:.5rem}"
+    /* tap targets of 24 px at least (WCAG 2.5.8) */
+    "ul.facet a,ul.tags a,.examples a{display:inline-block;min-height:24px;padding:.1rem 0}"
+    "aside .on a{font-weight:bold}.n{color:#595959}"
+    /* phones: one "Filters" control (a checkbox and its label: no script, and
+     * unlike a closed <details> a sidebar on wide screens without a second copy) */
+    ".ftoggle{position:absolute;opacity:0;width:1px;height:1px}.fbtn{display:none}"
+    "@media(min-width:40.01rem){.ftoggle{display:none}}"
+    ".count{color:#444;margin:.2rem 0 1rem}.sort{white-space:nowrap}"
+    ".notice{background:#fff6d5;color:#1d1d1f;padding:.5rem .7rem;border-radius:6px}"
+    ".error{background:#fde7e9;color:#1d1d1f;padding:.7rem .9rem;border-radius:6px}"
+    ".notice a,.error a{color:#0b4a9e}"
     ".filters{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:0 0 .5rem}"
-    ".filter{background:#e8f0fb;border-radius:1rem;padding:.1rem .3rem .1rem .7rem}"
-    ".filter a{text-decoration:none;padding:0 .4rem;font-weight:bold}"
+    ".filter{background:#e8f0fb;color:#1d1d1f;border-radius:1rem;padding:.1rem .2rem .1rem .7rem;"
+    "display:inline-flex;align-items:center}"
+    ".filter a{text-decoration:none;font-weight:bold;min-width:24px;min-height:24px;"
+    "display:inline-flex;align-items:center;justify-content:center;color:#0b4a9e}"
     "ol.hits{list-style:none;padding:0;margin:0}.hit{margin:0 0 1.4rem}"
     ".hit h2{font-size:1.1rem;margin:0;line-height:1.3}"
-    ".meta{color:#555;font-size:.88rem;margin:.15rem 0}.vendor+.vendor:before{content:\", \"}.partial{font-style:italic}"
-    ".snippet{margin:.2rem 0}mark{background:#ffe066;padding:0 .1em;border-radius:2px}"
+    ".meta{color:#555;font-size:.88rem;margin:.15rem 0}.vendor+.vendor:before{content:\", \"}"
+    ".partial{font-style:italic}"
+    ".lang{font-size:.75rem;font-weight:600;border:1px solid #767676;border-radius:3px;"
+    "padding:0 .25rem}.sr{position:absolute;width:1px;height:1px;overflow:hidden;"
+    "clip:rect(0 0 0 0);white-space:nowrap}"
+    ".snippet{margin:.2rem 0}mark{background:#ffe066;color:#1d1d1f;padding:0 .1em;border-radius:2px}"
+    ".browse h2{font-size:1.05rem;margin:1.2rem 0 .4rem}ul.recent{padding-left:1.2rem}"
+    "ul.tags{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.2rem 1rem}"
     "nav.pages{display:flex;flex-wrap:wrap;gap:.3rem;margin-top:1.5rem}"
     "nav.pages a,nav.pages strong,nav.pages span{padding:.2rem .6rem;border-radius:4px}"
     "nav.pages a{background:#eef2f7;text-decoration:none}"
     "a{color:#1a5fb4}"
-    "@media(max-width:40rem){aside{flex-basis:100%}body{padding:0 .7rem 2rem}}";
+    "@media(max-width:40rem){aside{flex-basis:100%;order:0}.wrap{gap:.5rem}"
+    ".fbtn{display:inline-block;min-height:24px;padding:.3rem .8rem;border:1px solid #767676;"
+    "border-radius:6px;font-weight:600;cursor:pointer}.fbtn:before{content:\"\\25B8  \"}"
+    ".ftoggle:checked+.fbtn:before{content:\"\\25BE  \"}.ftoggle:not(:checked)~.fbody{display:none}"
+    ".ftoggle:focus-visible+.fbtn{outline:2px solid #1a5fb4;outline-offset:2px}"
+    "body{padding:0 .7rem 2rem}}"
+    "@media(prefers-color-scheme:dark){body{color:#e6e6e6;background:#16181c}"
+    "header{border-color:#3a3d42}a{color:#8ab4f8}.n,.count,.meta{color:#b4b4b4}"
+    "input[type=search]{border-color:#9a9a9a}nav.pages a{background:#262a31}"
+    "button{background:#3d7be0}}";
 
 static int S_head(ns_buf *out, const char *ui, const char *script, const char *q)
 {
@@ -207,15 +240,22 @@ static int S_head(ns_buf *out, const char *ui, const char *script, const char *q
     TRY(S_esc(out, site));
     TRY(ns_buf_puts(out, "\" href=\""));
     TRY(S_script(out, script));
-    TRY(ns_buf_puts(out, "?opensearch=1\">\n<style>"));
+    /* an inline icon: no second request, and nothing for a server to serve */
+    TRY(ns_buf_puts(out, "?opensearch=1\">\n<link rel=\"icon\" href=\"data:image/svg+xml,"
+                         "%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"
+                         "%3Ccircle cx='6.5' cy='6.5' r='4.5' fill='none' stroke='%231a5fb4' "
+                         "stroke-width='2'/%3E%3Cpath d='M10 10l4.5 4.5' stroke='%231a5fb4' "
+                         "stroke-width='2.5'/%3E%3C/svg%3E\">\n<style>"));
     TRY(ns_buf_puts(out, S_css));
     TRY(ns_buf_puts(out, "</style>\n</head>\n<body>\n"));
 done:
     return rc;
 }
 
-/* The header with the search form; p may be NULL (error pages). */
-static int S_form(ns_buf *out, const char *ui, const char *script, const ns_cgi_params *p)
+/* The header with the search form; p may be NULL (error pages). focus: the
+ * landing page, where typing is the one thing to do. */
+static int S_form(ns_buf *out, const char *ui, const char *script, const ns_cgi_params *p,
+                  int focus)
 {
     int rc;
     TRY(ns_buf_puts(out, "<header>\n<h1><a href=\""));
@@ -224,14 +264,12 @@ static int S_form(ns_buf *out, const char *ui, const char *script, const ns_cgi_
     TRY(S_esc(out, S_t(ui, "ML news search", "Поиск по новостям ML")));
     TRY(ns_buf_puts(out, "</a></h1>\n<form method=\"get\" action=\""));
     TRY(S_script(out, script));
-    TRY(ns_buf_puts(out, "\" role=\"search\">\n<input type=\"search\" name=\"q\" id=\"q\" value=\""));
+    TRY(ns_buf_puts(out, "\" role=\"search\">\n<label for=\"q\">"));
+    TRY(S_esc(out, S_t(ui, "Search the archive of ML news", "Поиск по архиву новостей ML")));
+    TRY(ns_buf_puts(out, "</label>\n<input type=\"search\" name=\"q\" id=\"q\" value=\""));
     if (p)
         TRY(S_esc(out, p->q));
-    TRY(ns_buf_puts(out, "\" placeholder=\""));
-    TRY(S_esc(out, S_t(ui, "Search the archive", "Поиск по архиву")));
-    TRY(ns_buf_puts(out, "\" aria-label=\""));
-    TRY(S_esc(out, S_t(ui, "Search", "Поиск")));
-    TRY(ns_buf_puts(out, "\" maxlength=\"512\">\n"));
+    TRY(ns_buf_printf(out, "\" maxlength=\"%d\"%s>\n", NS_CGI_MAX_Q, focus ? " autofocus" : ""));
     /* filters stay when the query changes; the page does not */
     if (p) {
         for (size_t i = 0; i < p->nvendors; i++) {
@@ -263,7 +301,7 @@ static int S_message_page(ns_buf *out, const char *ui, const char *script, const
 {
     int rc;
     TRY(S_head(out, ui, script, NULL));
-    TRY(S_form(out, ui, script, p));
+    TRY(S_form(out, ui, script, p, 0));
     TRY(ns_buf_puts(out, "<main>\n<div class=\"error\" id=\"error\">\n<h2>"));
     TRY(S_esc(out, heading));
     TRY(ns_buf_puts(out, "</h2>\n<p>"));
@@ -275,92 +313,103 @@ done:
 
 /* ---- results page ------------------------------------------------------------------ */
 
-/* One active filter: its label and value, and a link to the same search without it. */
-static int S_filter_chip(ns_buf *out, const char *script, const link_state *without,
-                         const char *rm, const char *label, const char *value)
+/* The page's name of a filter value: a vendor by the interface's name for it,
+ * a month in words, a language by its own name. */
+static int S_filter_text(ns_buf *out, const ns_web_page *pg, char kind, const char *value)
+{
+    if (kind == 'v')
+        return ns_buf_puts(out, ns_vendor_names_show(pg->vendor_names, value, pg->ui));
+    if (kind == 'm')
+        return ns_i18n_month(out, value, pg->ui);
+    return ns_buf_puts(out, ns_i18n_lang_name(value));
+}
+
+/* One active filter: its name, and a button (a link to the same search
+ * without it) that says which filter it removes. */
+static int S_filter_chip(ns_buf *out, const ns_web_page *pg, const link_state *without, char kind,
+                         const char *value)
 {
     int rc;
-    TRY(ns_buf_puts(out, "\n<span class=\"filter\">"));
-    TRY(S_esc(out, label));
-    TRY(S_esc(out, value));
-    TRY(S_link(out, script, without, rm, "×"));
+    ns_buf text = NS_BUF_INIT, attrs = NS_BUF_INIT;
+    TRY(S_filter_text(&text, pg, kind, value));
+    TRY(ns_buf_puts(&attrs, " class=\"rm\" aria-label=\""));
+    TRY(S_esc(&attrs, S_t(pg->ui, "Remove filter: ", "Убрать фильтр: ")));
+    TRY(ns_html_escape(&attrs, text.data, text.len));
+    TRY(ns_buf_puts(&attrs, "\" title=\""));
+    TRY(S_esc(&attrs, S_t(pg->ui, "Remove filter", "Убрать фильтр")));
+    TRY(ns_buf_puts(&attrs, "\""));
+    TRY(ns_buf_puts(out, "\n<span class=\"filter\""));
+    if (kind == 'l')
+        TRY(ns_buf_printf(out, " lang=\"%s\"", strcmp(value, "ru") == 0 ? "ru" : "en"));
+    TRY(ns_buf_puts(out, ">"));
+    TRY(ns_html_escape(out, text.data, text.len));
+    TRY(S_link(out, pg->script, without, ns_buf_cstr(&attrs), "×"));
     TRY(ns_buf_puts(out, "</span>"));
 done:
+    ns_buf_free(&text);
+    ns_buf_free(&attrs);
     return rc;
 }
 
-static int S_filters(ns_buf *out, const ns_cgi_params *p, const char *script, const char *ui)
+/* The filter typed in the box that selects this facet entry, or NULL. */
+static const ns_typed_filter *S_typed(const ns_web_page *pg, char kind, const char *name)
+{
+    for (size_t i = 0; i < pg->ntyped; i++) {
+        const ns_typed_filter *f = &pg->typed[i];
+        if (f->kind == kind && (kind == 'v' ? strcasecmp(f->value, name) == 0
+                                            : strcmp(f->value, name) == 0))
+            return f;
+    }
+    return NULL;
+}
+
+/* The same search without a typed filter: into st, its query kept in q. */
+static int S_without_typed(link_state *st, ns_buf *q, const ns_cgi_params *p,
+                           const ns_typed_filter *f)
+{
+    *st = S_state(p);
+    st->page = 1;
+    ns_buf_reset(q);
+    int rc = ns_typed_without(q, p->q, f);
+    st->q = ns_buf_cstr(q);
+    return rc;
+}
+
+static int S_filters(ns_buf *out, const ns_cgi_params *p, const ns_web_page *pg)
 {
     int rc = 0;
-    if (p->nvendors == 0 && !p->month && !p->lang)
+    ns_buf q = NS_BUF_INIT;
+    if (p->nvendors == 0 && !p->month && !p->lang && pg->ntyped == 0)
         return 0;
-    const char *rm = S_t(ui, " title=\"Remove filter\" aria-label=\"Remove filter\" class=\"rm\"",
-                         " title=\"Убрать фильтр\" aria-label=\"Убрать фильтр\" class=\"rm\"");
     TRY(ns_buf_puts(out, "<div class=\"filters\" id=\"filters\">"));
-    TRY(S_esc(out, S_t(ui, "Filters:", "Фильтры:")));
+    TRY(S_esc(out, S_t(pg->ui, "Filters:", "Фильтры:")));
     for (size_t i = 0; i < p->nvendors; i++) {
         link_state st = S_state(p);
         st.drop_vendor = p->vendors[i];
         st.page = 1;
-        TRY(S_filter_chip(out, script, &st, rm, S_t(ui, "vendor: ", "компания: "), p->vendors[i]));
+        TRY(S_filter_chip(out, pg, &st, 'v', p->vendors[i]));
     }
     if (p->month) {
         link_state st = S_state(p);
         st.month = NULL;
         st.page = 1;
-        TRY(S_filter_chip(out, script, &st, rm, S_t(ui, "month: ", "месяц: "), p->month));
+        TRY(S_filter_chip(out, pg, &st, 'm', p->month));
     }
     if (p->lang) {
         link_state st = S_state(p);
         st.lang = NULL;
         st.page = 1;
-        TRY(S_filter_chip(out, script, &st, rm, S_t(ui, "language: ", "язык: "), p->lang));
+        TRY(S_filter_chip(out, pg, &st, 'l', p->lang));
+    }
+    /* typed in the box: removing one takes it out of the query */
+    for (size_t i = 0; i < pg->ntyped; i++) {
+        link_state st;
+        TRY(S_without_typed(&st, &q, p, &pg->typed[i]));
+        TRY(S_filter_chip(out, pg, &st, pg->typed[i].kind, pg->typed[i].value));
     }
     TRY(ns_buf_puts(out, "\n</div>\n"));
 done:
-    return rc;
-}
-
-static int S_hit(ns_buf *out, const ns_hit *h, const char *ui)
-{
-    int rc;
-    const char *title = h->rec.title ? h->rec.title : (h->rec.id ? h->rec.id : "");
-    TRY(ns_buf_puts(out, "<li class=\"hit\">\n<h2>"));
-    if (ns_url_linkable(h->rec.url)) {
-        TRY(ns_buf_puts(out, "<a href=\""));
-        TRY(S_esc(out, h->rec.url));
-        TRY(ns_buf_puts(out, "\">"));
-        TRY(S_esc(out, title));
-        TRY(ns_buf_puts(out, "</a>"));
-    } else {
-        TRY(S_esc(out, title));
-    }
-    TRY(ns_buf_puts(out, "</h2>\n<div class=\"meta\">"));
-    if (h->rec.date) {
-        TRY(ns_buf_puts(out, "<time datetime=\""));
-        TRY(S_esc(out, h->rec.date));
-        TRY(ns_buf_puts(out, "\">"));
-        TRY(S_esc(out, h->rec.date));
-        TRY(ns_buf_puts(out, "</time>"));
-    }
-    if (h->rec.nvendors > 0) {
-        TRY(ns_buf_puts(out, " · <span class=\"vendors\">"));
-        for (size_t i = 0; i < h->rec.nvendors; i++) {
-            TRY(ns_buf_puts(out, "<span class=\"vendor\">"));
-            TRY(S_esc(out, h->rec.vendors[i]));
-            TRY(ns_buf_puts(out, "</span>"));
-        }
-        TRY(ns_buf_puts(out, "</span>"));
-    }
-    if (h->partial) {
-        TRY(ns_buf_puts(out, " · <span class=\"partial\">"));
-        TRY(S_esc(out, S_t(ui, "has some of the words", "есть не все слова")));
-        TRY(ns_buf_puts(out, "</span>"));
-    }
-    TRY(ns_buf_puts(out, "</div>\n<p class=\"snippet\">"));
-    TRY(ns_html_snippet(out, h));
-    TRY(ns_buf_puts(out, "</p>\n</li>\n"));
-done:
+    ns_buf_free(&q);
     return rc;
 }
 
@@ -412,56 +461,99 @@ done:
     return rc;
 }
 
-static int S_facets(ns_buf *out, const ns_cgi_params *p, const ns_results *r, const char *script,
-                    const char *ui)
+/* One facet entry: a link that adds its filter, or, when it is on (chosen by
+ * a link or typed in the box), removes it; the chosen one is aria-current. */
+static int S_facet_entry(ns_buf *out, const ns_cgi_params *p, const ns_web_page *pg, char kind,
+                         const ns_facet_count *f)
 {
     int rc = 0;
-    TRY(ns_buf_puts(out, "<aside>\n"));
-    if (r->nvendor_facets > 0) {
-        TRY(ns_buf_puts(out, "<h2>"));
-        TRY(S_esc(out, S_t(ui, "Vendors", "Компании")));
-        TRY(ns_buf_puts(out, "</h2>\n"));
-        if (r->vendor_disjunctive) {
-            /* counted without the vendor filter: each is what choosing it
-             * would give, and choosing it adds it (OR) */
-            TRY(ns_buf_puts(out, "<p class=\"hint\" id=\"facet-vendor-or\">"));
-            TRY(S_esc(out, S_t(ui, "Pick more to see articles of any of them.",
-                               "Выберите ещё, чтобы видеть статьи любой из них.")));
-            TRY(ns_buf_puts(out, "</p>\n"));
-        }
-        TRY(ns_buf_puts(out, "<ul class=\"facet\" id=\"facet-vendor\">\n"));
-        for (size_t i = 0; i < r->nvendor_facets; i++) {
-            const ns_facet_count *f = &r->vendor_facets[i];
-            int on = S_is_active_vendor(p, f->name);
-            link_state st = S_state(p);
-            st.page = 1;
-            if (on)
-                st.drop_vendor = f->name;
-            else
-                st.add_vendor = f->name;
-            TRY(ns_buf_puts(out, on ? "<li class=\"on\">" : "<li>"));
-            TRY(S_link(out, script, &st, on ? " class=\"rm\"" : NULL, f->name));
-            TRY(ns_buf_printf(out, " <span class=\"n\">%u</span></li>\n", f->count));
-        }
-        TRY(ns_buf_puts(out, "</ul>\n"));
+    ns_buf text = NS_BUF_INIT, q = NS_BUF_INIT;
+    const ns_typed_filter *typed = S_typed(pg, kind, f->name);
+    int param = kind == 'v'   ? S_is_active_vendor(p, f->name)
+                : kind == 'm' ? p->month && strcmp(p->month, f->name) == 0
+                              : p->lang && strcmp(p->lang, f->name) == 0;
+    int on = param || typed;
+    link_state st = S_state(p);
+    st.page = 1;
+    if (!param && typed) {
+        TRY(S_without_typed(&st, &q, p, typed));
+    } else if (kind == 'v') {
+        if (on)
+            st.drop_vendor = f->name;
+        else
+            st.add_vendor = f->name;
+    } else if (kind == 'm') {
+        st.month = on ? NULL : f->name;
+    } else {
+        st.lang = on ? NULL : f->name;
     }
-    if (r->nmonth_facets > 0) {
-        TRY(ns_buf_puts(out, "<h2>"));
-        TRY(S_esc(out, S_t(ui, "Months", "Месяцы")));
-        TRY(ns_buf_puts(out, "</h2>\n<ul class=\"facet\" id=\"facet-month\">\n"));
-        for (size_t i = 0; i < r->nmonth_facets; i++) {
-            const ns_facet_count *f = &r->month_facets[i];
-            int on = p->month && strcmp(p->month, f->name) == 0;
-            link_state st = S_state(p);
-            st.page = 1;
-            st.month = on ? NULL : f->name;
-            TRY(ns_buf_puts(out, on ? "<li class=\"on\">" : "<li>"));
-            TRY(S_link(out, script, &st, on ? " class=\"rm\"" : NULL, f->name));
-            TRY(ns_buf_printf(out, " <span class=\"n\">%u</span></li>\n", f->count));
-        }
-        TRY(ns_buf_puts(out, "</ul>\n"));
+    TRY(S_filter_text(&text, pg, kind, f->name));
+    TRY(ns_buf_puts(out, on ? "<li class=\"on\">" : "<li>"));
+    const char *attrs = on ? (kind == 'l' ? (strcmp(f->name, "ru") == 0
+                                                  ? " class=\"rm\" aria-current=\"true\" lang=\"ru\""
+                                                  : " class=\"rm\" aria-current=\"true\" lang=\"en\"")
+                                          : " class=\"rm\" aria-current=\"true\"")
+                           : (kind == 'l' ? (strcmp(f->name, "ru") == 0 ? " lang=\"ru\"" : " lang=\"en\"")
+                                          : NULL);
+    TRY(S_link(out, pg->script, &st, attrs, ns_buf_cstr(&text)));
+    TRY(ns_buf_printf(out, " <span class=\"n\">%u</span></li>\n", f->count));
+done:
+    ns_buf_free(&text);
+    ns_buf_free(&q);
+    return rc;
+}
+
+/* hint: a line under the heading, or NULL */
+static int S_facet_list(ns_buf *out, const ns_cgi_params *p, const ns_web_page *pg, char kind,
+                        const char *id, const char *heading, const char *hint,
+                        const ns_facet_count *f, size_t n)
+{
+    int rc = 0;
+    if (n == 0)
+        return 0;
+    TRY(ns_buf_puts(out, "<h2>"));
+    TRY(S_esc(out, heading));
+    TRY(ns_buf_puts(out, "</h2>\n"));
+    if (hint) {
+        TRY(ns_buf_printf(out, "<p class=\"hint\" id=\"%s-or\">", id));
+        TRY(S_esc(out, hint));
+        TRY(ns_buf_puts(out, "</p>\n"));
     }
-    TRY(ns_buf_puts(out, "</aside>\n"));
+    TRY(ns_buf_printf(out, "<ul class=\"facet\" id=\"%s\">\n", id));
+    for (size_t i = 0; i < n; i++)
+        TRY(S_facet_entry(out, p, pg, kind, &f[i]));
+    TRY(ns_buf_puts(out, "</ul>\n"));
+done:
+    return rc;
+}
+
+static int S_facets(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
+                    const ns_web_page *pg)
+{
+    int rc = 0;
+    const char *ui = pg->ui;
+    if (r->nlang_facets + r->nvendor_facets + r->nmonth_facets == 0)
+        return 0; /* no empty landmark */
+    /* open on a phone too when a filter is on: the reader is using them */
+    int any = p->nvendors || p->month || p->lang || pg->ntyped;
+    TRY(ns_buf_printf(out, "<aside aria-labelledby=\"fbox-h\">\n<input type=\"checkbox\" "
+                           "class=\"ftoggle\" id=\"fbox\"%s><label for=\"fbox\" class=\"fbtn\" "
+                           "id=\"fbox-h\">", any ? " checked" : ""));
+    TRY(S_esc(out, S_t(ui, "Filters", "Фильтры")));
+    TRY(ns_buf_puts(out, "</label>\n<div class=\"fbody\">\n"));
+    TRY(S_facet_list(out, p, pg, 'l', "facet-lang", S_t(ui, "Language", "Язык"), NULL,
+                     r->lang_facets, r->nlang_facets));
+    /* vendor counts made without the vendor filter: each is what choosing it
+     * would give, and choosing it adds it (OR) */
+    TRY(S_facet_list(out, p, pg, 'v', "facet-vendor", S_t(ui, "Vendors", "Компании"),
+                     r->vendor_disjunctive
+                         ? S_t(ui, "Pick more to see articles of any of them.",
+                               "Выберите ещё, чтобы видеть статьи любой из них.")
+                         : NULL,
+                     r->vendor_facets, r->nvendor_facets));
+    TRY(S_facet_list(out, p, pg, 'm', "facet-month", S_t(ui, "Months", "Месяцы"), NULL,
+                     r->month_facets, r->nmonth_facets));
+    TRY(ns_buf_puts(out, "</div>\n</aside>\n"));
 done:
     return rc;
 }
@@ -469,23 +561,44 @@ done:
 int ns_web_render_results(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
                           const char *script, const char *ui)
 {
+    ns_web_page pg = { script, ui, NULL, NULL, NULL, 0, NULL };
+    return ns_web_render_page(out, p, r, &pg);
+}
+
+int ns_web_render_page(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
+                       const ns_web_page *pg)
+{
     int rc;
+    const char *script = pg->script, *ui = pg->ui;
     TRY(S_head(out, ui, script, p->q));
-    TRY(S_form(out, ui, script, p));
-    TRY(ns_buf_puts(out, "<div class=\"wrap\">\n<main>\n"));
-    TRY(S_filters(out, p, script, ui));
+    TRY(S_form(out, ui, script, p, 0));
+    /* the filters come first: on a phone they are one "Filters" control above
+     * the results; on a wider screen a sidebar on the right (CSS order) */
+    TRY(ns_buf_puts(out, "<div class=\"wrap\">\n"));
+    TRY(S_facets(out, p, r, pg));
+    TRY(ns_buf_puts(out, "<main>\n"));
+    TRY(S_filters(out, p, pg));
 
     /* count and sort order */
     TRY(ns_buf_puts(out, "<p class=\"count\" id=\"count\">"));
-    TRY(S_count_text(out, r->total, ui));
+    if (r->offset > 0 && r->nhits > 0) {  /* "11–20 of 35 results", "11–20 из 35 результатов" */
+        unsigned n = r->total;
+        TRY(ns_buf_printf(out, "%u–%u ", r->offset + 1, r->offset + (unsigned)r->nhits));
+        if (strcmp(ui, "ru") == 0) /* genitive after «из»: из 21 результата, из 35 результатов */
+            TRY(ns_buf_printf(out, "из %u %s", n,
+                              n % 10 == 1 && n % 100 != 11 ? "результата" : "результатов"));
+        else
+            TRY(ns_buf_printf(out, "of %u results", n));
+    } else {
+        TRY(S_count_text(out, r->total, ui));
+    }
     if (r->total_all > 0 && r->total_all < r->total)
-        TRY(S_t(ui, "en", "ru")[0] == 'r'
-                ? ns_buf_printf(out, " (все слова — в %u)", r->total_all)
-                : ns_buf_printf(out, " (%u with every word)", r->total_all));
+        TRY(strcmp(ui, "ru") == 0 ? ns_buf_printf(out, " (все слова — в %u)", r->total_all)
+                                  : ns_buf_printf(out, " (%u with every word)", r->total_all));
     if (r->total > 1) {
         link_state st = S_state(p);
         st.page = 1;
-        TRY(ns_buf_puts(out, " · "));
+        TRY(ns_buf_puts(out, " · <span class=\"sort\">"));
         TRY(S_esc(out, S_t(ui, "sort by ", "сортировка: ")));
         const char *rel = S_t(ui, "relevance", "по релевантности");
         const char *date = S_t(ui, "date", "по дате");
@@ -502,6 +615,7 @@ int ns_web_render_results(ns_buf *out, const ns_cgi_params *p, const ns_results 
             TRY(ns_buf_puts(out, "</strong> | "));
             TRY(S_link(out, script, &st, NULL, date));
         }
+        TRY(ns_buf_puts(out, "</span>"));
     }
     TRY(ns_buf_puts(out, "</p>\n"));
 
@@ -570,13 +684,13 @@ int ns_web_render_results(ns_buf *out, const ns_cgi_params *p, const ns_results 
     if (r->nhits > 0) {
         TRY(ns_buf_printf(out, "<ol class=\"hits\" id=\"hits\" start=\"%u\">\n", r->hits[0].rank));
         for (size_t i = 0; i < r->nhits; i++)
-            TRY(S_hit(out, &r->hits[i], ui));
+            TRY(ns_web_hit(out, &r->hits[i], pg));
         TRY(ns_buf_puts(out, "</ol>\n"));
     }
     TRY(S_pages(out, p, r, script, ui));
-    TRY(ns_buf_puts(out, "</main>\n"));
-    TRY(S_facets(out, p, r, script, ui));
-    TRY(ns_buf_puts(out, "</div>\n</body>\n</html>\n"));
+    if (r->total == 0)
+        TRY(ns_web_browse(out, pg));
+    TRY(ns_buf_puts(out, "</main>\n</div>\n</body>\n</html>\n"));
 done:
     return rc;
 }
@@ -586,16 +700,22 @@ done:
 static const char S_html[] = "text/html; charset=utf-8";
 static const char S_json[] = "application/json; charset=utf-8";
 
-static int S_landing(ns_web_response *resp, const char *ui, const char *script,
-                     const ns_cgi_params *p)
+static int S_landing(ns_web_response *resp, const ns_web_page *pg, const ns_cgi_params *p)
 {
     int rc;
+    const char *ui = pg->ui, *script = pg->script;
     ns_buf *out = &resp->body;
+    /* what a reader may type, each a link that runs it */
+    static const char *const en_examples[] = { "GPT-3", "\"language model\"", "vendor:DeepMind",
+                                               "speech OR audio", "transformer month:2020-10" };
+    static const char *const ru_examples[] = { "нейросеть", "\"языковая модель\"", "vendor:Яндекс",
+                                               "трансформер", "GPT-3 lang:ru" };
+    const char *const *ex = strcmp(ui, "ru") == 0 ? ru_examples : en_examples;
     resp->status = 200;
     resp->content_type = S_html;
     resp->cache_control = "public, max-age=60";
     TRY(S_head(out, ui, script, NULL));
-    TRY(S_form(out, ui, script, p));
+    TRY(S_form(out, ui, script, p, 1));
     TRY(ns_buf_puts(out, "<main>\n<p class=\"count\">"));
     TRY(S_esc(out, S_t(ui, "Search the archive of machine-learning news in English and Russian: "
                            "words, \"phrases\", -exclusions, OR, prefix*, and filters such as "
@@ -603,7 +723,17 @@ static int S_landing(ns_web_response *resp, const char *ui, const char *script,
                        "Поиск по архиву новостей машинного обучения на русском и английском: "
                        "слова, \"фразы\", -исключения, OR, префикс*, фильтры вроде vendor:Яндекс "
                        "или month:2020-10.")));
-    TRY(ns_buf_puts(out, "</p>\n</main>\n</body>\n</html>\n"));
+    TRY(ns_buf_puts(out, "</p>\n<p class=\"examples\" id=\"examples\">"));
+    TRY(S_esc(out, S_t(ui, "Try: ", "Например: ")));
+    for (size_t i = 0; i < 5; i++) {
+        link_state st = { .q = ex[i], .page = 1 };
+        if (i)
+            TRY(ns_buf_puts(out, " · "));
+        TRY(S_link(out, script, &st, NULL, ex[i]));
+    }
+    TRY(ns_buf_puts(out, "</p>\n"));
+    TRY(ns_web_browse(out, pg));
+    TRY(ns_buf_puts(out, "</main>\n</body>\n</html>\n"));
 done:
     return rc;
 }
@@ -639,8 +769,8 @@ static int S_bad_params(ns_web_response *resp, const char *ui, const char *scrip
     int ru = strcmp(ui, "ru") == 0;
     switch (p->bad) {
     case NS_CGI_BAD_QS_LONG:
-        fmt = ru ? "Запрос слишком длинный (больше 2048 байт)."
-                 : "The request is too long (more than 2048 bytes).";
+        fmt = ru ? "Запрос слишком длинный (больше 4096 байт)."
+                 : "The request is too long (more than 4096 bytes).";
         break;
     case NS_CGI_BAD_TOO_MANY:
         fmt = ru ? "В запросе слишком много параметров (больше 32)."
@@ -655,8 +785,8 @@ static int S_bad_params(ns_web_response *resp, const char *ui, const char *scrip
                  : "The request is not valid UTF-8 text.";
         break;
     case NS_CGI_BAD_Q_LONG:
-        fmt = ru ? "Поисковый запрос слишком длинный (больше 512 байт)."
-                 : "The search query is too long (more than 512 bytes).";
+        fmt = ru ? "Поисковый запрос слишком длинный (больше 512 символов)."
+                 : "The search query is too long (more than 512 characters).";
         break;
     case NS_CGI_BAD_VALUE_LONG:
         fmt = ru ? "Значение параметра слишком длинное (больше 128 байт)."
@@ -794,6 +924,46 @@ static int S_canonical_vendors(ns_searcher *s, ns_cgi_params *p)
     return 0;
 }
 
+/* The newest articles in the interface's language, with the vendors and
+ * months of that language's articles: what the landing and empty pages offer.
+ * NULL when there is no database (yet) or it fails: those pages then do
+ * without, and a search says why. */
+static ns_results *S_recent(ns_web *w, const char *ui)
+{
+    ns_err err;
+    ns_results *r = NULL;
+    if (!w->searcher && ns_searcher_open(&w->searcher, w->dbpath, &err) < 0) {
+        w->searcher = NULL;
+        return NULL;
+    }
+    ns_search_opts opts = NS_SEARCH_OPTS_INIT;
+    opts.lang = ui;
+    opts.sort_by_date = 1;
+    opts.limit = 5;
+    opts.facets = 1;
+    opts.snippet_chars = 1;
+    if (ns_search(w->searcher, "", 0, &opts, &r, &err) < 0)
+        return NULL;
+    return r;
+}
+
+/* Typed vendors by their canonical names, as facets and chips show them. */
+static int S_canonical_typed(ns_searcher *s, ns_typed_filter *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *c = f[i].kind == 'v' ? ns_searcher_vendor(s, f[i].value, strlen(f[i].value))
+                                         : NULL;
+        if (c && strcmp(c, f[i].value) != 0) {
+            char *d = strdup(c);
+            if (!d)
+                return NS_ENOMEM;
+            free(f[i].value);
+            f[i].value = d;
+        }
+    }
+    return 0;
+}
+
 /* ---- public ---------------------------------------------------------------------------- */
 
 int ns_web_new(ns_web **out, const char *dbpath, ns_err *err)
@@ -803,6 +973,11 @@ int ns_web_new(ns_web **out, const char *dbpath, ns_err *err)
     if (!w || !(w->dbpath = strdup(dbpath ? dbpath : NS_DEFAULT_DB))) {
         free(w);
         return ns_err_set(err, NS_ENOMEM, "out of memory");
+    }
+    int rc = ns_vendor_names_new(&w->vendor_names, err);
+    if (rc < 0) {
+        ns_web_free(w);
+        return rc;
     }
     *out = w;
     return 0;
@@ -815,6 +990,8 @@ void ns_web_free(ns_web *w)
     ns_searcher_close(w->searcher);
     free(w->dbpath);
     free(w->base_url);
+    ns_permalink_free(w->permalink);
+    ns_vendor_names_free(w->vendor_names);
     free(w);
 }
 
@@ -895,6 +1072,17 @@ int ns_web_set_base_url(ns_web *w, const char *url, ns_err *err)
     return 0;
 }
 
+int ns_web_set_permalink(ns_web *w, const char *tmpl, ns_err *err)
+{
+    ns_permalink *pl = NULL;
+    int rc = ns_permalink_new(&pl, tmpl, err);
+    if (rc < 0)
+        return rc;
+    ns_permalink_free(w->permalink);
+    w->permalink = pl;
+    return 0;
+}
+
 int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
 {
     int rc = 0;
@@ -934,7 +1122,10 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
         goto done;
     }
     if (!p.json && !*p.q && p.nvendors == 0 && !p.month && !p.lang) {
-        TRY(S_landing(resp, ui, script, &p));
+        ns_results *recent = S_recent(w, ui);
+        ns_web_page pg = { script, ui, w->permalink, w->vendor_names, NULL, 0, recent };
+        rc = S_landing(resp, &pg, &p);
+        ns_results_free(recent);
         goto done;
     }
 
@@ -991,11 +1182,24 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
          * archive root: the server's own paths are none of a visitor's business */
         ns_json_opts jo = NS_JSON_OPTS_INIT;
         jo.archive_paths = 1;
+        jo.permalink = w->permalink;
         TRY(ns_json_results_opts(&resp->body, r, &jo));
         TRY(ns_buf_putc(&resp->body, '\n'));
     } else {
         resp->content_type = S_html;
-        TRY(ns_web_render_results(&resp->body, &p, r, script, ui));
+        ns_typed_filter typed[NS_TYPED_MAX];
+        size_t ntyped = 0;
+        TRY(ns_typed_find(p.q, strlen(p.q), typed, &ntyped));
+        rc = S_canonical_typed(w->searcher, typed, ntyped);
+        /* nothing found: what to read instead (an empty page is a dead end) */
+        ns_results *recent = rc == 0 && r->total == 0 ? S_recent(w, ui) : NULL;
+        ns_web_page pg = { script, ui, w->permalink, w->vendor_names, typed, ntyped, recent };
+        if (rc == 0)
+            rc = ns_web_render_page(&resp->body, &p, r, &pg);
+        ns_results_free(recent);
+        ns_typed_free(typed, ntyped);
+        if (rc < 0)
+            goto done;
     }
 done:
     ns_results_free(r);
@@ -1031,7 +1235,7 @@ int ns_web_headers(ns_buf *out, const ns_web_response *resp)
     TRY(ns_buf_puts(out, "X-Content-Type-Options: nosniff\r\n"
                          "Referrer-Policy: same-origin\r\n"
                          "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
-                         "img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                         "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
                          "base-uri 'none'\r\n\r\n"));
 done:
     return rc;

@@ -14,6 +14,7 @@
 #include "cgiparams.h"
 #include "err.h"
 #include "search.h"
+#include "web_results.h"
 
 #include <stddef.h>
 
@@ -58,6 +59,13 @@ void ns_web_free(ns_web *w); /* NULL is a no-op */
  * request, the Host header least of all, ever goes into them. */
 int ns_web_set_base_url(ns_web *w, const char *url, ns_err *err);
 
+/* The blog's own address of each article (NSEARCH_PERMALINK), which result
+ * titles link to and JSON gives as "permalink": a template such as
+ * "https://blog.example/{id}/" (permalink.h says what one may hold).
+ * NS_EINVAL with a message saying what is wrong. Without it titles link to
+ * the article's source url, as far as it may be a link. Copied. */
+int ns_web_set_permalink(ns_web *w, const char *tmpl, ns_err *err);
+
 /* Answer one request into resp (initialised with NS_WEB_RESPONSE_INIT, or
  * reset by a previous ns_web_response_clear). 0, or NS_ENOMEM when not even an
  * error page could be built. */
@@ -73,5 +81,9 @@ void ns_web_response_clear(ns_web_response *resp);
  * for unit tests. script is the page's own path (SCRIPT_NAME). */
 int ns_web_render_results(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
                           const char *script, const char *ui);
+
+/* The same with everything the page shares (permalinks, vendor names). */
+int ns_web_render_page(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
+                       const ns_web_page *pg);
 
 #endif

@@ -17,9 +17,12 @@
  *
  * Values:
  *   NS_SLOT_DATE     "YYYYMMDD": sorting by date, date ranges, newest-first ties
- *   NS_SLOT_FACETS   the facet keys, separated by '\n': "M<YYYY-MM>" then one
- *                    "V<Canonical Name>" per vendor (the prefixes are
- *                    NS_FACET_MONTH and NS_FACET_VENDOR), counted in one pass.
+ *   NS_SLOT_FACETS   the facet keys, separated by '\n': "M<YYYY-MM>", "L<en|ru>"
+ *                    then one "V<Canonical Name>" per vendor (the prefixes
+ *                    are NS_FACET_MONTH, NS_FACET_LANG and NS_FACET_VENDOR),
+ *                    counted in one pass. The "L" key came with issue 17: a
+ *                    database written before it has none, and its pages show
+ *                    no language counts until nindex --rebuild.
  *                    Each distinct key counts once per matching document (a
  *                    key listed twice, once); an empty key, as between two
  *                    '\n' in a row, does not count. Keys compare as bytes.
@@ -84,6 +87,7 @@
 
 #define NS_FACET_MONTH 'M'
 #define NS_FACET_VENDOR 'V'
+#define NS_FACET_LANG 'L'
 
 #define NS_TITLE_WDF 5
 #define NS_BODY_POS_GAP 100

@@ -161,6 +161,12 @@ static int S_parse_line(ns_vendors *v, ns_analyzer *a, const char *line, size_t 
         const char *f = p;
         size_t flen = (size_t)(fend - p);
         ns_trim(&f, &flen);
+        if (field > 0 && flen > 0 && f[0] == '=') {
+            /* the name the Russian page shows (searcher/i18n.h): an alias too */
+            f++;
+            flen--;
+            ns_trim(&f, &flen);
+        }
         if (flen == 0)
             return ns_err_set(err, NS_ESYNTAX, "vendors line %zu: empty name in '%.*s'", lineno,
                               (int)(n > 80 ? 80 : n), s);

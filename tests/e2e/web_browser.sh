@@ -3,8 +3,15 @@
 # through chromedriver's WebDriver HTTP API with curl and jq, against
 # nsearch.cgi as CGI under lighttpd (deploy/lighttpd-cgi.conf): type a Russian and
 # an English query into the box, submit, check the rendered results, click a
-# vendor facet and check every result has that vendor.
-# NS_SCREENSHOT=1 saves the last page to $NS_TOP/docs/screenshot.png (the README's).
+# vendor facet and check every result has that vendor. Then issue 17's page at
+# 1280 and 390 px: every title opens (NSEARCH_PERMALINK), the landing page
+# (focused, labelled box, examples, newest articles), the phone's one "Filters"
+# control above the results, tap targets of 24 px, and axe-core (from npm,
+# installed into $NS_AXE_DIR, default $NS_BUILD/npm; NS_AXE=0 skips it) on the
+# landing, results (English and Russian), filtered, empty and error pages: no
+# WCAG 2.1 A/AA violation.
+# NS_SCREENSHOT=1 saves screenshots: docs/screenshot.png (the README's) and
+# docs/screenshots/{desktop,phone}-{en,ru}-{landing,results}.png.
 # run-once
 set -eu
 : "${NS_BUILD:?}" "${NS_TOP:?}"
@@ -55,6 +62,7 @@ server.errorlog = "$tmp/error.log"
 var.nsearch_bin = "$cgi"
 var.nsearch_db = "$tmp/db"
 var.nsearch_base_url = "http://127.0.0.1:$port"
+var.nsearch_permalink = "http://127.0.0.1:$port/blog/{id}/"
 include "$NS_TOP/deploy/lighttpd-cgi.conf"
 EOF
 lighttpd -D -f "$tmp/lighttpd.conf" > "$tmp/lighttpd.out" 2>&1 &
@@ -184,11 +192,129 @@ n=$(jq length "$tmp/vendors.json")
 [ "$(jq --arg v "$vendor" 'all(.[]; any(.[]; . == $v))' "$tmp/vendors.json")" = true ] ||
     fail "a result lacks vendor $vendor: $(cat "$tmp/vendors.json")"
 echo "facet $vendor: $n results, all with $vendor: $(text "$(find1 '#count')")"
+# the chosen entry is marked for screen readers, and its chip's button names it
+[ "$(attr "$(find1 '#facet-vendor li.on a')" aria-current)" = true ] || fail "no aria-current on $vendor"
+[ "$(attr "$(find1 '#filters .filter a')" aria-label)" = "Remove filter: $vendor" ] ||
+    fail "the chip's button does not name $vendor"
 
 if [ "${NS_SCREENSHOT:-0}" = 1 ]; then
     wd GET "/session/$sid/screenshot" | jq -r . | base64 -d > "$tmp/shot.png" || fail "screenshot"
     mkdir -p "$NS_TOP/docs"
     mv "$tmp/shot.png" "$NS_TOP/docs/screenshot.png"
     echo "saved $NS_TOP/docs/screenshot.png"
+fi
+
+# js SCRIPT: run a WebDriver script (not a page script: the page's CSP does not apply)
+js() { wd POST "/session/$sid/execute/sync" "$(jq -nc --arg s "$1" '{script: $s, args: []}')"; }
+size() { wd POST "/session/$sid/window/rect" "$(jq -nc --argjson w "$1" '{width: $w, height: 900}')" > /dev/null; }
+
+# ---- every result opens ----------------------------------------------------------------------------
+go "$base/search?q=model"
+js 'return Array.from(document.querySelectorAll("#hits .hit h2")).map(h => { const a = h.querySelector("a"); return a ? a.getAttribute("href") : null; });' > "$tmp/links.json"
+[ "$(jq 'length > 0 and all(.[]; . != null and startswith("'"$base"'/blog/"))' "$tmp/links.json")" = true ] ||
+    fail "a title does not open its blog page: $(cat "$tmp/links.json")"
+# page 2 counts from 11
+go "$base/search?q=model&page=2"
+text "$(find1 '#count')" | grep -q '^11–20 of [0-9]* results' || fail "page 2 count: $(text "$(find1 '#count')")"
+
+# ---- the landing page -----------------------------------------------------------------------------------
+go "$base/search"
+[ "$(js 'return document.activeElement.id;')" = '"q"' ] || fail "the box has no focus on the landing page"
+[ -n "$(text "$(find1 'label[for=q]')")" ] || fail "the box has no visible label"
+[ "$(findall '#examples a' | wc -l)" -ge 3 ] || fail "no example queries"
+[ "$(findall '#recent li' | wc -l)" -ge 3 ] || fail "no recent articles"
+[ "$(findall '#browse-vendor a' | wc -l)" -ge 3 ] || fail "no vendors to browse"
+click "$(find1 '#examples a')"
+wait_url "q="
+[ "$(findall '#hits .hit' | wc -l)" -gt 0 ] || fail "the first example finds nothing"
+
+# ---- a phone: 390 px ---------------------------------------------------------------------------------------
+size 390
+go "$base/search?q=gpt-3"
+js 'const f = document.querySelector(".fbtn").getBoundingClientRect(), c = document.querySelector("#count").getBoundingClientRect(); return [f.width > 0, f.top < c.top, getComputedStyle(document.querySelector(".fbody")).display];' > "$tmp/phone.json"
+[ "$(jq -c . "$tmp/phone.json")" = '[true,true,"none"]' ] ||
+    fail "at 390 px the filters are not one closed control above the results: $(cat "$tmp/phone.json")"
+click "$(find1 '.fbtn')"
+[ "$(js 'return getComputedStyle(document.querySelector(".fbody")).display;')" = '"block"' ] ||
+    fail "the Filters control does not open"
+[ "$(js 'return document.documentElement.scrollWidth <= window.innerWidth;')" = true ] ||
+    fail "the page scrolls sideways at 390 px: $(js 'return document.documentElement.scrollWidth;')"
+# tap targets: 24 x 24 px at least (WCAG 2.5.8), where they are not inline in a sentence
+js 'return Array.from(document.querySelectorAll("button, .fbtn, ul.facet a, .filter a, nav.pages a, nav.pages strong")).map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && (r.width < 24 || r.height < 24)).length;' > "$tmp/small"
+[ "$(cat "$tmp/small")" = 0 ] || fail "$(cat "$tmp/small") tap targets under 24 px at 390 px"
+# the sort links stay on one line
+[ "$(js 'return new Set(Array.from(document.querySelector(".sort").getClientRects()).map(r => Math.round(r.bottom))).size;')" = 1 ] ||
+    fail "the sort links wrap"
+size 1280
+
+# ---- axe-core: no WCAG 2.1 A/AA violations --------------------------------------------------------------
+if [ "${NS_AXE:-1}" != 0 ]; then
+    axedir=${NS_AXE_DIR:-$NS_BUILD/npm}
+    axe=$axedir/node_modules/axe-core/axe.min.js
+    if [ ! -f "$axe" ]; then
+        command -v npm > /dev/null || fail "npm is not installed (scripts/setup.sh test), or NS_AXE=0"
+        mkdir -p "$axedir"
+        npm install --no-audit --no-fund --prefix "$axedir" "axe-core@$(sed -n 's/^NPM_TEST_AXE=//p' "$NS_TOP/scripts/packages.sh")" \
+            > "$tmp/npm.out" 2>&1 || fail "npm install axe-core: $(tail -n 5 "$tmp/npm.out")"
+    fi
+    # the whole of axe and the call in one async WebDriver script (the page's CSP forbids eval)
+    { cat "$axe"; printf '\n;axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => arguments[arguments.length - 1](r.violations.map(v => v.id + " (" + v.impact + ", " + v.nodes.length + "): " + v.help + " at " + v.nodes[0].target.join(" "))), e => arguments[arguments.length - 1](["axe failed: " + e]));\n'; } > "$tmp/axe.js"
+    jq -Rsc '{script: ., args: []}' "$tmp/axe.js" > "$tmp/axe.json"
+    # axe takes seconds on a loaded machine: longer than the session's 5 s for scripts
+    wd POST "/session/$sid/timeouts" '{"script": 120000}' > /dev/null
+    axe_check() {  # axe_check NAME URL [WIDTH]
+        size "${3:-1280}"
+        go "$2"
+        curl -s --max-time 150 -X POST -H 'Content-Type: application/json' -d @"$tmp/axe.json" \
+            "$wd/session/$sid/execute/async" > "$tmp/resp"
+        jq -e '.value | type == "array"' "$tmp/resp" > /dev/null || fail "axe on $1: $(head -c 300 "$tmp/resp")"
+        [ "$(jq '.value | length' "$tmp/resp")" = 0 ] || fail "axe on $1 ($2): $(jq -r '.value[]' "$tmp/resp")"
+        echo "axe $1${3:+ at $3 px}: no violations"
+    }
+    # axe can fail: an image without alt text on a page of its own is one violation
+    go "data:text/html;charset=utf-8,%3C!DOCTYPE html%3E%3Chtml lang=en%3E%3Ctitle%3Ex%3C/title%3E%3Cimg src=x%3E"
+    curl -s --max-time 150 -X POST -H 'Content-Type: application/json' -d @"$tmp/axe.json" \
+        "$wd/session/$sid/execute/async" > "$tmp/resp"
+    jq -e '.value | length == 1 and (.[0] | startswith("image-alt"))' "$tmp/resp" > /dev/null ||
+        fail "axe did not find the missing alt text: $(head -c 300 "$tmp/resp")"
+    axe_check landing "$base/search"
+    axe_check landing "$base/search" 390
+    axe_check results-en "$base/search?q=gpt-3"
+    axe_check results-ru "$base/search?q=%D0%BD%D0%B5%D0%B9%D1%80%D0%BE%D1%81%D0%B5%D1%82%D1%8C"
+    axe_check results-ru "$base/search?q=%D0%BD%D0%B5%D0%B9%D1%80%D0%BE%D1%81%D0%B5%D1%82%D1%8C" 390
+    axe_check filtered "$base/search?q=model&vendor=OpenAI&lang=en&month=2020-06"
+    axe_check typed "$base/search?q=model+vendor%3AGoogle"
+    axe_check empty "$base/search?q=zzzqqqxyz"
+    axe_check error "$base/search?q=gpt&month=2020-13"
+    size 1280
+fi
+
+# ---- the page's weight: one request (the favicon is inline), under 30 KB ------------------------------------------
+for q in 'q=gpt-3' 'q=model&page=2' ''; do
+    n=$(curl -s --max-time 10 "$base/search?$q" | wc -c)
+    [ "$n" -lt 30720 ] || fail "the page for '$q' weighs $n bytes"
+done
+curl -s --max-time 10 "$base/search?q=gpt-3" | grep -q '<link rel="icon" href="data:' || fail "no inline favicon"
+
+if [ "${NS_SCREENSHOT:-0}" = 1 ]; then
+    mkdir -p "$NS_TOP/docs/screenshots"
+    for shot in desktop:1280 phone:390; do
+        size "${shot#*:}"
+        for page in "en-landing:" "en-results:q=GPT-3" "ru-landing:" \
+                    "ru-results:q=%D0%BD%D0%B5%D0%B9%D1%80%D0%BE%D1%81%D0%B5%D1%82%D1%8C"; do
+            name=${shot%%:*}-${page%%:*}
+            if [ "${page%%:*}" = ru-landing ]; then
+                # the landing page speaks the browser's language (English here): the
+                # Russian one as a Russian browser gets it, shown from a data: URL
+                go "data:text/html;charset=utf-8;base64,$(curl -s -H 'Accept-Language: ru' "$base/search" | base64 -w0)"
+            else
+                go "$base/search?${page#*:}"
+            fi
+            wd GET "/session/$sid/screenshot" | jq -r . | base64 -d > "$NS_TOP/docs/screenshots/$name.png" ||
+                fail "screenshot $name"
+        done
+    done
+    size 1280
+    echo "saved $NS_TOP/docs/screenshots/"
 fi
 echo ok

@@ -78,6 +78,8 @@ case $mode in
     nginx-fcgiwrap | apache-cgi | apache-fcgid) site=https://blog.example.org ;;
     *) site=http://www.example.org/blog ;;
 esac
+# and each article's page (NSEARCH_PERMALINK), likewise
+permalink="$site/{id}/"
 
 # ---- the program where the server may run it --------------------------------------------
 # Apache will not run a program as root: started by root it serves as www-data,
@@ -127,6 +129,7 @@ server.pid-file = "$tmp/lighttpd.pid"
 var.nsearch_bin = "$cgi"
 var.nsearch_db = "$tmp/db"
 var.nsearch_base_url = "$site"
+var.nsearch_permalink = "$permalink"
 var.nsearch_socket = "$tmp/nsearch.sock"
 EOF
     if [ "$mode" = spawn ]; then
@@ -157,6 +160,12 @@ include "$NS_TOP/deploy/lighttpd-cgi.conf"
     alias.url = ( "/badbase" => var.nsearch_bin )
     cgi.assign = ( ".cgi" => "" )
     setenv.add-environment = ( "NSEARCH_DB" => "$tmp/db", "NSEARCH_BASE_URL" => "javascript:alert(1)//" )
+}
+# and with a permalink template that is not one
+\$HTTP["url"] =~ "^/badlink(\$|/)" {
+    alias.url = ( "/badlink" => var.nsearch_bin )
+    cgi.assign = ( ".cgi" => "" )
+    setenv.add-environment = ( "NSEARCH_DB" => "$tmp/db", "NSEARCH_PERMALINK" => "https://blog.example.org/" )
 }
 EOF
     fi
@@ -306,7 +315,7 @@ case $mode in
     spawn | nginx-spawn)
         command -v spawn-fcgi >/dev/null || fail "spawn-fcgi is not installed (scripts/setup.sh test)"
         # -n: spawn-fcgi execs the program in place, so $! is the FastCGI server itself
-        NSEARCH_DB=$tmp/db NSEARCH_BASE_URL=$site \
+        NSEARCH_DB=$tmp/db NSEARCH_BASE_URL=$site NSEARCH_PERMALINK=$permalink \
             spawn-fcgi -n -s "$tmp/nsearch.sock" -- "$cgi" > "$tmp/backend.out" 2>&1 &
         spawned=$!
         NSEARCH_DB=$tmp/missing-db spawn-fcgi -n -s "$tmp/broken.sock" -- "$cgi" >> "$tmp/backend.out" 2>&1 &
@@ -329,6 +338,7 @@ case $mode in
         inetd=
         grep -q '^StandardInput=socket$' "$unit" && inetd=--inetd
         systemd-socket-activate $inetd -l "$tmp/nsearch.sock" -E NSEARCH_DB="$tmp/db" -E NSEARCH_BASE_URL="$site" \
+            -E NSEARCH_PERMALINK="$permalink" \
             "$cgi" > "$tmp/backend.out" 2>&1 &
         spawned=$!
         systemd-socket-activate $inetd -l "$tmp/broken.sock" -E NSEARCH_DB="$tmp/missing-db" \
@@ -397,8 +407,17 @@ has '<meta name="viewport"'
 has '<ol class="hits"'
 has '<ul class="facet" id="facet-vendor">'
 has '<ul class="facet" id="facet-month">'
+# both languages at a glance (issue 17): a language facet with counts, a badge
+# and the article's lang on each result
+has '<ul class="facet" id="facet-lang">'
+grep -q 'lang=en" lang="en">English</a> <span class="n">[0-9]' "$tmp/body" || fail "no English facet entry"
+grep -q 'lang=ru" lang="ru">Русский</a> <span class="n">[0-9]' "$tmp/body" || fail "no Russian facet entry"
+grep -q '<span class="sr">Русский</span>' "$tmp/body" || fail "no language badge"
+grep -q '<h2 lang="ru">' "$tmp/body" || fail "no lang on a Russian result"
 has 'value="gpt-3"'
 has '<mark>GPT-3</mark>'
+# titles mark matched words as snippets do (issue 17)
+grep -q '^<h2 lang="[a-z]*"><a href="[^"]*">[^<]*<mark>GPT-3</mark>' "$tmp/body" || fail "no marked word in a title"
 has 'rel="search" type="application/opensearchdescription+xml"'
 grep -q 'id="count">[0-9][0-9]* results' "$tmp/body" || fail "no result count"
 
@@ -410,7 +429,7 @@ if [ -x "$NS_BUILD/nsearch" ]; then
     [ "$(header Content-Type)" = "application/json; charset=utf-8" ] || fail "json content type"
     jq -e . "$tmp/body" > /dev/null || fail "json does not parse"
     "$NS_BUILD/nsearch" --db "$tmp/db" --json --facets gpt-3 > "$tmp/cli.json" || true
-    jq -c 'del(.results[].path)' "$tmp/body" > "$tmp/a"
+    jq -c 'del(.results[].path, .results[].permalink)' "$tmp/body" > "$tmp/a"
     jq -c 'del(.results[].path)' "$tmp/cli.json" > "$tmp/b"
     cmp -s "$tmp/a" "$tmp/b" || {
         diff "$tmp/a" "$tmp/b" | head -n 20
@@ -444,8 +463,46 @@ expect 200 "/search?q=gpt-3"
 link=$(grep -o 'href="[^"]*vendor=OpenAI"' "$tmp/body" | head -n 1 | sed 's/^href="//; s/"$//; s/&amp;/\&/g')
 [ -n "$link" ] || fail "no OpenAI facet link"
 expect 200 "$link"
-has '<li class="on"><a href="/search?q=gpt-3" class="rm">OpenAI</a>'
+has '<li class="on"><a href="/search?q=gpt-3" class="rm" aria-current="true">OpenAI</a>'
 has 'name="vendor" value="OpenAI"'
+
+# ---- every result opens: the title links to the blog's page (NSEARCH_PERMALINK) --------------
+# The corpus has articles without a url (plain-text titles before issue 17):
+# each title now opens its permalink; the source url, where there is one, is a
+# second link; JSON gives "permalink" too. A template without {id} stops the
+# program (CGI: the server's 500), saying why.
+expect 200 "/search?q=model&format=json"
+jq -e --arg s "$site" '.results | length > 0 and
+    all(.[]; .permalink == $s + "/" + .id + "/")' "$tmp/body" > /dev/null ||
+    fail "JSON permalinks: $(jq -c '[.results[] | [.id, .permalink]]' "$tmp/body")"
+nourl=$(jq -r '[.results[] | select(.url == null)] | length' "$tmp/body")
+expect 200 "/search?q=model"
+nhits=$(grep -c '<li class="hit">' "$tmp/body")
+nlinked=$(grep -c "^<h2 lang=\"[a-z]*\"><a href=\"$site/" "$tmp/body")
+[ "$nhits" -gt 0 ] && [ "$nlinked" = "$nhits" ] ||
+    fail "$nlinked of $nhits titles open the blog's page"
+[ "$(grep -c 'class="src" href="http' "$tmp/body")" = "$((nhits - nourl))" ] ||
+    fail "the source links are not the results with a url ($nourl without)"
+if [ "$mode" = cgi ]; then
+    got=$(get "/badlink?q=model")
+    [ "$got" = 500 ] || fail "a permalink template without {id} gave $got"
+    cat "$tmp/error.log" "$tmp/breakage.log" 2>/dev/null |
+        grep -q "NSEARCH_PERMALINK 'https://blog.example.org/' does not name {id}" ||
+        fail "no log line for the bad NSEARCH_PERMALINK"
+fi
+
+# ---- the landing page and an empty result offer something to read --------------------------------
+expect 200 "/search"
+has '<input type="search" name="q" id="q" value="" maxlength="512" autofocus>'
+has '<label for="q">'
+has 'id="examples"'
+grep -q "<ul class=\"recent\">" "$tmp/body" && grep -q "<li><a href=\"$site/" "$tmp/body" ||
+    fail "the landing page has no recent articles opening their blog pages"
+has 'id="browse-vendor"'
+expect 200 "/search?q=zzzqqqxyzzy"
+has 'id="noresults"'
+has 'id="recent"'
+hasnt '<aside'
 
 # ---- HEAD: headers of the GET, no body ------------------------------------------------------
 got=$(curl -s -I -o "$tmp/headers" -w '%{http_code} %{size_download}' --max-time 10 "$base/search?q=gpt-3")
@@ -488,7 +545,7 @@ bad "q=$long" 'too long'
 bad "q=$(head -c 600 /dev/zero | tr '\0' a)" 'query is too long'
 # the over-cap shapes of issue 13 at ten times the 1000-term cap (10,000 ORs,
 # a 10,000-word phrase, one word of 10,000 parts) are refused at once: the
-# page's 2048-byte query string keeps them out (the server itself may refuse
+# page's 4096-byte query string keeps them out (the server itself may refuse
 # so long a request line first); at the page's own 512-byte limit the
 # longest OR chain is answered
 rep() { awk -v n="$1" -v u="$2" 'BEGIN { for (i = 0; i < n; i++) printf "%s", u }'; }
@@ -499,6 +556,8 @@ for q in "x$(rep 9999 '+OR+x')" "%22$(rep 10000 'x+')%22" "$(rep 5000 x1)"; do
     case $code in 400|414|431) ;; *) fail "an over-cap query of ${#q} bytes gave $code" ;; esac
     [ "$t" -lt 2000 ] || fail "an over-cap query took $t ms"
 done
+# limits count characters: a 260-letter Russian query (520 bytes) is answered
+expect 200 "/search?q=$(rep 260 '%D1%8F')"
 expect 200 "/search?q=x$(rep 101 '+OR+x')&format=json"
 jq -e '.error == null' "$tmp/body" > /dev/null || fail "a 506-byte OR chain: $(cat "$tmp/body")"
 many=$(i=0; while [ $i -lt 40 ]; do printf 'x%d=1&' $i; i=$((i + 1)); done)
@@ -535,6 +594,12 @@ expect 200 "/search?q=%D0%BD%D0%B5%D0%B9%D1%80%D0%BE%D1%81%D0%B5%D1%82%D1%8C"   
 has '<html lang="ru">'
 grep -q 'id="count">[0-9]* результат' "$tmp/body" || fail "no Russian result count"
 has 'Найти'
+grep -q '">[0-9]* \(января\|февраля\|марта\|апреля\|мая\|июня\|июля\|августа\|сентября\|октября\|ноября\|декабря\) 20[0-9][0-9]</time>' \
+    "$tmp/body" || fail "no Russian date"
+# a filter typed in the box is a chip whose button names it, and marks its facet entry
+expect 200 "/search?q=%D0%BC%D0%BE%D0%B4%D0%B5%D0%BB%D1%8C+vendor%3A%D1%81%D0%B1%D0%B5%D1%80"  # модель vendor:сбер
+has '<span class="filter">Сбербанк<a href="/search?q=%D0%BC%D0%BE%D0%B4%D0%B5%D0%BB%D1%8C" class="rm" aria-label="Убрать фильтр: Сбербанк"'
+has '<li class="on"><a href="/search?q=%D0%BC%D0%BE%D0%B4%D0%B5%D0%BB%D1%8C" class="rm" aria-current="true">Сбербанк</a>'
 expect 200 "/search" -H 'Accept-Language: ru-RU,ru;q=0.9,en;q=0.5'
 has '<html lang="ru">'
 expect 200 "/search?q=gpt" -H 'Accept-Language: en-US,en;q=0.9,ru;q=0.8'

@@ -88,17 +88,17 @@ START_TEST(every_run_leaves_a_current_facet_table)
     write_article("articles/b.md", 2, "Google");
     write_article("articles/c.md", 2, "Yandex");
     index_articles(); /* bulk: shards merged */
-    check_facets("M2020-02=2;VGoogle=2;M2020-01=1;VOpenAI=1;VYandex=1;");
+    check_facets("Len=3;M2020-02=2;VGoogle=2;M2020-01=1;VOpenAI=1;VYandex=1;");
 
     /* incremental: a changed article keeps its docid, with other keys */
     write_article("articles/a.md", 3, "Yandex, Sberbank, Nvidia, Meta, IBM");
     index_articles();
-    check_facets("M2020-02=2;VYandex=2;M2020-03=1;VGoogle=1;VIBM=1;VMeta=1;VNvidia=1;"
+    check_facets("Len=3;M2020-02=2;VYandex=2;M2020-03=1;VGoogle=1;VIBM=1;VMeta=1;VNvidia=1;"
                  "VSberbank=1;");
 
     /* nothing changed: the table stays current */
     index_articles();
-    check_facets("M2020-02=2;VYandex=2;M2020-03=1;VGoogle=1;VIBM=1;VMeta=1;VNvidia=1;"
+    check_facets("Len=3;M2020-02=2;VYandex=2;M2020-03=1;VGoogle=1;VIBM=1;VMeta=1;VNvidia=1;"
                  "VSberbank=1;");
 
     /* a removed article */
@@ -106,7 +106,7 @@ START_TEST(every_run_leaves_a_current_facet_table)
     tpath(path, sizeof path, "articles/b.md");
     ck_assert_int_eq(unlink(path), 0);
     index_articles();
-    check_facets("VYandex=2;M2020-02=1;M2020-03=1;VIBM=1;VMeta=1;VNvidia=1;VSberbank=1;");
+    check_facets("Len=2;VYandex=2;M2020-02=1;M2020-03=1;VIBM=1;VMeta=1;VNvidia=1;VSberbank=1;");
 }
 END_TEST
 
@@ -192,7 +192,7 @@ START_TEST(a_moved_root_keeps_its_records_and_a_subfolder_its_ids)
     ck_assert_msg(run_index("moved/en", 0, &st, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(st.unchanged, 2);
     ck_assert_uint_eq(st.added + st.updated + st.removed + st.failed, 0);
-    check_facets("M2020-01=1;M2020-02=1;M2020-03=1;VGoogle=1;VOpenAI=1;VYandex=1;");
+    check_facets("Len=3;M2020-01=1;M2020-02=1;M2020-03=1;VGoogle=1;VOpenAI=1;VYandex=1;");
 }
 END_TEST
 

@@ -117,9 +117,18 @@ START_TEST(limits_on_length_and_count)
     ck_assert_int_eq(parse_bad(qs), NS_CGI_BAD_Q_LONG);
     qs[2 + NS_CGI_MAX_Q + 1] = '\0';
     ck_assert_int_eq(parse_bad(qs), NS_CGI_BAD_Q_LONG);
-    qs[2 + NS_CGI_MAX_Q] = '\0';       /* exactly 512 bytes is fine */
+    qs[2 + NS_CGI_MAX_Q] = '\0';       /* exactly 512 characters is fine */
     ck_assert_int_eq(parse_bad(qs), NS_CGI_OK);
     free(qs);
+    /* characters, not bytes: 512 Russian letters (1024 bytes) pass, 513 do not */
+    ns_buf ru = NS_BUF_INIT;
+    ns_buf_puts(&ru, "q=");
+    for (int i = 0; i < NS_CGI_MAX_Q; i++)
+        ns_buf_puts(&ru, "%D1%8F");
+    ck_assert_int_eq(parse_bad(ru.data), NS_CGI_OK);
+    ns_buf_puts(&ru, "%D1%8F");
+    ck_assert_int_eq(parse_bad(ru.data), NS_CGI_BAD_Q_LONG);
+    ns_buf_free(&ru);
 
     ns_buf b = NS_BUF_INIT;
     for (int i = 0; i < NS_CGI_MAX_PARAMS; i++)
@@ -308,16 +317,16 @@ START_TEST(results_page_has_count_facets_filters_and_pages)
     char *html = render("q=gpt-3&vendor=openai&page=2", &r, "en");
     ck_assert_ptr_nonnull(strstr(html, "<meta name=\"viewport\""));
     ck_assert_ptr_nonnull(strstr(html, "rel=\"search\" type=\"application/opensearchdescription+xml\""));
-    ck_assert_ptr_nonnull(strstr(html, "25 results"));
+    ck_assert_ptr_nonnull(strstr(html, "11–20 of 25 results"));
     ck_assert_ptr_nonnull(strstr(html, "<ol class=\"hits\" id=\"hits\" start=\"11\">"));
     ck_assert_ptr_nonnull(strstr(html, "<a href=\"https://openai.com/blog/openai-api/\">GPT-3</a>"));
     /* active (case-insensitively) vendor facet removes the filter, the other adds */
-    ck_assert_ptr_nonnull(strstr(html, "<li class=\"on\"><a href=\"/cgi-bin/nsearch.cgi?q=gpt-3\" class=\"rm\">OpenAI</a>"));
+    ck_assert_ptr_nonnull(strstr(html, "<li class=\"on\"><a href=\"/cgi-bin/nsearch.cgi?q=gpt-3\" class=\"rm\" aria-current=\"true\">OpenAI</a>"));
     ck_assert_ptr_nonnull(strstr(html, "href=\"/cgi-bin/nsearch.cgi?q=gpt-3&amp;vendor=openai&amp;vendor=Microsoft\">Microsoft</a>"));
-    ck_assert_ptr_nonnull(strstr(html, "href=\"/cgi-bin/nsearch.cgi?q=gpt-3&amp;vendor=openai&amp;month=2020-06\">2020-06</a>"));
+    ck_assert_ptr_nonnull(strstr(html, "href=\"/cgi-bin/nsearch.cgi?q=gpt-3&amp;vendor=openai&amp;month=2020-06\">June 2020</a>"));
     /* the filter is shown and removable; hidden input keeps it in the form */
     ck_assert_ptr_nonnull(strstr(html, "<input type=\"hidden\" name=\"vendor\" value=\"openai\">"));
-    ck_assert_ptr_nonnull(strstr(html, "vendor: openai<a href=\"/cgi-bin/nsearch.cgi?q=gpt-3\""));
+    ck_assert_ptr_nonnull(strstr(html, "openai<a href=\"/cgi-bin/nsearch.cgi?q=gpt-3\" class=\"rm\" aria-label=\"Remove filter: openai\""));
     /* pagination: prev is page 1 (no page parameter), next is 3 */
     ck_assert_ptr_nonnull(strstr(html, "href=\"/cgi-bin/nsearch.cgi?q=gpt-3&amp;vendor=openai\" rel=\"prev\""));
     ck_assert_ptr_nonnull(strstr(html, "href=\"/cgi-bin/nsearch.cgi?q=gpt-3&amp;vendor=openai&amp;page=3\" rel=\"next\""));
@@ -330,8 +339,10 @@ START_TEST(results_page_has_count_facets_filters_and_pages)
     r.total = 21;
     html = render("q=%D0%B3%D0%BF%D1%82", &r, "ru");
     ck_assert_ptr_nonnull(strstr(html, "<html lang=\"ru\">"));
-    ck_assert_ptr_nonnull(strstr(html, "21 результат "));
+    ck_assert_ptr_nonnull(strstr(html, "11–20 из 21 результата "));
     free(html);
+    r.offset = 0;
+    r.nhits = 3;
     r.total = 3;
     html = render("q=x", &r, "ru");
     ck_assert_ptr_nonnull(strstr(html, "3 результата"));

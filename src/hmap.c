@@ -8,7 +8,7 @@
 
 uint64_t ns_hmap_hash(const char *s, size_t len)
 {
-    uint64_t h = 1469598103934665603ULL;  /* FNV-1a */
+    uint64_t h = 1469598103934665603ULL;  /* FNV-1a steps; see hmap.h */
     for (size_t i = 0; i < len; i++) {
         h ^= (unsigned char)s[i];
         h *= 1099511628211ULL;

@@ -1,4 +1,4 @@
-/* hmap.h: a hash map from byte strings to pointers, chained, FNV-1a hashed.
+/* hmap.h: a hash map from byte strings to pointers, chained.
  *
  * Keys are borrowed: the map stores the key pointer it was given, which must
  * stay valid (usually it points into the value) until the entry is deleted,
@@ -29,8 +29,11 @@ typedef struct ns_hmap {
 
 #define NS_HMAP_INIT { .b = NULL, .nb = 0, .n = 0 }
 
-/* The hash of s[0..len) (64-bit FNV-1a). Stable across runs and builds:
- * nindex also uses it to give files and spelling words to shards. */
+/* The hash of s[0..len): 64-bit FNV-1a's steps from the offset basis
+ * 1469598103934665603 (FNV's own, 14695981039346656037, lost its last
+ * digit long ago; it hashes as well). Never to change: nindex gives files
+ * and spelling words to shards by it, which fixes the order of documents in
+ * a bulk-built database (tests/unit/test_hmap.c pins its values). */
 uint64_t ns_hmap_hash(const char *s, size_t len);
 
 /* The value of key, or NULL when absent. */

@@ -342,18 +342,71 @@ done:
     return rc;
 }
 
+void ns_run_init(run *R, const ns_index_opts *opts, ns_index_stats *stats)
+{
+    memset(R, 0, sizeof *R);
+    R->o = opts;
+    R->st = stats;
+    pthread_mutex_init(&R->mu, NULL);
+    pthread_cond_init(&R->cv, NULL);
+    atomic_init(&R->stop, 0);
+}
+
+void ns_run_free(run *R)
+{
+    for (unsigned k = 0; k < R->nw; k++)
+        ns_writer_free(&R->ws[k]);
+    free(R->ws);
+    /* Failed before building: the temporary directory goes if this run
+     * made it (it then holds only the lock). */
+    ns_xwdb_free(R->lockw);
+    if (R->tmp_made)
+        ns_setup_remove_tmpdir(R);
+    ns_vendors_free(R->v);
+    ns_analyzer_free(R->a);
+    for (size_t i = 0; i < R->nrecs; i++)
+        ns_frec_free(R->recs[i]);
+    free(R->recs);
+    free(R->todo);
+    ns_hmap_free(&R->by_key);
+    ns_hmap_free(&R->by_path);
+    for (size_t i = 0; i < R->nroots; i++) {
+        free(R->roots[i].abs);
+        free(R->roots[i].real);
+        if (R->lists) {
+            for (size_t j = 0; j < R->lists[i].n; j++)
+                free(R->lists[i].v[j].rel);
+            free(R->lists[i].v);
+        }
+    }
+    free(R->lists);
+    free(R->roots);
+    for (size_t i = 0; i < R->nlinks; i++)
+        free(R->links[i].rel);
+    free(R->links);
+    free(R->dirs.v);
+    free(R->files.v);
+    for (size_t i = 0; i < R->nmoved; i++)
+        free(R->moved[i]);
+    free(R->moved);
+    for (size_t i = 0; i < R->nforeign; i++)
+        free(R->foreign[i].id);
+    free(R->foreign);
+    free(R->foreign_name);
+    ns_buf_free(&R->tmp);
+    free(R->db);
+    free(R->tmpdir);
+    pthread_cond_destroy(&R->cv);
+    pthread_mutex_destroy(&R->mu);
+}
+
 int ns_index_run(const ns_index_opts *opts, const char *const *paths, size_t n,
                  ns_index_stats *stats, ns_err *err)
 {
     int rc = 0;
     run R;
-    memset(&R, 0, sizeof R);
     memset(stats, 0, sizeof *stats);
-    R.o = opts;
-    R.st = stats;
-    pthread_mutex_init(&R.mu, NULL);
-    pthread_cond_init(&R.cv, NULL);
-    atomic_init(&R.stop, 0);
+    ns_run_init(&R, opts, stats);
     if (n == 0) {
         rc = ns_err_set(err, NS_EINVAL, "no PATH to index");
         goto done;
@@ -403,50 +456,7 @@ int ns_index_run(const ns_index_opts *opts, const char *const *paths, size_t n,
         rc = S_incremental(&R, err);
     }
 done:
-    for (unsigned k = 0; k < R.nw; k++)
-        ns_writer_free(&R.ws[k]);
-    free(R.ws);
-    /* Failed before building: the temporary directory goes if this run
-     * made it (it then holds only the lock). */
-    ns_xwdb_free(R.lockw);
-    if (R.tmp_made)
-        ns_setup_remove_tmpdir(&R);
-    ns_vendors_free(R.v);
-    ns_analyzer_free(R.a);
-    for (size_t i = 0; i < R.nrecs; i++)
-        ns_frec_free(R.recs[i]);
-    free(R.recs);
-    free(R.todo);
-    ns_hmap_free(&R.by_key);
-    ns_hmap_free(&R.by_path);
-    for (size_t i = 0; i < R.nroots; i++) {
-        free(R.roots[i].abs);
-        free(R.roots[i].real);
-        if (R.lists) {
-            for (size_t j = 0; j < R.lists[i].n; j++)
-                free(R.lists[i].v[j].rel);
-            free(R.lists[i].v);
-        }
-    }
-    free(R.lists);
-    free(R.roots);
-    for (size_t i = 0; i < R.nlinks; i++)
-        free(R.links[i].rel);
-    free(R.links);
-    free(R.dirs.v);
-    free(R.files.v);
-    for (size_t i = 0; i < R.nmoved; i++)
-        free(R.moved[i]);
-    free(R.moved);
-    for (size_t i = 0; i < R.nforeign; i++)
-        free(R.foreign[i].id);
-    free(R.foreign);
-    free(R.foreign_name);
-    ns_buf_free(&R.tmp);
-    free(R.db);
-    free(R.tmpdir);
-    pthread_cond_destroy(&R.cv);
-    pthread_mutex_destroy(&R.mu);
+    ns_run_free(&R);
     return rc;
 }
 

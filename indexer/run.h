@@ -177,6 +177,14 @@ typedef struct run {
     atomic_int stop;     /* passed on from *opts->stop to the workers */
 } run;
 
+/* ---- the run (indexer.c) ---- */
+
+/* An empty run of opts, its counts going to stats (left as they are). */
+void ns_run_init(run *R, const ns_index_opts *opts, ns_index_stats *stats);
+/* Free everything R holds: writers, lock, records, walk, paths. A
+ * temporary directory this run made (R->tmp_made) is removed. */
+void ns_run_free(run *R);
+
 /* ---- messages (indexer.c): one at a time, whichever thread reports ---- */
 
 /* Pass a bad file (warning 0) or a remark (1) about path to the caller. */

@@ -874,14 +874,14 @@ int ns_article_read_file(const char *path, char **data, size_t *len, int64_t *si
     /* O_NONBLOCK: opening a FIFO named x.md must not hang the run. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
-        char msg[128] = "";
-        strerror_r(errno, msg, sizeof msg);
+        char msg[NS_ERRNO_MSG_MAX];
+        ns_errno_msg(errno, msg, sizeof msg);
         return ns_err_set(err, NS_EIO, "cannot read: %s", msg);
     }
     struct stat st;
     if (fstat(fd, &st) < 0) {
-        char msg[128] = "";
-        strerror_r(errno, msg, sizeof msg);
+        char msg[NS_ERRNO_MSG_MAX];
+        ns_errno_msg(errno, msg, sizeof msg);
         rc = ns_err_set(err, NS_EIO, "cannot read: %s", msg);
         goto done;
     }
@@ -908,8 +908,8 @@ int ns_article_read_file(const char *path, char **data, size_t *len, int64_t *si
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            char msg[128] = "";
-            strerror_r(errno, msg, sizeof msg);
+            char msg[NS_ERRNO_MSG_MAX];
+            ns_errno_msg(errno, msg, sizeof msg);
             rc = ns_err_set(err, NS_EIO, "cannot read: %s", msg);
             goto done;
         }

@@ -239,102 +239,107 @@ static int S_byord(const void *a, const void *b)
     return x->r->ord < y->r->ord ? -1 : x->r->ord > y->r->ord;
 }
 
-/* Two shards may each have given the same id to a file. The file first in
- * processing order keeps it, as in a single-writer run; the others are
- * deleted from their shards and reported as failed, naming the keeper. */
-static int S_settle_ids(run *R, ns_err *err)
+/* Files that lost an id: grows by doubling. */
+typedef struct duplist {
+    dupfile *v;
+    size_t n, cap;
+} duplist;
+
+static int S_dup_push(duplist *l, dupfile d)
 {
-    ns_hmap win;
-    memset(&win, 0, sizeof win);
-    dupfile *lost = NULL;
-    size_t nlost = 0, caplost = 0;
-    int rc = 0;
-    for (unsigned k = 0; k < R->nw && rc == 0; k++) {
-        writer *W = &R->ws[k];
-        for (size_t i = 0; i < W->by_id.nb && rc == 0; i++)
-            for (ns_hnode *x = W->by_id.b[i]; x && rc == 0; x = x->next) {
-                frec *r = x->val, *w0 = ns_hmap_get(&win, x->key, x->klen), *loser = NULL;
-                if (!w0) {
-                    if (ns_hmap_put(&win, r->id, strlen(r->id), r) < 0)
-                        rc = NS_ENOMEM;
-                    continue;
-                }
-                if (r->ord < w0->ord) {
-                    loser = w0;
-                    if (ns_hmap_put(&win, r->id, strlen(r->id), r) < 0)
-                        rc = NS_ENOMEM;
-                } else {
-                    loser = r;
-                }
-                if (rc == 0 && nlost == caplost) {
-                    size_t cap = caplost ? caplost * 2 : 16;
-                    dupfile *p = realloc(lost, cap * sizeof *p);
-                    if (!p)
-                        rc = NS_ENOMEM;
-                    else {
-                        lost = p;
-                        caplost = cap;
-                    }
-                }
-                if (rc == 0) {
-                    lost[nlost].r = loser;
-                    lost[nlost].owner = NULL;
-                    lost[nlost++].id = loser->id;
-                }
-            }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        dupfile *p = realloc(l->v, cap * sizeof *p);
+        if (!p)
+            return NS_ENOMEM;
+        l->v = p;
+        l->cap = cap;
     }
-    if (rc < 0) {
-        rc = ns_err_set(err, rc, "out of memory");
-        goto done;
-    }
-    /* Delete the losers (their by_id entries stay: the maps are done with). */
-    for (size_t i = 0; i < nlost; i++) {
-        frec *r = lost[i].r;
-        writer *W = &R->ws[r->shard];
-        if ((rc = ns_writer_begin(W, err)) < 0 || (rc = ns_writer_delete_id(W, r->id, err)) < 0 ||
-            (rc = ns_writer_set_file_meta(W, r->key, r->klen, "", 0, err)) < 0)
-            goto done;
-        if (r->counted == 'a')
-            W->st.added--;
-        else if (r->counted == 'u')
-            W->st.updated--;
-        else if (r->counted == 'n')
-            W->st.unchanged--;
-        W->st.failed++;
-    }
-    /* Report every refused file in processing order, naming the keeper. */
+    l->v[l->n++] = d;
+    return 0;
+}
+
+/* Every id in the writers' maps goes to the file first in processing order
+ * (win: id -> keeper); the files that claimed it too go to lost. */
+static int S_find_losers(run *R, ns_hmap *win, duplist *lost)
+{
     for (unsigned k = 0; k < R->nw; k++) {
         writer *W = &R->ws[k];
-        for (size_t i = 0; i < W->ndups; i++) {
-            if (nlost == caplost) {
-                size_t cap = caplost ? caplost * 2 : 16;
-                dupfile *p = realloc(lost, cap * sizeof *p);
-                if (!p) {
-                    rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-                    goto done;
+        for (size_t i = 0; i < W->by_id.nb; i++)
+            for (ns_hnode *x = W->by_id.b[i]; x; x = x->next) {
+                frec *r = x->val, *w0 = ns_hmap_get(win, x->key, x->klen), *loser = r;
+                if (!w0 || r->ord < w0->ord) {
+                    if (ns_hmap_put(win, r->id, strlen(r->id), r) < 0)
+                        return NS_ENOMEM;
+                    if (!w0)
+                        continue;
+                    loser = w0;
                 }
-                lost = p;
-                caplost = cap;
+                dupfile d = { loser, loser->id, NULL };
+                if (S_dup_push(lost, d) < 0)
+                    return NS_ENOMEM;
             }
-            lost[nlost++] = W->dups[i];
-        }
     }
-    if (nlost)
-        qsort(lost, nlost, sizeof *lost, S_byord);
-    for (size_t i = 0; i < nlost; i++) {
-        const frec *owner = ns_hmap_get(&win, lost[i].id, strlen(lost[i].id));
-        ns_buf m = NS_BUF_INIT;
-        if (ns_buf_printf(&m, "id '%s' is already used by %s", lost[i].id,
+    return 0;
+}
+
+/* Delete a lost file from its shard, counted as failed rather than as it
+ * was (its by_id entry stays: the maps are done with). */
+static int S_delete_loser(run *R, frec *r, ns_err *err)
+{
+    writer *W = &R->ws[r->shard];
+    int rc;
+    if ((rc = ns_writer_begin(W, err)) < 0 || (rc = ns_writer_delete_id(W, r->id, err)) < 0 ||
+        (rc = ns_writer_set_file_meta(W, r->key, r->klen, "", 0, err)) < 0)
+        return rc;
+    if (r->counted == 'a')
+        W->st.added--;
+    else if (r->counted == 'u')
+        W->st.updated--;
+    else if (r->counted == 'n')
+        W->st.unchanged--;
+    W->st.failed++;
+    return 0;
+}
+
+/* Two shards may each have given the same id to a file. The file first in
+ * processing order keeps it, as in a single-writer run; the others are
+ * deleted from their shards and reported as failed, naming the keeper, in
+ * processing order together with the files each shard refused itself. */
+static int S_settle_ids(run *R, ns_err *err)
+{
+    ns_hmap win = NS_HMAP_INIT;
+    duplist lost = { NULL, 0, 0 };
+    int rc = 0;
+    ns_buf m = NS_BUF_INIT;
+    if (S_find_losers(R, &win, &lost) < 0) {
+        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < lost.n; i++)
+        if ((rc = S_delete_loser(R, lost.v[i].r, err)) < 0)
+            goto done;
+    for (unsigned k = 0; k < R->nw; k++)
+        for (size_t i = 0; i < R->ws[k].ndups; i++)
+            if (S_dup_push(&lost, R->ws[k].dups[i]) < 0) {
+                rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+                goto done;
+            }
+    if (lost.n)
+        qsort(lost.v, lost.n, sizeof *lost.v, S_byord);
+    for (size_t i = 0; i < lost.n; i++) {
+        const frec *owner = ns_hmap_get(&win, lost.v[i].id, strlen(lost.v[i].id));
+        ns_buf_reset(&m);
+        if (ns_buf_printf(&m, "id '%s' is already used by %s", lost.v[i].id,
                           owner ? ns_frec_display(owner) : "another file") < 0) {
-            ns_buf_free(&m);
             rc = ns_err_set(err, NS_ENOMEM, "out of memory");
             goto done;
         }
-        ns_run_report(R, 0, lost[i].r->display, m.data);
-        ns_buf_free(&m);
+        ns_run_report(R, 0, lost.v[i].r->display, m.data);
     }
 done:
-    free(lost);
+    ns_buf_free(&m);
+    free(lost.v);
     ns_hmap_free(&win);
     return rc;
 }
@@ -350,17 +355,10 @@ static void S_write_facet_table(run *R, const char *path)
     ns_xwdb_free(w);
 }
 
-int ns_bulk_run(run *R, ns_err *err)
+/* The writers, one per shard (J of them), and each found file given to one
+ * by a hash of its key. */
+static int S_shards(run *R, unsigned J, ns_err *err)
 {
-    int rc = 0, keep_tmp = 0;
-    unsigned J = R->o->jobs ? R->o->jobs : 1;
-    if (J > NS_INDEX_JOBS_MAX)
-        J = NS_INDEX_JOBS_MAX;
-    if (J > R->ntodo)
-        J = R->ntodo ? (unsigned)R->ntodo : 1;
-    ns_buf fresh = NS_BUF_INIT, old = NS_BUF_INIT;
-    const char **srcs = NULL;
-    R->st->bulk = 1;
     if (!(R->ws = calloc(J, sizeof *R->ws)))
         return ns_err_set(err, NS_ENOMEM, "out of memory");
     R->nw = J;
@@ -369,31 +367,22 @@ int ns_bulk_run(run *R, ns_err *err)
         R->ws[k].k = k;
         R->ws[k].batch = R->o->batch ? R->o->batch : NS_INDEX_BULK_BATCH;
     }
-    if ((rc = ns_setup_claim_tmpdir(R, err)) < 0)  /* done by ns_setup_lock: a no-op */
-        goto done;
-    S_clean_tmpdir(R);
     for (size_t i = 0; i < R->ntodo; i++) {
         frec *r = R->todo[i];
         r->shard = (unsigned)(ns_hmap_hash(r->key, r->klen) % J);
         writer *W = &R->ws[r->shard];
-        if (ns_ptrs_push(&W->files, &W->nfiles, &W->capfiles, r) < 0) {
-            rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-            goto done;
-        }
+        if (ns_ptrs_push(&W->files, &W->nfiles, &W->capfiles, r) < 0)
+            return ns_err_set(err, NS_ENOMEM, "out of memory");
     }
-    /* Shards of an interrupted run are kept only if it stopped cleanly (its
-     * spelling words were written out): the marker goes before anything
-     * changes, so a crash from here on means starting over. */
-    ns_buf marker = NS_BUF_INIT;
-    if (ns_buf_printf(&marker, "%s/resumable", R->tmpdir) < 0) {
-        ns_buf_free(&marker);
-        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-        goto done;
-    }
-    struct stat mst;
-    int resume = stat(marker.data, &mst) == 0;
-    unlink(marker.data);
-    for (unsigned k = 0; k < J && rc == 0; k++) {
+    return 0;
+}
+
+/* Open every shard (resuming: with what it committed, its stale records
+ * deleted) with its own analyzer. */
+static int S_open_shards(run *R, int resume, ns_err *err)
+{
+    int rc = 0;
+    for (unsigned k = 0; k < R->nw && rc == 0; k++) {
         writer *W = &R->ws[k];
         if ((rc = ns_analyzer_new(&W->a, err)) < 0 || (rc = S_shard_open(R, W, resume, err)) < 0)
             break;
@@ -405,39 +394,46 @@ int ns_bulk_run(run *R, ns_err *err)
         }
         rc = S_drop_stale(W, err);
     }
-    if (rc == 0 && (rc = S_threads(R, S_worker, err)) == 0) {
-        int stopped = 0;
-        for (unsigned k = 0; k < J; k++)
-            stopped |= R->ws[k].stopped;
-        rc = S_threads(R, S_speller, err);
-        if (rc == 0 && stopped) {
-            /* The shards hold their last commits and their spelling words;
-             * the database is untouched. */
-            for (unsigned k = 0; k < J; k++)
-                ns_run_add_stats(R->st, &R->ws[k].st);
-            R->st->interrupted = 1;
-            for (unsigned k = 0; k < J; k++) {
-                writer *W = &R->ws[k];
-                for (size_t i = 0; i < W->ndups && rc == 0; i++)
-                    rc = ns_writer_fail_dup(W, W->dups[i].r, W->dups[i].id,
+    return rc;
+}
+
+/* Interrupted: the shards hold their last commits and their spelling words;
+ * the database is untouched. The files refused for a duplicate id are
+ * reported now, naming the owner within their shard; the marker says the
+ * shards may be resumed. */
+static int S_keep_interrupted(run *R, const char *marker, ns_err *err)
+{
+    int rc = 0;
+    for (unsigned k = 0; k < R->nw; k++)
+        ns_run_add_stats(R->st, &R->ws[k].st);
+    R->st->interrupted = 1;
+    for (unsigned k = 0; k < R->nw; k++) {
+        writer *W = &R->ws[k];
+        for (size_t i = 0; i < W->ndups && rc == 0; i++)
+            rc = ns_writer_fail_dup(W, W->dups[i].r, W->dups[i].id,
                                     ns_hmap_get(&W->by_id, W->dups[i].id, strlen(W->dups[i].id)), err);
-                W->st.failed -= W->ndups;  /* ns_writer_fail_dup counted them again */
-            }
-            for (unsigned k = 0; k < J && rc == 0; k++)
-                rc = ns_xwdb_close(R->ws[k].w, err);
-            if (rc == 0) {
-                int fd = open(marker.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-                if (fd >= 0)
-                    close(fd);
-                keep_tmp = 1;
-            }
-            ns_buf_free(&marker);
-            goto done;
-        }
+        W->st.failed -= W->ndups;  /* ns_writer_fail_dup counted them again */
     }
-    ns_buf_free(&marker);
-    if (rc < 0)
-        goto done;
+    for (unsigned k = 0; k < R->nw && rc == 0; k++)
+        rc = ns_xwdb_close(R->ws[k].w, err);
+    if (rc == 0) {
+        int fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (fd >= 0)
+            close(fd);
+    }
+    return rc;
+}
+
+/* The shards complete: ids settled, committed, merged by compaction
+ * (documents renumbered, metadata and spelling tables merged) into the
+ * smallest form of the index, given its facet table, and swapped in for the
+ * real database (a --db that is a link stays one). */
+static int S_merge(run *R, ns_err *err)
+{
+    int rc;
+    unsigned J = R->nw;
+    const char **srcs = NULL;
+    ns_buf fresh = NS_BUF_INIT, old = NS_BUF_INIT;
     if ((rc = S_settle_ids(R, err)) < 0)
         goto done;
     for (unsigned k = 0; k < J; k++)
@@ -452,26 +448,63 @@ int ns_bulk_run(run *R, ns_err *err)
             goto done;
         srcs[k] = W->path;
     }
-    /* Compaction merges the shards (documents renumbered, metadata and
-     * spelling tables merged) into the smallest form of the index. */
-    if (ns_buf_printf(&fresh, "%s/new", R->tmpdir) < 0) {
+    if (ns_buf_printf(&fresh, "%s/new", R->tmpdir) < 0 ||
+        ns_buf_printf(&old, "%s/old", R->tmpdir) < 0) {
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
         goto done;
     }
     if ((rc = ns_xcompact(fresh.data, srcs, J, err)) < 0)
         goto done;
     S_write_facet_table(R, fresh.data);
-    /* The real database is swapped: a --db that is a link stays one. */
-    if (old.len == 0 && ns_buf_printf(&old, "%s/old", R->tmpdir) < 0) {
+    rc = ns_dbpath_install(fresh.data, R->db,
+                           R->db_existed     ? NS_DBPATH_EXCHANGE
+                           : R->db_empty_dir ? NS_DBPATH_MOVE_INTO
+                                             : NS_DBPATH_RENAME,
+                           old.data, err);
+done:
+    free(srcs);
+    ns_buf_free(&fresh);
+    ns_buf_free(&old);
+    return rc;
+}
+
+int ns_bulk_run(run *R, ns_err *err)
+{
+    int rc = 0, keep_tmp = 0;
+    unsigned J = R->o->jobs ? R->o->jobs : 1;
+    if (J > NS_INDEX_JOBS_MAX)
+        J = NS_INDEX_JOBS_MAX;
+    if (J > R->ntodo)
+        J = R->ntodo ? (unsigned)R->ntodo : 1;
+    ns_buf marker = NS_BUF_INIT;
+    R->st->bulk = 1;
+    if ((rc = S_shards(R, J, err)) < 0)
+        goto done;
+    if ((rc = ns_setup_claim_tmpdir(R, err)) < 0)  /* done by ns_setup_lock: a no-op */
+        goto done;
+    S_clean_tmpdir(R);
+    /* Shards of an interrupted run are kept only if it stopped cleanly (its
+     * spelling words were written out): the marker goes before anything
+     * changes, so a crash from here on means starting over. */
+    if (ns_buf_printf(&marker, "%s/resumable", R->tmpdir) < 0) {
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
         goto done;
     }
-    if ((rc = ns_dbpath_install(fresh.data, R->db,
-                                R->db_existed     ? NS_DBPATH_EXCHANGE
-                                : R->db_empty_dir ? NS_DBPATH_MOVE_INTO
-                                                  : NS_DBPATH_RENAME,
-                                old.data, err)) < 0)
+    struct stat mst;
+    int resume = stat(marker.data, &mst) == 0;
+    unlink(marker.data);
+    if ((rc = S_open_shards(R, resume, err)) < 0 || (rc = S_threads(R, S_worker, err)) < 0)
         goto done;
+    int stopped = 0;
+    for (unsigned k = 0; k < J; k++)
+        stopped |= R->ws[k].stopped;
+    if ((rc = S_threads(R, S_speller, err)) < 0)
+        goto done;
+    if (stopped) {
+        keep_tmp = (rc = S_keep_interrupted(R, marker.data, err)) == 0;
+        goto done;
+    }
+    rc = S_merge(R, err);
 done:
     /* The lock goes last: until the old database is out of the way, no
      * other run may start. It wrote nothing, so closing writes nothing. */
@@ -483,9 +516,6 @@ done:
         ns_setup_remove_tmpdir(R);
     else if (!(R->st->tmpdir = strdup(R->tmpdir)))
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-    free(srcs);
-    ns_buf_free(&fresh);
-    ns_buf_free(&old);
+    ns_buf_free(&marker);
     return rc;
 }
-

@@ -71,7 +71,7 @@ static int S_dots(const char *name)
 
 int ns_dbpath_resolve(char **out, const char *path, const char *shown, ns_err *err)
 {
-    char msg[128] = "";
+    char msg[NS_ERRNO_MSG_MAX];
     char *cur = NULL, *res = NULL, *dir = NULL, *rdir = NULL;
     ns_buf b = NS_BUF_INIT;
     int rc = 0;
@@ -94,7 +94,7 @@ int ns_dbpath_resolve(char **out, const char *path, const char *shown, ns_err *e
                 goto nomem;
             ssize_t n = readlink(cur, b.data, (size_t)st.st_size + 1);
             if (n < 0 || (size_t)n > (size_t)st.st_size) {
-                strerror_r(n < 0 ? errno : EAGAIN, msg, sizeof msg);
+                ns_errno_msg(n < 0 ? errno : EAGAIN, msg, sizeof msg);
                 rc = ns_err_set(err, NS_EIO, "database '%s': cannot read the link '%s': %s",
                                 shown, cur, msg);
                 goto done;
@@ -117,7 +117,7 @@ int ns_dbpath_resolve(char **out, const char *path, const char *shown, ns_err *e
         if ((res = realpath(cur, NULL)))
             break;
         if (errno != ENOENT) {
-            strerror_r(errno, msg, sizeof msg);
+            ns_errno_msg(errno, msg, sizeof msg);
             rc = ns_err_set(err, NS_EIO, "database '%s': %s", shown, msg);
             goto done;
         }
@@ -127,7 +127,7 @@ int ns_dbpath_resolve(char **out, const char *path, const char *shown, ns_err *e
         if (!(dir = S_dirname(cur)))
             goto nomem;
         if (!(rdir = realpath(dir, NULL)) || S_dots(name)) {
-            strerror_r(rdir ? EINVAL : errno, msg, sizeof msg);
+            ns_errno_msg(rdir ? EINVAL : errno, msg, sizeof msg);
             rc = ns_err_set(err, NS_ENOTFOUND, "cannot create database '%s': folder '%s': %s",
                             shown, dir, msg);
             goto done;
@@ -181,7 +181,7 @@ int ns_dbpath_classify(ns_dbpath_kind *out, char **foreign, const char *db, cons
                        ns_err *err)
 {
     struct stat st;
-    char msg[128] = "";
+    char msg[NS_ERRNO_MSG_MAX];
     char *other = NULL;
     int rc = 0;
     if (foreign)
@@ -191,7 +191,7 @@ int ns_dbpath_classify(ns_dbpath_kind *out, char **foreign, const char *db, cons
             *out = NS_DBPATH_MISSING;
             return 0;
         }
-        strerror_r(errno, msg, sizeof msg);
+        ns_errno_msg(errno, msg, sizeof msg);
         return ns_err_set(err, NS_EIO, "database '%s': %s", shown, msg);
     }
     if (!S_ISDIR(st.st_mode)) {
@@ -205,7 +205,7 @@ int ns_dbpath_classify(ns_dbpath_kind *out, char **foreign, const char *db, cons
     }
     DIR *d = opendir(db);
     if (!d) {
-        strerror_r(errno, msg, sizeof msg);
+        ns_errno_msg(errno, msg, sizeof msg);
         return ns_err_set(err, NS_EIO, "database '%s': cannot read the folder: %s", shown, msg);
     }
     size_t n = 0, xap = 0;
@@ -325,7 +325,7 @@ static char *S_join(const char *dir, const char *name)
 
 int ns_dbpath_tmp_claim(const char *tmp, const char *shown, int *made, ns_err *err)
 {
-    char msg[128] = "";
+    char msg[NS_ERRNO_MSG_MAX];
     char *marker = S_join(tmp, NS_DBPATH_MARKER);
     int rc = 0;
     *made = 0;
@@ -359,14 +359,14 @@ int ns_dbpath_tmp_claim(const char *tmp, const char *shown, int *made, ns_err *e
             goto done;
         }
     } else {
-        strerror_r(errno, msg, sizeof msg);
+        ns_errno_msg(errno, msg, sizeof msg);
         rc = ns_err_set(err, NS_EIO, "cannot create database '%s': '%s': %s", shown, tmp, msg);
         goto done;
     }
     /* Made, or empty (a run killed between its mkdir and this): marked. */
     int fd = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EEXIST) {
-        strerror_r(errno, msg, sizeof msg);
+        ns_errno_msg(errno, msg, sizeof msg);
         rc = ns_err_set(err, NS_EIO, "cannot create '%s': %s", marker, msg);
         if (*made)
             rmdir(tmp);
@@ -610,7 +610,7 @@ int ns_dbpath_install(const char *fresh, const char *db, ns_dbpath_how how, cons
                       ns_err *err)
 {
     int rc;
-    char msg[128] = "";
+    char msg[NS_ERRNO_MSG_MAX];
     if (how == NS_DBPATH_EXCHANGE) {
         rc = S_renameat2(fresh, db, RENAME_EXCHANGE);
         if (rc < 0 && (errno == EINVAL || errno == ENOSYS)) {
@@ -629,7 +629,7 @@ int ns_dbpath_install(const char *fresh, const char *db, ns_dbpath_how how, cons
         rc = S_rename_noreplace(fresh, db);
     }
     if (rc < 0) {
-        strerror_r(errno, msg, sizeof msg);
+        ns_errno_msg(errno, msg, sizeof msg);
         return ns_err_set(err, NS_EIO, "cannot move the new database '%s' to '%s': %s", fresh, db,
                           msg);
     }

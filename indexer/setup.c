@@ -25,8 +25,8 @@ int ns_setup_roots(run *R, const char *const *paths, size_t n, ns_err *err)
         rt->arg = paths[i];
         struct stat st;
         if (stat(paths[i], &st) < 0) {
-            char msg[128] = "";
-            strerror_r(errno, msg, sizeof msg);
+            char msg[NS_ERRNO_MSG_MAX];
+            ns_errno_msg(errno, msg, sizeof msg);
             return ns_err_set(err, NS_ENOTFOUND, "'%s': %s", paths[i], msg);
         }
         rt->is_dir = S_ISDIR(st.st_mode);
@@ -47,8 +47,8 @@ int ns_setup_roots(run *R, const char *const *paths, size_t n, ns_err *err)
         if (rt->abs && !(rt->real = rt->is_dir ? strdup(rt->abs) : realpath(paths[i], NULL)))
             e = errno;
         if (!rt->abs || !rt->real) {
-            char msg[128] = "";
-            strerror_r(e, msg, sizeof msg);
+            char msg[NS_ERRNO_MSG_MAX];
+            ns_errno_msg(e, msg, sizeof msg);
             return ns_err_set(err, NS_ENOTFOUND, "'%s': %s", paths[i], msg);
         }
     }

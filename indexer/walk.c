@@ -121,8 +121,8 @@ static int S_walk_dir(run *R, size_t ri, const char *rel, ns_err *err)
     if (ns_buf_printf(&dir, "%s%s%s", rt->abs, *rel ? "/" : "", rel) < 0)
         goto nomem;
     if (!(d = opendir(dir.data))) {
-        char msg[128] = "";
-        strerror_r(errno, msg, sizeof msg);
+        char msg[NS_ERRNO_MSG_MAX];
+        ns_errno_msg(errno, msg, sizeof msg);
         rt->walk_failed = 1;
         R->st->failed++;
         if (S_show(&sub, rt, rel) < 0 || ns_buf_printf(&full, "cannot read directory: %s", msg) < 0)

@@ -226,8 +226,90 @@ static int S_take_id(writer *W, frec *r, frec *owner, const char *id, ns_err *er
     return 0;
 }
 
-/* Index one found file. Returns < 0 only for errors that end the run (the
- * database failed); a bad file is reported and counted. */
+/* A file the walk could not take, or one unchanged since recorded: counted
+ * (and reported) without reading it. 1 when so, else 0. */
+static int S_settled_unread(writer *W, frec *r)
+{
+    if (r->stat_errno) {
+        char msg[NS_ERRNO_MSG_MAX], line[NS_ERRNO_MSG_MAX + 32];
+        snprintf(line, sizeof line, "cannot read: %s", ns_errno_msg(r->stat_errno, msg, sizeof msg));
+        S_fail(W, r, line);
+        return 1;
+    }
+    if (r->not_regular) {
+        S_fail(W, r, "cannot read: not a regular file");
+        return 1;
+    }
+    if (r->id && r->size == r->wsize && r->mtime == r->wmtime) {
+        W->st.unchanged++;
+        r->counted = 'n';
+        return 1;
+    }
+    return 0;
+}
+
+/* Bulk: r's id is held by another file of this shard. Which keeps it is
+ * known only once every shard is done (the owner may itself lose it to a
+ * file of another shard): kept in W->dups, counted as failed. */
+static int S_defer_dup(writer *W, frec *r, const char *id, ns_err *err)
+{
+    if (W->ndups == W->capdups) {
+        size_t cap = W->capdups ? W->capdups * 2 : 16;
+        dupfile *p = realloc(W->dups, cap * sizeof *p);
+        if (!p)
+            return ns_err_set(err, NS_ENOMEM, "out of memory");
+        W->dups = p;
+        W->capdups = cap;
+    }
+    if (!(W->dups[W->ndups].id = strdup(id)))
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    W->dups[W->ndups].owner = NULL;
+    W->dups[W->ndups++].r = r;
+    W->st.failed++;
+    return 0;
+}
+
+/* Write b's document under its id for r, read at size and mtime, with r's
+ * "file:" record, in the open transaction; existed: it replaces a document
+ * the index had. */
+static int S_store(writer *W, frec *r, const ns_index_built *b, int64_t size, int64_t mtime,
+                   int existed, ns_err *err)
+{
+    const char *id = b->art.id;
+    int rc;
+    if ((rc = ns_writer_begin(W, err)) < 0)
+        return rc;
+    /* A changed id leaves the old document behind unless deleted here. */
+    if ((rc = S_drop_id(W, r, r->id && strcmp(r->id, id) != 0, err)) < 0)
+        return rc;
+    if ((rc = ns_writer_idterm(&W->tmp, id, err)) < 0 ||
+        (rc = ns_xwdb_replace(W->w, W->tmp.data, W->tmp.len, b->doc, err)) < 0)
+        return rc;
+    for (size_t i = 0; i < b->nspell; i++)
+        if (S_spell_add(W, b->spell[i]) < 0)
+            return ns_err_set(err, NS_ENOMEM, "out of memory");
+    ns_buf_reset(&W->tmp);
+    if (ns_buf_printf(&W->tmp, "%" PRId64 " %" PRId64 " %s", size, mtime, id) < 0)
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    if ((rc = ns_writer_set_file_meta(W, r->key, r->klen, W->tmp.data, W->tmp.len, err)) < 0)
+        return rc;
+    if (!(r->id = strdup(id)) || ns_hmap_put(&W->by_id, r->id, strlen(r->id), r) < 0)
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    r->size = size;
+    r->mtime = mtime;
+    W->pending++;
+    if (existed) {
+        W->st.updated++;
+        r->counted = 'u';
+    } else {
+        W->st.added++;
+        r->counted = 'a';
+    }
+    for (size_t i = 0; i < b->art.nwarnings; i++)
+        ns_run_report(W->R, 1, r->display, b->art.warnings[i]);
+    return 0;
+}
+
 int ns_writer_process(writer *W, frec *r, ns_err *err)
 {
     run *R = W->R;
@@ -239,22 +321,8 @@ int ns_writer_process(writer *W, frec *r, ns_err *err)
     memset(&b, 0, sizeof b);
     ns_err ferr;
     ns_err_clear(&ferr);
-    if (r->stat_errno) {
-        char msg[128] = "", line[160];
-        strerror_r(r->stat_errno, msg, sizeof msg);
-        snprintf(line, sizeof line, "cannot read: %s", msg);
-        S_fail(W, r, line);
+    if (S_settled_unread(W, r))
         return 0;
-    }
-    if (r->not_regular) {
-        S_fail(W, r, "cannot read: not a regular file");
-        return 0;
-    }
-    if (r->id && r->size == r->wsize && r->mtime == r->wmtime) {
-        W->st.unchanged++;
-        r->counted = 'n';
-        return 0;
-    }
     if (!W->codec && (rc = ns_record_codec_new(&W->codec, err)) < 0)
         goto done;
     if (ns_article_read_file(r->path, &data, &len, &size, &mtime, &ferr) < 0 ||
@@ -271,67 +339,10 @@ int ns_writer_process(writer *W, frec *r, ns_err *err)
         existed = 1;  /* the article was in the index, from its old place */
         owner = NULL;
     }
-    if (owner && owner != r) {
-        if (!R->bulk) {
-            rc = ns_writer_fail_dup(W, r, id, owner, err);
-            goto done;
-        }
-        /* The owner may itself lose the id to a file of another shard. */
-        dupfile *p = W->dups;
-        if (W->ndups == W->capdups) {
-            size_t cap = W->capdups ? W->capdups * 2 : 16;
-            if (!(p = realloc(W->dups, cap * sizeof *p))) {
-                rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-                goto done;
-            }
-            W->dups = p;
-            W->capdups = cap;
-        }
-        if (!(W->dups[W->ndups].id = strdup(id))) {
-            rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-            goto done;
-        }
-        W->dups[W->ndups].owner = NULL;
-        W->dups[W->ndups++].r = r;
-        W->st.failed++;
-        goto done;
-    }
-    if ((rc = ns_writer_begin(W, err)) < 0)
-        goto done;
-    /* A changed id leaves the old document behind unless deleted here. */
-    if ((rc = S_drop_id(W, r, r->id && strcmp(r->id, id) != 0, err)) < 0)
-        goto done;
-    if ((rc = ns_writer_idterm(&W->tmp, id, err)) < 0 ||
-        (rc = ns_xwdb_replace(W->w, W->tmp.data, W->tmp.len, b.doc, err)) < 0)
-        goto done;
-    for (size_t i = 0; i < b.nspell; i++)
-        if (S_spell_add(W, b.spell[i]) < 0) {
-            rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-            goto done;
-        }
-    ns_buf_reset(&W->tmp);
-    if (ns_buf_printf(&W->tmp, "%" PRId64 " %" PRId64 " %s", size, mtime, id) < 0) {
-        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-        goto done;
-    }
-    if ((rc = ns_writer_set_file_meta(W, r->key, r->klen, W->tmp.data, W->tmp.len, err)) < 0)
-        goto done;
-    if (!(r->id = strdup(id)) || ns_hmap_put(&W->by_id, r->id, strlen(r->id), r) < 0) {
-        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-        goto done;
-    }
-    r->size = size;
-    r->mtime = mtime;
-    W->pending++;
-    if (existed) {
-        W->st.updated++;
-        r->counted = 'u';
-    } else {
-        W->st.added++;
-        r->counted = 'a';
-    }
-    for (size_t i = 0; i < b.art.nwarnings; i++)
-        ns_run_report(R, 1, r->display, b.art.warnings[i]);
+    if (owner && owner != r)
+        rc = R->bulk ? S_defer_dup(W, r, id, err) : ns_writer_fail_dup(W, r, id, owner, err);
+    else
+        rc = S_store(W, r, &b, size, mtime, existed, err);
 done:
     ns_index_built_clear(&b);
     free(data);

@@ -141,6 +141,78 @@ static int S_bool_term(ns_xdoc *doc, ns_buf *b, const char *prefix, const char *
     return ns_xdoc_add_boolean_term(doc, b->data, b->len, err);
 }
 
+/* Boolean terms: id, month, language, vendors (folded, as the searcher
+ * folds vendor:NAME). */
+static int S_bool_terms(ns_xdoc *doc, ns_analyzer *a, const ns_article *art, ns_buf *b, ns_err *err)
+{
+    int rc;
+    if ((rc = S_bool_term(doc, b, NS_PREFIX_ID, art->id, strlen(art->id), err)) < 0 ||
+        (rc = S_bool_term(doc, b, NS_PREFIX_MONTH, art->month, 7, err)) < 0 ||
+        (rc = S_bool_term(doc, b, NS_PREFIX_LANG, art->lang, 2, err)) < 0)
+        return rc;
+    for (size_t i = 0; i < art->nvendors; i++) {
+        const char *f;
+        size_t flen;
+        if ((rc = ns_analyze_fold(a, art->vendors[i], strlen(art->vendors[i]), &f, &flen, err)) < 0)
+            return rc;
+        if ((rc = S_bool_term(doc, b, NS_PREFIX_VENDOR, f, flen, err)) < 0) {
+            if (rc == NS_ETERM)
+                ns_err_set(err, rc, "vendor name '%.40s...' is too long", art->vendors[i]);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* Values: the date for sorting and ranges, the facet keys. */
+static int S_values(ns_xdoc *doc, const ns_article *art, ns_buf *b, ns_err *err)
+{
+    int rc;
+    char ymd[9];
+    memcpy(ymd, art->date, 4);
+    memcpy(ymd + 4, art->date + 5, 2);
+    memcpy(ymd + 6, art->date + 8, 2);
+    ymd[8] = '\0';
+    if ((rc = ns_xdoc_add_value(doc, NS_SLOT_DATE, ymd, 8, err)) < 0)
+        return rc;
+    ns_buf_reset(b);
+    if (ns_buf_printf(b, "%c%s", NS_FACET_MONTH, art->month) < 0)
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < art->nvendors; i++)
+        if (ns_buf_printf(b, "\n%c%s", NS_FACET_VENDOR, art->vendors[i]) < 0)
+            return ns_err_set(err, NS_ENOMEM, "out of memory");
+    return ns_xdoc_add_value(doc, NS_SLOT_FACETS, b->data, b->len, err);
+}
+
+/* Stored data: what a result shows, with path (the file as found) and the
+ * path relative to the archive root, which the web shows rather than the
+ * server's own path: the default id with ".md". tmp and b are scratch. */
+static int S_stored(ns_xdoc *doc, const ns_article *art, ns_record_codec *codec, const char *path,
+                    const char *default_id, ns_buf *tmp, ns_buf *b, ns_err *err)
+{
+    int rc;
+    ns_record r;
+    memset(&r, 0, sizeof r);
+    r.id = art->id;
+    r.title = art->title;
+    r.date = (char *)art->date;
+    r.lang = (char *)art->lang;
+    r.vendors = art->vendors;
+    r.nvendors = art->nvendors;
+    r.url = art->url;
+    r.path = (char *)path;
+    ns_buf_reset(tmp);
+    if (ns_buf_puts(tmp, default_id ? default_id : "") < 0 || ns_buf_puts(tmp, ".md") < 0)
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    r.rel = default_id ? tmp->data : NULL;
+    r.text = art->text;
+    r.text_len = art->text_len;
+    ns_buf_reset(b);
+    if ((rc = ns_record_encode(&r, codec, b, err)) < 0)
+        return rc;
+    return ns_xdoc_set_data(doc, b->data, b->len, err);
+}
+
 int ns_index_build(ns_index_built *out, ns_analyzer *a, ns_record_codec *codec,
                    const ns_vendors *v, const char *path,
                    const char *default_id, const char *data, size_t len, ns_err *err)
@@ -163,74 +235,10 @@ int ns_index_build(ns_index_built *out, ns_analyzer *a, ns_record_codec *codec,
     ao.ctx = &c;
     if ((rc = ns_article_parse(&out->art, data, len, &ao, err)) < 0)
         goto done;
-    const ns_article *art = &out->art;
-
-    /* Boolean terms: id, month, language, vendors (folded, as the searcher
-     * folds vendor:NAME). */
-    if ((rc = S_bool_term(out->doc, &b, NS_PREFIX_ID, art->id, strlen(art->id), err)) < 0 ||
-        (rc = S_bool_term(out->doc, &b, NS_PREFIX_MONTH, art->month, 7, err)) < 0 ||
-        (rc = S_bool_term(out->doc, &b, NS_PREFIX_LANG, art->lang, 2, err)) < 0)
-        goto done;
-    for (size_t i = 0; i < art->nvendors; i++) {
-        const char *f;
-        size_t flen;
-        if ((rc = ns_analyze_fold(a, art->vendors[i], strlen(art->vendors[i]), &f, &flen, err)) < 0)
-            goto done;
-        if ((rc = S_bool_term(out->doc, &b, NS_PREFIX_VENDOR, f, flen, err)) < 0) {
-            if (rc == NS_ETERM)
-                ns_err_set(err, rc, "vendor name '%.40s...' is too long", art->vendors[i]);
-            goto done;
-        }
-    }
-
-    /* Values: the date for sorting and ranges, the facet keys. */
-    char ymd[9];
-    memcpy(ymd, art->date, 4);
-    memcpy(ymd + 4, art->date + 5, 2);
-    memcpy(ymd + 6, art->date + 8, 2);
-    ymd[8] = '\0';
-    if ((rc = ns_xdoc_add_value(out->doc, NS_SLOT_DATE, ymd, 8, err)) < 0)
-        goto done;
-    ns_buf_reset(&b);
-    if (ns_buf_printf(&b, "%c%s", NS_FACET_MONTH, art->month) < 0) {
-        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-        goto done;
-    }
-    for (size_t i = 0; i < art->nvendors; i++)
-        if (ns_buf_printf(&b, "\n%c%s", NS_FACET_VENDOR, art->vendors[i]) < 0) {
-            rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-            goto done;
-        }
-    if ((rc = ns_xdoc_add_value(out->doc, NS_SLOT_FACETS, b.data, b.len, err)) < 0)
-        goto done;
-
-    /* Stored data: what a result shows. */
-    ns_record r;
-    memset(&r, 0, sizeof r);
-    r.id = art->id;
-    r.title = art->title;
-    r.date = (char *)art->date;
-    r.lang = (char *)art->lang;
-    r.vendors = art->vendors;
-    r.nvendors = art->nvendors;
-    r.url = art->url;
-    r.path = (char *)path;
-    /* The path relative to the archive root, which the web shows rather than
-     * the server's own path: the default id is it without ".md". (c.tmp is
-     * free once the article is parsed, and freed below.) */
-    ns_buf_reset(&c.tmp);
-    if (ns_buf_puts(&c.tmp, default_id ? default_id : "") < 0 || ns_buf_puts(&c.tmp, ".md") < 0) {
-        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-        goto done;
-    }
-    r.rel = default_id ? c.tmp.data : NULL;
-    r.text = art->text;
-    r.text_len = art->text_len;
-    ns_buf_reset(&b);
-    if ((rc = ns_record_encode(&r, codec, &b, err)) < 0)
-        goto done;
-    if ((rc = ns_xdoc_set_data(out->doc, b.data, b.len, err)) < 0)
-        goto done;
+    /* c.tmp is free once the article is parsed (and freed below). */
+    if ((rc = S_bool_terms(out->doc, a, &out->art, &b, err)) == 0 &&
+        (rc = S_values(out->doc, &out->art, &b, err)) == 0)
+        rc = S_stored(out->doc, &out->art, codec, path, default_id, &c.tmp, &b, err);
 done:
     for (size_t i = 0; i < c.nraw; i++)
         free(c.rawkeys[i]);

@@ -117,107 +117,116 @@ void ns_setup_remove_tmpdir(run *R)
     free(kept);
 }
 
-/* Take the writer lock and choose the mode, after classifying the database
- * path (S_classify). An nsearch database: open it (never creating) as a
- * writer, which is the lock; incremental unless it holds no article or a
- * rebuild is asked. No database yet, or an empty folder: lock
- * "<tmpdir>/lock" instead, and build. A bulk run first makes sure the
- * temporary directory is ours. */
-int ns_setup_lock(run *R, ns_err *err)
+/* An nsearch database: open it (never creating) as a writer, which is the
+ * lock; incremental unless it holds no article or a rebuild is asked (a
+ * bulk run first makes sure the temporary directory is ours). */
+static int S_lock_existing(run *R, ns_err *err)
 {
     const char *shown = R->o->db_path;
     ns_err e;
+    ns_err_clear(&e);
+    int rc = ns_xwdb_open(&R->lockw, R->db, NS_XWDB_OPEN, &e);
+    if (rc == NS_ELOCKED)
+        return ns_err_set(err, rc, "database '%s' is locked by another writer", shown);
+    if (rc < 0)
+        return ns_err_set(err, rc, "cannot open database '%s': %s", shown, e.msg);
+    char *val = NULL;
+    size_t vlen = 0;
+    unsigned docs = 0;
+    if ((rc = ns_xwdb_get_metadata(R->lockw, NS_META_SCHEMA, &val, &vlen, err)) < 0 ||
+        (rc = ns_xwdb_doccount(R->lockw, &docs, err)) < 0) {
+        free(val);
+        return rc;
+    }
+    if (!R->o->rebuild && !ns_writer_schema_ok(val, vlen))
+        rc = ns_err_set(err, NS_EINVAL,
+                        "database '%s' has schema version %.*s, this nindex writes %d: "
+                        "run with --rebuild", shown, (int)(vlen > 20 ? 20 : vlen),
+                        val, NS_SCHEMA_VERSION);
+    free(val);
+    if (rc < 0)
+        return rc;
+    R->db_existed = 1;
+    R->bulk = R->o->rebuild || docs == 0;
+    if (R->bulk && R->foreign_name)
+        return ns_err_set(err, NS_EINVAL,
+                          "database '%s' holds '%s', which is not part of a Xapian "
+                          "database: move it out before building the database anew",
+                          shown, R->foreign_name);
+    if (R->bulk && ((rc = S_check_same_fs(R, err)) < 0 || (rc = ns_setup_claim_tmpdir(R, err)) < 0))
+        return rc;
+    return 0;
+}
+
+/* No database yet (or an empty folder of kind for it): nobody can hold its
+ * lock, so the temporary directory's lock database at lockpath serialises
+ * the runs that create it. 1 when the run that held the lock has just made
+ * the database (look again), else 0 or an error. */
+static int S_lock_new(run *R, ns_dbpath_kind kind, const char *lockpath, ns_err *err)
+{
+    const char *shown = R->o->db_path;
+    ns_err e;
+    ns_err_clear(&e);
+    int rc;
+    if ((kind == NS_DBPATH_EMPTY_DIR && (rc = S_check_same_fs(R, err)) < 0) ||
+        (rc = ns_setup_claim_tmpdir(R, err)) < 0)
+        return rc;
+    rc = ns_xwdb_open(&R->lockw, lockpath, NS_XWDB_CREATE_OR_OPEN, &e);
+    if (rc == NS_ELOCKED)
+        return ns_err_set(err, rc, "database '%s' is locked by another writer", shown);
+    if (rc < 0)
+        return ns_err_set(err, rc, "cannot create database '%s': %s", shown, e.msg);
+    ns_dbpath_kind now;
+    if ((rc = S_classify(R, &now, err)) < 0)
+        return rc;
+    if (now != kind)
+        return 1;
+    R->db_existed = 0;
+    R->db_empty_dir = kind == NS_DBPATH_EMPTY_DIR;
+    R->bulk = 1;
+    return 0;
+}
+
+int ns_setup_lock(run *R, ns_err *err)
+{
+    const char *shown = R->o->db_path;
     int rc;
     ns_dbpath_kind kind;
     ns_buf lockpath = NS_BUF_INIT;
     if (ns_buf_printf(&lockpath, "%s/lock", R->tmpdir) < 0)
         return ns_err_set(err, NS_ENOMEM, "out of memory");
     for (int tries = 0;; tries++) {
-        ns_err_clear(&e);
         if ((rc = S_classify(R, &kind, err)) < 0)
-            goto done;
+            break;
         /* A rebuild is refused before the database is touched. */
         if (kind == NS_DBPATH_NSEARCH && R->o->rebuild && R->foreign_name) {
             /* The swap would carry it off with the old database. */
             rc = ns_err_set(err, NS_EINVAL,
                             "database '%s' holds '%s', which is not part of a Xapian database: "
                             "move it out before rebuilding", shown, R->foreign_name);
-            goto done;
+            break;
         }
         if (kind == NS_DBPATH_NSEARCH && R->o->rebuild &&
             ((rc = S_check_same_fs(R, err)) < 0 || (rc = ns_setup_claim_tmpdir(R, err)) < 0))
-            goto done;
+            break;
         if (kind == NS_DBPATH_NSEARCH) {
-            rc = ns_xwdb_open(&R->lockw, R->db, NS_XWDB_OPEN, &e);
-            if (rc == NS_ELOCKED) {
-                rc = ns_err_set(err, rc, "database '%s' is locked by another writer", shown);
-                goto done;
-            }
-            if (rc < 0) {
-                rc = ns_err_set(err, rc, "cannot open database '%s': %s", shown, e.msg);
-                goto done;
-            }
-            char *val = NULL;
-            size_t vlen = 0;
-            unsigned docs = 0;
-            if ((rc = ns_xwdb_get_metadata(R->lockw, NS_META_SCHEMA, &val, &vlen, err)) < 0 ||
-                (rc = ns_xwdb_doccount(R->lockw, &docs, err)) < 0) {
-                free(val);
-                goto done;
-            }
-            if (!R->o->rebuild && !ns_writer_schema_ok(val, vlen))
-                rc = ns_err_set(err, NS_EINVAL,
-                                "database '%s' has schema version %.*s, this nindex writes %d: "
-                                "run with --rebuild", shown, (int)(vlen > 20 ? 20 : vlen),
-                                val, NS_SCHEMA_VERSION);
-            free(val);
-            if (rc < 0)
-                goto done;
-            R->db_existed = 1;
-            R->bulk = R->o->rebuild || docs == 0;
-            if (R->bulk && R->foreign_name) {
-                rc = ns_err_set(err, NS_EINVAL,
-                                "database '%s' holds '%s', which is not part of a Xapian "
-                                "database: move it out before building the database anew",
-                                shown, R->foreign_name);
-                goto done;
-            }
-            if (R->bulk && ((rc = S_check_same_fs(R, err)) < 0 ||
-                            (rc = ns_setup_claim_tmpdir(R, err)) < 0))
-                goto done;
-            goto done;
+            rc = S_lock_existing(R, err);
+            break;
         }
-        /* No database yet (or an empty folder for it): nobody can hold its
-         * lock, so the temporary directory's lock database serialises the
-         * runs that create it. */
-        if ((kind == NS_DBPATH_EMPTY_DIR && (rc = S_check_same_fs(R, err)) < 0) ||
-            (rc = ns_setup_claim_tmpdir(R, err)) < 0)
-            goto done;
-        rc = ns_xwdb_open(&R->lockw, lockpath.data, NS_XWDB_CREATE_OR_OPEN, &e);
-        if (rc == NS_ELOCKED) {
-            rc = ns_err_set(err, rc, "database '%s' is locked by another writer", shown);
-            goto done;
+        rc = S_lock_new(R, kind, lockpath.data, err);
+        if (rc != 1)
+            break;
+        if (tries >= 3) {
+            /* Changed under us at every look: build it as last seen. */
+            R->db_existed = 0;
+            R->db_empty_dir = kind == NS_DBPATH_EMPTY_DIR;
+            R->bulk = 1;
+            rc = 0;
+            break;
         }
-        if (rc < 0) {
-            rc = ns_err_set(err, rc, "cannot create database '%s': %s", shown, e.msg);
-            goto done;
-        }
-        /* The run that held the lock may have just created the database. */
-        ns_dbpath_kind now;
-        if ((rc = S_classify(R, &now, err)) < 0)
-            goto done;
-        if (now != kind && tries < 3) {
-            ns_xwdb_free(R->lockw);
-            R->lockw = NULL;
-            continue;
-        }
-        R->db_existed = 0;
-        R->db_empty_dir = kind == NS_DBPATH_EMPTY_DIR;
-        R->bulk = 1;
-        goto done;
+        ns_xwdb_free(R->lockw);
+        R->lockw = NULL;
     }
-done:
     ns_buf_free(&lockpath);
     return rc;
 }
-

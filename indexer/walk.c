@@ -106,17 +106,89 @@ static int S_show(ns_buf *b, const root *rt, const char *rel)
     return ns_buf_printf(b, "%s%s%s", rt->arg, *rel && !slash ? "/" : "", rel);
 }
 
+/* The names in the open directory d but the dot entries (.git, editor
+ * files), sorted, into *names (malloc'd, as its strings). NS_ENOMEM. */
+static int S_list_dir(DIR *d, char ***names, size_t *n)
+{
+    size_t cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *name = strdup(e->d_name);
+        if (!name || ns_ptrs_push(names, n, &cap, name) < 0) {
+            free(name);
+            return NS_ENOMEM;
+        }
+    }
+    if (*n)
+        qsort(*names, *n, sizeof **names, S_cmpstr);
+    return 0;
+}
+
+/* Keep the symbolic link rel of root ri for S_follow_links (rel is taken). */
+static int S_add_link(run *R, size_t ri, char *rel)
+{
+    if (R->nlinks == R->caplinks) {
+        size_t c = R->caplinks ? R->caplinks * 2 : 16;
+        linkref *p = realloc(R->links, c * sizeof *p);
+        if (!p) {
+            free(rel);
+            return NS_ENOMEM;
+        }
+        R->links = p;
+        R->caplinks = c;
+    }
+    R->links[R->nlinks].root_i = ri;
+    R->links[R->nlinks++].rel = rel;
+    return 0;
+}
+
+static int S_walk_dir(run *R, size_t ri, const char *rel, ns_err *err);
+
+/* One entry name of the directory rel of root ri, at full (its path) and
+ * sub (its rel): a link kept, a directory walked (once), a *.md file noted. */
+static int S_walk_entry(run *R, size_t ri, const char *name, const char *full, ns_buf *sub,
+                        ns_err *err)
+{
+    struct stat st;
+    if (lstat(full, &st) < 0) {
+        /* gone since the listing: nothing to index; else a file to report */
+        if (errno != ENOENT && S_ends_md(name) && S_add_found(R, ri, sub->data, NULL, errno) < 0)
+            return NS_ENOMEM;
+        return 0;
+    }
+    if (S_ISLNK(st.st_mode)) {
+        char *l = ns_buf_detach(sub);
+        return l ? S_add_link(R, ri, l) : NS_ENOMEM;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        int added = S_idset_add(&R->dirs, st.st_dev, st.st_ino);
+        if (added < 0)
+            return NS_ENOMEM;
+        return added ? S_walk_dir(R, ri, sub->data, err) : 0;
+    }
+    if (S_ends_md(name)) {
+        int added = S_idset_add(&R->files, st.st_dev, st.st_ino);
+        if (added < 0 || (added && S_add_found(R, ri, sub->data, &st, 0) < 0))
+            return NS_ENOMEM;
+    }
+    return 0;
+}
+
 /* Walk the directory rel ("" for the root) of root ri, which the caller has
  * entered in R->dirs: its files named *.md, its sub-directories (each once,
- * by device and inode), in name order; dot entries are skipped (.git,
- * editor files) and symbolic links are kept for S_follow_links. */
+ * by device and inode), in name order; dot entries are skipped and symbolic
+ * links are kept for S_follow_links. A directory that cannot be read is
+ * reported, counted as failed, and marks its root: nothing under it is
+ * removed. NS_ENOMEM is the only error (err names the root). */
 static int S_walk_dir(run *R, size_t ri, const char *rel, ns_err *err)
 {
     root *rt = &R->roots[ri];
     int rc = 0;
     ns_buf dir = NS_BUF_INIT, full = NS_BUF_INIT, sub = NS_BUF_INIT;
     char **names = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
     DIR *d = NULL;
     if (ns_buf_printf(&dir, "%s%s%s", rt->abs, *rel ? "/" : "", rel) < 0)
         goto nomem;
@@ -130,67 +202,23 @@ static int S_walk_dir(run *R, size_t ri, const char *rel, ns_err *err)
         ns_run_report(R, 0, sub.data, full.data);
         goto done;
     }
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char *name = strdup(e->d_name);
-        if (!name || ns_ptrs_push(&names, &n, &cap, name) < 0) {
-            free(name);
-            goto nomem;
-        }
-    }
+    rc = S_list_dir(d, &names, &n);
     closedir(d);
-    d = NULL;
-    if (n)
-        qsort(names, n, sizeof *names, S_cmpstr);
+    if (rc < 0)
+        goto nomem;
     for (size_t i = 0; i < n && rc == 0; i++) {
         ns_buf_reset(&full);
         ns_buf_reset(&sub);
         if (ns_buf_printf(&full, "%s/%s", dir.data, names[i]) < 0 ||
             ns_buf_printf(&sub, "%s%s%s", rel, *rel ? "/" : "", names[i]) < 0)
             goto nomem;
-        struct stat st;
-        if (lstat(full.data, &st) < 0) {
-            /* gone since the listing: nothing to index; else a file to report */
-            if (errno != ENOENT && S_ends_md(names[i]) &&
-                S_add_found(R, ri, sub.data, NULL, errno) < 0)
-                goto nomem;
-            continue;
-        }
-        if (S_ISLNK(st.st_mode)) {
-            linkref l = { ri, ns_buf_detach(&sub) };
-            if (!l.rel)
-                goto nomem;
-            if (R->nlinks == R->caplinks) {
-                size_t c = R->caplinks ? R->caplinks * 2 : 16;
-                linkref *p = realloc(R->links, c * sizeof *p);
-                if (!p) {
-                    free(l.rel);
-                    goto nomem;
-                }
-                R->links = p;
-                R->caplinks = c;
-            }
-            R->links[R->nlinks++] = l;
-        } else if (S_ISDIR(st.st_mode)) {
-            int added = S_idset_add(&R->dirs, st.st_dev, st.st_ino);
-            if (added < 0)
-                goto nomem;
-            if (added)
-                rc = S_walk_dir(R, ri, sub.data, err);
-        } else if (S_ends_md(names[i])) {
-            int added = S_idset_add(&R->files, st.st_dev, st.st_ino);
-            if (added < 0 || (added && S_add_found(R, ri, sub.data, &st, 0) < 0))
-                goto nomem;
-        }
+        if ((rc = S_walk_entry(R, ri, names[i], full.data, &sub, err)) < 0)
+            goto nomem;  /* NS_ENOMEM, the only error */
     }
     goto done;
 nomem:
     rc = ns_err_set(err, NS_ENOMEM, "out of memory walking '%s'", rt->arg);
 done:
-    if (d)
-        closedir(d);
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);

@@ -118,7 +118,9 @@ typedef struct ns_index_opts {
  * faster than 1000 and peak at 3.5x the memory. */
 #define NS_INDEX_BULK_BATCH 1000
 #define NS_INDEX_JOBS_MAX 64
-#define NS_INDEX_OPTS_INIT { NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 }
+#define NS_INDEX_OPTS_INIT                                                                   \
+    { .db_path = NULL, .rebuild = 0, .batch = 0, .jobs = 0, .stop = NULL, .on_error = NULL,    \
+      .on_warning = NULL, .on_progress = NULL, .ctx = NULL, .follow_symlinks = 0 }
 
 /* The temporary directory of a bulk run: db_path (trailing slashes
  * stripped) + NS_INDEX_TMP_SUFFIX. */

@@ -134,7 +134,23 @@ static void usage(FILE *f)
           f);
 }
 
-int main(int argc, char **argv)
+/* The value v of option opt as a count from 1 to max into *out, or -1
+ * after saying what is wrong. */
+static int S_count(const char *opt, const char *v, unsigned long max, unsigned *out)
+{
+    char *end;
+    unsigned long n = strtoul(v, &end, 10);
+    if (*v < '0' || *v > '9' || *end || n == 0 || n > max) {
+        say("nindex: %s: '%s' is not a number from 1 to %lu", opt, v, max);
+        return -1;
+    }
+    *out = (unsigned)n;
+    return 0;
+}
+
+/* Read the command line into *o and the PATHs, gathered at argv[1..]:
+ * -1 to go on, else the exit status (help, version, a bad option). */
+static int S_parse_args(int argc, char **argv, ns_index_opts *o, size_t *out_npaths)
 {
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
@@ -146,9 +162,8 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    ns_index_opts o = NS_INDEX_OPTS_INIT;
     const char *env = getenv("NSEARCH_DB");
-    o.db_path = env && *env ? env : NS_DEFAULT_DB;
+    o->db_path = env && *env ? env : NS_DEFAULT_DB;
     /* PATHs may come before, between or after the options; like getopt,
      * gather them at the front of argv (what was read is not read again) */
     size_t npaths = 0;
@@ -168,34 +183,22 @@ int main(int argc, char **argv)
                 fputs("nindex: --db needs a path\n", stderr);
                 return 2;
             }
-            o.db_path = v;
+            o->db_path = v;
             break;
         case 'r':
-            o.rebuild = 1;
+            o->rebuild = 1;
             break;
         case 'L':
-            o.follow_symlinks = 1;
+            o->follow_symlinks = 1;
             break;
-        case 'b': {
-            char *end;
-            unsigned long n = strtoul(v, &end, 10);
-            if (*v < '0' || *v > '9' || *end || n == 0 || n > 10000000) {
-                say("nindex: --batch: '%s' is not a number from 1 to 10000000", v);
+        case 'b':
+            if (S_count("--batch", v, 10000000, &o->batch) < 0)
                 return 2;
-            }
-            o.batch = (unsigned)n;
             break;
-        }
-        case 'j': {
-            char *end;
-            unsigned long n = strtoul(v, &end, 10);
-            if (*v < '0' || *v > '9' || *end || n == 0 || n > NS_INDEX_JOBS_MAX) {
-                say("nindex: --jobs: '%s' is not a number from 1 to %d", v, NS_INDEX_JOBS_MAX);
+        case 'j':
+            if (S_count("--jobs", v, NS_INDEX_JOBS_MAX, &o->jobs) < 0)
                 return 2;
-            }
-            o.jobs = (unsigned)n;
             break;
-        }
         case 'h':
             usage(stdout);
             return 0;
@@ -215,10 +218,16 @@ int main(int argc, char **argv)
               stderr);
         return 2;
     }
+    *out_npaths = npaths;
+    return -1;
+}
 
-    if (!o.jobs) {
+/* Index the PATHs with o, reporting as it goes: the exit status. */
+static int S_index(ns_index_opts *o, const char *const *paths, size_t npaths)
+{
+    if (!o->jobs) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        o.jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (unsigned)cpus;
+        o->jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (unsigned)cpus;
     }
 
     struct sigaction sa;
@@ -229,15 +238,15 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
 
     ui u = {isatty(STDERR_FILENO), 0, now(), 0};
-    o.stop = &g_stop;
-    o.on_error = on_error;
-    o.on_warning = on_warning;
-    o.on_progress = on_progress;
-    o.ctx = &u;
+    o->stop = &g_stop;
+    o->on_error = on_error;
+    o->on_warning = on_warning;
+    o->on_progress = on_progress;
+    o->ctx = &u;
     ns_index_stats st;
     ns_err err;
     ns_err_clear(&err);
-    int rc = ns_index_run(&o, (const char *const *)argv + 1, npaths, &st, &err);
+    int rc = ns_index_run(o, paths, npaths, &st, &err);
     clear_progress(&u);
     if (rc < 0) {
         say("nindex: %s", err.msg[0] ? err.msg : ns_strerror(rc));
@@ -257,4 +266,14 @@ int main(int argc, char **argv)
     if (st.interrupted)
         return 130;
     return st.failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    ns_index_opts o = NS_INDEX_OPTS_INIT;
+    size_t npaths = 0;
+    int status = S_parse_args(argc, argv, &o, &npaths);
+    if (status >= 0)
+        return status;
+    return S_index(&o, (const char *const *)argv + 1, npaths);
 }

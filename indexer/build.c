@@ -57,11 +57,9 @@ static int S_raw_add(bctx *c, const char *w, size_t len, int *added)
         c->rawkeys = p;
         c->capraw = cap;
     }
-    char *k = malloc(len + 1);
+    char *k = ns_strndup(w, len);
     if (!k)
         return NS_ENOMEM;
-    memcpy(k, w, len);
-    k[len] = '\0';
     c->rawkeys[c->nraw++] = k;
     if (ns_hmap_put(&c->raw, k, len, k) < 0)
         return NS_ENOMEM;
@@ -119,10 +117,8 @@ static int S_on_terms(void *ctx, const ns_term *terms, size_t count, const char 
             c->capspell = cap;
         }
         char **p = o->spell;
-        if (!(p[o->nspell] = malloc(flen + 1)))
+        if (!(p[o->nspell] = ns_strndup(f, flen)))
             return ns_err_set(err, NS_ENOMEM, "out of memory");
-        memcpy(p[o->nspell], f, flen);
-        p[o->nspell][flen] = '\0';
         if (ns_hmap_put(&c->spell, p[o->nspell], flen, p[o->nspell]) < 0) {
             free(p[o->nspell]);
             return ns_err_set(err, NS_ENOMEM, "out of memory");

@@ -51,10 +51,8 @@ int ns_frec_get(run *R, const char *key, size_t klen, size_t rootlen, frec **out
     const char *tab = rootlen < klen ? key + rootlen : memchr(key, '\t', klen);
     if (!tab || *tab != '\t')
         return NS_EINVAL;
-    if (!(r = calloc(1, sizeof *r)) || !(r->key = malloc(klen + 1)))
+    if (!(r = calloc(1, sizeof *r)) || !(r->key = ns_strndup(key, klen)))
         goto nomem;
-    memcpy(r->key, key, klen);
-    r->key[klen] = '\0';
     r->klen = klen;
     r->rootlen = (size_t)(tab - key);
     if (!(r->path = S_key_path(key, klen, r->rootlen)))

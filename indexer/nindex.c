@@ -222,12 +222,14 @@ static int S_parse_args(int argc, char **argv, ns_index_opts *o, size_t *out_npa
     return -1;
 }
 
-/* Index the PATHs with o, reporting as it goes: the exit status. */
-static int S_index(ns_index_opts *o, const char *const *paths, size_t npaths)
+/* Index the PATHs with the options given, reporting as it goes: the exit
+ * status. */
+static int S_index(const ns_index_opts *given, const char *const *paths, size_t npaths)
 {
-    if (!o->jobs) {
+    ns_index_opts o = *given;  /* with this run's callbacks and their context */
+    if (!o.jobs) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        o->jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (unsigned)cpus;
+        o.jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (unsigned)cpus;
     }
 
     struct sigaction sa;
@@ -238,15 +240,15 @@ static int S_index(ns_index_opts *o, const char *const *paths, size_t npaths)
     sigaction(SIGTERM, &sa, NULL);
 
     ui u = {isatty(STDERR_FILENO), 0, now(), 0};
-    o->stop = &g_stop;
-    o->on_error = on_error;
-    o->on_warning = on_warning;
-    o->on_progress = on_progress;
-    o->ctx = &u;
+    o.stop = &g_stop;
+    o.on_error = on_error;
+    o.on_warning = on_warning;
+    o.on_progress = on_progress;
+    o.ctx = &u;
     ns_index_stats st;
     ns_err err;
     ns_err_clear(&err);
-    int rc = ns_index_run(o, paths, npaths, &st, &err);
+    int rc = ns_index_run(&o, paths, npaths, &st, &err);
     clear_progress(&u);
     if (rc < 0) {
         say("nindex: %s", err.msg[0] ? err.msg : ns_strerror(rc));

@@ -7,6 +7,7 @@
 #include "query.h"
 #include "schema.h"
 #include "snippet.h"
+#include "utf8.h"
 #include "vendors.h"
 #include "xapian_shim.h"
 
@@ -318,15 +319,6 @@ done:
     return rc;
 }
 
-/* Characters (code points) in valid UTF-8. */
-static size_t S_chars(const char *s, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return n;
-}
-
 /* The query with each unknown word replaced by the spelling table's best
  * correction, or NULL when no word changes. */
 static int S_suggest(ns_searcher *s, const ns_query *q, const char *query, size_t len,
@@ -346,7 +338,7 @@ static int S_suggest(ns_searcher *s, const ns_query *q, const char *query, size_
         if (!w[i].folded || w[i].end > len || w[i].start < at)
             continue;
         flen = strlen(w[i].folded);
-        nchars = S_chars(w[i].folded, flen);
+        nchars = ns_utf8_chars(w[i].folded, flen);
         /* A lookup costs milliseconds (tens for Cyrillic, whose two-byte
          * letters make Xapian's byte trigrams unselective): short words,
          * where a correction is mostly a guess, get none, and a long query

@@ -291,6 +291,38 @@ static int S_analyse_body(actx *c, uint32_t pos, ns_err *err)
     return 0;
 }
 
+/* The vendors the front matter gave, fm_vendors[0..nfm) (distinct), each
+ * by its canonical name, or as written with a warning when the table does
+ * not know it. */
+static int S_fm_vendors(actx *c, char **fm_vendors, size_t nfm, ns_err *err)
+{
+    const ns_article_opts *opts = c->opts;
+    ns_article *out = c->art;
+    for (size_t i = 0; i < nfm; i++) {
+        const char *canon = opts->vendors
+            ? ns_vendors_canonical(opts->vendors, opts->analyzer, fm_vendors[i], strlen(fm_vendors[i]))
+            : NULL;
+        if (!canon) {
+            canon = fm_vendors[i];
+            if (opts->vendors) {
+                /* fm_vendors are distinct, so are these warnings */
+                char q[QUOTE_BUF];
+                ns_buf w = NS_BUF_INIT;
+                if (ns_buf_printf(&w, "unknown vendor '%s' (kept as written)",
+                                  QUOTE(q, canon, strlen(canon))) < 0 ||
+                    ns_strs_add(&out->warnings, &out->nwarnings, w.data, w.len) < 0) {
+                    ns_buf_free(&w);
+                    return ns_err_set(err, NS_ENOMEM, "out of memory");
+                }
+                ns_buf_free(&w);
+            }
+        }
+        if (ns_strs_add_new(&out->vendors, &out->nvendors, &c->vendors, canon, strlen(canon)) < 0)
+            return ns_err_set(err, NS_ENOMEM, "out of memory");
+    }
+    return 0;
+}
+
 /* ---- public ---- */
 
 int ns_article_parse(ns_article *out, const char *data, size_t len, const ns_article_opts *opts,
@@ -345,31 +377,8 @@ int ns_article_parse(ns_article *out, const char *data, size_t len, const ns_art
         memcpy(out->lang, l == 'r' ? "ru" : "en", 3);
     }
     /* Front-matter vendors first, in their order, then those the text names. */
-    for (size_t i = 0; i < nfm; i++) {
-        const char *canon = opts->vendors
-            ? ns_vendors_canonical(opts->vendors, opts->analyzer, fm_vendors[i], strlen(fm_vendors[i]))
-            : NULL;
-        if (!canon) {
-            canon = fm_vendors[i];
-            if (opts->vendors) {
-                /* fm_vendors are distinct, so are these warnings */
-                char q[QUOTE_BUF];
-                ns_buf w = NS_BUF_INIT;
-                if (ns_buf_printf(&w, "unknown vendor '%s' (kept as written)",
-                                  QUOTE(q, canon, strlen(canon))) < 0 ||
-                    ns_strs_add(&out->warnings, &out->nwarnings, w.data, w.len) < 0) {
-                    ns_buf_free(&w);
-                    rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-                    goto done;
-                }
-                ns_buf_free(&w);
-            }
-        }
-        if (ns_strs_add_new(&out->vendors, &out->nvendors, &c.vendors, canon, strlen(canon)) < 0) {
-            rc = ns_err_set(err, NS_ENOMEM, "out of memory");
-            goto done;
-        }
-    }
+    if ((rc = S_fm_vendors(&c, fm_vendors, nfm, err)) < 0)
+        goto done;
     uint32_t pos = 1;
     size_t used;
     if ((rc = S_analyse(&c, out->title, strlen(out->title), SIZE_MAX, 1, &pos, 1, &used, err)) < 0)

@@ -427,11 +427,10 @@ static int S_keep_interrupted(run *R, const char *marker, ns_err *err)
 /* The shards complete: ids settled, committed, merged by compaction
  * (documents renumbered, metadata and spelling tables merged) into the
  * smallest form of the index, given its facet table, and swapped in for the
- * real database (a --db that is a link stays one). */
-static int S_merge(run *R, ns_err *err)
+ * real database (a --db that is a link stays one). J: R->nw, at least 1. */
+static int S_merge(run *R, unsigned J, ns_err *err)
 {
     int rc;
-    unsigned J = R->nw;
     const char **srcs = NULL;
     ns_buf fresh = NS_BUF_INIT, old = NS_BUF_INIT;
     if ((rc = S_settle_ids(R, err)) < 0)
@@ -504,7 +503,7 @@ int ns_bulk_run(run *R, ns_err *err)
         keep_tmp = (rc = S_keep_interrupted(R, marker.data, err)) == 0;
         goto done;
     }
-    rc = S_merge(R, err);
+    rc = S_merge(R, J, err);
 done:
     /* The lock goes last: until the old database is out of the way, no
      * other run may start. It wrote nothing, so closing writes nothing. */

@@ -53,6 +53,8 @@ static frec *found_file(const char *name)
     ck_assert_int_eq(ns_frec_get(&R, key, strlen(key), strlen(tmpdir), &r), 0);
     r->seen = 1;
     runfix_path(path, sizeof path, name);
+    free(r->display);  /* found again: the same record */
+    free(r->default_id);
     r->display = strdup(path);
     r->default_id = strndup(name, strlen(name) - 3);
     struct stat st;

@@ -71,7 +71,7 @@ static int S_dots(const char *name)
 
 int ns_dbpath_resolve(char **out, const char *path, const char *shown, ns_err *err)
 {
-    char msg[128] = "";
+    char msg[NS_ERRNO_MSG_MAX];
     char *cur = NULL, *res = NULL, *dir = NULL, *rdir = NULL;
     ns_buf b = NS_BUF_INIT;
     int rc = 0;
@@ -94,7 +94,7 @@ int ns_dbpath_resolve(char **out, const char *path, const char *shown, ns_err *e
                 goto nomem;
             ssize_t n = readlink(cur, b.data, (size_t)st.st_size + 1);
             if (n < 0 || (size_t)n > (size_t)st.st_size) {
-                strerror_r(n < 0 ? errno : EAGAIN, msg, sizeof msg);
+                ns_errno_msg(n < 0 ? errno : EAGAIN, msg, sizeof msg);
                 rc = ns_err_set(err, NS_EIO, "database '%s': cannot read the link '%s': %s",
                                 shown, cur, msg);
                 goto done;
@@ -117,7 +117,7 @@ int ns_dbpath_resolve(char **out, const char *path, const char *shown, ns_err *e
         if ((res = realpath(cur, NULL)))
             break;
         if (errno != ENOENT) {
-            strerror_r(errno, msg, sizeof msg);
+            ns_errno_msg(errno, msg, sizeof msg);
             rc = ns_err_set(err, NS_EIO, "database '%s': %s", shown, msg);
             goto done;
         }
@@ -127,7 +127,7 @@ int ns_dbpath_resolve(char **out, const char *path, const char *shown, ns_err *e
         if (!(dir = S_dirname(cur)))
             goto nomem;
         if (!(rdir = realpath(dir, NULL)) || S_dots(name)) {
-            strerror_r(rdir ? EINVAL : errno, msg, sizeof msg);
+            ns_errno_msg(rdir ? EINVAL : errno, msg, sizeof msg);
             rc = ns_err_set(err, NS_ENOTFOUND, "cannot create database '%s': folder '%s': %s",
                             shown, dir, msg);
             goto done;
@@ -177,11 +177,66 @@ static int S_version_file(const char *name)
     return !strncmp(name, "iam", 3) && ns_dbpath_xapian_file(name);
 }
 
+/* Count the entries of the folder db (dot entries aside): *n in all, *xap
+ * Xapian's files, *version whether Xapian's version file is there, and
+ * *other the name of the first entry that is neither (malloc'd, or NULL). */
+static int S_scan_folder(const char *db, const char *shown, size_t *n, size_t *xap, int *version,
+                         char **other, ns_err *err)
+{
+    DIR *d = opendir(db);
+    if (!d) {
+        char msg[NS_ERRNO_MSG_MAX];
+        return ns_err_set(err, NS_EIO, "database '%s': cannot read the folder: %s", shown,
+                          ns_errno_msg(errno, msg, sizeof msg));
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (S_dots(e->d_name))
+            continue;
+        (*n)++;
+        if (S_version_file(e->d_name))
+            *version = 1;
+        else if (ns_dbpath_xapian_file(e->d_name))
+            (*xap)++;
+        else if (!*other && !(*other = strdup(e->d_name))) {
+            closedir(d);
+            return ns_err_set(err, NS_ENOMEM, "out of memory");
+        }
+    }
+    closedir(d);
+    return 0;
+}
+
+/* The Xapian database db opens (read-only) and carries nsearch's schema
+ * metadata: 0; else why not. */
+static int S_check_nsearch(const char *db, const char *shown, ns_err *err)
+{
+    ns_xdb *x = NULL;
+    ns_err xerr;
+    ns_err_clear(&xerr);
+    char *val = NULL;
+    size_t vlen = 0;
+    int rc = ns_xdb_open(&x, db, &xerr);
+    if (rc == 0)
+        rc = ns_xdb_get_metadata(x, NS_META_SCHEMA, &val, &vlen, &xerr);
+    ns_xdb_free(x);
+    free(val);
+    if (rc < 0)  /* whose it is cannot be told: a damaged database is not replaced */
+        return ns_err_set(err, rc,
+                          "cannot open database '%s' (if it is a damaged nsearch database, move "
+                          "it away and build it again): %s", shown, xerr.msg);
+    if (vlen == 0)
+        return ns_err_set(err, NS_EINVAL,
+                          "'%s' is not an nsearch database: it is a Xapian database without "
+                          "nsearch's schema metadata", shown);
+    return 0;
+}
+
 int ns_dbpath_classify(ns_dbpath_kind *out, char **foreign, const char *db, const char *shown,
                        ns_err *err)
 {
     struct stat st;
-    char msg[128] = "";
+    char msg[NS_ERRNO_MSG_MAX];
     char *other = NULL;
     int rc = 0;
     if (foreign)
@@ -191,7 +246,7 @@ int ns_dbpath_classify(ns_dbpath_kind *out, char **foreign, const char *db, cons
             *out = NS_DBPATH_MISSING;
             return 0;
         }
-        strerror_r(errno, msg, sizeof msg);
+        ns_errno_msg(errno, msg, sizeof msg);
         return ns_err_set(err, NS_EIO, "database '%s': %s", shown, msg);
     }
     if (!S_ISDIR(st.st_mode)) {
@@ -203,28 +258,10 @@ int ns_dbpath_classify(ns_dbpath_kind *out, char **foreign, const char *db, cons
         return ns_err_set(err, NS_EINVAL, "'%s' is not an nsearch database: it is %s", shown,
                           what);
     }
-    DIR *d = opendir(db);
-    if (!d) {
-        strerror_r(errno, msg, sizeof msg);
-        return ns_err_set(err, NS_EIO, "database '%s': cannot read the folder: %s", shown, msg);
-    }
     size_t n = 0, xap = 0;
     int version = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (S_dots(e->d_name))
-            continue;
-        n++;
-        if (S_version_file(e->d_name))
-            version = 1;
-        else if (ns_dbpath_xapian_file(e->d_name))
-            xap++;
-        else if (!other && !(other = strdup(e->d_name))) {
-            closedir(d);
-            return ns_err_set(err, NS_ENOMEM, "out of memory");
-        }
-    }
-    closedir(d);
+    if ((rc = S_scan_folder(db, shown, &n, &xap, &version, &other, err)) < 0)
+        return rc;
     if (n == 0) {
         *out = NS_DBPATH_EMPTY_DIR;
         goto done;
@@ -244,30 +281,8 @@ int ns_dbpath_classify(ns_dbpath_kind *out, char **foreign, const char *db, cons
                         "and no Xapian database", shown, n, n == 1 ? "y" : "ies");
         goto done;
     }
-    ns_xdb *x = NULL;
-    ns_err xerr;
-    ns_err_clear(&xerr);
-    char *val = NULL;
-    size_t vlen = 0;
-    rc = ns_xdb_open(&x, db, &xerr);
-    if (rc == 0)
-        rc = ns_xdb_get_metadata(x, NS_META_SCHEMA, &val, &vlen, &xerr);
-    ns_xdb_free(x);
-    free(val);
-    if (rc < 0) {
-        /* Whose it is cannot be told: a damaged database is not replaced. */
-        rc = ns_err_set(err, rc,
-                        "cannot open database '%s' (if it is a damaged nsearch database, move "
-                        "it away and build it again): %s", shown, xerr.msg);
-        goto done;
-    }
-    if (vlen == 0) {
-        rc = ns_err_set(err, NS_EINVAL,
-                        "'%s' is not an nsearch database: it is a Xapian database without "
-                        "nsearch's schema metadata", shown);
-        goto done;
-    }
-    *out = NS_DBPATH_NSEARCH;
+    if ((rc = S_check_nsearch(db, shown, err)) == 0)
+        *out = NS_DBPATH_NSEARCH;
 done:
     if (rc == 0 && *out == NS_DBPATH_NSEARCH && foreign) {
         *foreign = other;
@@ -325,7 +340,7 @@ static char *S_join(const char *dir, const char *name)
 
 int ns_dbpath_tmp_claim(const char *tmp, const char *shown, int *made, ns_err *err)
 {
-    char msg[128] = "";
+    char msg[NS_ERRNO_MSG_MAX];
     char *marker = S_join(tmp, NS_DBPATH_MARKER);
     int rc = 0;
     *made = 0;
@@ -359,14 +374,14 @@ int ns_dbpath_tmp_claim(const char *tmp, const char *shown, int *made, ns_err *e
             goto done;
         }
     } else {
-        strerror_r(errno, msg, sizeof msg);
+        ns_errno_msg(errno, msg, sizeof msg);
         rc = ns_err_set(err, NS_EIO, "cannot create database '%s': '%s': %s", shown, tmp, msg);
         goto done;
     }
     /* Made, or empty (a run killed between its mkdir and this): marked. */
     int fd = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EEXIST) {
-        strerror_r(errno, msg, sizeof msg);
+        ns_errno_msg(errno, msg, sizeof msg);
         rc = ns_err_set(err, NS_EIO, "cannot create '%s': %s", marker, msg);
         if (*made)
             rmdir(tmp);
@@ -610,7 +625,7 @@ int ns_dbpath_install(const char *fresh, const char *db, ns_dbpath_how how, cons
                       ns_err *err)
 {
     int rc;
-    char msg[128] = "";
+    char msg[NS_ERRNO_MSG_MAX];
     if (how == NS_DBPATH_EXCHANGE) {
         rc = S_renameat2(fresh, db, RENAME_EXCHANGE);
         if (rc < 0 && (errno == EINVAL || errno == ENOSYS)) {
@@ -629,7 +644,7 @@ int ns_dbpath_install(const char *fresh, const char *db, ns_dbpath_how how, cons
         rc = S_rename_noreplace(fresh, db);
     }
     if (rc < 0) {
-        strerror_r(errno, msg, sizeof msg);
+        ns_errno_msg(errno, msg, sizeof msg);
         return ns_err_set(err, NS_EIO, "cannot move the new database '%s' to '%s': %s", fresh, db,
                           msg);
     }

@@ -61,14 +61,15 @@
  * counted in stats->failed, reported through on_error, and the run goes on.
  *
  * The per-article work (read, parse, analyse, build the document) is kept
- * apart from the writer (ns_index_build vs. the transaction code in
- * indexer.c): each worker thread has its own analyzer, the vendor table is
- * shared read-only. */
+ * apart from the writer (ns_index_build in build.h vs. the transactions of
+ * writer.c): each worker thread has its own analyzer, the vendor table is
+ * shared read-only. docs/architecture.md names the engine's modules. */
 #ifndef NS_INDEXER_H
 #define NS_INDEXER_H
 
 #include "analyze.h"
 #include "article.h"
+#include "build.h"
 #include "err.h"
 #include "record.h"
 #include "vendors.h"
@@ -136,26 +137,5 @@ int ns_index_run(const ns_index_opts *opts, const char *const *paths, size_t n,
                  ns_index_stats *stats, ns_err *err);
 /* Free what a run left in stats (its tmpdir). NULL is a no-op. */
 void ns_index_stats_clear(ns_index_stats *st);
-
-/* ---- the per-article pipeline ---- */
-
-/* What one article file becomes: its document and the words for the
- * spelling table. Owned by the caller; release with ns_index_built_clear. */
-typedef struct ns_index_built {
-    ns_article art;
-    ns_xdoc *doc;
-    char **spell;      /* distinct folded words for the spelling table */
-    size_t nspell;
-} ns_index_built;
-
-/* Parse data[0..len) (the file at display path `path`, id defaulting to
- * default_id) and build its Xapian document per src/schema.h. Uses a, codec
- * and v (one analyzer and codec per thread, codec may be NULL; the vendor
- * table may be shared). Errors as
- * ns_article_parse, plus NS_ETERM/NS_EXAPIAN/NS_ENOMEM from the shim. */
-int ns_index_build(ns_index_built *out, ns_analyzer *a, ns_record_codec *codec,
-                   const ns_vendors *v, const char *path,
-                   const char *default_id, const char *data, size_t len, ns_err *err);
-void ns_index_built_clear(ns_index_built *b);
 
 #endif

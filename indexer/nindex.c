@@ -190,7 +190,24 @@ static void usage(FILE *f)
           f);
 }
 
-int main(int argc, char **argv)
+/* The value v of option opt as a count from 1 to max into *out, or -1
+ * after saying what is wrong. */
+static int S_count(const char *opt, const char *v, unsigned long max, unsigned *out)
+{
+    char *end;
+    unsigned long n = strtoul(v, &end, 10);
+    if (*v < '0' || *v > '9' || *end || n == 0 || n > max) {
+        say("nindex: %s: '%s' is not a number from 1 to %lu", opt, v, max);
+        return -1;
+    }
+    *out = (unsigned)n;
+    return 0;
+}
+
+/* Read the command line into *o, *watch (--watch) and the PATHs, gathered
+ * at argv[1..]: -1 to go on, else the exit status (help, version, a bad
+ * option). */
+static int S_parse_args(int argc, char **argv, ns_index_opts *o, int *watch, size_t *out_npaths)
 {
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
@@ -203,10 +220,8 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    ns_index_opts o = NS_INDEX_OPTS_INIT;
-    int watch = 0;
     const char *env = getenv("NSEARCH_DB");
-    o.db_path = env && *env ? env : NS_DEFAULT_DB;
+    o->db_path = env && *env ? env : NS_DEFAULT_DB;
     /* PATHs may come before, between or after the options; like getopt,
      * gather them at the front of argv (what was read is not read again) */
     size_t npaths = 0;
@@ -226,37 +241,25 @@ int main(int argc, char **argv)
                 fputs("nindex: --db needs a path\n", stderr);
                 return 2;
             }
-            o.db_path = v;
+            o->db_path = v;
             break;
         case 'r':
-            o.rebuild = 1;
+            o->rebuild = 1;
             break;
         case 'L':
-            o.follow_symlinks = 1;
+            o->follow_symlinks = 1;
             break;
         case 'w':
-            watch = 1;
+            *watch = 1;
             break;
-        case 'b': {
-            char *end;
-            unsigned long n = strtoul(v, &end, 10);
-            if (*v < '0' || *v > '9' || *end || n == 0 || n > 10000000) {
-                say("nindex: --batch: '%s' is not a number from 1 to 10000000", v);
+        case 'b':
+            if (S_count("--batch", v, 10000000, &o->batch) < 0)
                 return 2;
-            }
-            o.batch = (unsigned)n;
             break;
-        }
-        case 'j': {
-            char *end;
-            unsigned long n = strtoul(v, &end, 10);
-            if (*v < '0' || *v > '9' || *end || n == 0 || n > NS_INDEX_JOBS_MAX) {
-                say("nindex: --jobs: '%s' is not a number from 1 to %d", v, NS_INDEX_JOBS_MAX);
+        case 'j':
+            if (S_count("--jobs", v, NS_INDEX_JOBS_MAX, &o->jobs) < 0)
                 return 2;
-            }
-            o.jobs = (unsigned)n;
             break;
-        }
         case 'h':
             usage(stdout);
             return 0;
@@ -276,7 +279,15 @@ int main(int argc, char **argv)
               stderr);
         return 2;
     }
+    *out_npaths = npaths;
+    return -1;
+}
 
+/* Index the PATHs with the options given, reporting as it goes, and with
+ * watch go on watching them: the exit status. */
+static int S_index(const ns_index_opts *given, int watch, const char *const *paths, size_t npaths)
+{
+    ns_index_opts o = *given;  /* with this run's callbacks and their context */
     if (!o.jobs) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         o.jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (unsigned)cpus;
@@ -296,11 +307,11 @@ int main(int argc, char **argv)
     o.on_progress = on_progress;
     o.ctx = &u;
     if (watch)
-        return watch_main(&o, (const char *const *)argv + 1, npaths);
+        return watch_main(&o, paths, npaths);
     ns_index_stats st;
     ns_err err;
     ns_err_clear(&err);
-    int rc = ns_index_run(&o, (const char *const *)argv + 1, npaths, &st, &err);
+    int rc = ns_index_run(&o, paths, npaths, &st, &err);
     clear_progress(&u);
     if (rc < 0) {
         say("nindex: %s", err.msg[0] ? err.msg : ns_strerror(rc));
@@ -320,4 +331,15 @@ int main(int argc, char **argv)
     if (st.interrupted)
         return 130;
     return st.failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    ns_index_opts o = NS_INDEX_OPTS_INIT;
+    size_t npaths = 0;
+    int watch = 0;
+    int status = S_parse_args(argc, argv, &o, &watch, &npaths);
+    if (status >= 0)
+        return status;
+    return S_index(&o, watch, (const char *const *)argv + 1, npaths);
 }

@@ -91,10 +91,7 @@ static int S_param(ns_cgi_params *p, const char *k, const char *v, size_t vlen)
 {
     if (strcmp(k, "q") == 0) {
         /* characters, not bytes: a Russian letter takes two */
-        size_t chars = 0;
-        for (size_t i = 0; i < vlen; i++)
-            chars += ((unsigned char)v[i] & 0xC0) != 0x80;
-        if (chars > NS_CGI_MAX_Q) {
+        if (ns_utf8_chars(v, vlen) > NS_CGI_MAX_Q) {
             S_flag(p, NS_CGI_BAD_Q_LONG);
             return 0;
         }

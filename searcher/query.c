@@ -441,9 +441,7 @@ static int S_prefix(ns_query *q, ns_analyzer *a, const char *text, size_t len, c
     *prefix = NULL;
     if ((rc = S_count(q, 1, err)) < 0 || (rc = ns_analyze_fold(a, text, len, &f, &flen, err)) < 0)
         return rc;
-    for (size_t i = 0; i < flen; i++)
-        if (((unsigned char)f[i] & 0xC0) != 0x80)
-            nchars++;
+    nchars = ns_utf8_chars(f, flen);
     if (nchars < 2)
         return ns_err_set(err, NS_ESYNTAX, "prefix '%.*s*' is too short", (int)(len > 100 ? 100 : len),
                           text);

@@ -13,15 +13,6 @@
 #define C_MARK "\033[1;33m"
 #define C_OFF "\033[0m"
 
-static size_t S_width(const char *s, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 /* Append s[0..len) with invalid UTF-8 and control characters made harmless:
  * a title must not be able to send escape codes to the terminal. */
 static int S_safe(ns_buf *out, const char *s, size_t len)
@@ -65,7 +56,7 @@ static int S_snippet(ns_buf *out, const ns_hit *h, const ns_render_opts *o, size
         size_t e = i;
         while (e < len && s[e] != ' ')
             e++;
-        size_t w = S_width(s + i, e - i);
+        size_t w = ns_utf8_chars(s + i, e - i);
         if (col == 0) {
             if (ns_buf_puts(out, INDENT) < 0)
                 return NS_ENOMEM;

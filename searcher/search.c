@@ -9,6 +9,7 @@
 #include "schema.h"
 #include "snippet.h"
 #include "suggest.h"
+#include "utf8.h"
 #include "vendors.h"
 #include "xapian_shim.h"
 
@@ -287,14 +288,6 @@ oom:
     return ns_err_set(err, NS_ENOMEM, "out of memory counting facets");
 }
 
-/* Characters (code points) in valid UTF-8. */
-static size_t S_chars(const char *s, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return n;
-}
 
 /* The hits of xr; coord: xr came from the relaxed query, whose scores hold
  * NS_QUERY_COORD_WEIGHT per group matched (taken off here, and a hit with
@@ -360,7 +353,7 @@ static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xre
          * long enough a window that the whole title is kept */
         size_t tlen = strlen(h->rec.title);
         rc = ns_snippet_make(s->a, h->rec.title, tlen, stems, nstems, NULL, prefixes, nprefixes,
-                             2 * S_chars(h->rec.title, tlen) + 64, &h->title_text, &h->title_marks,
+                             2 * ns_utf8_chars(h->rec.title, tlen) + 64, &h->title_text, &h->title_marks,
                              &h->ntitle_marks, err);
         if (rc < 0)
             goto done;

@@ -3,18 +3,10 @@
 
 #include "buf.h"
 #include "sdict.h"
+#include "utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Characters (code points) in valid UTF-8. */
-static size_t S_chars(const char *s, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return n;
-}
 
 /* The best correction of one folded word, or *fix NULL. */
 static int S_correct(ns_xdb *db, const char *w, size_t len, unsigned edits, char **fix, ns_err *err)
@@ -48,7 +40,7 @@ int ns_suggest_spelling(ns_xdb *db, const ns_query *q, const char *query, size_t
         if (!w[i].folded || w[i].end > len || w[i].start < at)
             continue;
         flen = strlen(w[i].folded);
-        nchars = S_chars(w[i].folded, flen);
+        nchars = ns_utf8_chars(w[i].folded, flen);
         if (nchars < NS_SUGGEST_MIN_CHARS)
             continue;
         if (lookups >= NS_SUGGEST_MAX_LOOKUPS)

@@ -633,6 +633,8 @@ static int key_match(const ns_analyzer *a, const unsigned char *s, const part *p
     size_t n = 0;
     for (int c = 0; c < KEY_CHARS && p->start + n < p->end; c++)
         n += s[p->start + n] < 0x80 ? 1 : 2;
+    if (n == 0)
+        return 0;  /* a part is never empty; said for the static analyzer */
     fold_fast(s + p->start, n, head);
     for (size_t k = 0; k < a->nkeys; k++) {
         const match_key *key = &a->keys[k];
@@ -674,6 +676,165 @@ enum {
  * is either an error (R_STRICT; a->over_* say which word and why) or a word
  * without terms that keeps one position per part, like a word whose every
  * term is too long. */
+/* Scan the word that starts at i with its first character (n bytes, kind k,
+ * script sc) into a->parts[0..*np) (*nparts parts in all, more than stored
+ * past NS_WORD_PARTS_MAX) and its end *wend: runs of one kind and script,
+ * split at connectors, with "98.5" and "don't" kept whole. Longer than 80
+ * lines for a reason: it is one loop over the word's characters whose cases
+ * (runs, letters and digits, marks, connectors) all move the same five
+ * locals (j, wend, cur, np, nparts); helpers would pass all of them by
+ * address through the analyzer's hottest loop. */
+static inline int S_scan_word(ns_analyzer *a, const unsigned char *s, size_t len, size_t i,
+                              size_t n, int k, unsigned sc, unsigned flags, size_t *np_out,
+                              size_t *nparts_out, size_t *wend_out)
+{
+    size_t np = 0, nparts = 1; /* parts stored; parts in the word */
+    GROW(a->parts, a->cparts, 1);
+    part *cur = &a->parts[0];
+    np = 1;
+    cur->start = i;
+    cur->kind = k == K_DIGIT ? K_DIGIT : K_LETTER;
+    cur->script = k == K_LETTER ? sc : k == K_MARK ? S_MARK : S_NONE;
+    cur->fast = fast_char(s, len, i, n);
+    size_t j = i + n, wend = j;
+/* The token's next part: a new slot, or past the cap the last one again. */
+#define NEXT_PART()                                                                 \
+do {                                                                            \
+    cur->end = wend;                                                            \
+    if (++nparts > NS_WORD_PARTS_MAX) {                                         \
+        if (flags & R_STRICT)                                                   \
+            return S_over(a, i, j - i, OVER_PARTS);                             \
+    } else {                                                                    \
+        GROW(a->parts, a->cparts, np + 1);                                      \
+        cur = &a->parts[np++];                                                  \
+    }                                                                           \
+} while (0)
+    for (;;) {
+        /* Runs of plain letters or digits go on the current part as
+         * they are: the loop below would do the same, one at a time. */
+        size_t j0 = j;
+        if (cur->kind == K_LETTER && cur->script == S_LATIN) {
+            while (j < len && s[j] < 0x80 && ascii_class[s[j]] == K_LETTER)
+                j++;
+        } else if (cur->kind == K_LETTER && cur->script == S_CYRILLIC) {
+            while (basic_cyrillic(s, len, j))
+                j += 2;
+        } else if (cur->kind == K_DIGIT) {
+            while (j < len && s[j] >= '0' && s[j] <= '9')
+                j++;
+        }
+        if (j != j0)
+            wend = j;
+        if ((flags & R_STRICT) && j - i > NS_WORD_MAX)
+            return S_over(a, i, j - i, OVER_BYTES);
+        if (j >= len)
+            break;
+        size_t n2 = read_char(s, len, j, &k, &sc);
+        int newpart = 0;
+        if (k == K_LETTER || k == K_DIGIT) {
+            unsigned kk = (unsigned)k, ss = k == K_LETTER ? sc : S_NONE;
+            newpart = kk != cur->kind || (kk == K_LETTER && ss != cur->script);
+            if (newpart) {
+                NEXT_PART();
+                cur->start = j;
+                cur->kind = kk;
+                cur->script = ss;
+                cur->fast = 1;
+            }
+            if (!fast_char(s, len, j, n2))
+                cur->fast = 0;
+            j += n2;
+            wend = j;
+            continue;
+        }
+        if (k == K_MARK || k == K_IGNORE) {
+            /* a mark belongs to the letter before it ("и" U+0306 is й);
+             * invisible format characters vanish in folding */
+            cur->fast = 0;
+            j += n2;
+            if (k == K_MARK)
+                wend = j;
+            continue;
+        }
+        if (k != K_HYPHEN && k != K_APOS && k != K_DOT)
+            break;
+        /* a connector counts only between two letters/digits */
+        int k3;
+        unsigned sc3;
+        size_t n3;
+        if (j != wend || !word_char_at(s, len, j + n2, &k3, &sc3, &n3))
+            break;
+        if (k == K_DOT) {
+            if (cur->kind != K_DIGIT || k3 != K_DIGIT)
+                break;
+            if (!fast_char(s, len, j, n2) || !fast_char(s, len, j + n2, n3))
+                cur->fast = 0;
+            j += n2 + n3; /* "98.5" stays one part */
+            wend = j;
+            continue;
+        }
+        if (k == K_APOS && cur->kind == K_LETTER && k3 == K_LETTER && sc3 == cur->script) {
+            if (n2 > 1 || !fast_char(s, len, j + n2, n3))
+                cur->fast = 0; /* ’ is mapped to ' by utf8proc */
+            j += n2 + n3; /* "don't", "OpenAI's": the stemmer handles the rest */
+            wend = j;
+            continue;
+        }
+        /* a splitting connector: the next part starts after it */
+        NEXT_PART();
+        cur->start = j + n2;
+        cur->kind = k3 == K_DIGIT ? K_DIGIT : K_LETTER;
+        cur->script = k3 == K_LETTER ? sc3 : S_NONE;
+        cur->fast = fast_char(s, len, j + n2, n3);
+        j += n2 + n3;
+        wend = j;
+    }
+#undef NEXT_PART
+    cur->end = wend;
+    if ((flags & R_STRICT) && wend - i > NS_WORD_MAX)
+        return S_over(a, i, wend - i, OVER_BYTES);
+    *np_out = np;
+    *nparts_out = nparts;
+    *wend_out = wend;
+    return 0;
+}
+
+/* Record the token text[i..wend) of np stored parts (nparts in all) and its
+ * terms at *pos on: none past the caps (a position per part), none for a
+ * one-part token R_FILTER's key_match rejects (one position). */
+static inline int S_take_token(ns_analyzer *a, const char *text, size_t i, size_t wend,
+                               size_t np, size_t nparts, unsigned flags, uint32_t *pos_io)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    uint32_t pos = *pos_io;
+    int rc;
+    if (a->ntoks >= UINT32_MAX)
+        return NS_ETOOBIG;
+    GROW(a->toks, a->ctoks, a->ntoks + 1);
+    tok *t = &a->toks[a->ntoks];
+    t->start = i;
+    t->end = wend;
+    t->t0 = a->nterms;
+    if (nparts > NS_WORD_PARTS_MAX || wend - i > NS_WORD_MAX) {
+        /* past the caps (not R_STRICT): no terms, its parts' positions */
+        if (nparts > UINT32_MAX - pos)
+            return NS_ETOOBIG;
+        pos += (uint32_t)nparts;
+    } else if ((flags & R_FILTER) && np == 1 && a->parts[0].fast &&
+               !key_match(a, s, &a->parts[0])) {
+        /* cannot give a wanted term: only its position counts */
+        if (pos == UINT32_MAX)
+            return NS_ETOOBIG;
+        pos++;
+    } else if ((rc = emit_token(a, a->parts, np, text, (uint32_t)a->ntoks, &pos)) < 0) {
+        return rc;
+    }
+    t->tn = a->nterms - t->t0;
+    a->ntoks++;
+    *pos_io = pos;
+    return 0;
+}
+
 static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
                uint32_t *next_pos, unsigned flags, size_t stop_at, size_t *used)
 {
@@ -698,134 +859,10 @@ static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
         /* a token starts at i */
         if (i >= stop_at && a->ntoks > 0)
             break;
-        size_t np = 0, nparts = 1; /* parts stored; parts in the word */
-        GROW(a->parts, a->cparts, 1);
-        part *cur = &a->parts[0];
-        np = 1;
-        cur->start = i;
-        cur->kind = k == K_DIGIT ? K_DIGIT : K_LETTER;
-        cur->script = k == K_LETTER ? sc : k == K_MARK ? S_MARK : S_NONE;
-        cur->fast = fast_char(s, len, i, n);
-        size_t j = i + n, wend = j;
-/* The token's next part: a new slot, or past the cap the last one again. */
-#define NEXT_PART()                                                                 \
-    do {                                                                            \
-        cur->end = wend;                                                            \
-        if (++nparts > NS_WORD_PARTS_MAX) {                                         \
-            if (flags & R_STRICT)                                                   \
-                return S_over(a, i, j - i, OVER_PARTS);                             \
-        } else {                                                                    \
-            GROW(a->parts, a->cparts, np + 1);                                      \
-            cur = &a->parts[np++];                                                  \
-        }                                                                           \
-    } while (0)
-        for (;;) {
-            /* Runs of plain letters or digits go on the current part as
-             * they are: the loop below would do the same, one at a time. */
-            size_t j0 = j;
-            if (cur->kind == K_LETTER && cur->script == S_LATIN) {
-                while (j < len && s[j] < 0x80 && ascii_class[s[j]] == K_LETTER)
-                    j++;
-            } else if (cur->kind == K_LETTER && cur->script == S_CYRILLIC) {
-                while (basic_cyrillic(s, len, j))
-                    j += 2;
-            } else if (cur->kind == K_DIGIT) {
-                while (j < len && s[j] >= '0' && s[j] <= '9')
-                    j++;
-            }
-            if (j != j0)
-                wend = j;
-            if ((flags & R_STRICT) && j - i > NS_WORD_MAX)
-                return S_over(a, i, j - i, OVER_BYTES);
-            if (j >= len)
-                break;
-            size_t n2 = read_char(s, len, j, &k, &sc);
-            int newpart = 0;
-            if (k == K_LETTER || k == K_DIGIT) {
-                unsigned kk = (unsigned)k, ss = k == K_LETTER ? sc : S_NONE;
-                newpart = kk != cur->kind || (kk == K_LETTER && ss != cur->script);
-                if (newpart) {
-                    NEXT_PART();
-                    cur->start = j;
-                    cur->kind = kk;
-                    cur->script = ss;
-                    cur->fast = 1;
-                }
-                if (!fast_char(s, len, j, n2))
-                    cur->fast = 0;
-                j += n2;
-                wend = j;
-                continue;
-            }
-            if (k == K_MARK || k == K_IGNORE) {
-                /* a mark belongs to the letter before it ("и" U+0306 is й);
-                 * invisible format characters vanish in folding */
-                cur->fast = 0;
-                j += n2;
-                if (k == K_MARK)
-                    wend = j;
-                continue;
-            }
-            if (k != K_HYPHEN && k != K_APOS && k != K_DOT)
-                break;
-            /* a connector counts only between two letters/digits */
-            int k3;
-            unsigned sc3;
-            size_t n3;
-            if (j != wend || !word_char_at(s, len, j + n2, &k3, &sc3, &n3))
-                break;
-            if (k == K_DOT) {
-                if (cur->kind != K_DIGIT || k3 != K_DIGIT)
-                    break;
-                if (!fast_char(s, len, j, n2) || !fast_char(s, len, j + n2, n3))
-                    cur->fast = 0;
-                j += n2 + n3; /* "98.5" stays one part */
-                wend = j;
-                continue;
-            }
-            if (k == K_APOS && cur->kind == K_LETTER && k3 == K_LETTER && sc3 == cur->script) {
-                if (n2 > 1 || !fast_char(s, len, j + n2, n3))
-                    cur->fast = 0; /* ’ is mapped to ' by utf8proc */
-                j += n2 + n3; /* "don't", "OpenAI's": the stemmer handles the rest */
-                wend = j;
-                continue;
-            }
-            /* a splitting connector: the next part starts after it */
-            NEXT_PART();
-            cur->start = j + n2;
-            cur->kind = k3 == K_DIGIT ? K_DIGIT : K_LETTER;
-            cur->script = k3 == K_LETTER ? sc3 : S_NONE;
-            cur->fast = fast_char(s, len, j + n2, n3);
-            j += n2 + n3;
-            wend = j;
-        }
-#undef NEXT_PART
-        cur->end = wend;
-        if ((flags & R_STRICT) && wend - i > NS_WORD_MAX)
-            return S_over(a, i, wend - i, OVER_BYTES);
-        if (a->ntoks >= UINT32_MAX)
-            return NS_ETOOBIG;
-        GROW(a->toks, a->ctoks, a->ntoks + 1);
-        tok *t = &a->toks[a->ntoks];
-        t->start = i;
-        t->end = wend;
-        t->t0 = a->nterms;
-        if (nparts > NS_WORD_PARTS_MAX || wend - i > NS_WORD_MAX) {
-            /* past the caps (not R_STRICT): no terms, its parts' positions */
-            if (nparts > UINT32_MAX - pos)
-                return NS_ETOOBIG;
-            pos += (uint32_t)nparts;
-        } else if ((flags & R_FILTER) && np == 1 && a->parts[0].fast &&
-                   !key_match(a, s, &a->parts[0])) {
-            /* cannot give a wanted term: only its position counts */
-            if (pos == UINT32_MAX)
-                return NS_ETOOBIG;
-            pos++;
-        } else if ((rc = emit_token(a, a->parts, np, text, (uint32_t)a->ntoks, &pos)) < 0) {
+        size_t np, nparts, wend;
+        if ((rc = S_scan_word(a, s, len, i, n, k, sc, flags, &np, &nparts, &wend)) < 0 ||
+            (rc = S_take_token(a, text, i, wend, np, nparts, flags, &pos)) < 0)
             return rc;
-        }
-        t->tn = a->nterms - t->t0;
-        a->ntoks++;
         i = wend;
     }
     for (size_t t = 0; t < a->nterms; t++)

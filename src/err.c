@@ -2,6 +2,7 @@
 #include "err.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int ns_err_set(ns_err *err, int code, const char *fmt, ...)
 {
@@ -42,4 +43,15 @@ const char *ns_strerror(int code)
     case NS_ETOOBIG: return "input too large";
     default: return "unknown error";
     }
+}
+
+const char *ns_errno_msg(int e, char *buf, size_t size)
+{
+    if (!size)
+        return "";
+    buf[0] = '\0';
+    /* The XSI strerror_r (the build does not define _GNU_SOURCE): fills buf. */
+    if (strerror_r(e, buf, size) != 0)
+        buf[0] = '\0';
+    return buf;
 }

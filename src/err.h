@@ -6,6 +6,7 @@
 #define NS_ERR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -43,6 +44,12 @@ void ns_err_clear(ns_err *err);
 
 /* A short constant English name for a code ("out of memory", ...). */
 const char *ns_strerror(int code);
+
+/* The system's message for errno value e ("No such file or directory"),
+ * written into buf[0..size) and returned, for quoting in an ns_err message.
+ * Thread-safe (strerror_r); "" when the system has none. */
+#define NS_ERRNO_MSG_MAX 128
+const char *ns_errno_msg(int e, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

@@ -69,3 +69,11 @@ size_t ns_utf8_clip(const char *s, size_t len, size_t max)
         n--;
     return n;
 }
+
+size_t ns_utf8_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}

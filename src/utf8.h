@@ -22,6 +22,11 @@ int ns_utf8_decode(const char *s, size_t len, int32_t *cp);
  * does not cut a UTF-8 sequence. */
 size_t ns_utf8_clip(const char *s, size_t len, size_t max);
 
+/* Characters (code points) in s[0..len) when it is valid UTF-8: the bytes
+ * that do not continue a sequence. For widths and length caps of text that
+ * is known valid (folded words, titles). */
+size_t ns_utf8_chars(const char *s, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

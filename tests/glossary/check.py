@@ -240,8 +240,10 @@ def vendor_names(path):
             continue
         canonical = line.split("|")[0].strip()
         for alias in line.split("|"):
-            if alias.strip():
-                names.append((alias.strip(), canonical))
+            # a leading '=' marks the name the Russian interface shows
+            alias = alias.strip().lstrip("=").strip()
+            if alias:
+                names.append((alias, canonical))
     return names
 
 

@@ -444,7 +444,8 @@ static int S_disjunctive(ns_searcher *s, const ns_query *q, const ns_xsearch_opt
                                          s->every->vendor_facets, s->every->nvendor_facets, err)
                          : S_copy_counts(&tmp.month_facets, &tmp.nmonth_facets,
                                          s->every->month_facets, s->every->nmonth_facets, err);
-        } else if ((rc = ns_query_build_except(q, relaxed_query | NS_QUERY_COUNT_ONLY, kinds[k], &xq, err)) == 0 && xq &&
+        } else if ((rc = ns_query_build_except(q, relaxed_query | NS_QUERY_COUNT_ONLY, kinds[k],
+                                               &xq, err)) == 0 && xq &&
                    (rc = ns_xsearch(s->db, xq, &xo, &xr, err)) == 0) {
             rc = S_facets(&tmp, xr, err);
         }
@@ -502,7 +503,8 @@ static int S_relaxed(ns_searcher *s, const ns_query *q, const ns_xsearch_opts *x
     xq = NULL;
     xo = *xo0;
     xo.check_at_least = xo.offset + xo.limit;
-    if ((rc = ns_query_build(q, 1, &xq, err)) < 0 || (rc = ns_xsearch(s->db, xq, &xo, &xp, err)) < 0)
+    if ((rc = ns_query_build(q, 1, &xq, err)) < 0 ||
+        (rc = ns_xsearch(s->db, xq, &xo, &xp, err)) < 0)
         goto done;
     ns_xresults_free(*page);
     *page = xp;

@@ -34,7 +34,8 @@ static size_t S_chars_at(cursor *k, size_t target)
         uint64_t x;
         memcpy(&x, k->s + k->b, 8);
         uint64_t cont = x & ~(x << 1) & UINT64_C(0x8080808080808080);
-        k->c += 8 - (size_t)__builtin_popcountll(cont);
+        /* one bit per continuation byte, summed by the multiply into the top byte */
+        k->c += 8 - (size_t)(((cont >> 7) * UINT64_C(0x0101010101010101)) >> 56);
         k->b += 8;
     }
     while (k->b < target) {

@@ -41,6 +41,7 @@ struct ns_searcher {
                           * the disjunctive counts of a query of only one kind of
                           * filter (vendor:Nvidia), kept for the next such query;
                           * NULL until needed, dropped when db may have changed */
+    unsigned long passes; /* Xapian passes run (ns_searcher_passes) */
     char *path;          /* the database directory */
     dev_t dev;           /* its identity when db was opened: nindex --rebuild */
     ino_t ino;           /* swaps in a new directory (see S_refresh) */
@@ -167,6 +168,20 @@ void ns_searcher_close(ns_searcher *s)
     ns_record_codec_free(s->codec);
     free(s->path);
     free(s);
+}
+
+unsigned long ns_searcher_passes(const ns_searcher *s)
+{
+    return s ? s->passes : 0;
+}
+
+/* Every pass over the index goes through here, so that tests can count
+ * them (ns_searcher_passes): each one visits every match of its query. */
+static int S_xsearch(ns_searcher *s, const ns_xquery *q, const ns_xsearch_opts *o,
+                     ns_xresults **out, ns_err *err)
+{
+    s->passes++;
+    return ns_xsearch(s->db, q, o, out, err);
 }
 
 /* Load the vendor table if it is not loaded yet. */
@@ -399,7 +414,7 @@ static int S_every(ns_searcher *s, const ns_xsearch_opts *xo, ns_err *err)
         return 0;
     if (!(e = calloc(1, sizeof *e)))
         return ns_err_set(err, NS_ENOMEM, "out of memory counting facets");
-    if ((rc = ns_xquery_match_all(&all, err)) == 0 && (rc = ns_xsearch(s->db, all, xo, &xr, err)) == 0)
+    if ((rc = ns_xquery_match_all(&all, err)) == 0 && (rc = S_xsearch(s, all, xo, &xr, err)) == 0)
         rc = S_facets(e, xr, err);
     ns_xresults_free(xr);
     ns_xquery_free(all);
@@ -446,7 +461,7 @@ static int S_disjunctive(ns_searcher *s, const ns_query *q, const ns_xsearch_opt
                                          s->every->month_facets, s->every->nmonth_facets, err);
         } else if ((rc = ns_query_build_except(q, relaxed_query | NS_QUERY_COUNT_ONLY, kinds[k],
                                                &xq, err)) == 0 && xq &&
-                   (rc = ns_xsearch(s->db, xq, &xo, &xr, err)) == 0) {
+                   (rc = S_xsearch(s, xq, &xo, &xr, err)) == 0) {
             rc = S_facets(&tmp, xr, err);
         }
         ns_xresults_free(xr);
@@ -495,7 +510,7 @@ static int S_relaxed(ns_searcher *s, const ns_query *q, const ns_xsearch_opts *x
     xo.limit = 0;
     xo.unweighted = 1;
     if ((rc = ns_query_build(q, 1 | NS_QUERY_COUNT_ONLY, &xq, err)) < 0 ||
-        (rc = ns_xsearch(s->db, xq, &xo, &xc, err)) < 0)
+        (rc = S_xsearch(s, xq, &xo, &xc, err)) < 0)
         goto done;
     if (ns_xresults_total(xc) <= total_all)
         goto done;
@@ -504,7 +519,7 @@ static int S_relaxed(ns_searcher *s, const ns_query *q, const ns_xsearch_opts *x
     xo = *xo0;
     xo.check_at_least = xo.offset + xo.limit;
     if ((rc = ns_query_build(q, 1, &xq, err)) < 0 ||
-        (rc = ns_xsearch(s->db, xq, &xo, &xp, err)) < 0)
+        (rc = S_xsearch(s, xq, &xo, &xp, err)) < 0)
         goto done;
     ns_xresults_free(*page);
     *page = xp;
@@ -544,7 +559,7 @@ static int S_count(ns_searcher *s, const char *text, size_t len, const ns_search
         return rc;
     }
     if ((rc = ns_query_build(q, 0, &xq, err)) == 0 && xq &&
-        (rc = ns_xsearch(s->db, xq, &xo, &xr, err)) == 0)
+        (rc = S_xsearch(s, xq, &xo, &xr, err)) == 0)
         *total = ns_xresults_total(xr);
     ns_xresults_free(xr);
     ns_xquery_free(xq);
@@ -628,7 +643,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
         goto done;
     if (!xq)
         goto done; /* only stopwords: no results, not an error */
-    if ((rc = ns_xsearch(s->db, xq, &xo, &xr, err)) < 0)
+    if ((rc = S_xsearch(s, xq, &xo, &xr, err)) < 0)
         goto done;
     r->total_all = ns_xresults_total(xr);
     /* Too few articles have every word to fill the page: follow them with

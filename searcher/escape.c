@@ -17,6 +17,10 @@ int ns_html_escape(ns_buf *out, const char *s, size_t len)
         unsigned char c = (unsigned char)s[i];
         const char *rep;
         size_t n = 1;
+        if (c >= 0xC2 && c <= 0xDF && i + 1 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+            i += 2; /* a two-byte character (Cyrillic): valid, copied as it is */
+            continue;
+        }
         if (c >= 0x80) {
             int32_t cp;
             n = (size_t)ns_utf8_decode(s + i, len - i, &cp);

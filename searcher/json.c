@@ -21,6 +21,12 @@ int ns_json_string(ns_buf *out, const char *s, size_t len)
             i++;
             continue;
         }
+        /* a two-byte sequence (Cyrillic, Latin letters with marks) is
+         * never a character to escape: copied without decoding */
+        if (c >= 0xC2 && c <= 0xDF && i + 1 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+            i += 2;
+            continue;
+        }
         int32_t cp;
         int n = ns_utf8_decode(s + i, len - i, &cp);
         if (cp > 0x7F && cp != 0x2028 && cp != 0x2029) {
@@ -120,13 +126,26 @@ done:
     return rc;
 }
 
+/* ":%u" of n, without printf's cost (a page's facets are a hundred such). */
+static int S_colon_uint(ns_buf *out, unsigned n)
+{
+    char d[16];
+    size_t k = sizeof d;
+    do {
+        d[--k] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n > 0);
+    d[--k] = ':';
+    return ns_buf_append(out, d + k, sizeof d - k);
+}
+
 static int S_facets(ns_buf *out, const ns_facet_count *f, size_t n)
 {
     if (ns_buf_putc(out, '{') < 0)
         return NS_ENOMEM;
     for (size_t i = 0; i < n; i++)
         if ((i && ns_buf_putc(out, ',') < 0) || S_str(out, f[i].name ? f[i].name : "") < 0 ||
-            ns_buf_printf(out, ":%u", f[i].count) < 0)
+            S_colon_uint(out, f[i].count) < 0)
             return NS_ENOMEM;
     return ns_buf_putc(out, '}');
 }

@@ -926,9 +926,11 @@ static int S_wrap(ns_xquery **x, enum ns_xop op, ns_xquery *const *subs, size_t 
 /* The positive part: AND of the groups, each the OR of its operands; or,
  * relaxed, the OR of the groups, each weighing NS_QUERY_COORD_WEIGHT more,
  * so that articles rank by the number of groups they match (coordination),
- * then by BM25. Each operator takes its whole list at once: a chain of
- * nested pairs made Xapian recurse once per operand (10,000 ORs took 22 s). */
-static int S_positive(const ns_query *q, int relaxed, ns_xquery **out, ns_err *err)
+ * then by BM25 (count_only: without the boosts, which a pass that only
+ * counts does not need). Each operator takes its whole list at once: a
+ * chain of nested pairs made Xapian recurse once per operand (10,000 ORs took 22 s). */
+static int S_positive(const ns_query *q, int relaxed, int count_only, ns_xquery **out,
+                      ns_err *err)
 {
     size_t n = q->ngroups;
     int rc = 0;
@@ -946,7 +948,7 @@ static int S_positive(const ns_query *q, int relaxed, ns_xquery **out, ns_err *e
                 goto done;
             x = own[nown++];
         }
-        if (relaxed) {
+        if (relaxed && !count_only) {
             if ((rc = ns_xquery_boost(&own[nown], x, NS_QUERY_COORD_WEIGHT, err)) < 0)
                 goto done;
             x = own[nown++];
@@ -989,6 +991,8 @@ int ns_query_build_except(const ns_query *q, int relaxed, int omit, ns_xquery **
     const qlist *fl[3] = { &q->fvendor, &q->fmonth, &q->flang };
     const int bit[3] = { NS_QUERY_VENDOR, NS_QUERY_MONTH, NS_QUERY_LANG };
 
+    int count_only = (relaxed & NS_QUERY_COUNT_ONLY) != 0;
+    relaxed &= ~NS_QUERY_COUNT_ONLY;
     *out = NULL;
     int nfilters = q->fvendor.n + q->fmonth.n + q->flang.n > 0;
     if (q->ngroups == 0 && q->neg.n == 0 && !nfilters)
@@ -996,11 +1000,12 @@ int ns_query_build_except(const ns_query *q, int relaxed, int omit, ns_xquery **
     if (q->ngroups == 0)
         rc = ns_xquery_match_all(&main, err);
     else
-        rc = S_positive(q, relaxed, &main, err);
+        rc = S_positive(q, relaxed, count_only, &main, err);
     if (rc < 0)
         goto done;
-    if (q->prefer.n && q->ngroups > 0 && (rc = S_wrap(&main, NS_XQ_AND_MAYBE, q->prefer.v,
-                                                      q->prefer.n, err)) < 0)
+    /* what a preference adds is weight only: a count does without it */
+    if (q->prefer.n && q->ngroups > 0 && !count_only &&
+        (rc = S_wrap(&main, NS_XQ_AND_MAYBE, q->prefer.v, q->prefer.n, err)) < 0)
         goto done;
     if (q->neg.n) {
         ns_xquery *negs = NULL;

@@ -57,6 +57,13 @@ void ns_query_free(ns_query *q); /* NULL is a no-op */
  * *out with ns_xquery_free. */
 int ns_query_build(const ns_query *q, int relaxed, ns_xquery **out, ns_err *err);
 
+/* OR'd into relaxed for ns_query_build(_except): the query for a pass that
+ * only counts its matches (BoolWeight). It matches exactly the same
+ * articles, without the parts that only weigh them (the relaxed query's
+ * per-group boosts, ns_query_prefer's preferences), which such a pass would
+ * still evaluate for every match. */
+#define NS_QUERY_COUNT_ONLY 0x10
+
 /* Filter kinds, for ns_query_build_except and ns_query_has_filter. */
 #define NS_QUERY_VENDOR 1
 #define NS_QUERY_MONTH 2

@@ -41,6 +41,7 @@ struct ns_searcher {
                           * the disjunctive counts of a query of only one kind of
                           * filter (vendor:Nvidia), kept for the next such query;
                           * NULL until needed, dropped when db may have changed */
+    unsigned long passes; /* Xapian passes run (ns_searcher_passes) */
     char *path;          /* the database directory */
     dev_t dev;           /* its identity when db was opened: nindex --rebuild */
     ino_t ino;           /* swaps in a new directory (see S_refresh) */
@@ -167,6 +168,20 @@ void ns_searcher_close(ns_searcher *s)
     ns_record_codec_free(s->codec);
     free(s->path);
     free(s);
+}
+
+unsigned long ns_searcher_passes(const ns_searcher *s)
+{
+    return s ? s->passes : 0;
+}
+
+/* Every pass over the index goes through here, so that tests can count
+ * them (ns_searcher_passes): each one visits every match of its query. */
+static int S_xsearch(ns_searcher *s, const ns_xquery *q, const ns_xsearch_opts *o,
+                     ns_xresults **out, ns_err *err)
+{
+    s->passes++;
+    return ns_xsearch(s->db, q, o, out, err);
 }
 
 /* Load the vendor table if it is not loaded yet. */
@@ -399,7 +414,7 @@ static int S_every(ns_searcher *s, const ns_xsearch_opts *xo, ns_err *err)
         return 0;
     if (!(e = calloc(1, sizeof *e)))
         return ns_err_set(err, NS_ENOMEM, "out of memory counting facets");
-    if ((rc = ns_xquery_match_all(&all, err)) == 0 && (rc = ns_xsearch(s->db, all, xo, &xr, err)) == 0)
+    if ((rc = ns_xquery_match_all(&all, err)) == 0 && (rc = S_xsearch(s, all, xo, &xr, err)) == 0)
         rc = S_facets(e, xr, err);
     ns_xresults_free(xr);
     ns_xquery_free(all);
@@ -444,8 +459,9 @@ static int S_disjunctive(ns_searcher *s, const ns_query *q, const ns_xsearch_opt
                                          s->every->vendor_facets, s->every->nvendor_facets, err)
                          : S_copy_counts(&tmp.month_facets, &tmp.nmonth_facets,
                                          s->every->month_facets, s->every->nmonth_facets, err);
-        } else if ((rc = ns_query_build_except(q, relaxed_query, kinds[k], &xq, err)) == 0 && xq &&
-                   (rc = ns_xsearch(s->db, xq, &xo, &xr, err)) == 0) {
+        } else if ((rc = ns_query_build_except(q, relaxed_query | NS_QUERY_COUNT_ONLY, kinds[k],
+                                               &xq, err)) == 0 && xq &&
+                   (rc = S_xsearch(s, xq, &xo, &xr, err)) == 0) {
             rc = S_facets(&tmp, xr, err);
         }
         ns_xresults_free(xr);
@@ -472,6 +488,48 @@ static int S_disjunctive(ns_searcher *s, const ns_query *q, const ns_xsearch_opt
             return rc;
     }
     return 0;
+}
+
+/* The relaxed (coordinated) query, in two passes: its page, where Xapian
+ * may skip the articles that cannot reach it (the coordination weights put
+ * those with fewer clauses far below), then its total and facet counts
+ * over every match, unweighted and without the boosts (the same articles).
+ * One weighted pass over every match cost as much as both together, and
+ * more as the relaxed query matched more. When it finds more than the
+ * strict query's total_all, *page becomes its page and *counts its counts;
+ * else both stay as they were. */
+static int S_relaxed(ns_searcher *s, const ns_query *q, const ns_xsearch_opts *xo0,
+                     unsigned total_all, ns_xresults **page, ns_xresults **counts, ns_err *err)
+{
+    ns_xsearch_opts xo = *xo0;
+    ns_xquery *xq = NULL;
+    ns_xresults *xp = NULL, *xc = NULL;
+    int rc;
+
+    xo.offset = 0;
+    xo.limit = 0;
+    xo.unweighted = 1;
+    if ((rc = ns_query_build(q, 1 | NS_QUERY_COUNT_ONLY, &xq, err)) < 0 ||
+        (rc = S_xsearch(s, xq, &xo, &xc, err)) < 0)
+        goto done;
+    if (ns_xresults_total(xc) <= total_all)
+        goto done;
+    ns_xquery_free(xq);
+    xq = NULL;
+    xo = *xo0;
+    xo.check_at_least = xo.offset + xo.limit;
+    if ((rc = ns_query_build(q, 1, &xq, err)) < 0 ||
+        (rc = S_xsearch(s, xq, &xo, &xp, err)) < 0)
+        goto done;
+    ns_xresults_free(*page);
+    *page = xp;
+    *counts = xc;
+    xp = xc = NULL;
+done:
+    ns_xresults_free(xp);
+    ns_xresults_free(xc);
+    ns_xquery_free(xq);
+    return rc;
 }
 
 static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t len,
@@ -501,7 +559,7 @@ static int S_count(ns_searcher *s, const char *text, size_t len, const ns_search
         return rc;
     }
     if ((rc = ns_query_build(q, 0, &xq, err)) == 0 && xq &&
-        (rc = ns_xsearch(s->db, xq, &xo, &xr, err)) == 0)
+        (rc = S_xsearch(s, xq, &xo, &xr, err)) == 0)
         *total = ns_xresults_total(xr);
     ns_xresults_free(xr);
     ns_xquery_free(xq);
@@ -569,7 +627,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
                  const ns_search_opts *o, ns_results *r, int alternatives, ns_err *err)
 {
     ns_xquery *xq = NULL;
-    ns_xresults *xr = NULL;
+    ns_xresults *xr = NULL, *xc = NULL; /* the page; the counts when apart from it */
     ns_xsearch_opts xo = NS_XSEARCH_OPTS_INIT;
     int rc, coord = 0;
 
@@ -585,7 +643,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
         goto done;
     if (!xq)
         goto done; /* only stopwords: no results, not an error */
-    if ((rc = ns_xsearch(s->db, xq, &xo, &xr, err)) < 0)
+    if ((rc = S_xsearch(s, xq, &xo, &xr, err)) < 0)
         goto done;
     r->total_all = ns_xresults_total(xr);
     /* Too few articles have every word to fill the page: follow them with
@@ -597,32 +655,23 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
     if (ns_query_relaxable(q) &&
         (o->sort_by_date ? r->total_all == 0
                          : (unsigned long)r->total_all < (unsigned long)o->offset + o->limit)) {
-        ns_xresults *xr2 = NULL;
-        ns_xquery_free(xq);
-        xq = NULL;
-        if ((rc = ns_query_build(q, 1, &xq, err)) < 0)
+        if ((rc = S_relaxed(s, q, &xo, r->total_all, &xr, &xc, err)) < 0)
             goto done;
-        if ((rc = ns_xsearch(s->db, xq, &xo, &xr2, err)) < 0)
-            goto done;
-        if (ns_xresults_total(xr2) > r->total_all) {
-            ns_xresults_free(xr);
-            xr = xr2;
-            coord = 1;
-            r->relaxed = r->total_all == 0;
-        } else {
-            ns_xresults_free(xr2);
-        }
+        coord = xc != NULL;
+        r->relaxed = coord && r->total_all == 0;
     }
-    r->total = ns_xresults_total(xr);
+    r->total = ns_xresults_total(xc ? xc : xr);
     if ((rc = S_hits(s, q, r, xr, o, coord, err)) < 0)
         goto done;
-    if (o->facets && ((rc = S_facets(r, xr, err)) < 0 || (rc = S_disjunctive(s, q, &xo, coord, r, err)) < 0))
+    if (o->facets && ((rc = S_facets(r, xc ? xc : xr, err)) < 0 ||
+                      (rc = S_disjunctive(s, q, &xo, coord, r, err)) < 0))
         goto done;
     if (alternatives && (r->total <= LAYOUT_FEW || r->relaxed) &&
         (rc = S_alternative(s, q, query, len, o, r, err)) < 0)
         goto done;
 done:
     ns_xresults_free(xr);
+    ns_xresults_free(xc);
     ns_xquery_free(xq);
     return rc;
 }

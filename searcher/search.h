@@ -118,6 +118,13 @@ int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opt
               ns_results **out, ns_err *err);
 void ns_results_free(ns_results *r);
 
+/* How many passes over the index (Xapian queries, each visiting every
+ * match of its query unless it only wants a page) s has run since it was
+ * opened: the page and counts, a relaxed query's page and counts, the
+ * disjunctive facets, the checks of suggestions. For tests that keep the
+ * number of passes a kind of query costs from growing unnoticed. */
+unsigned long ns_searcher_passes(const ns_searcher *s);
+
 /* Canonical vendor name for what a user typed ("сбер" -> "Sberbank"), or NULL
  * if unknown. Borrowed from the searcher's table. */
 const char *ns_searcher_vendor(ns_searcher *s, const char *name, size_t len);

@@ -28,6 +28,16 @@ typedef struct cursor {
 
 static size_t S_chars_at(cursor *k, size_t target)
 {
+    /* Forward eight bytes at a time: a byte starts a character unless it is
+     * 10xxxxxx (this loop, a byte at a time, was 4% of a search). */
+    while (k->b + 8 <= target) {
+        uint64_t x;
+        memcpy(&x, k->s + k->b, 8);
+        uint64_t cont = x & ~(x << 1) & UINT64_C(0x8080808080808080);
+        /* one bit per continuation byte, summed by the multiply into the top byte */
+        k->c += 8 - (size_t)(((cont >> 7) * UINT64_C(0x0101010101010101)) >> 56);
+        k->b += 8;
+    }
     while (k->b < target) {
         k->b++;
         if (((unsigned char)k->s[k->b - 1] & 0xC0) != 0x80)

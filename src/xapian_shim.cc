@@ -711,7 +711,7 @@ static int S_search(Xapian::Database &db, facet::Cache &cache, const Xapian::Que
             enquire.set_sort_by_relevance_then_value(slot, true);
     }
     std::unique_ptr<facet::Spy> spy;
-    if (o->facet_slot >= 0) {
+    if (o->facet_slot >= 0 && o->check_at_least == 0) {
         spy = facet::Spy::create(db, cache, static_cast<Xapian::valueno>(o->facet_slot));
         enquire.add_matchspy(spy.get());
     }
@@ -723,6 +723,8 @@ static int S_search(Xapian::Database &db, facet::Cache &cache, const Xapian::Que
      * page, then a boolean (unweighted) pass of the same query for the total
      * and the facets. Not done yet: measure first. */
     Xapian::doccount all = db.get_doccount();
+    if (o->check_at_least > 0 && o->check_at_least < all)
+        all = o->check_at_least; /* the page only: Xapian may skip what cannot reach it */
     Xapian::MSet mset = enquire.get_mset(o->offset, o->limit, all);
     r->total = mset.get_matches_estimated();
 

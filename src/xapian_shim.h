@@ -279,11 +279,15 @@ typedef struct ns_xsearch_opts {
     int unweighted;        /* 1: only the total and the facets are wanted (with limit
                               0): every match weighs the same (Xapian's BoolWeight,
                               which a remote server knows too), no BM25 per match */
+    unsigned check_at_least; /* 0: visit every match, so the total and the facets are
+                              exact; n: only the page is wanted (the same hits, in the
+                              same order), visiting at least n matches; the total is
+                              then an estimate, and facets are not counted */
 } ns_xsearch_opts;
 
 /* Positional, unlike the other *_INIT macros: the shim (C++11) expands it,
  * and designated initializers are C++ only from C++20. */
-#define NS_XSEARCH_OPTS_INIT { 1.2, 0.75, 0, 10, 0, -1, -1, 0 }
+#define NS_XSEARCH_OPTS_INIT { 1.2, 0.75, 0, 10, 0, -1, -1, 0, 0 }
 
 typedef struct ns_xhit {
     unsigned docid;

@@ -43,6 +43,10 @@ START_TEST(json_strings_replace_invalid_utf8)
     CHECK_JSON("a\xff" "b\xc0\xaf" "c\xed\xa0\x80", "\"a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD"
                "c\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
     CHECK_JSON("cut \xd0", "\"cut \xEF\xBF\xBD\"");
+    /* a two-byte lead is copied as it is only before a continuation byte */
+    CHECK_JSON("\xd0" "a\xd0\xd0\xbf\xdf\xbf\xc2\x80",
+               "\"\xEF\xBF\xBD" "a\xEF\xBF\xBD\xd0\xbf\xdf\xbf\xc2\x80\"");
+    CHECK_JSON("\xd0\"", "\"\xEF\xBF\xBD\\\"\"");
 }
 END_TEST
 
@@ -57,6 +61,12 @@ START_TEST(html_escape_and_marks)
     static const char mixed[] = "перевод & co\xff\xfe x\0y <b";
     ck_assert_int_eq(ns_html_escape(&b, mixed, sizeof mixed - 1), 0);
     ck_assert_str_eq(ns_buf_cstr(&b), "перевод &amp; co\xEF\xBF\xBD\xEF\xBF\xBD x\xEF\xBF\xBDy &lt;b");
+    ns_buf_reset(&b);
+    /* a two-byte lead before no continuation byte is replaced, the next byte kept */
+    static const char leads[] = "\xd0<\xd0\xd0\xbf\xc2\x80\xdf";
+    ck_assert_int_eq(ns_html_escape(&b, leads, sizeof leads - 1), 0);
+    ck_assert_str_eq(ns_buf_cstr(&b),
+                     "\xEF\xBF\xBD&lt;\xEF\xBF\xBD\xd0\xbf\xc2\x80\xEF\xBF\xBD");
     ns_buf_reset(&b);
     ck_assert_int_eq(ns_html_escape(&b, "plain", 5), 0);
     ck_assert_str_eq(ns_buf_cstr(&b), "plain");

@@ -1021,6 +1021,57 @@ START_TEST(facets_count_each_key_once_per_matching_document)
 }
 END_TEST
 
+/* check_at_least n (the relaxed query's page pass): the same hits in the same
+ * order as a pass over every match, for relevance and date order, first
+ * page and later; no facets are counted. */
+START_TEST(a_page_only_pass_gives_the_same_page_and_counts_no_facets)
+{
+    ns_err err = { 0, "" };
+    ns_xwdb *w = NULL;
+    char *path = new_db(NULL, &w, NULL);
+    char id[16], text[256], date[16];
+    for (int i = 0; i < 300; i++) {
+        /* weights with many ties (i % 7), dates with ties too (i % 11) */
+        snprintf(id, sizeof id, "%d", i);
+        text[0] = '\0';
+        for (int k = 0; k <= i % 7; k++)
+            strcat(text, "hello ");
+        strcat(text, i % 3 ? "world" : "other words here");
+        snprintf(date, sizeof date, "202301%02d", 1 + i % 11);
+        add_doc(w, id, text, date, "M2023-01");
+    }
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+    ns_xdb *db = open_reader(path);
+    ns_xquery *q = term_q("hello");
+    for (int sort = 0; sort < 2; sort++) {
+        for (unsigned offset = 0; offset < 40; offset += 13) {
+            ns_xsearch_opts all = NS_XSEARCH_OPTS_INIT;
+            all.value_slot = SLOT_DATE;
+            all.sort_by_value = sort;
+            all.offset = offset;
+            all.facet_slot = SLOT_FACETS;
+            ns_xsearch_opts page = all;
+            page.check_at_least = offset + page.limit;
+            unsigned total = 0;
+            char *want = run(db, q, &all, &total);
+            ck_assert_uint_eq(total, 300);
+            char *got = run(db, q, &page, NULL);
+            ck_assert_str_eq(got, want);
+            free(got);
+            free(want);
+            ns_xresults *r = NULL;
+            ck_assert_int_eq(ns_xsearch(db, q, &page, &r, &err), 0);
+            ck_assert_uint_eq(ns_xresults_facet_count(r), 0);
+            ns_xresults_free(r);
+        }
+    }
+    ns_xquery_free(q);
+    ns_xdb_free(db);
+    ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
+
 START_TEST(docs_have_terms_reports_each_document_and_term)
 {
     ns_err err = { 0, "" };
@@ -1390,6 +1441,7 @@ static Suite *shim_suite(void)
     tcase_add_test(tc, relevance_ties_are_ordered_newest_first);
     tcase_add_test(tc, total_is_exact_and_offset_limit_page_through_hits);
     tcase_add_test(tc, facets_count_each_key_once_per_matching_document);
+    tcase_add_test(tc, a_page_only_pass_gives_the_same_page_and_counts_no_facets);
     tcase_add_test(tc, docs_have_terms_reports_each_document_and_term);
     tcase_add_test(tc, facet_counts_follow_a_replaced_document_after_reopen);
     tcase_add_test(tc, facet_table_serves_only_the_revision_it_describes);

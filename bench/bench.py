@@ -3,7 +3,8 @@
 
 Every measurement is appended as one JSON object to RESULTS (results.jsonl of the run):
   index  ENGINE REP TIMEFILE DBPATH RESULTS          a /usr/bin/time -v report and du -sb
-  batch  ENGINE REP DB QUERIES RESULTS [NSEARCH]     ENGINE nsearch | pyxapian | fts5
+  batch  ENGINE REP DB QUERIES RESULTS [NSEARCH]     ENGINE nsearch | pyxapian | fts5 | sphinx
+                                                     (sphinx: DB is searchd's port, - if it failed)
   oneshot REP QUERIES RESULTS SPEC...                 SPEC nsearch=DB:BINARY | quest=DB | sqlite3=DB; taking turns
   web    ENGINE REP WRKOUT RESULTS                   the output of wrk with bench/wrk.lua
   webpaths QUERIES KIND                              the request paths for wrk (KIND nsearch | omega)
@@ -143,9 +144,11 @@ def cmd_batch(engine, rep, db, qfile, results, nsearch=None):
         r = _nsearch_batch(nsearch, db, queries, errlog)
     elif engine == "nsearch1":
         r = _nsearch_batch(nsearch, db, queries, errlog, jobs=1)
+    elif engine == "sphinx" and db == "-":
+        r = {"failed": "searchd did not start"}
     else:
-        script = {"pyxapian": "xapian_batch.py", "fts5": "fts5_bench.py"}[engine]
-        args = [PY, os.path.join(HERE, script)] + (["batch"] if engine == "fts5" else []) + [db, qfile]
+        script = {"pyxapian": "xapian_batch.py", "fts5": "fts5_bench.py", "sphinx": "sphinx_bench.py"}[engine]
+        args = [PY, os.path.join(HERE, script)] + (["batch"] if engine in ("fts5", "sphinx") else []) + [db, qfile]
         with open(errlog, "ab") as err:
             try:
                 p = subprocess.run(args, stdout=subprocess.PIPE, stderr=err, timeout=BATCH_TIMEOUT)
@@ -271,11 +274,13 @@ ENGINES = {
     "index": [("nsearch", "nsearch `nindex`"),
               ("cc", "C++ TermGenerator, one writer (bench/xapian_index.cc)"),
               ("omega", "Omega `scriptindex` (English stemmer only)"),
-              ("fts5", "SQLite FTS5 (unicode61 + porter)")],
+              ("fts5", "SQLite FTS5 (unicode61 + porter)"),
+              ("sphinx", "Sphinx 2.2 `indexer` (stem_enru, xmlpipe2)")],
     "batch": [("nsearch", "nsearch `--batch` (threads: one per CPU)"),
               ("nsearch1", "nsearch `--batch --jobs 1` (one thread)"),
               ("pyxapian", "python3-xapian (BM25, exact facets)"),
-              ("fts5", "SQLite FTS5 (bm25(), GROUP BY facets)")],
+              ("fts5", "SQLite FTS5 (bm25(), GROUP BY facets)"),
+              ("sphinx", "Sphinx 2.2 `searchd`, one SphinxQL connection (BM25F, FACET)")],
     "oneshot": [("nsearch", "nsearch `--json --facets`, one process per query"),
                 ("quest", "`quest` (no facets)"),
                 ("sqlite3", "`sqlite3` CLI (FTS5, with facets)")],
@@ -393,8 +398,17 @@ def machine():
                         capture_output=True, text=True).stdout.strip()
     sq = subprocess.run([PY, "-c", "import sqlite3; print(sqlite3.sqlite_version)"],
                         capture_output=True, text=True).stdout.strip()
+    sp = subprocess.run(["sh", "-c", "searchd --help 2>/dev/null | sed -n '1s/^Sphinx \\([^ ]*\\).*/\\1/p'"],
+                        capture_output=True, text=True).stdout.strip()
+    load = ""
+    try:
+        with open("/proc/loadavg", encoding="utf-8") as fh:
+            load = ", load average " + " ".join(fh.read().split()[:3])
+    except OSError:
+        pass
     return (f"{os.cpu_count()} CPUs ({cpu}), {ram} RAM, {deb}, kernel {platform.release()}, "
-            f"Xapian {xv or '?'}, SQLite {sq or '?'}, {datetime.datetime.now():%Y-%m-%d %H:%M}")
+            f"Xapian {xv or '?'}, SQLite {sq or '?'}, Sphinx {sp or '?'}, "
+            f"{datetime.datetime.now():%Y-%m-%d %H:%M}{load}")
 
 
 def cmd_report(size, results, stampfile, results_md):

@@ -446,6 +446,8 @@ def cmd_report(size, results, stampfile, results_md):
             + agree + ".", ""]
     text += [f"- {n}" for n in notes] + ([""] if notes else [])
     text += [f"Machine: {machine()}.", ""]
+    if os.environ.get("BENCH_CMD"):
+        text += [f"Command: `{os.environ['BENCH_CMD']}`, commit {os.environ.get('BENCH_COMMIT', '?')}.", ""]
     section = "\n".join(text)
     print(section)
     # RESULTS.md: one section per size, replacing the one of an earlier run.

@@ -316,5 +316,7 @@ for rep in $(seq 1 "$REPS"); do
 done
 
 [ "$RESULTS_MD" = - ] && RESULTS_MD=$R/RESULTS.md
-$PY "$HERE/bench.py" report "$SIZE" "$RES" "$C/.gencorpus" "$RESULTS_MD"
+BENCH_CMD="REPS=$REPS STEPS=\"$STEPS\" ENGINES=\"$ENGINES\" bench/run.sh $SIZE" \
+BENCH_COMMIT=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown) \
+    $PY "$HERE/bench.py" report "$SIZE" "$RES" "$C/.gencorpus" "$RESULTS_MD"
 say "done: table above; also in $RESULTS_MD; logs in $R"

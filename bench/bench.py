@@ -328,7 +328,25 @@ def _metrics(section, recs, articles, body_bytes):
     return [med("rps"), med("p50_ms"), med("p99_ms"), None, None]
 
 
+# The index each search line reads: a search on an index whose build failed in the same run
+# (killed at IDX_TIMEOUT on a loaded machine, say) measured an empty or partial database.
+READS = {("batch", "pyxapian"): "cc", ("batch", "fts5"): "fts5", ("batch", "sphinx"): "sphinx",
+         ("batch", "nsearch"): "nsearch", ("batch", "nsearch1"): "nsearch",
+         ("oneshot", "nsearch"): "nsearch", ("oneshot", "quest"): "cc", ("oneshot", "sqlite3"): "fts5",
+         ("web", "fcgi"): "nsearch", ("web", "cgi"): "nsearch", ("web", "omega"): "omega"}
+
+
+def _mark_broken_indexes(recs):
+    bad = {(r["engine"], r["rep"]) for r in recs
+           if r["section"] == "index" and ("failed" in r or r.get("status", 0) != 0)}
+    for r in recs:
+        dep = READS.get((r["section"], r["engine"]))
+        if dep and (dep, r["rep"]) in bad and "failed" not in r:
+            r["failed"] = f"its index ({dep}) failed in run {r['rep']}"
+
+
 def build_table(size, recs, articles, body_bytes):
+    _mark_broken_indexes(recs)
     reps = max((r["rep"] for r in recs), default=0)
     lines, notes = [], []
     for section, engines in ENGINES.items():
@@ -427,9 +445,11 @@ def cmd_report(size, results, stampfile, results_md):
     reps = max((r["rep"] for r in recs), default=0)
     nq = next((r["n"] for r in recs if r["section"] == "batch" and "n" in r), 0)
     # Sanity: do the engines find about as much? (Stemming and tokenising differ by design.)
-    means = {r["engine"]: r["mean_total"] for r in recs if r["section"] == "batch" and "mean_total" in r}
+    means = {r["engine"]: r["mean_total"] for r in recs
+             if r["section"] == "batch" and "mean_total" in r and "failed" not in r}
     agree = ""
-    tot = {r["engine"]: r["totals"] for r in recs if r["section"] == "batch" and "totals" in r}
+    tot = {r["engine"]: r["totals"] for r in recs
+           if r["section"] == "batch" and "totals" in r and "failed" not in r}
     if "nsearch" in tot and "pyxapian" in tot:
         a, b = tot["nsearch"], tot["pyxapian"]
         same = sum(1 for x, y in zip(a, b) if x == y)

@@ -83,6 +83,11 @@ def timev(path):
     cpu = float(re.search(r"User time \(seconds\): (\S+)", t).group(1)) + \
         float(re.search(r"System time \(seconds\): (\S+)", t).group(1))
     st = re.search(r"Exit status: (\d+)", t)
+    # Killed by a signal, GNU time says so on a line of its own and still writes "Exit
+    # status: 0": the run failed, as a shell would say, with 128 + the signal.
+    sig = re.search(r"Command terminated by signal (\d+)", t)
+    if sig:
+        return wall, rss, cpu, 128 + int(sig.group(1))
     return wall, rss, cpu, int(st.group(1)) if st else 0
 
 

@@ -193,7 +193,7 @@ index_one() {  # ENGINE REP
             "${T[@]}" indexer --config "$SCONF" --all --quiet >"$log" 2>&1 || true ;;
     esac
     $PY "$HERE/bench.py" index "$e" "$rep" "$tf" "$db" "$RES"
-    if ! grep -q 'Exit status: 0' "$tf"; then
+    if ! grep -q 'Exit status: 0' "$tf" || grep -q 'terminated by signal' "$tf"; then
         say "warning: $e indexing failed ($(grep 'Exit status' "$tf" || echo killed)); last lines of $log:"
         tail -n 5 "$log" >&2 || true
     fi

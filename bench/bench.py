@@ -3,7 +3,8 @@
 
 Every measurement is appended as one JSON object to RESULTS (results.jsonl of the run):
   index  ENGINE REP TIMEFILE DBPATH RESULTS          a /usr/bin/time -v report and du -sb
-  batch  ENGINE REP DB QUERIES RESULTS [NSEARCH]     ENGINE nsearch | pyxapian | fts5
+  batch  ENGINE REP DB QUERIES RESULTS [NSEARCH]     ENGINE nsearch | pyxapian | fts5 | sphinx
+                                                     (sphinx: DB is searchd's port, - if it failed)
   oneshot REP QUERIES RESULTS SPEC...                 SPEC nsearch=DB:BINARY | quest=DB | sqlite3=DB; taking turns
   web    ENGINE REP WRKOUT RESULTS                   the output of wrk with bench/wrk.lua
   webpaths QUERIES KIND                              the request paths for wrk (KIND nsearch | omega)
@@ -82,6 +83,11 @@ def timev(path):
     cpu = float(re.search(r"User time \(seconds\): (\S+)", t).group(1)) + \
         float(re.search(r"System time \(seconds\): (\S+)", t).group(1))
     st = re.search(r"Exit status: (\d+)", t)
+    # Killed by a signal, GNU time says so on a line of its own and still writes "Exit
+    # status: 0": the run failed, as a shell would say, with 128 + the signal.
+    sig = re.search(r"Command terminated by signal (\d+)", t)
+    if sig:
+        return wall, rss, cpu, 128 + int(sig.group(1))
     return wall, rss, cpu, int(st.group(1)) if st else 0
 
 
@@ -143,9 +149,11 @@ def cmd_batch(engine, rep, db, qfile, results, nsearch=None):
         r = _nsearch_batch(nsearch, db, queries, errlog)
     elif engine == "nsearch1":
         r = _nsearch_batch(nsearch, db, queries, errlog, jobs=1)
+    elif engine == "sphinx" and db == "-":
+        r = {"failed": "searchd did not start"}
     else:
-        script = {"pyxapian": "xapian_batch.py", "fts5": "fts5_bench.py"}[engine]
-        args = [PY, os.path.join(HERE, script)] + (["batch"] if engine == "fts5" else []) + [db, qfile]
+        script = {"pyxapian": "xapian_batch.py", "fts5": "fts5_bench.py", "sphinx": "sphinx_bench.py"}[engine]
+        args = [PY, os.path.join(HERE, script)] + (["batch"] if engine in ("fts5", "sphinx") else []) + [db, qfile]
         with open(errlog, "ab") as err:
             try:
                 p = subprocess.run(args, stdout=subprocess.PIPE, stderr=err, timeout=BATCH_TIMEOUT)
@@ -271,11 +279,13 @@ ENGINES = {
     "index": [("nsearch", "nsearch `nindex`"),
               ("cc", "C++ TermGenerator, one writer (bench/xapian_index.cc)"),
               ("omega", "Omega `scriptindex` (English stemmer only)"),
-              ("fts5", "SQLite FTS5 (unicode61 + porter)")],
+              ("fts5", "SQLite FTS5 (unicode61 + porter)"),
+              ("sphinx", "Sphinx 2.2 `indexer` (stem_enru, xmlpipe2)")],
     "batch": [("nsearch", "nsearch `--batch` (threads: one per CPU)"),
               ("nsearch1", "nsearch `--batch --jobs 1` (one thread)"),
               ("pyxapian", "python3-xapian (BM25, exact facets)"),
-              ("fts5", "SQLite FTS5 (bm25(), GROUP BY facets)")],
+              ("fts5", "SQLite FTS5 (bm25(), GROUP BY facets)"),
+              ("sphinx", "Sphinx 2.2 `searchd`, one SphinxQL connection (BM25F, FACET)")],
     "oneshot": [("nsearch", "nsearch `--json --facets`, one process per query"),
                 ("quest", "`quest` (no facets)"),
                 ("sqlite3", "`sqlite3` CLI (FTS5, with facets)")],
@@ -323,7 +333,25 @@ def _metrics(section, recs, articles, body_bytes):
     return [med("rps"), med("p50_ms"), med("p99_ms"), None, None]
 
 
+# The index each search line reads: a search on an index whose build failed in the same run
+# (killed at IDX_TIMEOUT on a loaded machine, say) measured an empty or partial database.
+READS = {("batch", "pyxapian"): "cc", ("batch", "fts5"): "fts5", ("batch", "sphinx"): "sphinx",
+         ("batch", "nsearch"): "nsearch", ("batch", "nsearch1"): "nsearch",
+         ("oneshot", "nsearch"): "nsearch", ("oneshot", "quest"): "cc", ("oneshot", "sqlite3"): "fts5",
+         ("web", "fcgi"): "nsearch", ("web", "cgi"): "nsearch", ("web", "omega"): "omega"}
+
+
+def _mark_broken_indexes(recs):
+    bad = {(r["engine"], r["rep"]) for r in recs
+           if r["section"] == "index" and ("failed" in r or r.get("status", 0) != 0)}
+    for r in recs:
+        dep = READS.get((r["section"], r["engine"]))
+        if dep and (dep, r["rep"]) in bad and "failed" not in r:
+            r["failed"] = f"its index ({dep}) failed in run {r['rep']}"
+
+
 def build_table(size, recs, articles, body_bytes):
+    _mark_broken_indexes(recs)
     reps = max((r["rep"] for r in recs), default=0)
     lines, notes = [], []
     for section, engines in ENGINES.items():
@@ -393,8 +421,17 @@ def machine():
                         capture_output=True, text=True).stdout.strip()
     sq = subprocess.run([PY, "-c", "import sqlite3; print(sqlite3.sqlite_version)"],
                         capture_output=True, text=True).stdout.strip()
+    sp = subprocess.run(["sh", "-c", "searchd --help 2>/dev/null | sed -n '1s/^Sphinx \\([^ ]*\\).*/\\1/p'"],
+                        capture_output=True, text=True).stdout.strip()
+    load = ""
+    try:
+        with open("/proc/loadavg", encoding="utf-8") as fh:
+            load = ", load average " + " ".join(fh.read().split()[:3])
+    except OSError:
+        pass
     return (f"{os.cpu_count()} CPUs ({cpu}), {ram} RAM, {deb}, kernel {platform.release()}, "
-            f"Xapian {xv or '?'}, SQLite {sq or '?'}, {datetime.datetime.now():%Y-%m-%d %H:%M}")
+            f"Xapian {xv or '?'}, SQLite {sq or '?'}, Sphinx {sp or '?'}, "
+            f"{datetime.datetime.now():%Y-%m-%d %H:%M}{load}")
 
 
 def cmd_report(size, results, stampfile, results_md):
@@ -413,9 +450,11 @@ def cmd_report(size, results, stampfile, results_md):
     reps = max((r["rep"] for r in recs), default=0)
     nq = next((r["n"] for r in recs if r["section"] == "batch" and "n" in r), 0)
     # Sanity: do the engines find about as much? (Stemming and tokenising differ by design.)
-    means = {r["engine"]: r["mean_total"] for r in recs if r["section"] == "batch" and "mean_total" in r}
+    means = {r["engine"]: r["mean_total"] for r in recs
+             if r["section"] == "batch" and "mean_total" in r and "failed" not in r}
     agree = ""
-    tot = {r["engine"]: r["totals"] for r in recs if r["section"] == "batch" and "totals" in r}
+    tot = {r["engine"]: r["totals"] for r in recs
+           if r["section"] == "batch" and "totals" in r and "failed" not in r}
     if "nsearch" in tot and "pyxapian" in tot:
         a, b = tot["nsearch"], tot["pyxapian"]
         same = sum(1 for x, y in zip(a, b) if x == y)
@@ -432,6 +471,8 @@ def cmd_report(size, results, stampfile, results_md):
             + agree + ".", ""]
     text += [f"- {n}" for n in notes] + ([""] if notes else [])
     text += [f"Machine: {machine()}.", ""]
+    if os.environ.get("BENCH_CMD"):
+        text += [f"Command: `{os.environ['BENCH_CMD']}`, commit {os.environ.get('BENCH_COMMIT', '?')}.", ""]
     section = "\n".join(text)
     print(section)
     # RESULTS.md: one section per size, replacing the one of an earlier run.

@@ -6,7 +6,10 @@
 # from 1,000,000 articles on):
 #   indexing   nindex | bench/xapian_index (C++ TermGenerator, one writer) | Omega scriptindex
 #              (bench/omega.index, input from bench/to_dump.py) | SQLite FTS5 (bench/fts5_bench.py)
+#              | Sphinx 2.2 indexer (xmlpipe2 from bench/sphinx_bench.py)
 #   batch      nsearch --batch (all CPUs, and --jobs 1) | python3-xapian (bench/xapian_batch.py) | FTS5
+#              | Sphinx searchd over one SphinxQL connection (started on a free loopback port,
+#              stopped by its PID)
 #   one-shot   nsearch --json --facets | quest | sqlite3, one process per query, taking turns
 #   web        wrk against nsearch.cgi as FastCGI and as CGI and Omega's CGI, one lighttpd
 # and prints one Markdown table (medians, ours/peer), also written to bench/RESULTS.md.
@@ -14,7 +17,7 @@
 # Environment: BENCH_DIR (work dir, default /tmp/nsearch-bench), BUILD (nsearch's build dir,
 # default build), REPS, TIME_BUDGET (seconds, see below), STEPS (default "index batch oneshot web";
 # the figures of steps not named stay from the last run of this SIZE), ENGINES (default
-# "nsearch cc omega fts5"), WEB_SECONDS (default 5), WEB_CONNECTIONS (8), ONESHOT_N (100),
+# "nsearch cc omega fts5 sphinx"), WEB_SECONDS (default 5), WEB_CONNECTIONS (8), ONESHOT_N (100),
 # SEED (42), RESULTS_MD (default bench/RESULTS.md; "-" for none).
 set -euo pipefail
 
@@ -27,7 +30,7 @@ BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
 if [ "$SIZE" -ge 1000000 ]; then REPS=${REPS:-1}; else REPS=${REPS:-3}; fi
 STEPS=${STEPS:-index batch oneshot web}
-ENGINES=${ENGINES:-nsearch cc omega fts5}
+ENGINES=${ENGINES:-nsearch cc omega fts5 sphinx}
 WEB_SECONDS=${WEB_SECONDS:-5}
 WEB_CONNECTIONS=${WEB_CONNECTIONS:-8}
 SEED=${SEED:-42}
@@ -59,7 +62,9 @@ need() { command -v "$1" >/dev/null 2>&1 || die "$1 is missing (Debian package $
 need groff groff-base; need scriptindex xapian-omega; need quest xapian-tools; need wrk wrk
 need lighttpd lighttpd; need sqlite3 sqlite3; need xapian-config libxapian-dev; need g++ g++
 need du coreutils; need timeout coreutils; need curl curl
+need indexer sphinxsearch; need searchd sphinxsearch
 $PY -c 'import xapian' 2>/dev/null || die "python3-xapian is missing (scripts/setup.sh bench)"
+$PY -c 'import pymysql' 2>/dev/null || die "python3-pymysql is missing (scripts/setup.sh bench)"
 OMEGA_CGI=/usr/lib/cgi-bin/omega/omega
 [ -x $OMEGA_CGI ] || die "$OMEGA_CGI is missing (package xapian-omega)"
 OMEGA_TEMPLATES=/var/lib/xapian-omega/templates
@@ -104,6 +109,15 @@ fi
 
 # ---- cleanup of the servers -------------------------------------------------------------
 LPID=""
+SPID=""
+stop_sphinx() {
+    [ -n "$SPID" ] || return 0
+    kill "$SPID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$SPID" 2>/dev/null || true
+    wait "$SPID" 2>/dev/null || true
+    SPID=""
+}
 stop_web() {
     [ -n "$LPID" ] || return 0
     local kids
@@ -116,14 +130,38 @@ stop_web() {
     wait "$LPID" 2>/dev/null || true
     LPID=""
 }
-trap 'stop_web' EXIT
-trap 'stop_web; exit 130' INT TERM
+trap 'stop_web; stop_sphinx' EXIT
+trap 'stop_web; stop_sphinx; exit 130' INT TERM
 
 # ---- indexing ---------------------------------------------------------------------------
 DUMP=$BENCH_DIR/dump-$SIZE.txt
+SXML=$BENCH_DIR/sphinx-$SIZE.xml
+SCONF=$I/sphinx/sphinx.conf
+SPORT=""
+sphinx_conf() {  # a fresh loopback port each time searchd is to start
+    SPORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    mkdir -p "$I/sphinx"
+    $PY "$HERE/sphinx_bench.py" conf "$I/sphinx" "$SXML" "$SPORT"
+}
+start_sphinx() {
+    sphinx_conf
+    : > "$R/searchd.out"
+    searchd --config "$SCONF" --nodetach >"$R/searchd.out" 2>&1 &
+    SPID=$!
+    # It reads the index before it listens (precaching): bounded like an indexing run.
+    for _ in $(seq $((IDX_TIMEOUT * 5))); do
+        grep -q 'accepting connections' "$R/searchd.out" && return 0
+        kill -0 "$SPID" 2>/dev/null || break
+        sleep 0.2
+    done
+    say "warning: searchd did not start:"; tail -n 5 "$R/searchd.out" >&2 || true
+    stop_sphinx
+    return 1
+}
 db_of() {
     case $1 in
         nsearch) echo "$I/nsearch" ;; cc) echo "$I/cc" ;; omega) echo "$I/omega" ;; fts5) echo "$I/fts5.db" ;;
+        sphinx) echo "$I/sphinx/data" ;;
     esac
 }
 index_one() {  # ENGINE REP
@@ -143,9 +181,19 @@ index_one() {  # ENGINE REP
             fi
             "${T[@]}" scriptindex --overwrite -s english "$db" "$HERE/omega.index" "$DUMP" >"$log" 2>&1 || true ;;
         fts5) "${T[@]}" $PY "$HERE/fts5_bench.py" index "$C" "$db" >"$log" 2>&1 || true ;;
+        sphinx)
+            # Its input, an xmlpipe2 file, is made once and timed on a line of its own (as
+            # Omega's dump); the indexer reads it through `cat` (xmlpipe_command).
+            if [ ! -s "$SXML" ] || [ "$C/.gencorpus" -nt "$SXML" ]; then
+                /usr/bin/time -v -o "$R/index-sphinxxml-$rep.time" timeout "$IDX_TIMEOUT" \
+                    $PY "$HERE/sphinx_bench.py" xml "$C" "$SXML" >"$R/index-sphinxxml.log" 2>&1 || true
+                $PY "$HERE/bench.py" index sphinxxml "$rep" "$R/index-sphinxxml-$rep.time" "$SXML" "$RES"
+            fi
+            sphinx_conf
+            "${T[@]}" indexer --config "$SCONF" --all --quiet >"$log" 2>&1 || true ;;
     esac
     $PY "$HERE/bench.py" index "$e" "$rep" "$tf" "$db" "$RES"
-    if ! grep -q 'Exit status: 0' "$tf"; then
+    if ! grep -q 'Exit status: 0' "$tf" || grep -q 'terminated by signal' "$tf"; then
         say "warning: $e indexing failed ($(grep 'Exit status' "$tf" || echo killed)); last lines of $log:"
         tail -n 5 "$log" >&2 || true
     fi
@@ -235,6 +283,15 @@ for rep in $(seq 1 "$REPS"); do
         has "$ENGINES" nsearch && { say "rep $rep: batch nsearch, one thread"; $PY "$HERE/bench.py" batch nsearch1 "$rep" "$(db_of nsearch)" "$Q" "$RES" "$BUILD/nsearch"; }
         has "$ENGINES" cc && { say "rep $rep: batch python3-xapian"; $PY "$HERE/bench.py" batch pyxapian "$rep" "$(db_of cc)" "$Q" "$RES"; }
         has "$ENGINES" fts5 && { say "rep $rep: batch fts5"; $PY "$HERE/bench.py" batch fts5 "$rep" "$(db_of fts5)" "$Q" "$RES"; }
+        if has "$ENGINES" sphinx; then
+            if start_sphinx; then
+                say "rep $rep: batch sphinx (searchd $SPID on 127.0.0.1:$SPORT)"
+                $PY "$HERE/bench.py" batch sphinx "$rep" "$SPORT" "$Q" "$RES"
+            else
+                $PY "$HERE/bench.py" batch sphinx "$rep" - "$Q" "$RES"  # recorded as failed
+            fi
+            stop_sphinx
+        fi
     fi
     if has "$STEPS" oneshot; then
         os=()
@@ -259,5 +316,7 @@ for rep in $(seq 1 "$REPS"); do
 done
 
 [ "$RESULTS_MD" = - ] && RESULTS_MD=$R/RESULTS.md
-$PY "$HERE/bench.py" report "$SIZE" "$RES" "$C/.gencorpus" "$RESULTS_MD"
+BENCH_CMD="REPS=$REPS STEPS=\"$STEPS\" ENGINES=\"$ENGINES\" bench/run.sh $SIZE" \
+BENCH_COMMIT=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown) \
+    $PY "$HERE/bench.py" report "$SIZE" "$RES" "$C/.gencorpus" "$RESULTS_MD"
 say "done: table above; also in $RESULTS_MD; logs in $R"

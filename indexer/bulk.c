@@ -1,9 +1,9 @@
 /* bulk.c: bulk mode (see indexer.h): the files split by a hash of their key
- * into shards, each indexed by its own thread into its own database under
- * the temporary directory; the spelling words of all of them added once
- * each; ids claimed in two shards settled; the shards merged by compaction
- * and the result swapped in. An interrupted run keeps its shards for the
- * next one. */
+ * into shards, each indexed by its own thread into its own databases under
+ * the temporary directory (a fresh one every opts->rotate files); the
+ * spelling words of all of them added once each; ids claimed in two shards
+ * settled; every shard's databases merged by compaction and the result
+ * swapped in. An interrupted run keeps its shards for the next one. */
 #include "run.h"
 
 #include "dbpath.h"
@@ -30,6 +30,124 @@ static void S_thread_done(writer *W, int rc)
     pthread_mutex_unlock(&R->mu);
 }
 
+/* ---- a shard's databases ----
+ *
+ * Xapian's cost per committed batch grows with the database it goes into
+ * (each flush merges the batch's postings into ever larger B-trees): two
+ * shard writers ran at ~650 articles/s up to 350,000 articles in all and
+ * ~510 after. So a shard that has taken opts->rotate files commits and goes
+ * on in a fresh database, "shard-K.1", "shard-K.2", ...; the full ones stay
+ * open (a loser of a duplicate id may need deleting from them) and all are
+ * merged by the final compaction, which is a merge of sorted runs anyway. */
+
+static unsigned S_rotate_at(const run *R)
+{
+    return R->o->rotate ? R->o->rotate : NS_INDEX_BULK_ROTATE;
+}
+
+/* The path of shard k's database s (0: W->path's "shard-K"), malloc'd. */
+static char *S_seg_path(const run *R, unsigned k, unsigned s)
+{
+    ns_buf p = NS_BUF_INIT;
+    int rc = s ? ns_buf_printf(&p, "%s/shard-%u.%u", R->tmpdir, k, s)
+               : ns_buf_printf(&p, "%s/shard-%u", R->tmpdir, k);
+    char *out = rc < 0 ? NULL : ns_buf_detach(&p);
+    ns_buf_free(&p);
+    return out;
+}
+
+/* Keep W's current database among its full ones (W->w is then NULL). */
+static int S_seg_push(writer *W, ns_err *err)
+{
+    if (W->nsegs == W->capsegs) {
+        unsigned cap = W->capsegs ? W->capsegs * 2 : 4;
+        ns_xwdb **p = realloc(W->segs, cap * sizeof *p);
+        if (!p)
+            return ns_err_set(err, NS_ENOMEM, "out of memory");
+        W->segs = p;
+        W->capsegs = cap;
+    }
+    W->segs[W->nsegs++] = W->w;
+    W->w = NULL;
+    return 0;
+}
+
+/* Open shard W->k's database s afresh as W->w, with the schema committed:
+ * whatever an earlier run left at its path goes. */
+static int S_seg_create(writer *W, unsigned s, ns_err *err)
+{
+    ns_err e;
+    ns_err_clear(&e);
+    char *path = S_seg_path(W->R, W->k, s);
+    int rc;
+    if (!path)
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    ns_dbpath_rmtree(path);  /* in our temporary directory */
+    if ((rc = ns_xwdb_open(&W->w, path, NS_XWDB_CREATE_OR_OPEN, &e)) < 0)
+        rc = ns_err_set(err, rc, "cannot create '%s': %s", path, e.msg);
+    else if ((rc = ns_writer_set_schema(W, err)) == 0)
+        rc = ns_writer_commit(W, 1, err);
+    free(path);
+    return rc;
+}
+
+/* W's current database is full: commit it and go on in a fresh one. */
+static int S_rotate(writer *W, ns_err *err)
+{
+    int rc;
+    if ((rc = ns_writer_commit(W, 1, err)) < 0 || (rc = S_seg_push(W, err)) < 0)
+        return rc;
+    W->seg_files = 0;
+    return S_seg_create(W, W->nsegs, err);
+}
+
+/* Remove shard k's later databases from s on: those of a run that is not
+ * resumed. They are made in order, so the first missing one ends them. */
+static void S_seg_remove_from(const run *R, unsigned k, unsigned s)
+{
+    for (;; s++) {
+        char *path = S_seg_path(R, k, s);
+        struct stat st;
+        int there = path && stat(path, &st) == 0;
+        if (there)
+            ns_dbpath_rmtree(path);
+        free(path);
+        if (!there)
+            break;
+    }
+}
+
+/* Delete id's document (if id is not empty) and the metadata entry key from
+ * W's full databases; the caller does it in W->w. Which database holds a
+ * file is not recorded, and a deletion where there is nothing costs a
+ * look-up. Committed with the database in S_merge or on interruption. */
+static int S_forget_in_segs(writer *W, const char *key, const char *id, ns_err *err)
+{
+    int rc;
+    if (!W->nsegs)
+        return 0;
+    if (*id && (rc = ns_writer_idterm(&W->tmp, id, err)) < 0)
+        return rc;
+    for (unsigned s = 0; s < W->nsegs; s++) {
+        if (*id && (rc = ns_xwdb_delete(W->segs[s], W->tmp.data, W->tmp.len, err)) < 0)
+            return rc;
+        if ((rc = ns_xwdb_set_metadata(W->segs[s], key, "", 0, err)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Commit and close all of W's databases. */
+static int S_close_all(writer *W, ns_err *err)
+{
+    int rc = 0;
+    for (unsigned s = 0; s < W->nsegs && rc == 0; s++)
+        rc = ns_xwdb_close(W->segs[s], err);
+    if (rc == 0)
+        rc = ns_xwdb_close(W->w, err);
+    return rc;
+}
+
 /* Phase 1: index the shard's files. */
 static void *S_worker(void *arg)
 {
@@ -42,6 +160,8 @@ static void *S_worker(void *arg)
             break;
         }
         if ((rc = ns_writer_process(W, W->files[i], &W->err)) < 0 || (rc = ns_writer_commit(W, 0, &W->err)) < 0)
+            break;
+        if (++W->seg_files >= S_rotate_at(R) && i + 1 < W->nfiles && (rc = S_rotate(W, &W->err)) < 0)
             break;
         ns_run_progress(R);
     }
@@ -171,38 +291,55 @@ static int S_threads(run *R, void *(*fn)(void *), ns_err *err)
 }
 
 /* Open shard W->k: with resume, keep what an interrupted run committed to
- * it unless it is unreadable or of another schema; else start it afresh. */
+ * it (its first database and the later ones) unless it is unreadable or of
+ * another schema; else start it afresh. */
 static int S_shard_open(run *R, writer *W, int resume, ns_err *err)
 {
     ns_err e;
     ns_err_clear(&e);
-    ns_buf p = NS_BUF_INIT;
     int rc;
-    if (ns_buf_printf(&p, "%s/shard-%u", R->tmpdir, W->k) < 0 || !(W->path = ns_buf_detach(&p))) {
-        ns_buf_free(&p);
+    if (!(W->path = S_seg_path(R, W->k, 0)))
         return ns_err_set(err, NS_ENOMEM, "out of memory");
-    }
     struct stat st;
-    if (resume && stat(W->path, &st) == 0) {
+    for (unsigned s = 0; resume; s++) {
+        char *path = s ? S_seg_path(R, W->k, s) : W->path;
         char *val = NULL;
         size_t vlen = 0;
-        rc = ns_xwdb_open(&W->w, W->path, NS_XWDB_CREATE_OR_OPEN, &e);
-        if (rc == 0 && (rc = ns_xwdb_get_metadata(W->w, NS_META_SCHEMA, &val, &vlen, &e)) == 0 &&
+        ns_xwdb *w = NULL;
+        if (!path)
+            return ns_err_set(err, NS_ENOMEM, "out of memory");
+        if (stat(path, &st) < 0) {
+            if (path != W->path)
+                free(path);
+            break;  /* the databases of the shard end here */
+        }
+        rc = ns_xwdb_open(&w, path, NS_XWDB_CREATE_OR_OPEN, &e);
+        if (rc == 0 && (rc = ns_xwdb_get_metadata(w, NS_META_SCHEMA, &val, &vlen, &e)) == 0 &&
             (!vlen || !ns_writer_schema_ok(val, vlen)))
             rc = NS_EINVAL;
         free(val);
-        if (rc == 0)
+        if (path != W->path)
+            free(path);
+        if (rc < 0) {
+            /* Unreadable: it and the later ones start afresh; their files
+             * have no records, so they are indexed again. */
+            ns_xwdb_free(w);
+            ns_err_clear(&e);
+            if (s == 0)
+                break;
+            S_seg_remove_from(R, W->k, s);
             return 0;
-        ns_xwdb_free(W->w);
-        W->w = NULL;
+        }
+        if (W->w && (rc = S_seg_push(W, err)) < 0) {
+            ns_xwdb_free(w);
+            return rc;
+        }
+        W->w = w;
     }
-    ns_dbpath_rmtree(W->path);  /* in our temporary directory */
-    ns_err_clear(&e);
-    if ((rc = ns_xwdb_open(&W->w, W->path, NS_XWDB_CREATE_OR_OPEN, &e)) < 0)
-        return ns_err_set(err, rc, "cannot create '%s': %s", W->path, e.msg);
-    if ((rc = ns_writer_set_schema(W, err)) < 0 || (rc = ns_writer_commit(W, 1, err)) < 0)
-        return rc;
-    return 0;
+    if (W->w)
+        return 0;
+    S_seg_remove_from(R, W->k, 1);
+    return S_seg_create(W, 0, err);
 }
 
 /* Keep in the temporary directory only the shards this run uses, the lock
@@ -227,7 +364,8 @@ static int S_drop_stale(writer *W, ns_err *err)
         const char *id = key + klen + 1;
         if (*id && (rc = ns_writer_delete_id(W, id, err)) < 0)
             return rc;
-        if ((rc = ns_xwdb_set_metadata(W->w, key, "", 0, err)) < 0)
+        if ((rc = ns_xwdb_set_metadata(W->w, key, "", 0, err)) < 0 ||
+            (rc = S_forget_in_segs(W, key, id, err)) < 0)
             return rc;
     }
     return ns_writer_commit(W, 1, err);
@@ -292,6 +430,16 @@ static int S_delete_loser(run *R, frec *r, ns_err *err)
     if ((rc = ns_writer_begin(W, err)) < 0 || (rc = ns_writer_delete_id(W, r->id, err)) < 0 ||
         (rc = ns_writer_set_file_meta(W, r->key, r->klen, "", 0, err)) < 0)
         return rc;
+    if (W->nsegs) {
+        ns_buf key = NS_BUF_INIT;
+        if (ns_buf_puts(&key, NS_META_FILE_PREFIX) < 0 || ns_buf_append(&key, r->key, r->klen) < 0)
+            rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+        else
+            rc = S_forget_in_segs(W, key.data, r->id, err);
+        ns_buf_free(&key);
+        if (rc < 0)
+            return rc;
+    }
     if (r->counted == 'a')
         W->st.added--;
     else if (r->counted == 'u')
@@ -391,7 +539,10 @@ static int S_open_shards(run *R, int resume, ns_err *err)
         writer *W = &R->ws[k];
         if ((rc = ns_analyzer_new(&W->a, err)) < 0 || (rc = S_shard_open(R, W, resume, err)) < 0)
             break;
-        rc = ns_xwdb_metadata_each(W->w, NS_META_FILE_PREFIX, ns_frec_load_shard, W, err);
+        for (unsigned s = 0; s < W->nsegs && rc == 0 && R->meta_rc == 0; s++)
+            rc = ns_xwdb_metadata_each(W->segs[s], NS_META_FILE_PREFIX, ns_frec_load_shard, W, err);
+        if (rc == 0 && R->meta_rc == 0)
+            rc = ns_xwdb_metadata_each(W->w, NS_META_FILE_PREFIX, ns_frec_load_shard, W, err);
         if (rc < 0 || R->meta_rc < 0) {
             if (rc == 0)
                 rc = ns_err_set(err, R->meta_rc, "out of memory loading the file records");
@@ -420,7 +571,7 @@ static int S_keep_interrupted(run *R, const char *marker, ns_err *err)
         W->st.failed -= W->ndups;  /* ns_writer_fail_dup counted them again */
     }
     for (unsigned k = 0; k < R->nw && rc == 0; k++)
-        rc = ns_xwdb_close(R->ws[k].w, err);
+        rc = S_close_all(&R->ws[k], err);
     if (rc == 0) {
         int fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
         if (fd >= 0)
@@ -437,27 +588,35 @@ static int S_merge(run *R, unsigned J, ns_err *err)
 {
     int rc;
     const char **srcs = NULL;
+    size_t n = 0;
     ns_buf fresh = NS_BUF_INIT, old = NS_BUF_INIT;
     if ((rc = S_settle_ids(R, err)) < 0)
         goto done;
     for (unsigned k = 0; k < J; k++)
         ns_run_add_stats(R->st, &R->ws[k].st);
-    if (!(srcs = calloc(J, sizeof *srcs))) {
+    for (unsigned k = 0; k < J; k++)
+        n += 1 + R->ws[k].nsegs;
+    if (!(srcs = calloc(n, sizeof *srcs))) {
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
         goto done;
     }
+    n = 0;
     for (unsigned k = 0; k < J; k++) {
         writer *W = &R->ws[k];
-        if ((rc = ns_writer_commit(W, 1, err)) < 0 || (rc = ns_xwdb_close(W->w, err)) < 0)
+        if ((rc = ns_writer_commit(W, 1, err)) < 0 || (rc = S_close_all(W, err)) < 0)
             goto done;
-        srcs[k] = W->path;
+        for (unsigned s = 0; s <= W->nsegs; s++)
+            if (!(srcs[n++] = S_seg_path(R, k, s))) {
+                rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+                goto done;
+            }
     }
     if (ns_buf_printf(&fresh, "%s/new", R->tmpdir) < 0 ||
         ns_buf_printf(&old, "%s/old", R->tmpdir) < 0) {
         rc = ns_err_set(err, NS_ENOMEM, "out of memory");
         goto done;
     }
-    if ((rc = ns_xcompact(fresh.data, srcs, J, err)) < 0)
+    if ((rc = ns_xcompact(fresh.data, srcs, n, err)) < 0)
         goto done;
     S_write_facet_table(R, fresh.data);
     rc = ns_dbpath_install(fresh.data, R->db,
@@ -466,6 +625,8 @@ static int S_merge(run *R, unsigned J, ns_err *err)
                                              : NS_DBPATH_RENAME,
                            old.data, err);
 done:
+    for (size_t i = 0; srcs && i < n; i++)
+        free((char *)srcs[i]);
     free(srcs);
     ns_buf_free(&fresh);
     ns_buf_free(&old);

@@ -419,9 +419,17 @@ static int S_tmp_entry(const char *name, int *db, long *shard)
     int n = 0;
     *shard = -1;
     *db = !strcmp(name, "new") || !strcmp(name, "old");
-    if (sscanf(name, "shard-%u%n", &k, &n) == 1 && name[n] == '\0') {
-        *shard = (long)k;
-        return 1;
+    if (sscanf(name, "shard-%u%n", &k, &n) == 1) {
+        /* "shard-K", or "shard-K.S": the shard's later databases (bulk.c) */
+        unsigned s;
+        int m = 0;
+        if (name[n] == '.' && name[n + 1] >= '0' && name[n + 1] <= '9' &&
+            sscanf(name + n, ".%u%n", &s, &m) == 1)
+            n += m;
+        if (name[n] == '\0') {
+            *shard = (long)k;
+            return 1;
+        }
     }
     return *db || !strcmp(name, "lock") || !strcmp(name, "resumable");
 }

@@ -64,8 +64,8 @@ int ns_dbpath_tmp_claim(const char *tmp, const char *shown, int *made, ns_err *e
 /* 1 when tmp is a folder with nindex's marker, else 0. */
 int ns_dbpath_tmp_marked(const char *tmp);
 
-/* Remove nindex's entries in tmp, keeping the shards shard-K with K <
- * keep_shards and, with keep_lock, the lock database: what an earlier run
+/* Remove nindex's entries in tmp, keeping the shards shard-K (and their
+ * later databases shard-K.S) with K < keep_shards and, with keep_lock, the lock database: what an earlier run
  * left that this one does not use. Entries of other names are left. */
 void ns_dbpath_tmp_clean(const char *tmp, unsigned keep_shards, int keep_lock);
 

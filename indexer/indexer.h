@@ -13,8 +13,9 @@
  *
  * Bulk (the database does not exist, is empty, or opts->rebuild): the files
  * are split by a hash of their path into opts->jobs shards, each indexed by
- * its own thread into its own database under "<db>.nindex-tmp/shard-K"; the
- * shards are then merged (Xapian compaction) into "<db>.nindex-tmp/new",
+ * its own thread into its own database under "<db>.nindex-tmp/shard-K" (a
+ * shard past opts->rotate files goes on in a fresh "shard-K.1", and so on,
+ * since Xapian slows as a database grows); the shards' databases are then merged (Xapian compaction) into "<db>.nindex-tmp/new",
  * which replaces the database in one atomic rename, so readers see the old
  * database or the complete new one, never a partial one. An interrupted bulk
  * run leaves the database untouched and its committed shards in the
@@ -95,6 +96,9 @@ typedef struct ns_index_opts {
     unsigned batch;        /* changes per transaction; 0: NS_INDEX_BATCH
                               (incremental), NS_INDEX_BULK_BATCH (bulk) */
     unsigned jobs;         /* bulk mode: shards and threads; 0: 1 */
+    unsigned rotate;       /* bulk mode: files a shard's database takes before
+                              the shard goes on in a fresh one (all merged at
+                              the end); 0: NS_INDEX_BULK_ROTATE */
     /* When non-NULL and set (by a signal handler), the run finishes the file
      * at hand (each worker its own), commits and returns with
      * stats->interrupted = 1. In bulk mode the engine blocks SIGINT and
@@ -118,8 +122,10 @@ typedef struct ns_index_opts {
  * faster than 1000 and peak at 3.5x the memory. */
 #define NS_INDEX_BULK_BATCH 1000
 #define NS_INDEX_JOBS_MAX 64
+/* Per shard: see bulk.c for the measurement. */
+#define NS_INDEX_BULK_ROTATE 50000
 #define NS_INDEX_OPTS_INIT                                                                 \
-    { .db_path = NULL, .rebuild = 0, .batch = 0, .jobs = 0, .stop = NULL, .on_error = NULL, \
+    { .db_path = NULL, .rebuild = 0, .batch = 0, .jobs = 0, .rotate = 0, .stop = NULL, .on_error = NULL, \
       .on_warning = NULL, .on_progress = NULL, .ctx = NULL, .follow_symlinks = 0 }
 
 /* The temporary directory of a bulk run: db_path (trailing slashes

@@ -164,7 +164,8 @@ static void usage(FILE *f)
           "  --rebuild     build a new database and swap it in when complete\n"
           "  --batch N     commit every N changes (default 1000)\n"
           "  --jobs N      threads when building a new database (default: the number\n"
-          "                of CPUs, at most 8)\n"
+          "                of CPUs, at most 8); each thread's shard goes on in a fresh\n"
+          "                database every $NINDEX_ROTATE files (default 50000)\n"
           "  --follow-symlinks  also follow symbolic links that lead outside the PATHs\n"
           "                (by default each is skipped with a warning)\n"
           "  --watch       after the run, keep watching the PATHs (inotify) and index\n"
@@ -222,6 +223,11 @@ static int S_parse_args(int argc, char **argv, ns_index_opts *o, int *watch, siz
     };
     const char *env = getenv("NSEARCH_DB");
     o->db_path = env && *env ? env : NS_DEFAULT_DB;
+    /* Files per shard database in a bulk build (see indexer.h); for measuring
+     * and for tests, which need a rotation without 50,000 articles. */
+    const char *rot = getenv("NINDEX_ROTATE");
+    if (rot && *rot && S_count("NINDEX_ROTATE", rot, 100000000, &o->rotate) < 0)
+        return 2;
     /* PATHs may come before, between or after the options; like getopt,
      * gather them at the front of argv (what was read is not read again) */
     size_t npaths = 0;

@@ -107,8 +107,12 @@ struct run;
 typedef struct writer {
     struct run *R;
     unsigned k;          /* shard number */
-    char *path;          /* bulk: the shard's directory */
-    ns_xwdb *w;
+    char *path;          /* bulk: the shard's first database (bulk.c: "shard-K") */
+    ns_xwdb *w;          /* bulk: the shard's current database */
+    ns_xwdb **segs;      /* bulk: the shard's earlier databases, full and
+                            committed, in order ("shard-K.1", ...; see bulk.c) */
+    unsigned nsegs, capsegs;
+    size_t seg_files;    /* bulk: files given to the current database */
     ns_analyzer *a;
     ns_hmap by_id;          /* id -> frec owning it in this database */
     ns_index_stats st;   /* this writer's counts */

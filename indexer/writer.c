@@ -353,6 +353,11 @@ void ns_writer_free(writer *W)
 {
     ns_xwdb_free(W->w);  /* after a failure: cancels the open transaction */
     W->w = NULL;
+    for (unsigned s = 0; s < W->nsegs; s++)
+        ns_xwdb_free(W->segs[s]);
+    free(W->segs);
+    W->segs = NULL;
+    W->nsegs = W->capsegs = 0;
     ns_analyzer_free(W->a);
     W->a = NULL;
     ns_record_codec_free(W->codec);

@@ -4,7 +4,7 @@ PKGS_BUILD="make gcc g++ pkg-config libxapian-dev libutf8proc-dev libstemmer-dev
 PKGS_DEB="dpkg-dev debhelper lintian"
 PKGS_TEST="check chromium chromium-driver fonts-dejavu-core snowball-data xapian-tools jq curl lighttpd spawn-fcgi iproute2 valgrind clang libclang-rt-14-dev cppcheck clang-tidy wrk
     nginx fcgiwrap apache2 libapache2-mod-fcgid libfcgi-bin systemd zsh tmux bash-completion python3-xapian $PKGS_DEB"
-PKGS_BENCH="xapian-omega python3-xapian sqlite3 wrk groff-base manpages manpages-dev manpages-ru fortunes-ru time"
+PKGS_BENCH="xapian-omega python3-xapian sqlite3 wrk groff-base manpages manpages-dev manpages-ru fortunes-ru time sphinxsearch python3-pymysql"
 PKGS_EVAL="python3 python3-xapian"
 # From npm, not Debian: the version of axe-core that tests/e2e/web_browser.sh
 # installs into build/npm (never into the repository) to check the page's

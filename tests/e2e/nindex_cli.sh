@@ -117,4 +117,33 @@ locktest 1 "$tmp/newdb"
 status 0 --db "$tmp/newdb" "$tmp/c"
 [ "$(cat "$tmp/out")" = "added 1, updated 0, unchanged 0, removed 0, failed 0" ] || fail "after kill: $(cat "$tmp/out")"
 [ ! -e "$tmp/newdb.nindex-tmp" ] || fail "temporary directory left behind"
+
+# NINDEX_ROTATE (files per shard database in a new build): a bad value is
+# refused, naming it; a build rotating every 3 files answers every query as
+# one that does not (the same documents, in the same order, the same scores)
+for v in 0 x -1 100000001; do
+    set +e
+    NINDEX_ROTATE=$v "$nindex" --db "$tmp/rdb" "$tmp/c" > "$tmp/out" 2> "$tmp/err"
+    rc=$?
+    set -e
+    [ "$rc" = 2 ] || fail "NINDEX_ROTATE=$v: exit $rc, want 2"
+    grep -qF "nindex: NINDEX_ROTATE: '$v' is not a number from 1 to 100000000" "$tmp/err" || fail "NINDEX_ROTATE=$v message"
+    [ ! -e "$tmp/rdb" ] || fail "NINDEX_ROTATE=$v: a database was made"
+done
+mkdir -p "$tmp/r"
+i=0
+while [ $i -lt 40 ]; do
+    printf -- '---\ntitle: Article %d on models\ndate: 2020-%02d-10\nvendors: [%s]\n---\nModels number %d and word%d, word%d.\n' \
+        $i $((i % 12 + 1)) "$([ $((i % 3)) = 0 ] && echo OpenAI || echo Yandex)" $i $((i % 7)) $((i % 5)) > "$tmp/r/a$i.md"
+    i=$((i + 1))
+done
+status 0 --db "$tmp/r1" --jobs 2 "$tmp/r"
+NINDEX_ROTATE=3 "$nindex" --db "$tmp/r3" --jobs 2 "$tmp/r" > "$tmp/out" 2> "$tmp/err" || fail "rotated build: exit $?"
+[ "$(cat "$tmp/out")" = "added 40, updated 0, unchanged 0, removed 0, failed 0" ] || fail "rotated build: $(cat "$tmp/out")"
+[ ! -e "$tmp/r3.nindex-tmp" ] || fail "rotated build: temporary directory left behind"
+for q in models word3 'word1 OR word4' '"models number"' 'mod*' 'vendor:OpenAI'; do
+    "$nsearch" --db "$tmp/r1" --json --facets --limit 50 "$q" | sed 's/"took_ms":[0-9.]*//' > "$tmp/a1"
+    "$nsearch" --db "$tmp/r3" --json --facets --limit 50 "$q" | sed 's/"took_ms":[0-9.]*//' > "$tmp/a3"
+    cmp -s "$tmp/a1" "$tmp/a3" || { diff "$tmp/a1" "$tmp/a3" | head -n 5; fail "rotated build answers '$q' differently"; }
+done
 echo ok

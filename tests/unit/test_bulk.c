@@ -2,7 +2,8 @@
  * shards give one database with every article; an id claimed in two shards
  * stays with the file first in processing order and the others fail naming
  * it; an interrupted build leaves the database as it was and its work for
- * the next run, which finishes it. */
+ * the next run, which finishes it; all of that with shards rotating into
+ * fresh databases. */
 #define _XOPEN_SOURCE 700
 #include "tempdir.h"
 #include "runfix.h"
@@ -115,6 +116,108 @@ START_TEST(an_interrupted_build_is_resumed)
 }
 END_TEST
 
+/* A shard past O.rotate files goes on in a fresh database: all of them are
+ * merged, and a loser of a duplicate id is deleted from the full one that
+ * holds it. */
+START_TEST(rotated_databases_are_all_merged)
+{
+    char name[32], body[64];
+    O.rotate = 2;
+    for (int i = 0; i < 13; i++) {
+        snprintf(name, sizeof name, "arts/r%02d.md", i);
+        snprintf(body, sizeof body, "Rotation word%d.", i);
+        runfix_article(name, NULL, body);
+    }
+    ns_index_stats st;
+    run_index(&st);
+    ck_assert_uint_eq(st.added, 13);
+    ck_assert_uint_eq(doccount(), 13);
+    char tmp[300];
+    snprintf(tmp, sizeof tmp, "%s%s", db, NS_INDEX_TMP_SUFFIX);
+    struct stat sb;
+    ck_assert_int_eq(stat(tmp, &sb), -1);
+    ns_index_stats_clear(&st);
+}
+END_TEST
+
+START_TEST(a_loser_in_a_full_database_is_deleted)
+{
+    char name[32];
+    O.rotate = 1;  /* each shard's first file ends up in a full database */
+    for (int i = 0; i < 9; i++) {
+        snprintf(name, sizeof name, "arts/d%d.md", i);
+        runfix_article(name, "dup", "The same id everywhere.");
+    }
+    ns_index_stats st;
+    run_index(&st);
+    ck_assert_uint_eq(st.added, 1);
+    ck_assert_uint_eq(st.failed, 8);
+    ck_assert_uint_eq(doccount(), 1);
+    ns_index_stats_clear(&st);
+}
+END_TEST
+
+/* Stops the run once `stop_after` files are done; the workers see it at the
+ * engine's next check (every 50 ms), which the slow file below outlasts. */
+static volatile sig_atomic_t stop_flag;
+static size_t stop_after;
+static void stop_on_progress(void *ctx, size_t done, size_t total)
+{
+    (void)ctx;
+    (void)total;
+    if (done >= stop_after)
+        stop_flag = 1;
+}
+
+START_TEST(an_interrupted_rotated_build_is_resumed)
+{
+    char name[32];
+    O.jobs = 1;
+    O.rotate = 3;
+    for (int i = 0; i < 8; i++) {
+        snprintf(name, sizeof name, "arts/a%d.md", i);
+        runfix_article(name, NULL, "Words before.");
+    }
+    /* m.md: long enough (1.7 MB, under the 2 MiB limit) to take far more
+     * than 50 ms to index */
+    char path[256];
+    runfix_path(path, sizeof path, "arts/m.md");
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("---\ntitle: \"Long\"\ndate: 2020-03-15\n---\n\n", f);
+    for (int i = 0; i < 30000; i++)
+        fprintf(f, "Paragraph words number w%d about models and more words.\n", i % 5000);
+    ck_assert_int_eq(fclose(f), 0);
+    for (int i = 0; i < 4; i++) {
+        snprintf(name, sizeof name, "arts/z%d.md", i);
+        runfix_article(name, NULL, "Words after.");
+    }
+    stop_flag = 0;
+    stop_after = 8;  /* set as m.md starts */
+    O.stop = &stop_flag;
+    O.on_progress = stop_on_progress;
+    ns_index_stats st;
+    run_index(&st);
+    ck_assert_int_eq(st.interrupted, 1);
+    ck_assert_ptr_nonnull(st.tmpdir);
+    char seg[600];
+    struct stat sb;
+    snprintf(seg, sizeof seg, "%s/shard-0.2", st.tmpdir);  /* the third database */
+    ck_assert_int_eq(stat(seg, &sb), 0);
+    ck_assert_int_eq(stat(db, &sb), -1);
+    ns_index_stats_clear(&st);
+    O.on_progress = NULL;
+    stop_flag = 0;
+    run_index(&st);
+    ck_assert_int_eq(st.interrupted, 0);
+    ck_assert_msg(st.added + st.unchanged == 13, "added %zu updated %zu unchanged %zu failed %zu: %s",
+                  (size_t)st.added, (size_t)st.updated, (size_t)st.unchanged, (size_t)st.failed, reported);
+    ck_assert_uint_ge(st.unchanged, 8);  /* the full databases' files were kept */
+    ck_assert_uint_eq(doccount(), 13);
+    ns_index_stats_clear(&st);
+}
+END_TEST
+
 static Suite *bulk_suite(void)
 {
     Suite *s = suite_create("bulk");
@@ -124,6 +227,9 @@ static Suite *bulk_suite(void)
     tcase_add_test(tc, shards_are_merged_into_one_database);
     tcase_add_test(tc, an_id_in_two_shards_stays_with_the_first_file);
     tcase_add_test(tc, an_interrupted_build_is_resumed);
+    tcase_add_test(tc, rotated_databases_are_all_merged);
+    tcase_add_test(tc, a_loser_in_a_full_database_is_deleted);
+    tcase_add_test(tc, an_interrupted_rotated_build_is_resumed);
     suite_add_tcase(s, tc);
     return s;
 }

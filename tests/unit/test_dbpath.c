@@ -252,16 +252,21 @@ START_TEST(tmp_clean_keeps_the_shards_in_use)
     make_db("t/shard-0", 1);
     make_db("t/shard-1", 1);
     make_db("t/shard-2", 1);
+    make_db("t/shard-1.1", 1);   /* a shard's later databases go with it */
+    make_db("t/shard-2.1", 1);
     make_db("t/lock", 1);
     make_db("t/new", 1);
     put("t/resumable", "");
     put("t/notes.txt", "?\n");
+    put("t/shard-1.x", "?\n");   /* not a name nindex gives */
     ns_dbpath_tmp_clean(tp("t"), 2, 1);
     ck_assert(exists("t/shard-0") && exists("t/shard-1") && !exists("t/shard-2"));
+    ck_assert(exists("t/shard-1.1") && !exists("t/shard-2.1") && exists("t/shard-1.x"));
     ck_assert(exists("t/lock") && exists("t/resumable") && !exists("t/new"));
     ck_assert(exists("t/notes.txt") && ns_dbpath_tmp_marked(tp("t")));
     ns_dbpath_tmp_clean(tp("t"), 0, 0);
     ck_assert(!exists("t/shard-0") && !exists("t/lock") && exists("t/notes.txt"));
+    ck_assert(!exists("t/shard-1.1"));
 }
 END_TEST
 

@@ -58,6 +58,35 @@ static size_t S_token_terms(const ns_term *t, size_t n)
     return joined + S_live(t, n);
 }
 
+/* The nlive live parts of one token t[0..n) as a phrase within window
+ * positions (one part: that part's term alone). */
+static int S_parts_phrase(const ns_term *t, size_t n, size_t nlive, uint32_t window,
+                          ns_xquery **out, ns_err *err)
+{
+    ns_xquery **subs = calloc(nlive, sizeof *subs);
+    size_t k = 0;
+    int rc = 0;
+    if (!subs)
+        return ns_query_oom(err);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (t[i].flags & (NS_TERM_JOINED | NS_TERM_STOP))
+            continue;
+        rc = ns_xquery_term(&subs[k], t[i].term, t[i].len, err);
+        if (rc == 0)
+            k++;
+    }
+    if (rc == 0) {
+        if (k == 1)
+            rc = ns_xquery_combine(out, NS_XQ_OR, subs, 1, 0, err);
+        else
+            rc = ns_xquery_combine(out, NS_XQ_PHRASE, subs, k, window, err);
+    }
+    for (size_t i = 0; i < k; i++)
+        ns_xquery_free(subs[i]);
+    free(subs);
+    return rc;
+}
+
 /* Query for one token terms[i0..i1) (all with the same token index). */
 static int S_token_query(ns_query *q, const ns_term *t, size_t n, ns_xquery **out, int *plain,
                          ns_err *err)
@@ -66,7 +95,6 @@ static int S_token_query(ns_query *q, const ns_term *t, size_t n, ns_xquery **ou
     size_t nparts = 0, nlive = 0;
     uint32_t first = 0, last = 0;
     int rc = 0;
-    ns_xquery **subs = NULL;
     ns_xquery *phrase = NULL, *jq = NULL;
 
     *out = NULL;
@@ -98,30 +126,8 @@ static int S_token_query(ns_query *q, const ns_term *t, size_t n, ns_xquery **ou
     }
     /* A compound (GPT-3, gpt3): its joined term, or its parts as a phrase,
      * so "GPT-3", "gpt3" and "GPT 3" in a text all match and a lone "3" does not. */
-    if (nlive) {
-        subs = calloc(nlive, sizeof *subs);
-        if (!subs)
-            return ns_query_oom(err);
-        size_t k = 0;
-        for (size_t i = 0; i < n && rc == 0; i++) {
-            if (t[i].flags & (NS_TERM_JOINED | NS_TERM_STOP))
-                continue;
-            rc = ns_xquery_term(&subs[k], t[i].term, t[i].len, err);
-            if (rc == 0)
-                k++;
-        }
-        if (rc == 0) {
-            if (k == 1)
-                rc = ns_xquery_combine(&phrase, NS_XQ_OR, subs, 1, 0, err);
-            else
-                rc = ns_xquery_combine(&phrase, NS_XQ_PHRASE, subs, k, last - first + 1, err);
-        }
-        for (size_t i = 0; i < k; i++)
-            ns_xquery_free(subs[i]);
-        free(subs);
-        if (rc < 0)
-            goto done;
-    }
+    if (nlive && (rc = S_parts_phrase(t, n, nlive, last - first + 1, &phrase, err)) < 0)
+        goto done;
     if (joined) {
         if (ns_query_add_str(&q->stems, &q->nstems, joined->term, joined->len) < 0) {
             rc = ns_query_oom(err);

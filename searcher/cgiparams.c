@@ -86,6 +86,22 @@ static int S_replace(char **slot, const char *v, size_t len)
     return 0;
 }
 
+/* page=N: digits only (no sign, no spaces); at most 3 significant digits
+ * so no overflow. */
+static int S_page(ns_cgi_params *p, const char *v, size_t vlen)
+{
+    size_t i = 0;
+    while (i + 1 < vlen && v[i] == '0')
+        i++;
+    if (!S_is_digits(v, vlen) || vlen - i > 3)
+        return S_flag_value(p, NS_CGI_BAD_PAGE, v, vlen);
+    unsigned n = (unsigned)strtoul(v + i, NULL, 10);
+    if (n < 1 || n > NS_CGI_MAX_PAGE)
+        return S_flag_value(p, NS_CGI_BAD_PAGE, v, vlen);
+    p->page = n;
+    return 0;
+}
+
 /* One decoded, UTF-8-valid key=value pair. */
 static int S_param(ns_cgi_params *p, const char *k, const char *v, size_t vlen)
 {
@@ -152,19 +168,8 @@ static int S_param(ns_cgi_params *p, const char *k, const char *v, size_t vlen)
             return S_flag_value(p, NS_CGI_BAD_SORT, v, vlen);
         return 0;
     }
-    if (strcmp(k, "page") == 0) {
-        /* digits only (no sign, no spaces); at most 3 significant digits so no overflow */
-        size_t i = 0;
-        while (i + 1 < vlen && v[i] == '0')
-            i++;
-        if (!S_is_digits(v, vlen) || vlen - i > 3)
-            return S_flag_value(p, NS_CGI_BAD_PAGE, v, vlen);
-        unsigned n = (unsigned)strtoul(v + i, NULL, 10);
-        if (n < 1 || n > NS_CGI_MAX_PAGE)
-            return S_flag_value(p, NS_CGI_BAD_PAGE, v, vlen);
-        p->page = n;
-        return 0;
-    }
+    if (strcmp(k, "page") == 0)
+        return S_page(p, v, vlen);
     /* format */
     if (strcmp(v, "json") == 0)
         p->json = 1;

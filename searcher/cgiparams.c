@@ -3,6 +3,7 @@
 #include "str.h"
 
 #include "err.h"
+#include "list.h"
 #include "utf8.h"
 
 #include <stdint.h>
@@ -66,14 +67,7 @@ static int S_add_vendor(ns_cgi_params *p, const char *v, size_t len)
     for (size_t i = 0; i < p->nvendors; i++)
         if (strlen(p->vendors[i]) == len && strncasecmp(p->vendors[i], v, len) == 0)
             return 0;
-    char **nv = realloc(p->vendors, (p->nvendors + 1) * sizeof *nv);
-    if (!nv)
-        return NS_ENOMEM;
-    p->vendors = nv;
-    if (!(nv[p->nvendors] = ns_strndup(v, len)))
-        return NS_ENOMEM;
-    p->nvendors++;
-    return 0;
+    return ns_strs_add(&p->vendors, &p->nvendors, v, len);
 }
 
 static int S_replace(char **slot, const char *v, size_t len)
@@ -274,9 +268,7 @@ void ns_cgi_params_clear(ns_cgi_params *p)
     if (!p)
         return;
     free(p->q);
-    for (size_t i = 0; i < p->nvendors; i++)
-        free(p->vendors[i]);
-    free(p->vendors);
+    ns_strs_free(p->vendors, p->nvendors);
     free(p->month);
     free(p->lang);
     free(p->bad_value);

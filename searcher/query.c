@@ -468,12 +468,8 @@ void ns_query_free(ns_query *q)
     for (size_t i = 0; i < q->npend; i++)
         free(q->pend[i].prefix);
     free(q->pend);
-    for (size_t i = 0; i < q->nstems; i++)
-        free(q->stems[i]);
-    free(q->stems);
-    for (size_t i = 0; i < q->nprefixes; i++)
-        free(q->prefixes[i]);
-    free(q->prefixes);
+    ns_strs_free(q->stems, q->nstems);
+    ns_strs_free(q->prefixes, q->nprefixes);
     for (size_t i = 0; i < q->nwords; i++) {
         free(q->words[i].stem);
         free(q->words[i].folded);

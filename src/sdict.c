@@ -1,5 +1,6 @@
 /* sdict.c: the suggestion dictionary (sdict.h). */
 #include "sdict.h"
+#include "str.h"
 
 #include "buf.h"
 #include "schema.h"
@@ -365,11 +366,9 @@ static int S_scan(const char *v, size_t len, const char *word, size_t wlen, cons
         if (b->word && (d > b->dist || (d == b->dist && (freq < b->freq ||
                         (freq == b->freq && S_bytecmp(cand, n, b->word) >= 0)))))
             continue;
-        char *copy = malloc(n + 1);
+        char *copy = ns_strndup(cand, n);
         if (!copy)
             return NS_ENOMEM;
-        memcpy(copy, cand, n);
-        copy[n] = '\0';
         /* a word with a NUL inside cannot be a query word: skip it */
         if (strlen(copy) != n) {
             free(copy);

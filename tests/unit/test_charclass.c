@@ -3,6 +3,8 @@
  * bad bytes are one-byte separators. */
 #include "charclass.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,11 +108,4 @@ static Suite *charclass_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(charclass_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(charclass_suite)

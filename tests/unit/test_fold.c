@@ -4,6 +4,8 @@
 #include "err.h"
 #include "fold.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -89,11 +91,4 @@ static Suite *fold_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(fold_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(fold_suite)

@@ -4,6 +4,8 @@
 #include "err.h"
 #include "matchkey.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,11 +88,4 @@ static Suite *matchkey_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(matchkey_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(matchkey_suite)

@@ -4,22 +4,11 @@
  * descriptions. */
 #include "query.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-
-static ns_analyzer *A;
-
-static void setup(void)
-{
-    ns_err err = { 0, "" };
-    ck_assert_int_eq(ns_analyzer_new(&A, &err), 0);
-}
-
-static void teardown(void)
-{
-    ns_analyzer_free(A);
-}
 
 static ns_query *S_parse(const char *text)
 {
@@ -113,7 +102,7 @@ static Suite *qbuild_suite(void)
 {
     Suite *s = suite_create("qbuild");
     TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
     tcase_add_test(tc, relaxed_groups_are_ORd_each_weighing_the_coordination_boost);
     tcase_add_test(tc, a_filter_kind_left_out_and_only_filters_match_everything);
     tcase_add_test(tc, merged_groups_meet_their_word_or_a_share_of_the_alternative);
@@ -122,11 +111,4 @@ static Suite *qbuild_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(qbuild_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(qbuild_suite)

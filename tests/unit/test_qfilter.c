@@ -2,26 +2,12 @@
  * own, checked through the Xapian description of each filter's query. */
 #include "qfilter.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static ns_analyzer *A;
-static ns_vendors *V;
-
-static void setup(void)
-{
-    ns_err err = { 0, "" };
-    ck_assert_int_eq(ns_analyzer_new(&A, &err), 0);
-    ck_assert_int_eq(ns_vendors_new(&V, A, &err), 0);
-}
-
-static void teardown(void)
-{
-    ns_vendors_free(V);
-    ns_analyzer_free(A);
-}
 
 /* The description of *px (freed), or "ERR <msg>" when rc < 0, into buf. */
 static const char *S_desc(int rc, ns_xquery **px, const ns_err *err, char *buf, size_t size)
@@ -114,7 +100,7 @@ static Suite *qfilter_suite(void)
 {
     Suite *s = suite_create("qfilter");
     TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
     tcase_add_test(tc, a_month_is_its_term_and_a_range_the_date_slot);
     tcase_add_test(tc, bad_months_are_NS_ESYNTAX_naming_the_bad_part);
     tcase_add_test(tc, lang_is_en_or_ru_in_either_case);
@@ -124,11 +110,4 @@ static Suite *qfilter_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(qfilter_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(qfilter_suite)

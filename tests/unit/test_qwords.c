@@ -3,24 +3,25 @@
  * gives, the terms each counts, what is kept for highlighting and spelling. */
 #include "query_impl.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-static ns_analyzer *A;
 static ns_query *Q;
 
 static void setup(void)
 {
     ns_err err = { 0, "" };
-    ck_assert_int_eq(ns_analyzer_new(&A, &err), 0);
+    fixture_setup();
     ck_assert_int_eq(ns_query_parse(&Q, A, NULL, "", 0, NULL, &err), 0);
 }
 
 static void teardown(void)
 {
     ns_query_free(Q);
-    ns_analyzer_free(A);
+    fixture_teardown();
 }
 
 /* Xapian's description of x (freed with x), malloc'd; "(none)" for NULL. */
@@ -150,11 +151,4 @@ static Suite *qwords_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(qwords_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(qwords_suite)

@@ -3,22 +3,11 @@
 
 #include "utf8.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-
-static ns_analyzer *A;
-
-static void setup(void)
-{
-    ns_err err = { 0, "" };
-    ck_assert_int_eq(ns_analyzer_new(&A, &err), 0);
-}
-
-static void teardown(void)
-{
-    ns_analyzer_free(A);
-}
 
 static size_t S_chars(const char *s)
 {
@@ -273,7 +262,7 @@ static Suite *S_suite(void)
 {
     Suite *s = suite_create("snippet");
     TCase *t = tcase_create("snippet");
-    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_checked_fixture(t, fixture_setup, fixture_teardown);
     tcase_add_test(t, inflections_are_marked_by_stem);
     tcase_add_test(t, joined_terms_mark_the_whole_compound);
     tcase_add_test(t, window_is_about_200_chars_around_the_best_passage);
@@ -286,11 +275,4 @@ static Suite *S_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *r = srunner_create(S_suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(S_suite)

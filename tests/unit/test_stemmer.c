@@ -5,6 +5,8 @@
 #include "stemmer.h"
 #include "stopwords.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,11 +96,4 @@ static Suite *stemmer_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(stemmer_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(stemmer_suite)

@@ -2,6 +2,8 @@
  * lists, comments and blanks in them ignored, exact matches only. */
 #include "stopwords.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,11 +64,4 @@ static Suite *stopwords_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(stopwords_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(stopwords_suite)

@@ -61,7 +61,7 @@ enum { OVER_BYTES = 1, OVER_PARTS = 2 };
 
 /* A block of at least need elements of size el in *out (p reallocated);
  * *cap is updated. On failure p is untouched. */
-static int grow_mem(void *p, size_t *cap, size_t need, size_t el, void **out)
+static int S_grow_mem(void *p, size_t *cap, size_t need, size_t el, void **out)
 {
     size_t c = *cap ? *cap : 16;
     while (c < need) {
@@ -82,13 +82,13 @@ static int grow_mem(void *p, size_t *cap, size_t need, size_t el, void **out)
     do {                                                                            \
         if ((need) > (cap)) {                                                       \
             void *q_;                                                               \
-            if (grow_mem((ptr), &(cap), (need), sizeof *(ptr), &q_) < 0)            \
+            if (S_grow_mem((ptr), &(cap), (need), sizeof *(ptr), &q_) < 0)            \
                 return NS_ENOMEM;                                                   \
             (ptr) = q_;                                                             \
         }                                                                           \
     } while (0)
 
-static int arena_reserve(ns_analyzer *a, size_t extra)
+static int S_arena_reserve(ns_analyzer *a, size_t extra)
 {
     if (extra > SIZE_MAX - a->alen - 1)
         return NS_ENOMEM;
@@ -135,10 +135,10 @@ void ns_analyzer_free(ns_analyzer *a)
 
 /* Fold s[0..n) (valid UTF-8) onto the end of the arena, NUL-terminated:
  * NFKC, case folding, ’ -> ', ё -> е. *off and *flen locate the result. */
-static int fold_append(ns_analyzer *a, const char *s, size_t n, int fast, size_t *off,
+static int S_fold_append(ns_analyzer *a, const char *s, size_t n, int fast, size_t *off,
                        size_t *flen)
 {
-    if (arena_reserve(a, n) < 0)
+    if (S_arena_reserve(a, n) < 0)
         return NS_ENOMEM;
     *off = a->alen;
     if (fast) {
@@ -153,7 +153,7 @@ static int fold_append(ns_analyzer *a, const char *s, size_t n, int fast, size_t
     int rc = ns_fold_decompose(&a->u32, &a->cu32, s, n, &r);
     if (rc < 0)
         return rc;
-    if (r > (SIZE_MAX - 1) / 4 || arena_reserve(a, r * 4) < 0)
+    if (r > (SIZE_MAX - 1) / 4 || S_arena_reserve(a, r * 4) < 0)
         return NS_ENOMEM;
     unsigned char *d = (unsigned char *)a->arena + a->alen;
     size_t m = ns_fold_encode(a->u32, r, d);
@@ -165,7 +165,7 @@ static int fold_append(ns_analyzer *a, const char *s, size_t n, int fast, size_t
 
 /* Stem arena[off..off+n) (hash h) with the stemmer for script onto the arena;
  * a word of a script without a stemmer is its own term (no copy). */
-static int stem_append(ns_analyzer *a, unsigned script, size_t off, size_t n, uint32_t h,
+static int S_stem_append(ns_analyzer *a, unsigned script, size_t off, size_t n, uint32_t h,
                        size_t *soff, size_t *slen)
 {
     const char *r;
@@ -178,7 +178,7 @@ static int stem_append(ns_analyzer *a, unsigned script, size_t off, size_t n, ui
         return 0;
     }
     /* r points into the stemmer, never into the arena, which may move here */
-    if (arena_reserve(a, m) < 0)
+    if (S_arena_reserve(a, m) < 0)
         return NS_ENOMEM;
     *soff = a->alen;
     memcpy(a->arena + a->alen, r, m);
@@ -191,13 +191,13 @@ static int stem_append(ns_analyzer *a, unsigned script, size_t off, size_t n, ui
 /* ---- analysis ------------------------------------------------------------------ */
 
 /* Offset 0 of the arena is always "": stop terms point there. */
-static void arena_reset(ns_analyzer *a)
+static void S_arena_reset(ns_analyzer *a)
 {
     a->alen = 1;
     a->arena[0] = '\0';
 }
 
-static int add_term(ns_analyzer *a, size_t off, size_t len, uint32_t pos, uint32_t token,
+static int S_add_term(ns_analyzer *a, size_t off, size_t len, uint32_t pos, uint32_t token,
                     size_t start, size_t end, unsigned flags)
 {
     GROW(a->terms, a->cterms, a->nterms + 1);
@@ -213,7 +213,7 @@ static int add_term(ns_analyzer *a, size_t off, size_t len, uint32_t pos, uint32
 }
 
 /* Fold, stop and stem the parts p[0..np) of one token and add its terms. */
-static int emit_token(ns_analyzer *a, part *p, size_t np, const char *text, uint32_t token,
+static int S_emit_token(ns_analyzer *a, part *p, size_t np, const char *text, uint32_t token,
                       uint32_t *pos)
 {
     int rc;
@@ -227,7 +227,7 @@ static int emit_token(ns_analyzer *a, part *p, size_t np, const char *text, uint
             q->skip = 1; /* too long whatever it folds to; no need to copy it */
             continue;
         }
-        if ((rc = fold_append(a, text + q->start, n, q->fast, &q->fold, &q->flen)) < 0)
+        if ((rc = S_fold_append(a, text + q->start, n, q->fast, &q->fold, &q->flen)) < 0)
             return rc;
         if (q->kind != NS_CH_LETTER || q->script != script)
             letters = 0;
@@ -239,7 +239,7 @@ static int emit_token(ns_analyzer *a, part *p, size_t np, const char *text, uint
         if (q->kind == NS_CH_LETTER && ns_stopwords_find_h(h, a->arena + q->fold, q->flen)) {
             q->stop = 1;
         } else if (q->kind == NS_CH_LETTER) {
-            if ((rc = stem_append(a, q->script, q->fold, q->flen, h, &q->term, &q->tlen)) < 0)
+            if ((rc = S_stem_append(a, q->script, q->fold, q->flen, h, &q->term, &q->tlen)) < 0)
                 return rc;
             if (q->tlen == 0 || q->tlen > NS_TERM_MAX)
                 q->skip = 1;
@@ -253,7 +253,7 @@ static int emit_token(ns_analyzer *a, part *p, size_t np, const char *text, uint
         for (size_t i = 0; i < np && jl <= NS_TERM_MAX; i++)
             jl += p[i].flen;
         if (jl <= NS_TERM_MAX) {
-            if (arena_reserve(a, jl) < 0)
+            if (S_arena_reserve(a, jl) < 0)
                 return NS_ENOMEM;
             size_t off = a->alen;
             for (size_t i = 0; i < np; i++) {
@@ -263,11 +263,11 @@ static int emit_token(ns_analyzer *a, part *p, size_t np, const char *text, uint
             a->arena[a->alen++] = '\0';
             size_t toff = off, tl = jl;
             /* "pre-trained" -> "pretrain": a hyphenated word is still a word */
-            if (letters && (rc = stem_append(a, script, off, jl, ns_stopwords_hash(a->arena + off, jl),
+            if (letters && (rc = S_stem_append(a, script, off, jl, ns_stopwords_hash(a->arena + off, jl),
                                              &toff, &tl)) < 0)
                 return rc;
             if (tl > 0 && tl <= NS_TERM_MAX &&
-                (rc = add_term(a, toff, tl, 0, token, p[0].start, p[np - 1].end,
+                (rc = S_add_term(a, toff, tl, 0, token, p[0].start, p[np - 1].end,
                                NS_TERM_JOINED)) < 0)
                 return rc;
         }
@@ -279,8 +279,8 @@ static int emit_token(ns_analyzer *a, part *p, size_t np, const char *text, uint
         uint32_t ps = (*pos)++;
         if (q->skip)
             continue;
-        rc = q->stop ? add_term(a, 0, 0, ps, token, q->start, q->end, NS_TERM_STOP)
-                     : add_term(a, q->term, q->tlen, ps, token, q->start, q->end, 0);
+        rc = q->stop ? S_add_term(a, 0, 0, ps, token, q->start, q->end, NS_TERM_STOP)
+                     : S_add_term(a, q->term, q->tlen, ps, token, q->start, q->end, 0);
         if (rc < 0)
             return rc;
     }
@@ -288,7 +288,7 @@ static int emit_token(ns_analyzer *a, part *p, size_t np, const char *text, uint
 }
 
 /* Is the character at s[i] a letter or digit (a connector may precede it)? */
-static int word_char_at(const unsigned char *s, size_t len, size_t i, int *kind,
+static int S_word_char_at(const unsigned char *s, size_t len, size_t i, int *kind,
                         unsigned *script, size_t *n)
 {
     if (i >= len)
@@ -306,7 +306,7 @@ static int S_over(ns_analyzer *a, size_t start, size_t len, int why)
     return NS_ETOOBIG;
 }
 
-/* How run() treats a word past the caps (NS_WORD_MAX, NS_WORD_PARTS_MAX). */
+/* How S_run() treats a word past the caps (NS_WORD_MAX, NS_WORD_PARTS_MAX). */
 enum {
     R_FILTER = 1 << 0, /* ns_analyze_match: skip tokens ns_matchkeys_test rejects */
     R_STRICT = 1 << 1, /* ns_analyze: such a word is an error (NS_ETOOBIG), found at once */
@@ -410,7 +410,7 @@ do {                                                                            
         int k3;
         unsigned sc3;
         size_t n3;
-        if (j != wend || !word_char_at(s, len, j + n2, &k3, &sc3, &n3))
+        if (j != wend || !S_word_char_at(s, len, j + n2, &k3, &sc3, &n3))
             break;
         if (k == NS_CH_DOT) {
             if (cur->kind != NS_CH_DIGIT || k3 != NS_CH_DIGIT)
@@ -474,7 +474,7 @@ static inline int S_take_token(ns_analyzer *a, const char *text, size_t i, size_
         if (pos == UINT32_MAX)
             return NS_ETOOBIG;
         pos++;
-    } else if ((rc = emit_token(a, a->parts, np, text, (uint32_t)a->ntoks, &pos)) < 0) {
+    } else if ((rc = S_emit_token(a, a->parts, np, text, (uint32_t)a->ntoks, &pos)) < 0) {
         return rc;
     }
     t->tn = a->nterms - t->t0;
@@ -483,7 +483,7 @@ static inline int S_take_token(ns_analyzer *a, const char *text, size_t i, size_
     return 0;
 }
 
-static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
+static int S_run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
                uint32_t *next_pos, unsigned flags, size_t stop_at, size_t *used)
 {
     const unsigned char *s = (const unsigned char *)text;
@@ -492,9 +492,9 @@ static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
     a->nterms = 0;
     a->ntoks = 0;
     a->over = 0;
-    if (arena_reserve(a, 64) < 0)
+    if (S_arena_reserve(a, 64) < 0)
         return NS_ENOMEM;
-    arena_reset(a);
+    S_arena_reset(a);
     size_t i = 0;
     while (i < len) {
         int k;
@@ -525,7 +525,7 @@ static int run(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
 /* How much of an over-cap word an error message quotes. */
 #define OVER_QUOTE 40
 
-static int fail(ns_analyzer *a, const char *text, int rc, ns_err *err)
+static int S_fail(ns_analyzer *a, const char *text, int rc, ns_err *err)
 {
     if (rc == NS_ETOOBIG && a->over) {
         char q[4 * OVER_QUOTE + 8];
@@ -550,10 +550,10 @@ int ns_analyze(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
     *count = 0;
     if (first_pos == 0)
         first_pos = 1;
-    int rc = run(a, text, len, first_pos, next_pos, R_STRICT, SIZE_MAX, NULL);
+    int rc = S_run(a, text, len, first_pos, next_pos, R_STRICT, SIZE_MAX, NULL);
     if (rc < 0) {
         a->nterms = 0;
-        return fail(a, text, rc, err);
+        return S_fail(a, text, rc, err);
     }
     *out = a->terms;
     *count = a->nterms;
@@ -569,10 +569,10 @@ int ns_analyze_next(ns_analyzer *a, const char *text, size_t len, size_t max, ui
     *used = 0;
     if (first_pos == 0)
         first_pos = 1;
-    int rc = run(a, text, len, first_pos, next_pos, R_STRICT, max, used);
+    int rc = S_run(a, text, len, first_pos, next_pos, R_STRICT, max, used);
     if (rc < 0) {
         a->nterms = 0;
-        return fail(a, text, rc, err);
+        return S_fail(a, text, rc, err);
     }
     *out = a->terms;
     *count = a->nterms;
@@ -589,10 +589,10 @@ int ns_analyze_match(ns_analyzer *a, const char *text, size_t len, uint32_t firs
         first_pos = 1;
     int rc = ns_matchkeys_build(&a->keys, terms, nterms, prefixes, nprefixes);
     if (rc >= 0)
-        rc = run(a, text, len, first_pos, NULL, rc == 0 ? R_FILTER : 0, SIZE_MAX, NULL);
+        rc = S_run(a, text, len, first_pos, NULL, rc == 0 ? R_FILTER : 0, SIZE_MAX, NULL);
     if (rc < 0) {
         a->nterms = 0;
-        return fail(a, text, rc, err);
+        return S_fail(a, text, rc, err);
     }
     *out = a->terms;
     *count = a->nterms;
@@ -605,9 +605,9 @@ int ns_analyze_word(ns_analyzer *a, const char *word, size_t len, const char **t
     *term = "";
     *term_len = 0;
     *stop = 0;
-    int rc = run(a, word, len, 1, NULL, 0, SIZE_MAX, NULL);
+    int rc = S_run(a, word, len, 1, NULL, 0, SIZE_MAX, NULL);
     if (rc < 0)
-        return fail(a, word, rc, err);
+        return S_fail(a, word, rc, err);
     if (a->ntoks != 1)
         return ns_err_set(err, NS_ETERM, "analyze: %s", a->ntoks ? "more than one word"
                                                                  : "no word");
@@ -635,14 +635,14 @@ int ns_analyze_fold(ns_analyzer *a, const char *text, size_t len, const char **o
     int ascii = 1;
     for (size_t i = 0; i < len && ascii; i++)
         ascii = (unsigned char)text[i] < 0x80;
-    if (arena_reserve(a, 64) < 0)
-        return fail(a, text, NS_ENOMEM, err);
+    if (S_arena_reserve(a, 64) < 0)
+        return S_fail(a, text, NS_ENOMEM, err);
     a->nterms = a->ntoks = 0; /* the last ns_analyze result dies here */
-    arena_reset(a);
+    S_arena_reset(a);
     size_t off, n;
-    int rc = fold_append(a, text, len, ascii, &off, &n);
+    int rc = S_fold_append(a, text, len, ascii, &off, &n);
     if (rc < 0)
-        return fail(a, text, rc, err);
+        return S_fail(a, text, rc, err);
     *out = a->arena + off;
     *out_len = n;
     return 0;
@@ -674,10 +674,10 @@ char ns_detect_lang(const char *text, size_t len)
 
 int ns_analyze_dump(ns_analyzer *a, const char *text, size_t len, ns_buf *out, ns_err *err)
 {
-    int rc = run(a, text, len, 1, NULL, 0, SIZE_MAX, NULL);
+    int rc = S_run(a, text, len, 1, NULL, 0, SIZE_MAX, NULL);
     if (rc < 0) {
         a->nterms = 0;
-        return fail(a, text, rc, err);
+        return S_fail(a, text, rc, err);
     }
     for (size_t k = 0; k < a->ntoks; k++) {
         const tok *t = &a->toks[k];
@@ -708,5 +708,5 @@ int ns_analyze_dump(ns_analyzer *a, const char *text, size_t len, ns_buf *out, n
     }
     return 0;
 nomem:
-    return fail(a, text, NS_ENOMEM, err);
+    return S_fail(a, text, NS_ENOMEM, err);
 }

@@ -1,5 +1,5 @@
-/* test_json.c: JSON output and HTML escaping (searcher/json.c, escape.c). */
-#include "escape.h"
+/* test_json.c: JSON output and HTML escaping (searcher/json.c, html.c). */
+#include "html.h"
 #include "json.h"
 
 #include "fixture.h"

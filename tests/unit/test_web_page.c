@@ -2,7 +2,7 @@
  * web.c: permalink templates (permalink.h), dates, months and vendors' names
  * in the interface's language (i18n.h), and one result's HTML
  * (web_results.h). */
-#include "cgiparams.h"
+#include "cgi.h"
 #include "i18n.h"
 #include "permalink.h"
 #include "web.h"

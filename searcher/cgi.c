@@ -1,5 +1,5 @@
-/* cgiparams.c: QUERY_STRING to checked parameters, and the page's pure helpers. */
-#include "cgiparams.h"
+/* cgi.c: QUERY_STRING to checked parameters, and the page's pure helpers. */
+#include "cgi.h"
 #include "str.h"
 
 #include "err.h"

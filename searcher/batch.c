@@ -13,6 +13,7 @@
  * back to sleep was 11% of a batch's time (futex wake-ups, which cost an
  * interrupt between CPUs on a virtual machine). */
 #include "batch.h"
+#include "str.h"
 
 #include "buf.h"
 #include "json.h"
@@ -235,13 +236,8 @@ static char *S_copy_line(const char *buf, size_t len, size_t *out_len, const cha
      * line only up to it: refuse the line, echoing it whole. */
     if (memchr(buf, '\0', len))
         *bad = "line contains a NUL byte";
-    char *copy = malloc(len + 1);
-    if (copy) {
-        memcpy(copy, buf, len);
-        copy[len] = '\0';
-    }
     *out_len = len;
-    return copy;
+    return ns_strndup(buf, len);
 }
 
 /* Read lines into the ring until end of input or a fatal error. */

@@ -334,6 +334,27 @@ typedef struct plan {
     ns_xquery *alt;
 } plan;
 
+/* The glossary form that meets the most clauses from clause i on (c[i] a
+ * plain word): most clauses, then most stems. NULL when none; *nclauses
+ * receives how many it meets. */
+static const form *S_best_form(const ns_glossary *g, const ns_query_clause *c, const int *have,
+                               size_t ng, size_t i, size_t *nclauses)
+{
+    const form *best = NULL;
+    size_t bestk = 0;
+    for (size_t j = S_lower_bound(g, c[i].stems[0]);
+         j < g->nforms && strcmp(g->by_stem[j].stem, c[i].stems[0]) == 0; j++) {
+        const form *f = &g->forms[g->by_stem[j].form];
+        size_t k = S_match(f, c, have, ng, i);
+        if (k > bestk || (k == bestk && k && f->nstems > best->nstems)) {
+            best = f;
+            bestk = k;
+        }
+    }
+    *nclauses = bestk;
+    return best;
+}
+
 int ns_glossary_expand(const ns_glossary *g, ns_query *q, const char *text, double scale,
                        ns_expansion **out, size_t *nout, ns_err *err)
 {
@@ -357,19 +378,8 @@ int ns_glossary_expand(const ns_glossary *g, ns_query *q, const char *text, doub
     for (size_t i = 0; i < ng; i++)
         have[i] = ns_query_clause_at(q, i, &c[i]);
     for (size_t i = 0; i < ng;) {
-        const form *best = NULL;
         size_t bestk = 0;
-        if (have[i]) {
-            for (size_t j = S_lower_bound(g, c[i].stems[0]);
-                 j < g->nforms && strcmp(g->by_stem[j].stem, c[i].stems[0]) == 0; j++) {
-                const form *f = &g->forms[g->by_stem[j].form];
-                size_t k = S_match(f, c, have, ng, i);
-                if (k > bestk || (k == bestk && k && f->nstems > best->nstems)) {
-                    best = f;
-                    bestk = k;
-                }
-            }
-        }
+        const form *best = have[i] ? S_best_form(g, c, have, ng, i, &bestk) : NULL;
         if (!best) {
             i++;
             continue;

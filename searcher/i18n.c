@@ -2,6 +2,7 @@
 #include "i18n.h"
 
 #include "data.h"
+#include "str.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -107,16 +108,6 @@ static void S_trim(const char **s, size_t *n)
         (*n)--;
 }
 
-static char *S_dup(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
-}
-
 void ns_vendor_names_free(ns_vendor_names *vn)
 {
     if (!vn)
@@ -159,8 +150,8 @@ static int S_line(ns_vendor_names *vn, const char *line, size_t len, size_t *cap
                 *cap = nc;
             }
             name_pair *pr = &vn->pairs[vn->n];
-            pr->canonical = S_dup(canon, clen);
-            pr->ru = S_dup(f, flen);
+            pr->canonical = ns_strndup(canon, clen);
+            pr->ru = ns_strndup(f, flen);
             if (!pr->canonical || !pr->ru) {
                 free(pr->canonical);
                 free(pr->ru);

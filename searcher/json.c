@@ -1,7 +1,7 @@
 /* json.c: the --json object (json.h, docs/interface.md "JSON"). */
 #include "json.h"
 
-#include "escape.h"
+#include "html.h"
 #include "utf8.h"
 
 #include <math.h>
@@ -98,7 +98,7 @@ static int S_hit(ns_buf *out, const ns_hit *h, const ns_json_opts *o)
     for (size_t i = 0; i < r->nvendors; i++)
         if ((i && ns_buf_putc(out, ',') < 0) || S_str(out, r->vendors[i]) < 0)
             goto done;
-    const char *url = ns_url_linkable(r->url) ? r->url : NULL;
+    const char *url = ns_html_url_linkable(r->url) ? r->url : NULL;
     const char *path = o->archive_paths ? r->rel : r->path ? r->path : "";
     if (ns_buf_puts(out, "],") < 0 || S_key(out, "url") < 0 || S_str(out, url) < 0 ||
         ns_buf_putc(out, ',') < 0 || S_key(out, "path") < 0 || S_str(out, path) < 0)

@@ -1,6 +1,6 @@
 /* json.h: the JSON that nsearch --json, --batch and nsearch.cgi?format=json
  * print (docs/interface.md "JSON"). Output is one line, UTF-8, no trailing newline.
- * "url" is null unless the article's url may be a link (ns_url_linkable:
+ * "url" is null unless the article's url may be a link (ns_html_url_linkable:
  * http or https), as on the web page. */
 #ifndef NS_JSON_H
 #define NS_JSON_H

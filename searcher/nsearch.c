@@ -213,213 +213,233 @@ done:
     return rc;
 }
 
-int main(int argc, char **argv)
+/* ---- the command line ---- */
+
+enum { O_DB = 256, O_VENDOR, O_MONTH, O_LANG, O_OFFSET, O_SORT, O_FACETS, O_JSON, O_BATCH,
+       O_ANALYZE, O_BM25, O_VERSION, O_JOBS, O_FORMAT, O_NO_CROSS, O_CROSS_WEIGHT,
+       O_INTENT_WEIGHT };
+
+static const struct option longopts[] = {
+    { "db", required_argument, NULL, O_DB },
+    { "vendor", required_argument, NULL, O_VENDOR },
+    { "month", required_argument, NULL, O_MONTH },
+    { "lang", required_argument, NULL, O_LANG },
+    { "limit", required_argument, NULL, 'n' },
+    { "offset", required_argument, NULL, O_OFFSET },
+    { "sort", required_argument, NULL, O_SORT },
+    { "facets", no_argument, NULL, O_FACETS },
+    { "json", no_argument, NULL, O_JSON },
+    { "format", required_argument, NULL, O_FORMAT },
+    { "batch", no_argument, NULL, O_BATCH },
+    { "jobs", required_argument, NULL, O_JOBS },
+    { "analyze", no_argument, NULL, O_ANALYZE },
+    { "bm25", required_argument, NULL, O_BM25 },
+    { "no-cross", no_argument, NULL, O_NO_CROSS },
+    { "cross-weight", required_argument, NULL, O_CROSS_WEIGHT },
+    { "intent-weight", required_argument, NULL, O_INTENT_WEIGHT },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, O_VERSION },
+    { NULL, 0, NULL, 0 },
+};
+
+/* What the command line asks for. */
+typedef struct cli {
+    ns_search_opts opts;
+    const char *db, *format;
+    int json, batch, analyze, facets;
+    unsigned jobs;
+    const char **words, **vendors; /* argc + 1 slots each */
+    size_t nwords;
+} cli;
+
+/* Go on with the next argument. */
+#define GO_ON (-1)
+
+/* Take option c with value v (a word for NS_ARGS_WORD): GO_ON, or the exit
+ * status when the program is done (an error reported, --help, --version). */
+static int S_option(cli *o, int c, const char *v, ns_err *err)
 {
-    enum { O_DB = 256, O_VENDOR, O_MONTH, O_LANG, O_OFFSET, O_SORT, O_FACETS, O_JSON, O_BATCH,
-           O_ANALYZE, O_BM25, O_VERSION, O_JOBS, O_FORMAT, O_NO_CROSS, O_CROSS_WEIGHT,
-           O_INTENT_WEIGHT };
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, O_DB },
-        { "vendor", required_argument, NULL, O_VENDOR },
-        { "month", required_argument, NULL, O_MONTH },
-        { "lang", required_argument, NULL, O_LANG },
-        { "limit", required_argument, NULL, 'n' },
-        { "offset", required_argument, NULL, O_OFFSET },
-        { "sort", required_argument, NULL, O_SORT },
-        { "facets", no_argument, NULL, O_FACETS },
-        { "json", no_argument, NULL, O_JSON },
-        { "format", required_argument, NULL, O_FORMAT },
-        { "batch", no_argument, NULL, O_BATCH },
-        { "jobs", required_argument, NULL, O_JOBS },
-        { "analyze", no_argument, NULL, O_ANALYZE },
-        { "bm25", required_argument, NULL, O_BM25 },
-        { "no-cross", no_argument, NULL, O_NO_CROSS },
-        { "cross-weight", required_argument, NULL, O_CROSS_WEIGHT },
-        { "intent-weight", required_argument, NULL, O_INTENT_WEIGHT },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, O_VERSION },
-        { NULL, 0, NULL, 0 },
-    };
-    ns_search_opts opts = NS_SEARCH_OPTS_INIT;
-    const char *db = NULL, *format = NULL;
-    int json = 0, batch = 0, analyze = 0, facets = 0, rc = EXIT_ERROR;
-    unsigned jobs = 0;
-    const char **words = NULL, **vendors = NULL;
-    size_t nwords = 0;
+    switch (c) {
+    case NS_ARGS_WORD: o->words[o->nwords++] = v; break;
+    case O_DB: o->db = v; break;
+    case O_VENDOR: o->vendors[o->opts.nvendors++] = v; break;
+    case O_MONTH: o->opts.month = v; break;
+    case O_LANG: o->opts.lang = v; break;
+    case 'n':
+        if (S_unsigned(v, MAX_LIMIT, &o->opts.limit) < 0)
+            return S_fail("--limit '%s' is not a number from 0 to %u", v, MAX_LIMIT);
+        break;
+    case O_OFFSET:
+        if (S_unsigned(v, MAX_OFFSET, &o->opts.offset) < 0)
+            return S_fail("--offset '%s' is not a number from 0 to %u", v, MAX_OFFSET);
+        break;
+    case O_SORT:
+        if (strcmp(v, "relevance") == 0)
+            o->opts.sort_by_date = 0;
+        else if (strcmp(v, "date") == 0)
+            o->opts.sort_by_date = 1;
+        else
+            return S_fail("--sort '%s' is not relevance or date", v);
+        break;
+    case O_FACETS: o->facets = 1; break;
+    case O_JSON: o->json = 1; break;
+    case O_FORMAT:
+        if (ns_format_check(v, err) < 0)
+            return S_fail("--format: %s", err->msg);
+        o->format = v;
+        break;
+    case O_BATCH: o->batch = 1; break;
+    case O_JOBS:
+        if (S_unsigned(v, MAX_JOBS, &o->jobs) < 0 || o->jobs == 0)
+            return S_fail("--jobs '%s' is not a number from 1 to %u", v, MAX_JOBS);
+        break;
+    case O_ANALYZE: o->analyze = 1; break;
+    case O_BM25:
+        if (S_bm25(v, &o->opts.k1, &o->opts.b) < 0)
+            return S_fail("--bm25 '%s' is not K1,B with k1 >= 0 and 0 <= b <= 1", v);
+        break;
+    case O_NO_CROSS: o->opts.cross = 0; break;
+    case O_CROSS_WEIGHT:
+        if (S_weight(v, &o->opts.cross_scale) < 0)
+            return S_fail("--cross-weight '%s' is not a number >= 0", v);
+        break;
+    case O_INTENT_WEIGHT:
+        if (S_weight(v, &o->opts.intent_weight) < 0)
+            return S_fail("--intent-weight '%s' is not a number >= 0", v);
+        break;
+    case 'h':
+        fputs(usage, stdout);
+        return 0;
+    case O_VERSION:
+        puts("nsearch " NS_VERSION);
+        return 0;
+    default:
+        return S_fail("%s; see nsearch --help", err->msg);
+    }
+    return GO_ON;
+}
+
+/* Read the command line into o (whose word and vendor arrays have argc + 1
+ * slots). Options and query words may come in any order; "-openai" is a
+ * word (an exclusion), and an option's name must be written in full.
+ * GO_ON, or the exit status when the program is done. */
+static int S_parse_args(cli *o, int argc, char **argv)
+{
+    ns_err err = { 0, "" };
+    ns_args args;
+    int c, rc;
+    ns_args_init(&args, argc, argv, longopts, "n:h", 1);
+    while ((c = ns_args_next(&args, &err)) != NS_ARGS_END)
+        if ((rc = S_option(o, c, args.value, &err)) != GO_ON)
+            return rc;
+    o->opts.vendors = o->vendors;
+    if (o->format && (o->json || o->batch || o->facets))
+        return S_fail("--format cannot go with %s: it prints only its own lines",
+                      o->json ? "--json" : o->batch ? "--batch" : "--facets");
+    return GO_ON;
+}
+
+/* ---- running ---- */
+
+/* The query words joined with spaces into *query, checked against the
+ * mode; the database path settled. GO_ON or the exit status. */
+static int S_settle(cli *o, ns_buf *query)
+{
+    if (!o->db)
+        o->db = getenv("NSEARCH_DB");
+    if (!o->db || !*o->db)
+        o->db = NS_DEFAULT_DB;
+    for (size_t i = 0; i < o->nwords; i++)
+        if ((i && ns_buf_putc(query, ' ') < 0) || ns_buf_puts(query, o->words[i]) < 0)
+            return S_fail("out of memory");
+    if (o->batch && o->nwords)
+        return S_fail("--batch reads its queries from stdin, not the command line");
+    if (!o->batch && o->nwords == 0 && !o->opts.nvendors && !o->opts.month && !o->opts.lang)
+        return S_fail("no query (see nsearch --help)");
+    /* JSON always carries the facets. */
+    o->opts.facets = o->facets || o->json || o->batch;
+    return GO_ON;
+}
+
+/* The results r as --json, --format or text, written to stdout. 0 or the
+ * exit status of an error (reported). */
+static int S_print(const cli *o, const ns_results *r)
+{
+    ns_buf out = NS_BUF_INIT;
+    int rc = 0;
+    if (o->json) {
+        if (ns_json_results(&out, r) < 0 || ns_buf_putc(&out, '\n') < 0)
+            rc = S_fail("out of memory");
+    } else if (o->format) {
+        for (size_t i = 0; i < r->nhits && rc == 0; i++)
+            if (ns_format_hit(&out, o->format, &r->hits[i]) < 0)
+                rc = S_fail("out of memory");
+    } else {
+        ns_render_opts ro = NS_RENDER_OPTS_INIT;
+        ro.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+        ro.facets = o->facets;
+        if (ns_render_text(&out, r, &ro) < 0)
+            rc = S_fail("out of memory");
+    }
+    if (rc == 0 && S_write(&out) < 0)
+        rc = S_fail("writing output: %s", strerror(errno));
+    ns_buf_free(&out);
+    return rc;
+}
+
+/* --batch, or one search printed: the exit status. */
+static int S_run(const cli *o, const ns_buf *query)
+{
     ns_searcher *s = NULL;
     ns_results *r = NULL;
-    ns_buf query = NS_BUF_INIT, out = NS_BUF_INIT;
     ns_err err = { 0, "" };
-
-    /* Options and query words may come in any order; "-openai" is a word
-     * (an exclusion), and an option's name must be written in full. */
-    words = calloc((size_t)argc + 1, sizeof *words);
-    vendors = calloc((size_t)argc + 1, sizeof *vendors);
-    if (!words || !vendors) {
-        rc = S_fail("out of memory");
+    int rc;
+    if (ns_searcher_open(&s, o->db, &err) < 0) {
+        rc = S_search_fail(o->db, &err);
         goto done;
     }
-    ns_args args;
-    ns_args_init(&args, argc, argv, longopts, "n:h", 1);
-    int c;
-    while ((c = ns_args_next(&args, &err)) != NS_ARGS_END) {
-        const char *v = args.value;
-        switch (c) {
-        case NS_ARGS_WORD: words[nwords++] = v; break;
-        case O_DB: db = v; break;
-        case O_VENDOR: vendors[opts.nvendors++] = v; break;
-        case O_MONTH: opts.month = v; break;
-        case O_LANG: opts.lang = v; break;
-        case 'n':
-            if (S_unsigned(v, MAX_LIMIT, &opts.limit) < 0) {
-                rc = S_fail("--limit '%s' is not a number from 0 to %u", v, MAX_LIMIT);
-                goto done;
-            }
-            break;
-        case O_OFFSET:
-            if (S_unsigned(v, MAX_OFFSET, &opts.offset) < 0) {
-                rc = S_fail("--offset '%s' is not a number from 0 to %u", v, MAX_OFFSET);
-                goto done;
-            }
-            break;
-        case O_SORT:
-            if (strcmp(v, "relevance") == 0)
-                opts.sort_by_date = 0;
-            else if (strcmp(v, "date") == 0)
-                opts.sort_by_date = 1;
-            else {
-                rc = S_fail("--sort '%s' is not relevance or date", v);
-                goto done;
-            }
-            break;
-        case O_FACETS: facets = 1; break;
-        case O_JSON: json = 1; break;
-        case O_FORMAT:
-            if (ns_format_check(v, &err) < 0) {
-                rc = S_fail("--format: %s", err.msg);
-                goto done;
-            }
-            format = v;
-            break;
-        case O_BATCH: batch = 1; break;
-        case O_JOBS:
-            if (S_unsigned(v, MAX_JOBS, &jobs) < 0 || jobs == 0) {
-                rc = S_fail("--jobs '%s' is not a number from 1 to %u", v, MAX_JOBS);
-                goto done;
-            }
-            break;
-        case O_ANALYZE: analyze = 1; break;
-        case O_BM25:
-            if (S_bm25(v, &opts.k1, &opts.b) < 0) {
-                rc = S_fail("--bm25 '%s' is not K1,B with k1 >= 0 and 0 <= b <= 1", v);
-                goto done;
-            }
-            break;
-        case O_NO_CROSS: opts.cross = 0; break;
-        case O_CROSS_WEIGHT:
-            if (S_weight(v, &opts.cross_scale) < 0) {
-                rc = S_fail("--cross-weight '%s' is not a number >= 0", v);
-                goto done;
-            }
-            break;
-        case O_INTENT_WEIGHT:
-            if (S_weight(v, &opts.intent_weight) < 0) {
-                rc = S_fail("--intent-weight '%s' is not a number >= 0", v);
-                goto done;
-            }
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            rc = 0;
-            goto done;
-        case O_VERSION:
-            puts("nsearch " NS_VERSION);
-            rc = 0;
-            goto done;
-        default:
-            rc = S_fail("%s; see nsearch --help", err.msg);
-            goto done;
-        }
-    }
-    opts.vendors = vendors;
-    if (format && (json || batch || facets)) {
-        rc = S_fail("--format cannot go with %s: it prints only its own lines",
-                    json ? "--json" : batch ? "--batch" : "--facets");
-        goto done;
-    }
-
-    if (analyze) {
-        rc = S_analyze();
-        goto done;
-    }
-    if (!db)
-        db = getenv("NSEARCH_DB");
-    if (!db || !*db)
-        db = NS_DEFAULT_DB;
-    for (size_t i = 0; i < nwords; i++)
-        if ((i && ns_buf_putc(&query, ' ') < 0) || ns_buf_puts(&query, words[i]) < 0) {
-            rc = S_fail("out of memory");
-            goto done;
-        }
-    if (batch && nwords) {
-        rc = S_fail("--batch reads its queries from stdin, not the command line");
-        goto done;
-    }
-    if (!batch && nwords == 0 && !opts.nvendors && !opts.month && !opts.lang) {
-        rc = S_fail("no query (see nsearch --help)");
-        goto done;
-    }
-    /* JSON always carries the facets. */
-    opts.facets = facets || json || batch;
-
-    if (ns_searcher_open(&s, db, &err) < 0) {
-        rc = S_search_fail(db, &err);
-        goto done;
-    }
-    if (batch) {
-        int brc = ns_batch_run(stdin, stdout, db, s, &opts, jobs, &err);
+    if (o->batch) {
+        int brc = ns_batch_run(stdin, stdout, o->db, s, &o->opts, o->jobs, &err);
         if (brc < 0)
-            rc = S_search_fail(db, &err);
+            rc = S_search_fail(o->db, &err);
         else
             rc = brc > 0 ? EXIT_ERROR : 0;
         goto done;
     }
-    if (ns_search(s, ns_buf_cstr(&query), query.len, &opts, &r, &err) < 0) {
-        rc = S_search_fail(db, &err);
+    if (ns_search(s, ns_buf_cstr(query), query->len, &o->opts, &r, &err) < 0) {
+        rc = S_search_fail(o->db, &err);
         goto done;
     }
-    if (json) {
-        if (ns_json_results(&out, r) < 0 || ns_buf_putc(&out, '\n') < 0) {
-            rc = S_fail("out of memory");
-            goto done;
-        }
-    } else if (format) {
-        for (size_t i = 0; i < r->nhits; i++)
-            if (ns_format_hit(&out, format, &r->hits[i]) < 0) {
-                rc = S_fail("out of memory");
-                goto done;
-            }
-    } else {
-        ns_render_opts ro = NS_RENDER_OPTS_INIT;
-        ro.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
-        ro.facets = facets;
-        if (ns_render_text(&out, r, &ro) < 0) {
-            rc = S_fail("out of memory");
-            goto done;
-        }
-    }
-    if (S_write(&out) < 0) {
-        rc = S_fail("writing output: %s", strerror(errno));
+    if ((rc = S_print(o, r)) != 0)
         goto done;
-    }
     /* The query as typed found nothing even when a suggestion's results are shown. */
     rc = r->total > 0 && !r->showing_suggestion ? EXIT_FOUND : EXIT_NONE;
 done:
     ns_results_free(r);
     ns_searcher_close(s);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    cli o = { .opts = NS_SEARCH_OPTS_INIT, .db = NULL, .format = NULL, .json = 0, .batch = 0,
+              .analyze = 0, .facets = 0, .jobs = 0, .words = NULL, .vendors = NULL,
+              .nwords = 0 };
+    ns_buf query = NS_BUF_INIT;
+    int rc;
+
+    o.words = calloc((size_t)argc + 1, sizeof *o.words);
+    o.vendors = calloc((size_t)argc + 1, sizeof *o.vendors);
+    if (!o.words || !o.vendors)
+        rc = S_fail("out of memory");
+    else
+        rc = S_parse_args(&o, argc, argv); /* else an error, --help or --version */
+    if (rc == GO_ON && o.analyze)
+        rc = S_analyze();
+    else if (rc == GO_ON && (rc = S_settle(&o, &query)) == GO_ON)
+        rc = S_run(&o, &query);
     ns_buf_free(&query);
-    ns_buf_free(&out);
-    free(words);
-    free(vendors);
+    free(o.words);
+    free(o.vendors);
     return rc;
 }

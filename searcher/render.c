@@ -1,7 +1,7 @@
 /* render.c: results as text for people (render.h). */
 #include "render.h"
 
-#include "escape.h"
+#include "html.h"
 #include "utf8.h"
 
 #include <stdint.h>
@@ -118,7 +118,7 @@ static int S_hit(ns_buf *out, const ns_hit *h, const ns_render_opts *o, size_t w
         if (ns_buf_puts(out, i ? ", " : "  ") < 0 ||
             S_safe(out, r->vendors[i], strlen(r->vendors[i])) < 0)
             return NS_ENOMEM;
-    const char *where = ns_url_linkable(r->url) ? r->url : r->path ? r->path : "";
+    const char *where = ns_html_url_linkable(r->url) ? r->url : r->path ? r->path : "";
     if (ns_buf_puts(out, "  ") < 0 || S_safe(out, where, strlen(where)) < 0 ||
         (o->color && ns_buf_puts(out, C_OFF) < 0) || ns_buf_putc(out, '\n') < 0)
         return NS_ENOMEM;

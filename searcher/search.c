@@ -359,16 +359,20 @@ static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xre
             memcpy(h->month, h->rec.date, 7);
             h->month[7] = '\0';
         }
-        rc = ns_snippet_make(s->a, h->rec.text ? h->rec.text : "", h->rec.text ? h->rec.text_len : 0,
-                             stems, nstems, present ? present + i * nstems : NULL, prefixes,
-                             nprefixes, o->snippet_chars, &h->snippet, &h->marks, &h->nmarks, err);
+        ns_snippet_query sq = { .stems = stems, .nstems = nstems,
+                                .present = present ? present + i * nstems : NULL,
+                                .prefixes = prefixes, .nprefixes = nprefixes,
+                                .chars = o->snippet_chars };
+        rc = ns_snippet_find(s->a, h->rec.text ? h->rec.text : "", h->rec.text ? h->rec.text_len : 0,
+                             &sq, &h->snippet, &h->marks, &h->nmarks, err);
         if (rc < 0)
             goto done;
         /* the title's matched words, marked by the same rule as the snippet's;
          * long enough a window that the whole title is kept */
         size_t tlen = strlen(h->rec.title);
-        rc = ns_snippet_make(s->a, h->rec.title, tlen, stems, nstems, NULL, prefixes, nprefixes,
-                             2 * ns_utf8_chars(h->rec.title, tlen) + 64, &h->title_text, &h->title_marks,
+        sq.present = NULL;
+        sq.chars = 2 * ns_utf8_chars(h->rec.title, tlen) + 64;
+        rc = ns_snippet_find(s->a, h->rec.title, tlen, &sq, &h->title_text, &h->title_marks,
                              &h->ntitle_marks, err);
         if (rc < 0)
             goto done;

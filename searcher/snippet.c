@@ -102,88 +102,103 @@ static size_t S_chunk_end(const char *text, size_t len, size_t off)
     return e;
 }
 
-int ns_snippet_make(ns_analyzer *a, const char *text, size_t len, const char *const *stems,
-                    size_t nstems, const unsigned char *present, const char *const *prefixes,
-                    size_t nprefixes, size_t chars,
-                    char **out, ns_span **marks, size_t *nmarks, ns_err *err)
+/* One snippet being made: the matches found, the chosen range, the marks. */
+typedef struct snip {
+    const char *text;
+    size_t len;
+    const ns_snippet_query *q;
+    size_t chars;     /* the window, in characters */
+    match *m;
+    size_t nm;
+    unsigned *seen;   /* per stem and prefix */
+    size_t start, end; /* the passage: text[start..end) */
+    ns_span *spans;
+    size_t nspans;
+} snip;
+
+/* Add the match t (of stem or prefix id) at text offset off; NS_ENOMEM. */
+static int S_add_match(snip *sn, cursor *cur, const ns_term *t, size_t off, long id)
 {
-    match *m = NULL;
-    size_t nm = 0;
-    unsigned *seen = NULL;
-    ns_span *spans = NULL;
-    size_t nspans = 0;
-    ns_buf b = NS_BUF_INIT;
-    int rc = 0;
+    if (sn->nm % 64 == 0) {
+        match *p = realloc(sn->m, (sn->nm + 64) * sizeof *p);
+        if (!p)
+            return NS_ENOMEM;
+        sn->m = p;
+    }
+    match *x = &sn->m[sn->nm++];
+    x->start = off + t->start;
+    x->end = off + t->end;
+    x->cstart = S_chars_at(cur, x->start);
+    x->cend = S_chars_at(cur, x->end);
+    x->id = (size_t)id;
+    return 0;
+}
 
-    *out = NULL;
-    *marks = NULL;
-    *nmarks = 0;
-    if (!chars)
-        chars = DEFAULT_CHARS;
-    size_t scan = ns_utf8_clip(text, len, NS_SNIPPET_SCAN);
+/* 1. Find the matching words, a chunk at a time: scanning stops after the
+ * chunk in which every stem the article has has been seen (with presence
+ * unknown, every stem and prefix), so a long article whose opening matches
+ * costs the opening only (folding and matching the text was a third of a
+ * search's time when it read all of it). */
+static int S_find_matches(snip *sn, ns_analyzer *a, ns_err *err)
+{
+    const ns_snippet_query *q = sn->q;
+    const char *text = sn->text;
+    size_t scan = ns_utf8_clip(text, sn->len, NS_SNIPPET_SCAN);
     cursor cur = { text, 0, 0 };
-
-    /* 1. Find the matching words, a chunk at a time: scanning stops after
-     * the chunk in which every stem the article has has been seen (with
-     * presence unknown, every stem and prefix), so a long article whose
-     * opening matches costs the opening only (folding and matching the text
-     * was a third of a search's time when it read all of it). */
-    size_t nids = nstems + nprefixes, nneed = 0, nseen_needed = 0, nseen_prefix = 0;
-    for (size_t i = 0; i < nstems; i++)
-        nneed += !present || present[i];
-    if (nids > 0 && !(seen = calloc(nids, sizeof *seen)))
-        goto oom;
-    for (size_t off = 0; seen && (nneed > 0 || nprefixes > 0) && off < scan;) {
+    size_t nneed = 0, nseen_needed = 0, nseen_prefix = 0;
+    int rc;
+    for (size_t i = 0; i < q->nstems; i++)
+        nneed += !q->present || q->present[i];
+    for (size_t off = 0; sn->seen && (nneed > 0 || q->nprefixes > 0) && off < scan;) {
         const ns_term *t;
         size_t n, chunk_end = S_chunk_end(text, scan, off);
         /* Only the words that can match are folded and stemmed. */
-        if ((rc = ns_analyze_match(a, text + off, chunk_end - off, 1, stems, nstems, prefixes,
-                                   nprefixes, &t, &n, err)) < 0)
-            goto done;
+        if ((rc = ns_analyze_match(a, text + off, chunk_end - off, 1, q->stems, q->nstems,
+                                   q->prefixes, q->nprefixes, &t, &n, err)) < 0)
+            return rc;
         for (size_t i = 0; i < n; i++) {
             if (t[i].flags & NS_TERM_STOP)
                 continue;
-            long id = S_match_id(&t[i], stems, nstems, prefixes, nprefixes);
+            long id = S_match_id(&t[i], q->stems, q->nstems, q->prefixes, q->nprefixes);
             if (id < 0)
                 continue;
-            if (nm % 64 == 0) {
-                match *p = realloc(m, (nm + 64) * sizeof *p);
-                if (!p)
-                    goto oom;
-                m = p;
-            }
-            m[nm].start = off + t[i].start;
-            m[nm].end = off + t[i].end;
-            m[nm].cstart = S_chars_at(&cur, m[nm].start);
-            m[nm].cend = S_chars_at(&cur, m[nm].end);
-            m[nm].id = (size_t)id;
-            if (!seen[id]) {
-                seen[id] = 1;
-                if ((size_t)id >= nstems)
+            if (S_add_match(sn, &cur, &t[i], off, id) < 0)
+                return ns_err_set(err, NS_ENOMEM, "out of memory making a snippet");
+            if (!sn->seen[id]) {
+                sn->seen[id] = 1;
+                if ((size_t)id >= q->nstems)
                     nseen_prefix++;
-                else if (!present || present[id])
+                else if (!q->present || q->present[id])
                     nseen_needed++;
             }
-            nm++;
         }
         off = chunk_end;
         /* Unknown presence: every stem and prefix, as before. Known: the
          * stems it has; prefixes (whose words are not known) once anything
          * matched. */
-        if (nseen_needed == nneed && (present ? nm > 0 : nseen_prefix == nprefixes))
+        if (nseen_needed == nneed && (q->present ? sn->nm > 0 : nseen_prefix == q->nprefixes))
             break;
     }
+    return 0;
+}
 
-    /* 2. The window with the most distinct stems, then the most matches. */
+/* 2. The window with the most distinct stems, then the most matches, widened
+ * to whole words with some context before it; or, without matches, the
+ * opening. Sets sn->start and sn->end. */
+static void S_choose_window(snip *sn)
+{
+    const char *text = sn->text;
+    size_t len = sn->len, chars = sn->chars, nm = sn->nm;
+    const match *m = sn->m;
     size_t start = 0, end;
     if (nm > 0) {
         size_t best_i = 0, best_j = 1, best_d = 0, best_c = 0;
-        memset(seen, 0, nids * sizeof *seen);
+        memset(sn->seen, 0, (sn->q->nstems + sn->q->nprefixes) * sizeof *sn->seen);
         for (size_t i = 0; i < nm; i++) {
             size_t d = 0, c = 0, j = i;
             while (j < nm && m[j].cend - m[i].cstart <= chars && m[j].cend >= m[i].cstart) {
-                if (seen[m[j].id] != i + 1) {
-                    seen[m[j].id] = (unsigned)(i + 1);
+                if (sn->seen[m[j].id] != i + 1) {
+                    sn->seen[m[j].id] = (unsigned)(i + 1);
                     d++;
                 }
                 c++;
@@ -235,78 +250,124 @@ int ns_snippet_make(ns_analyzer *a, const char *text, size_t len, const char *co
         start++;
     while (end > start && ns_is_space((unsigned char)text[end - 1]))
         end--;
+    sn->start = start;
+    sn->end = end;
+}
 
-    /* 3. Merge overlapping matches (a joined "gpt3" and its part "gpt"). */
-    for (size_t i = 0; i < nm; i++) {
-        if (m[i].start < start || m[i].end > end)
+/* 3. The marks: matches inside the passage, overlapping ones merged (a
+ * joined "gpt3" and its part "gpt"). */
+static int S_merge_marks(snip *sn)
+{
+    for (size_t i = 0; i < sn->nm; i++) {
+        const match *x = &sn->m[i];
+        if (x->start < sn->start || x->end > sn->end)
             continue;
-        if (nspans && m[i].start < spans[nspans - 1].end) {
-            if (m[i].end > spans[nspans - 1].end)
-                spans[nspans - 1].end = m[i].end;
+        if (sn->nspans && x->start < sn->spans[sn->nspans - 1].end) {
+            if (x->end > sn->spans[sn->nspans - 1].end)
+                sn->spans[sn->nspans - 1].end = x->end;
             continue;
         }
-        if (nspans % 16 == 0) {
-            ns_span *p = realloc(spans, (nspans + 16) * sizeof *p);
+        if (sn->nspans % 16 == 0) {
+            ns_span *p = realloc(sn->spans, (sn->nspans + 16) * sizeof *p);
             if (!p)
-                goto oom;
-            spans = p;
+                return NS_ENOMEM;
+            sn->spans = p;
         }
-        spans[nspans].start = m[i].start;
-        spans[nspans].end = m[i].end;
-        nspans++;
+        sn->spans[sn->nspans].start = x->start;
+        sn->spans[sn->nspans].end = x->end;
+        sn->nspans++;
     }
+    return 0;
+}
 
-    /* 4. Copy, collapsing whitespace and mapping the marks. */
-    if (ns_buf_reserve(&b, end - start + 16) < 0)
-        goto oom;
-    b.data[0] = '\0';
-    if (start > 0 && ns_buf_puts(&b, ELLIPSIS) < 0)
-        goto oom;
+/* 4. Copy the passage into b, collapsing whitespace, and map the marks to
+ * offsets in the copy. */
+static int S_copy(snip *sn, ns_buf *b)
+{
+    const char *text = sn->text;
+    size_t start = sn->start, end = sn->end, nspans = sn->nspans;
+    ns_span *spans = sn->spans;
+    if (ns_buf_reserve(b, end - start + 16) < 0)
+        return NS_ENOMEM;
+    b->data[0] = '\0';
+    if (start > 0 && ns_buf_puts(b, ELLIPSIS) < 0)
+        return NS_ENOMEM;
     size_t k = 0;
     int in_mark = 0;
     for (size_t p = start; p < end;) {
         if (k < nspans && in_mark && p == spans[k].end) {
-            spans[k].end = b.len;
+            spans[k].end = b->len;
             k++;
             in_mark = 0;
         }
         if (k < nspans && !in_mark && p == spans[k].start) {
-            spans[k].start = b.len;
+            spans[k].start = b->len;
             in_mark = 1;
         }
         int32_t cp;
         int n = ns_utf8_decode(text + p, end - p, &cp);
         if (cp < 0) {
-            if (ns_buf_puts(&b, "\xEF\xBF\xBD") < 0)
-                goto oom;
+            if (ns_buf_puts(b, "\xEF\xBF\xBD") < 0)
+                return NS_ENOMEM;
         } else if (cp <= 0x20 || cp == 0x7F) {
             /* whitespace and control characters: one space per run */
-            if (b.len > 0 && b.data[b.len - 1] != ' ' && ns_buf_putc(&b, ' ') < 0)
-                goto oom;
-        } else if (ns_buf_append(&b, text + p, (size_t)n) < 0) {
-            goto oom;
+            if (b->len > 0 && b->data[b->len - 1] != ' ' && ns_buf_putc(b, ' ') < 0)
+                return NS_ENOMEM;
+        } else if (ns_buf_append(b, text + p, (size_t)n) < 0) {
+            return NS_ENOMEM;
         }
         p += (size_t)n;
     }
     if (k < nspans && in_mark) {
-        spans[k].end = b.len;
+        spans[k].end = b->len;
         k++;
     }
-    nspans = k;
-    if (end < len && ns_buf_puts(&b, ELLIPSIS) < 0)
+    sn->nspans = k;
+    if (end < sn->len && ns_buf_puts(b, ELLIPSIS) < 0)
+        return NS_ENOMEM;
+    return 0;
+}
+
+int ns_snippet_find(ns_analyzer *a, const char *text, size_t len, const ns_snippet_query *q,
+                    char **out, ns_span **marks, size_t *nmarks, ns_err *err)
+{
+    snip sn = { .text = text, .len = len, .q = q, .chars = q->chars ? q->chars : DEFAULT_CHARS };
+    ns_buf b = NS_BUF_INIT;
+    size_t nids = q->nstems + q->nprefixes;
+    int rc = 0;
+
+    *out = NULL;
+    *marks = NULL;
+    *nmarks = 0;
+    if (nids > 0 && !(sn.seen = calloc(nids, sizeof *sn.seen)))
+        goto oom;
+    if ((rc = S_find_matches(&sn, a, err)) < 0)
+        goto done;
+    S_choose_window(&sn);
+    if (S_merge_marks(&sn) < 0 || S_copy(&sn, &b) < 0)
         goto oom;
     *out = ns_buf_detach(&b);
-    *marks = nspans ? spans : NULL;
-    *nmarks = nspans;
-    if (nspans)
-        spans = NULL;
+    *marks = sn.nspans ? sn.spans : NULL;
+    *nmarks = sn.nspans;
+    if (sn.nspans)
+        sn.spans = NULL;
     goto done;
 oom:
     rc = ns_err_set(err, NS_ENOMEM, "out of memory making a snippet");
 done:
-    free(m);
-    free(seen);
-    free(spans);
+    free(sn.m);
+    free(sn.seen);
+    free(sn.spans);
     ns_buf_free(&b);
     return rc;
+}
+
+int ns_snippet_make(ns_analyzer *a, const char *text, size_t len, const char *const *stems,
+                    size_t nstems, const unsigned char *present, const char *const *prefixes,
+                    size_t nprefixes, size_t chars,
+                    char **out, ns_span **marks, size_t *nmarks, ns_err *err)
+{
+    ns_snippet_query q = { .stems = stems, .nstems = nstems, .present = present,
+                           .prefixes = prefixes, .nprefixes = nprefixes, .chars = chars };
+    return ns_snippet_find(a, text, len, &q, out, marks, nmarks, err);
 }

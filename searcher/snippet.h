@@ -18,8 +18,21 @@
 
 #define NS_SNIPPET_SCAN (64 * 1024)
 
-/* Make the snippet of text[0..len) about `chars` characters long (0: 200).
- * present, when not NULL, says which stems the article has at all
+/* What a snippet looks for, and how long it is. */
+typedef struct ns_snippet_query {
+    const char *const *stems;       /* terms to mark, exactly (borrowed) */
+    size_t nstems;
+    const unsigned char *present;   /* NULL, or present[i] for stems[i] (see below) */
+    const char *const *prefixes;    /* a word whose term starts with one is marked too */
+    size_t nprefixes;
+    size_t chars;                   /* about this many characters long; 0: 200 */
+} ns_snippet_query;
+
+#define NS_SNIPPET_QUERY_INIT                                                                    \
+    { .stems = NULL, .nstems = 0, .present = NULL, .prefixes = NULL, .nprefixes = 0, .chars = 0 }
+
+/* Make the snippet of text[0..len) for q.
+ * q->present, when not NULL, says which stems the article has at all
  * (present[i] for stems[i], from its index terms): the text is analysed
  * only until every present stem has been seen (or, with none present, a
  * prefix match), instead of to the end in search of a word that is not
@@ -27,6 +40,10 @@
  * *out (malloc'd, NUL-terminated) and *marks (malloc'd, may be NULL when
  * *nmarks is 0) belong to the caller. Invalid UTF-8 in text is replaced by
  * U+FFFD. 0 or NS_ENOMEM. */
+int ns_snippet_find(ns_analyzer *a, const char *text, size_t len, const ns_snippet_query *q,
+                    char **out, ns_span **marks, size_t *nmarks, ns_err *err);
+
+/* ns_snippet_find with the fields of its query as arguments. */
 int ns_snippet_make(ns_analyzer *a, const char *text, size_t len, const char *const *stems,
                     size_t nstems, const unsigned char *present, const char *const *prefixes,
                     size_t nprefixes, size_t chars,

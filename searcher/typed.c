@@ -1,5 +1,6 @@
 /* typed.c: filters typed in the search box (typed.h). */
 #include "typed.h"
+#include "str.h"
 
 #include "err.h"
 
@@ -49,14 +50,12 @@ int ns_typed_find(const char *q, size_t len, ns_typed_filter out[NS_TYPED_MAX], 
             end = e;
         }
         if (e > b) {
-            char *v = malloc(e - b + 1);
+            char *v = ns_strndup(q + b, e - b);
             if (!v) {
                 ns_typed_free(out, *n);
                 *n = 0;
                 return NS_ENOMEM;
             }
-            memcpy(v, q + b, e - b);
-            v[e - b] = '\0';
             ns_typed_filter f = { kind, i, end, v };
             out[(*n)++] = f;
         }

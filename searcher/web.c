@@ -4,7 +4,7 @@
  * link is then escaped for its attribute. */
 #include "web.h"
 
-#include "escape.h"
+#include "html.h"
 #include "i18n.h"
 #include "json.h"
 #include "permalink.h"

@@ -11,7 +11,7 @@
 #define NS_WEB_H
 
 #include "buf.h"
-#include "cgiparams.h"
+#include "cgi.h"
 #include "err.h"
 #include "search.h"
 #include "web_results.h"

@@ -1,8 +1,8 @@
 /* web_results.c: one result of the search page (web_results.h). */
 #include "web_results.h"
 
-#include "cgiparams.h"
-#include "escape.h"
+#include "cgi.h"
+#include "html.h"
 
 #include <string.h>
 #include <strings.h>
@@ -63,7 +63,7 @@ int ns_web_hit(ns_buf *out, const ns_hit *h, const ns_web_page *pg)
     ns_buf link = NS_BUF_INIT, tmp = NS_BUF_INIT;
     const char *title = h->rec.title ? h->rec.title : (h->rec.id ? h->rec.id : "");
     const char *lang = S_lang(h);
-    int src = ns_url_linkable(h->rec.url);
+    int src = ns_html_url_linkable(h->rec.url);
     int own = pg->permalink && ns_permalink_expand(pg->permalink, &h->rec, &link) == 0;
 
     TRY(ns_buf_puts(out, "<li class=\"hit\">\n<h2"));
@@ -174,7 +174,7 @@ int ns_web_browse(ns_buf *out, const ns_web_page *pg)
         ns_buf_reset(&link);
         int own = pg->permalink && ns_permalink_expand(pg->permalink, &h->rec, &link) == 0;
         TRY(ns_buf_puts(out, "<li>"));
-        if (own || ns_url_linkable(h->rec.url)) {
+        if (own || ns_html_url_linkable(h->rec.url)) {
             TRY(ns_buf_puts(out, "<a href=\""));
             TRY(own ? ns_html_escape(out, link.data, link.len) : S_esc(out, h->rec.url));
             TRY(ns_buf_puts(out, "\""));

@@ -3,7 +3,7 @@
  * the article's source url when that may be a link), a language badge and the
  * right `lang` on what the article wrote, the date in the interface's
  * language, vendors by the names the interface uses, the source as a second
- * link, and the snippet. Everything written is escaped (escape.h). */
+ * link, and the snippet. Everything written is escaped (html.h). */
 #ifndef NS_WEB_RESULTS_H
 #define NS_WEB_RESULTS_H
 

@@ -1,5 +1,6 @@
 /* sdict.c: the suggestion dictionary (sdict.h). */
 #include "sdict.h"
+#include "str.h"
 
 #include "buf.h"
 #include "schema.h"
@@ -208,45 +209,34 @@ static int S_by_bucket(const void *x, const void *y)
     return a->word < b->word ? -1 : a->word > b->word;
 }
 
-int ns_sdict_write(ns_xwdb *w, ns_err *err)
+/* The table's entries: each kept word of B under the bucket of each of its
+ * deletion keys (itself, and itself less one character), sorted by bucket
+ * into *out (malloc'd, *n of them) over *nbuckets buckets. Words too long
+ * to file get length 0. 0 or NS_ENOMEM. */
+static int S_entries(build *B, entry **out, size_t *n_out, uint32_t *nbuckets)
 {
-    build B = { NS_BUF_INIT, NULL, 0, 0, 0 };
-    entry *e = NULL;
-    ns_buf v = NS_BUF_INIT;
-    char *old = NULL;
-    size_t oldlen = 0, ne = 0, nentries = 0;
-    uint32_t oldn = 0, nb;
-    int rc;
     int cp[NS_SDICT_MAX_CHARS + 1];
     size_t off[NS_SDICT_MAX_CHARS + 1];
-
-    if ((rc = ns_xwdb_spellings_each(w, S_collect, &B, err)) < 0)
-        goto done;
-    if (B.oom)
-        goto oom;
-    /* The most frequent words: the rare ones are mostly the archive's own
-     * typos, which a suggestion should not offer. */
-    qsort(B.w, B.n, sizeof *B.w, S_by_freq);
-    if (B.n > NS_SDICT_MAX_WORDS)
-        B.n = NS_SDICT_MAX_WORDS;
-    for (size_t i = 0; i < B.n; i++) {
-        int n = S_points(B.pool.data + B.w[i].at, B.w[i].len, cp, off, NS_SDICT_MAX_CHARS);
+    size_t nentries = 0, ne = 0;
+    for (size_t i = 0; i < B->n; i++) {
+        int n = S_points(B->pool.data + B->w[i].at, B->w[i].len, cp, off, NS_SDICT_MAX_CHARS);
         if (n < 0) {
-            B.w[i].len = 0; /* too long: not filed */
+            B->w[i].len = 0; /* too long: not filed */
             continue;
         }
         nentries += (size_t)n + 1;
     }
-    nb = (uint32_t)(nentries / NS_SDICT_PER_BUCKET);
+    uint32_t nb = (uint32_t)(nentries / NS_SDICT_PER_BUCKET);
     if (nb == 0)
         nb = 1;
-    if (!(e = malloc((nentries ? nentries : 1) * sizeof *e)))
-        goto oom;
-    for (size_t i = 0; i < B.n; i++) {
-        const char *s = B.pool.data + B.w[i].at;
-        if (B.w[i].len == 0)
+    entry *e = malloc((nentries ? nentries : 1) * sizeof *e);
+    if (!e)
+        return NS_ENOMEM;
+    for (size_t i = 0; i < B->n; i++) {
+        const char *s = B->pool.data + B->w[i].at;
+        if (B->w[i].len == 0)
             continue;
-        int n = S_points(s, B.w[i].len, cp, off, NS_SDICT_MAX_CHARS);
+        int n = S_points(s, B->w[i].len, cp, off, NS_SDICT_MAX_CHARS);
         if (n < 0)
             continue;
         for (size_t d = 0; d <= (size_t)n; d++) {
@@ -257,6 +247,33 @@ int ns_sdict_write(ns_xwdb *w, ns_err *err)
         }
     }
     qsort(e, ne, sizeof *e, S_by_bucket);
+    *out = e;
+    *n_out = ne;
+    *nbuckets = nb;
+    return 0;
+}
+
+int ns_sdict_write(ns_xwdb *w, ns_err *err)
+{
+    build B = { NS_BUF_INIT, NULL, 0, 0, 0 };
+    entry *e = NULL;
+    ns_buf v = NS_BUF_INIT;
+    char *old = NULL;
+    size_t oldlen = 0, ne = 0;
+    uint32_t oldn = 0, nb = 1;
+    int rc;
+
+    if ((rc = ns_xwdb_spellings_each(w, S_collect, &B, err)) < 0)
+        goto done;
+    if (B.oom)
+        goto oom;
+    /* The most frequent words: the rare ones are mostly the archive's own
+     * typos, which a suggestion should not offer. */
+    qsort(B.w, B.n, sizeof *B.w, S_by_freq);
+    if (B.n > NS_SDICT_MAX_WORDS)
+        B.n = NS_SDICT_MAX_WORDS;
+    if (S_entries(&B, &e, &ne, &nb) < 0)
+        goto oom;
 
     if ((rc = ns_xwdb_get_metadata(w, NS_META_SDICT, &old, &oldlen, err)) < 0)
         goto done;
@@ -349,11 +366,9 @@ static int S_scan(const char *v, size_t len, const char *word, size_t wlen, cons
         if (b->word && (d > b->dist || (d == b->dist && (freq < b->freq ||
                         (freq == b->freq && S_bytecmp(cand, n, b->word) >= 0)))))
             continue;
-        char *copy = malloc(n + 1);
+        char *copy = ns_strndup(cand, n);
         if (!copy)
             return NS_ENOMEM;
-        memcpy(copy, cand, n);
-        copy[n] = '\0';
         /* a word with a NUL inside cannot be a query word: skip it */
         if (strlen(copy) != n) {
             free(copy);

@@ -1,5 +1,5 @@
 /* fuzz_cgi.c: libFuzzer harness for the web program's input: the CGI query
- * string (searcher/cgiparams.h: percent decoding, parameters, limits, UTF-8
+ * string (searcher/cgi.h: percent decoding, parameters, limits, UTF-8
  * checks) and the whole request handler (searcher/web.h) against a tiny
  * database indexed once at start, with a hostile article in it.
  * Invariants: an accepted request has valid, bounded parameters; decoding
@@ -7,8 +7,8 @@
  * (never 500: the database is fine), its body is valid UTF-8, JSON answers
  * are strict JSON, and HTML answers hold only the page's own tags, no event
  * handler attribute and no link that is not http(s) or the page itself. */
-#include "cgiparams.h"
-#include "escape.h"
+#include "cgi.h"
+#include "html.h"
 #include "fuzz_tempdb.h"
 #include "web.h"
 
@@ -136,7 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(back.len == dec.len && memcmp(ns_buf_cstr(&back), ns_buf_cstr(&dec), dec.len) == 0);
         for (size_t i = 0; i < enc.len; i++)
             FUZZ_ASSERT(strchr("&=#<>\"' ", enc.data[i]) == NULL || enc.data[i] == '\0');
-        if (ns_url_linkable(ns_buf_cstr(&dec)))
+        if (ns_html_url_linkable(ns_buf_cstr(&dec)))
             FUZZ_ASSERT(strncasecmp(ns_buf_cstr(&dec), "http://", 7) == 0 ||
                         strncasecmp(ns_buf_cstr(&dec), "https://", 8) == 0);
     }

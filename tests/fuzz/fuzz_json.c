@@ -2,11 +2,11 @@
  * The input is split at 0x01 bytes into strings that fill an ns_results (query,
  * ids, titles, vendors, urls, snippets with highlight marks, facets, the
  * suggestion) and a --batch error line. A url comes back only when it is
- * http(s) (ns_url_linkable); any other is null. The JSON written must parse with a
+ * http(s) (ns_html_url_linkable); any other is null. The JSON written must parse with a
  * strict parser, and each string must come back as written (invalid UTF-8
  * replaced by U+FFFD), and '<' must never appear raw (the JSON may be embedded
  * in a <script> element). */
-#include "escape.h"
+#include "html.h"
 #include "fuzz_common.h"
 #include "json.h"
 #include "search.h"
@@ -138,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&x, 0, sizeof x);
     FUZZ_ASSERT(ns_json_results(&out, &r) == 0);
     for (int k = 0; k < 10; k++) {
-        if (k == 3 && !ns_url_linkable(f[3]))
+        if (k == 3 && !ns_html_url_linkable(f[3]))
             continue; /* only an http(s) url is given out: else "url" is null */
         if (k == 9 && !flen[9])
             continue; /* no suggestion: null */

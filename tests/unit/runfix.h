@@ -43,6 +43,20 @@ __attribute__((unused)) static void runfix_opts(ns_index_opts *o, const char *db
     reported[0] = '\0';
 }
 
+/* A fresh run over a fresh temporary directory, with options that report
+ * into `reported`, and a writer W of that run with no database yet (the
+ * set-up of the tests of the run's modules). */
+__attribute__((unused)) static void runfix_run(run *R, ns_index_opts *O, ns_index_stats *st,
+                                               writer *W)
+{
+    tempdir_setup();
+    runfix_opts(O, NULL);
+    memset(st, 0, sizeof *st);
+    ns_run_init(R, O, st);
+    memset(W, 0, sizeof *W);
+    W->R = R;
+}
+
 /* tmpdir/name */
 __attribute__((unused)) static void runfix_path(char *out, size_t size, const char *name)
 {

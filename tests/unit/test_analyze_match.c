@@ -6,6 +6,8 @@
  * texts with compounds, marks, other scripts and stopwords. */
 #include "analyze.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,11 +247,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(suite)

@@ -2,6 +2,8 @@
  * exact option names only, values that look like options refused (issue 13). */
 #include "args.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -134,11 +136,4 @@ static Suite *S_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *r = srunner_create(S_suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(S_suite)

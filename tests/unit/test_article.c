@@ -7,6 +7,8 @@
 #include "schema.h"
 #include "vendors.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -904,11 +906,4 @@ static Suite *article_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(article_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(article_suite)

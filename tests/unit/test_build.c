@@ -4,25 +4,11 @@
  * nothing behind. */
 #include "build.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-
-static ns_analyzer *A;
-static ns_vendors *V;
-
-static void setup(void)
-{
-    ns_err err = { 0, "" };
-    ck_assert_int_eq(ns_analyzer_new(&A, &err), 0);
-    ck_assert_int_eq(ns_vendors_new(&V, A, &err), 0);
-}
-
-static void teardown(void)
-{
-    ns_vendors_free(V);
-    ns_analyzer_free(A);
-}
 
 static int has_spell(const ns_index_built *b, const char *w)
 {
@@ -79,18 +65,11 @@ static Suite *build_suite(void)
 {
     Suite *s = suite_create("build");
     TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
     tcase_add_test(tc, an_article_gives_its_document_and_spelling_words);
     tcase_add_test(tc, a_bad_article_leaves_nothing);
     suite_add_tcase(s, tc);
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(build_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(build_suite)

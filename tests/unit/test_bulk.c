@@ -7,6 +7,7 @@
 #define _XOPEN_SOURCE 700
 #include "tempdir.h"
 #include "runfix.h"
+#include "fixture.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -234,11 +235,4 @@ static Suite *bulk_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(bulk_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(bulk_suite)

@@ -2,6 +2,8 @@
  * an errno value, in the caller's buffer, cut to it and never unterminated. */
 #include "err.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -36,11 +38,4 @@ static Suite *err_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(err_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(err_suite)

@@ -8,6 +8,8 @@
 #include "query.h"
 #include "vendors.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,11 +262,4 @@ static Suite *expand_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(expand_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(expand_suite)

@@ -5,6 +5,7 @@
 #define _XOPEN_SOURCE 700
 #include "tempdir.h"
 #include "runfix.h"
+#include "fixture.h"
 #include "schema.h"
 
 #include <stdint.h>
@@ -18,12 +19,7 @@ static writer W;
 
 static void setup(void)
 {
-    tempdir_setup();
-    runfix_opts(&O, NULL);
-    memset(&ST, 0, sizeof ST);
-    ns_run_init(&R, &O, &ST);
-    memset(&W, 0, sizeof W);
-    W.R = &R;
+    runfix_run(&R, &O, &ST, &W);
 }
 
 static void teardown(void)
@@ -132,11 +128,4 @@ static Suite *filerec_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(filerec_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(filerec_suite)

@@ -1,6 +1,8 @@
 /* test_format.c: nsearch --format templates (searcher/format.c). */
 #include "format.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -101,11 +103,4 @@ static Suite *S_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *r = srunner_create(S_suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(S_suite)

@@ -3,6 +3,8 @@
  * value refused with the key named, title and date required. */
 #include "frontmatter.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,11 +86,4 @@ static Suite *frontmatter_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(frontmatter_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(frontmatter_suite)

@@ -3,6 +3,8 @@
  * hash that stays FNV-1a (nindex's shards depend on it). */
 #include "hmap.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -95,11 +97,4 @@ static Suite *hmap_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(hmap_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(hmap_suite)

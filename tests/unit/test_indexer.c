@@ -9,6 +9,8 @@
 #include "xapian_shim.h"
 #include "tempdir.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -242,11 +244,4 @@ static Suite *indexer_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(indexer_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(indexer_suite)

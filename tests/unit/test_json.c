@@ -1,6 +1,8 @@
-/* test_json.c: JSON output and HTML escaping (searcher/json.c, escape.c). */
-#include "escape.h"
+/* test_json.c: JSON output and HTML escaping (searcher/json.c, html.c). */
+#include "html.h"
 #include "json.h"
+
+#include "fixture.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -213,11 +215,4 @@ static Suite *S_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *r = srunner_create(S_suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(S_suite)

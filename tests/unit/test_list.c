@@ -1,6 +1,8 @@
 /* test_list.c: pointer arrays and string lists (src/list.h). */
 #include "list.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -53,11 +55,4 @@ static Suite *list_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(list_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(list_suite)

@@ -2,27 +2,13 @@
  * Xapian description of the query it builds. */
 #include "query.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static ns_analyzer *A;
-static ns_vendors *V;
-
-static void setup(void)
-{
-    ns_err err = { 0, "" };
-    ck_assert_int_eq(ns_analyzer_new(&A, &err), 0);
-    ck_assert_int_eq(ns_vendors_new(&V, A, &err), 0);
-}
-
-static void teardown(void)
-{
-    ns_vendors_free(V);
-    ns_analyzer_free(A);
-}
 
 /* Parse and build; return the description (malloc'd), "(none)" for a query
  * that matches nothing, or "ERR <msg>". */
@@ -420,7 +406,7 @@ static Suite *S_suite(void)
 {
     Suite *s = suite_create("query");
     TCase *t = tcase_create("query");
-    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_checked_fixture(t, fixture_setup, fixture_teardown);
     tcase_set_timeout(t, 30);
     tcase_add_test(t, words_are_all_required_and_stemmed);
     tcase_add_test(t, or_binds_the_two_clauses_around_it);
@@ -445,11 +431,4 @@ static Suite *S_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *r = srunner_create(S_suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(S_suite)

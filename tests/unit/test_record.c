@@ -4,6 +4,8 @@
  * codec, and corrupt data refused with NS_ECORRUPT. */
 #include "record.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,11 +214,4 @@ static Suite *record_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(record_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(record_suite)

@@ -4,6 +4,7 @@
 #define _XOPEN_SOURCE 700
 #include "tempdir.h"
 #include "runfix.h"
+#include "fixture.h"
 #include "dbpath.h"
 
 #include <stdlib.h>
@@ -115,11 +116,4 @@ static Suite *setup_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(setup_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(setup_suite)

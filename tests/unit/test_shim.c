@@ -5,6 +5,8 @@
 #include "xapian_shim.h"
 #include "tempdir.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -1455,11 +1457,4 @@ static Suite *shim_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(shim_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(shim_suite)

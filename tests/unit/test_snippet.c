@@ -3,22 +3,11 @@
 
 #include "utf8.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-
-static ns_analyzer *A;
-
-static void setup(void)
-{
-    ns_err err = { 0, "" };
-    ck_assert_int_eq(ns_analyzer_new(&A, &err), 0);
-}
-
-static void teardown(void)
-{
-    ns_analyzer_free(A);
-}
 
 static size_t S_chars(const char *s)
 {
@@ -232,11 +221,48 @@ START_TEST(present_stems_stop_the_scan_once_found)
 }
 END_TEST
 
+START_TEST(a_query_struct_finds_what_the_positional_form_finds)
+{
+    const char *text = "Машинный перевод: переводы GPT-3 и gpt3 в 2020 году, released twice.";
+    const char *stems[] = { "перевод", "gpt3" };
+    const char *prefixes[] = { "releas" };
+    char *s1, *s2;
+    ns_span *m1, *m2;
+    size_t n1, n2;
+    ns_err err = { 0, "" };
+    ns_snippet_query q = NS_SNIPPET_QUERY_INIT;
+    q.stems = stems;
+    q.nstems = 2;
+    q.prefixes = prefixes;
+    q.nprefixes = 1;
+    q.chars = 30;
+    ck_assert_int_eq(ns_snippet_find(A, text, strlen(text), &q, &s1, &m1, &n1, &err), 0);
+    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 2, NULL, prefixes, 1, 30, &s2,
+                                     &m2, &n2, &err), 0);
+    ck_assert_str_eq(s1, s2);
+    ck_assert_uint_eq(n1, n2);
+    ck_assert_uint_gt(n1, 0);
+    ck_assert_mem_eq(m1, m2, n1 * sizeof *m1);
+    ck_assert_ptr_nonnull(strstr(s1, "\xE2\x80\xA6")); /* 30 characters cut it */
+    free(s1);
+    free(s2);
+    free(m1);
+    free(m2);
+    /* the empty query: the opening, about 200 characters, no marks */
+    ns_snippet_query none = NS_SNIPPET_QUERY_INIT;
+    ck_assert_int_eq(ns_snippet_find(A, text, strlen(text), &none, &s1, &m1, &n1, &err), 0);
+    ck_assert_str_eq(s1, text);
+    ck_assert_uint_eq(n1, 0);
+    ck_assert_ptr_null(m1);
+    free(s1);
+}
+END_TEST
+
 static Suite *S_suite(void)
 {
     Suite *s = suite_create("snippet");
     TCase *t = tcase_create("snippet");
-    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_checked_fixture(t, fixture_setup, fixture_teardown);
     tcase_add_test(t, inflections_are_marked_by_stem);
     tcase_add_test(t, joined_terms_mark_the_whole_compound);
     tcase_add_test(t, window_is_about_200_chars_around_the_best_passage);
@@ -244,15 +270,9 @@ static Suite *S_suite(void)
     tcase_add_test(t, utf8_boundaries_are_respected_and_bad_bytes_replaced);
     tcase_add_test(t, empty_text_gives_empty_snippet);
     tcase_add_test(t, present_stems_stop_the_scan_once_found);
+    tcase_add_test(t, a_query_struct_finds_what_the_positional_form_finds);
     suite_add_tcase(s, t);
     return s;
 }
 
-int main(void)
-{
-    SRunner *r = srunner_create(S_suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(S_suite)

@@ -4,6 +4,8 @@
 
 #include "list.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,11 +61,4 @@ static Suite *strset_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(strset_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(strset_suite)

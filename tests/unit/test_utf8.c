@@ -2,6 +2,8 @@
  * and caps (src/utf8.h). */
 #include "utf8.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +30,4 @@ static Suite *utf8_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(utf8_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(utf8_suite)

@@ -4,6 +4,8 @@
 #include "analyze.h"
 #include "vendors.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,11 +272,4 @@ static Suite *vendors_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(vendors_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(vendors_suite)

@@ -4,6 +4,7 @@
 #define _XOPEN_SOURCE 700
 #include "tempdir.h"
 #include "runfix.h"
+#include "fixture.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -123,11 +124,4 @@ static Suite *walk_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(walk_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(walk_suite)

@@ -1,9 +1,11 @@
-/* test_web.c: the web program's request parsing (cgiparams.h) and page (web.h),
+/* test_web.c: the web program's request parsing (cgi.h) and page (web.h),
  * without a server: hostile query strings, limits, language choice, plurals,
  * link schemes, escaping of everything written into HTML. */
-#include "cgiparams.h"
-#include "escape.h"
+#include "cgi.h"
+#include "html.h"
 #include "web.h"
+
+#include "fixture.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -220,17 +222,17 @@ END_TEST
 
 START_TEST(only_http_and_https_urls_become_links)
 {
-    ck_assert_int_eq(ns_url_linkable("https://openai.com/blog/"), 1);
-    ck_assert_int_eq(ns_url_linkable("HTTP://example.com"), 1);
-    ck_assert_int_eq(ns_url_linkable("javascript:alert(1)"), 0);
-    ck_assert_int_eq(ns_url_linkable(" JaVaScRiPt:alert(1)"), 0);
-    ck_assert_int_eq(ns_url_linkable("data:text/html,<script>"), 0);
-    ck_assert_int_eq(ns_url_linkable("//evil.example/"), 0);
-    ck_assert_int_eq(ns_url_linkable("http://"), 0);
-    ck_assert_int_eq(ns_url_linkable("http://a b"), 0);
-    ck_assert_int_eq(ns_url_linkable("https://a\nb"), 0);
-    ck_assert_int_eq(ns_url_linkable(""), 0);
-    ck_assert_int_eq(ns_url_linkable(NULL), 0);
+    ck_assert_int_eq(ns_html_url_linkable("https://openai.com/blog/"), 1);
+    ck_assert_int_eq(ns_html_url_linkable("HTTP://example.com"), 1);
+    ck_assert_int_eq(ns_html_url_linkable("javascript:alert(1)"), 0);
+    ck_assert_int_eq(ns_html_url_linkable(" JaVaScRiPt:alert(1)"), 0);
+    ck_assert_int_eq(ns_html_url_linkable("data:text/html,<script>"), 0);
+    ck_assert_int_eq(ns_html_url_linkable("//evil.example/"), 0);
+    ck_assert_int_eq(ns_html_url_linkable("http://"), 0);
+    ck_assert_int_eq(ns_html_url_linkable("http://a b"), 0);
+    ck_assert_int_eq(ns_html_url_linkable("https://a\nb"), 0);
+    ck_assert_int_eq(ns_html_url_linkable(""), 0);
+    ck_assert_int_eq(ns_html_url_linkable(NULL), 0);
 }
 END_TEST
 
@@ -552,11 +554,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(suite)

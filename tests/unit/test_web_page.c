@@ -2,12 +2,14 @@
  * web.c: permalink templates (permalink.h), dates, months and vendors' names
  * in the interface's language (i18n.h), and one result's HTML
  * (web_results.h). */
-#include "cgiparams.h"
+#include "cgi.h"
 #include "i18n.h"
 #include "permalink.h"
 #include "web.h"
 #include "typed.h"
 #include "web_results.h"
+
+#include "fixture.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -331,11 +333,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(suite)

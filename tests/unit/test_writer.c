@@ -6,6 +6,7 @@
 #define _XOPEN_SOURCE 700
 #include "tempdir.h"
 #include "runfix.h"
+#include "fixture.h"
 #include "schema.h"
 
 #include <errno.h>
@@ -20,15 +21,10 @@ static writer W;
 
 static void setup(void)
 {
-    tempdir_setup();
-    runfix_opts(&O, NULL);
-    memset(&ST, 0, sizeof ST);
-    ns_run_init(&R, &O, &ST);
+    runfix_run(&R, &O, &ST, &W);
     ns_err err = { 0, "" };
     ck_assert_int_eq(ns_analyzer_new(&R.a, &err), 0);
     ck_assert_int_eq(ns_vendors_new(&R.v, R.a, &err), 0);
-    memset(&W, 0, sizeof W);
-    W.R = &R;
     W.a = R.a;  /* borrowed, as incremental mode does */
     W.batch = 1000;
     char db[256];
@@ -206,11 +202,4 @@ static Suite *writer_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(writer_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(writer_suite)

@@ -1,8 +1,8 @@
-/* cgiparams.h: the web program's request model. Turns a CGI QUERY_STRING into
+/* cgi.h: the web program's request model. Turns a CGI QUERY_STRING into
  * checked parameters (q, vendor..., month, lang, sort, page, format,
  * opensearch, as_typed), and holds the small pure helpers the page needs: interface
  * language choice, Russian plural forms and URL percent-encoding (the
- * link-scheme check is ns_url_linkable in escape.h). Nothing here touches the database or does I/O, so all of
+ * link-scheme check is ns_html_url_linkable in html.h). Nothing here touches the database or does I/O, so all of
  * it is unit-tested without a server.
  *
  * Limits (each breach is a 400 for the user, never a crash or a slow request):
@@ -11,8 +11,8 @@
  * Russian query may be as long as an English one), NS_CGI_MAX_VALUE bytes
  * of any other value,
  * page 1..NS_CGI_MAX_PAGE. */
-#ifndef NS_CGIPARAMS_H
-#define NS_CGIPARAMS_H
+#ifndef NS_CGI_H
+#define NS_CGI_H
 
 #include "buf.h"
 

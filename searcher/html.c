@@ -1,5 +1,5 @@
-/* escape.c: HTML escaping and <mark> highlighting (escape.h). */
-#include "escape.h"
+/* html.c: HTML escaping and <mark> highlighting (html.h). */
+#include "html.h"
 
 #include "utf8.h"
 
@@ -50,7 +50,7 @@ int ns_html_escape(ns_buf *out, const char *s, size_t len)
     return 0;
 }
 
-int ns_url_linkable(const char *url)
+int ns_html_url_linkable(const char *url)
 {
     if (!url)
         return 0;

@@ -1,8 +1,9 @@
-/* cgiparams.c: QUERY_STRING to checked parameters, and the page's pure helpers. */
-#include "cgiparams.h"
+/* cgi.c: QUERY_STRING to checked parameters, and the page's pure helpers. */
+#include "cgi.h"
 #include "str.h"
 
 #include "err.h"
+#include "list.h"
 #include "utf8.h"
 
 #include <stdint.h>
@@ -66,14 +67,7 @@ static int S_add_vendor(ns_cgi_params *p, const char *v, size_t len)
     for (size_t i = 0; i < p->nvendors; i++)
         if (strlen(p->vendors[i]) == len && strncasecmp(p->vendors[i], v, len) == 0)
             return 0;
-    char **nv = realloc(p->vendors, (p->nvendors + 1) * sizeof *nv);
-    if (!nv)
-        return NS_ENOMEM;
-    p->vendors = nv;
-    if (!(nv[p->nvendors] = ns_strndup(v, len)))
-        return NS_ENOMEM;
-    p->nvendors++;
-    return 0;
+    return ns_strs_add(&p->vendors, &p->nvendors, v, len);
 }
 
 static int S_replace(char **slot, const char *v, size_t len)
@@ -83,6 +77,22 @@ static int S_replace(char **slot, const char *v, size_t len)
         return NS_ENOMEM;
     free(*slot);
     *slot = d;
+    return 0;
+}
+
+/* page=N: digits only (no sign, no spaces); at most 3 significant digits
+ * so no overflow. */
+static int S_page(ns_cgi_params *p, const char *v, size_t vlen)
+{
+    size_t i = 0;
+    while (i + 1 < vlen && v[i] == '0')
+        i++;
+    if (!S_is_digits(v, vlen) || vlen - i > 3)
+        return S_flag_value(p, NS_CGI_BAD_PAGE, v, vlen);
+    unsigned n = (unsigned)strtoul(v + i, NULL, 10);
+    if (n < 1 || n > NS_CGI_MAX_PAGE)
+        return S_flag_value(p, NS_CGI_BAD_PAGE, v, vlen);
+    p->page = n;
     return 0;
 }
 
@@ -152,19 +162,8 @@ static int S_param(ns_cgi_params *p, const char *k, const char *v, size_t vlen)
             return S_flag_value(p, NS_CGI_BAD_SORT, v, vlen);
         return 0;
     }
-    if (strcmp(k, "page") == 0) {
-        /* digits only (no sign, no spaces); at most 3 significant digits so no overflow */
-        size_t i = 0;
-        while (i + 1 < vlen && v[i] == '0')
-            i++;
-        if (!S_is_digits(v, vlen) || vlen - i > 3)
-            return S_flag_value(p, NS_CGI_BAD_PAGE, v, vlen);
-        unsigned n = (unsigned)strtoul(v + i, NULL, 10);
-        if (n < 1 || n > NS_CGI_MAX_PAGE)
-            return S_flag_value(p, NS_CGI_BAD_PAGE, v, vlen);
-        p->page = n;
-        return 0;
-    }
+    if (strcmp(k, "page") == 0)
+        return S_page(p, v, vlen);
     /* format */
     if (strcmp(v, "json") == 0)
         p->json = 1;
@@ -269,9 +268,7 @@ void ns_cgi_params_clear(ns_cgi_params *p)
     if (!p)
         return;
     free(p->q);
-    for (size_t i = 0; i < p->nvendors; i++)
-        free(p->vendors[i]);
-    free(p->vendors);
+    ns_strs_free(p->vendors, p->nvendors);
     free(p->month);
     free(p->lang);
     free(p->bad_value);

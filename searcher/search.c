@@ -8,6 +8,7 @@
 #include "query.h"
 #include "schema.h"
 #include "snippet.h"
+#include "stories.h"
 #include "suggest.h"
 #include "utf8.h"
 #include "vendors.h"
@@ -208,6 +209,9 @@ static void S_clear_page(ns_results *r)
         free(r->hits[i].marks);
         free(r->hits[i].title_text);
         free(r->hits[i].title_marks);
+        for (size_t k = 0; k < r->hits[i].nalso; k++)
+            ns_record_clear(&r->hits[i].also[k]);
+        free(r->hits[i].also);
     }
     free(r->hits);
     r->hits = NULL;
@@ -231,6 +235,7 @@ static void S_clear_page(ns_results *r)
     r->suggestion = NULL;
     r->total = 0;
     r->total_all = 0;
+    r->total_articles = 0;
     r->relaxed = 0;
     r->vendor_disjunctive = r->month_disjunctive = 0;
     r->layout = r->showing_suggestion = 0;
@@ -289,14 +294,37 @@ oom:
 }
 
 
-/* The hits of xr; coord: xr came from the relaxed query, whose scores hold
- * NS_QUERY_COORD_WEIGHT per group matched (taken off here, and a hit with
- * fewer than ngroups marked partial). */
-static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xresults *xr,
+/* h->also: the records of the story's other tellings on place i of p. */
+static int S_also(ns_searcher *s, ns_hit *h, const ns_story_page *p, size_t i, ns_err *err)
+{
+    if (p->nothers[i] == 0)
+        return 0;
+    if (!(h->also = calloc(p->nothers[i], sizeof *h->also)))
+        return ns_err_set(err, NS_ENOMEM, "out of memory reading results");
+    for (size_t k = 0; k < p->nothers[i]; k++) {
+        const ns_xhit *x = p->others[i][k];
+        h->nalso = k + 1;
+        int rc = ns_record_decode(&h->also[k], s->codec, x->data, x->data_len, err);
+        if (rc < 0)
+            return rc;
+        if (!h->also[k].id || !h->also[k].title || !h->also[k].date)
+            return ns_err_set(err, NS_ECORRUPT, "document %u has no stored article data",
+                              x->docid);
+        free(h->also[k].text);
+        h->also[k].text = NULL;
+        h->also[k].text_len = 0;
+    }
+    return 0;
+}
+
+/* The hits of page p; coord: they came from the relaxed query, whose scores
+ * hold NS_QUERY_COORD_WEIGHT per group matched (taken off here, and a hit
+ * with fewer than ngroups marked partial). */
+static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_story_page *p,
                   const ns_search_opts *o, int coord, ns_err *err)
 {
     size_t ngroups = ns_query_groups(q);
-    size_t n = ns_xresults_count(xr), nstems, nprefixes;
+    size_t n = p->n, nstems, nprefixes;
     const char *const *stems = ns_query_stems(q, &nstems);
     const char *const *prefixes = ns_query_prefixes(q, &nprefixes);
     unsigned *docids = NULL;
@@ -316,12 +344,12 @@ static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xre
             goto done;
         }
         for (size_t i = 0; i < n; i++)
-            docids[i] = ns_xresults_hit(xr, i)->docid;
+            docids[i] = p->shown[i]->docid;
         if ((rc = ns_xdb_docs_have_terms(s->db, stems, nstems, docids, n, present, err)) < 0)
             goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        const ns_xhit *x = ns_xresults_hit(xr, i);
+        const ns_xhit *x = p->shown[i];
         ns_hit *h = &r->hits[i];
         r->nhits = i + 1;
         h->rank = o->offset + (unsigned)i + 1;
@@ -331,7 +359,8 @@ static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xre
             h->score -= matched * NS_QUERY_COORD_WEIGHT;
             h->partial = matched < (double)ngroups;
         }
-        if ((rc = ns_record_decode(&h->rec, s->codec, x->data, x->data_len, err)) < 0)
+        if ((rc = ns_record_decode(&h->rec, s->codec, x->data, x->data_len, err)) < 0 ||
+            (rc = S_also(s, h, p, i, err)) < 0)
             goto done;
         /* Every article stores id, title and date: a hit without them means a
          * damaged database (e.g. docdata.glass lost), not an empty article. */
@@ -427,6 +456,7 @@ static int S_disjunctive(ns_searcher *s, const ns_query *q, const ns_xsearch_opt
     xo.offset = 0;
     xo.limit = 0;
     xo.unweighted = 1; /* counts only: BM25 per match was half their cost */
+    xo.collapse_slot = -1; /* facets count articles */
     for (int k = 0; k < 2; k++) {
         ns_xquery *xq = NULL;
         ns_xresults *xr = NULL;
@@ -563,6 +593,42 @@ done:
     return rc;
 }
 
+/* The exact totals of xr: *articles, the matching articles, and *total, what
+ * the list shows: with stories, each story once. Xapian's own totals after
+ * collapsing are estimates (a match too weak for the page is never checked
+ * against the others), so stories are counted from the facet counts: every
+ * article has one language key, and each article of a story of two or more
+ * has that story's "S" key (src/schema.h). */
+static void S_totals(const ns_xresults *xr, int stories, unsigned *total, unsigned *articles)
+{
+    unsigned all = 0, dup = 0;
+    if (!stories) {
+        *total = *articles = ns_xresults_total(xr);
+        return;
+    }
+    for (size_t i = 0, n = ns_xresults_facet_count(xr); i < n; i++) {
+        const ns_xfacet *f = ns_xresults_facet(xr, i);
+        if (f->key[0] == NS_FACET_LANG)
+            all += f->count;
+        else if (f->key[0] == NS_FACET_STORY && f->count > 1)
+            dup += f->count - 1;
+    }
+    *articles = all;
+    *total = all - dup;
+}
+
+/* Does the database hold a story of two or more articles (nindex counts
+ * them)? Without one, collapsing has nothing to do and is not asked for. */
+static int S_has_stories(ns_searcher *s, int *out, ns_err *err)
+{
+    char *v = NULL;
+    size_t n = 0;
+    int rc = ns_xdb_get_metadata(s->db, NS_META_SHARED_STORIES, &v, &n, err);
+    *out = rc == 0 && n > 0 && strtoul(v, NULL, 10) > 0;
+    free(v);
+    return rc;
+}
+
 /* One attempt on the current database state; alternatives: look for a
  * suggestion when the query finds few articles. */
 static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t len,
@@ -571,15 +637,22 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
     ns_xquery *xq = NULL;
     ns_xresults *xr = NULL;
     ns_xsearch_opts xo = NS_XSEARCH_OPTS_INIT;
-    int rc, coord = 0;
+    ns_story_page page;
+    int rc, coord = 0, stories = 0;
+    unsigned articles = 0;
 
+    memset(&page, 0, sizeof page);
+    if (o->stories && (rc = S_has_stories(s, &stories, err)) < 0)
+        return rc;
     xo.k1 = o->k1;
     xo.b = o->b;
     xo.offset = o->offset;
     xo.limit = o->limit;
     xo.sort_by_value = o->sort_by_date ? 1 : 0;
     xo.value_slot = NS_SLOT_DATE;
-    xo.facet_slot = o->facets ? NS_SLOT_FACETS : -1;
+    /* with stories, the counts are what the totals are made of */
+    xo.facet_slot = o->facets || stories ? NS_SLOT_FACETS : -1;
+    xo.collapse_slot = stories ? NS_SLOT_STORY : -1;
 
     if ((rc = ns_query_build(q, 0, &xq, err)) < 0)
         goto done;
@@ -587,7 +660,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
         goto done; /* only stopwords: no results, not an error */
     if ((rc = ns_xsearch(s->db, xq, &xo, &xr, err)) < 0)
         goto done;
-    r->total_all = ns_xresults_total(xr);
+    S_totals(xr, stories, &r->total_all, &articles);
     /* Too few articles have every word to fill the page: follow them with
      * those that have most of the words. The relaxed query ranks by how
      * many clauses an article matches, so those with all of them come
@@ -604,7 +677,9 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
             goto done;
         if ((rc = ns_xsearch(s->db, xq, &xo, &xr2, err)) < 0)
             goto done;
-        if (ns_xresults_total(xr2) > r->total_all) {
+        unsigned total2, articles2;
+        S_totals(xr2, stories, &total2, &articles2);
+        if (total2 > r->total_all) {
             ns_xresults_free(xr);
             xr = xr2;
             coord = 1;
@@ -613,8 +688,12 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
             ns_xresults_free(xr2);
         }
     }
-    r->total = ns_xresults_total(xr);
-    if ((rc = S_hits(s, q, r, xr, o, coord, err)) < 0)
+    S_totals(xr, stories, &r->total, &r->total_articles);
+    const char *slang = o->story_lang ? o->story_lang
+                        : ns_detect_lang(query, len) == 'r' ? "ru" : "en";
+    rc = stories ? ns_stories_page(&page, s->db, xq, &xo, xr, slang, err)
+                    : ns_stories_plain(&page, xr, err);
+    if (rc < 0 || (rc = S_hits(s, q, r, &page, o, coord, err)) < 0)
         goto done;
     if (o->facets && ((rc = S_facets(r, xr, err)) < 0 || (rc = S_disjunctive(s, q, &xo, coord, r, err)) < 0))
         goto done;
@@ -622,6 +701,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
         (rc = S_alternative(s, q, query, len, o, r, err)) < 0)
         goto done;
 done:
+    ns_story_page_clear(&page);
     ns_xresults_free(xr);
     ns_xquery_free(xq);
     return rc;

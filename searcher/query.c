@@ -69,6 +69,7 @@ struct ns_query {
     ns_query_word *words;
     size_t nwords;
     unsigned max_wildcard;
+    int *refusal;       /* opts->refusal: where the reason of a refusal goes */
 };
 
 /* ---- small helpers ---- */
@@ -115,17 +116,27 @@ static int S_add_str(char ***list, size_t *n, const char *s, size_t len)
     return 0;
 }
 
+/* rc, the code of a refusal ns_err_set has described, with its reason
+ * (query.h NS_QERR_*) stored where the caller asked. */
+static int S_why(const ns_query *q, int reason, int rc)
+{
+    if (q->refusal)
+        *q->refusal = reason;
+    return rc;
+}
+
 static int S_oom(ns_err *err)
 {
     return ns_err_set(err, NS_ENOMEM, "out of memory parsing the query");
 }
 
-static int S_too_many(ns_err *err)
+static int S_too_many(const ns_query *q, ns_err *err)
 {
-    return ns_err_set(err, NS_ETOOBIG,
-                      "query has more than %d terms (each word, part of a word, phrase word, "
-                      "OR operand, prefix and filter counts); shorten it",
-                      NS_QUERY_MAX_TERMS);
+    return S_why(q, NS_QERR_TOO_MANY_TERMS,
+                 ns_err_set(err, NS_ETOOBIG,
+                            "query has more than %d terms (each word, part of a word, phrase "
+                            "word, OR operand, prefix and filter counts); shorten it",
+                            NS_QUERY_MAX_TERMS));
 }
 
 /* Count n more terms against the cap. Every term is counted before its
@@ -133,7 +144,7 @@ static int S_too_many(ns_err *err)
 static int S_count(ns_query *q, size_t n, ns_err *err)
 {
     if (n > NS_QUERY_MAX_TERMS - q->nterms)
-        return S_too_many(err);
+        return S_too_many(q, err);
     q->nterms += n;
     return 0;
 }
@@ -172,7 +183,7 @@ static int S_analyze(ns_query *q, ns_analyzer *a, const char *text, size_t len,
         if ((rc = ns_analyze(a, text, cut, 1, t, n, NULL, err)) < 0)
             return rc;
         if (S_live(*t, *n) > room + 1)
-            return S_too_many(err);
+            return S_too_many(q, err);
     }
     return ns_analyze(a, text, len, 1, t, n, NULL, err);
 }
@@ -443,8 +454,9 @@ static int S_prefix(ns_query *q, ns_analyzer *a, const char *text, size_t len, c
         return rc;
     nchars = ns_utf8_chars(f, flen);
     if (nchars < 2)
-        return ns_err_set(err, NS_ESYNTAX, "prefix '%.*s*' is too short", (int)(len > 100 ? 100 : len),
-                          text);
+        return S_why(q, NS_QERR_PREFIX_SHORT,
+                     ns_err_set(err, NS_ESYNTAX, "prefix '%.*s*' is too short",
+                                (int)(len > 100 ? 100 : len), text));
     if (flen > NS_TERM_MAX)
         return S_nothing(out, err); /* no term is that long */
     if (!(folded = ns_strndup(f, flen)))
@@ -479,10 +491,11 @@ static int S_month_parse(const char *s, size_t len, int *y, int *m)
     return (*m >= 1 && *m <= 12) ? 0 : -1;
 }
 
-static int S_bad_month(ns_err *err, const char *s, size_t len)
+static int S_bad_month(const ns_query *q, ns_err *err, const char *s, size_t len)
 {
-    return ns_err_set(err, NS_ESYNTAX, "month '%.*s' is not a valid YYYY-MM",
-                      (int)(len > 100 ? 100 : len), s);
+    return S_why(q, NS_QERR_MONTH,
+                 ns_err_set(err, NS_ESYNTAX, "month '%.*s' is not a valid YYYY-MM",
+                            (int)(len > 100 ? 100 : len), s));
 }
 
 static int S_filter_month(ns_query *q, const char *s, size_t len, ns_err *err)
@@ -500,7 +513,7 @@ static int S_filter_month(ns_query *q, const char *s, size_t len, ns_err *err)
         }
     if (!dots) {
         if (S_month_parse(s, len, &y1, &m1) < 0)
-            return S_bad_month(err, s, len);
+            return S_bad_month(q, err, s, len);
         char term[16];
         snprintf(term, sizeof term, NS_PREFIX_MONTH "%04d-%02d", y1, m1);
         rc = ns_xquery_term(&x, term, strlen(term), err);
@@ -509,12 +522,13 @@ static int S_filter_month(ns_query *q, const char *s, size_t len, ns_err *err)
         const char *s2 = dots + 2;
         size_t l2 = len - l1 - 2;
         if (S_month_parse(s, l1, &y1, &m1) < 0)
-            return S_bad_month(err, s, l1);
+            return S_bad_month(q, err, s, l1);
         if (S_month_parse(s2, l2, &y2, &m2) < 0)
-            return S_bad_month(err, s2, l2);
+            return S_bad_month(q, err, s2, l2);
         if (y2 * 12 + m2 < y1 * 12 + m1)
-            return ns_err_set(err, NS_ESYNTAX, "month range '%.*s' ends before it starts",
-                              (int)(len > 100 ? 100 : len), s);
+            return S_why(q, NS_QERR_MONTH_RANGE,
+                         ns_err_set(err, NS_ESYNTAX, "month range '%.*s' ends before it starts",
+                                    (int)(len > 100 ? 100 : len), s));
         char lo[16], hi[16];
         snprintf(lo, sizeof lo, "%04d%02d01", y1, m1);
         snprintf(hi, sizeof hi, "%04d%02d31", y2, m2);
@@ -541,8 +555,8 @@ static int S_filter_lang(ns_query *q, const char *s, size_t len, ns_err *err)
     else if (len == 2 && strncasecmp(s, "ru", 2) == 0)
         term = NS_PREFIX_LANG "ru";
     else
-        return ns_err_set(err, NS_ESYNTAX, "lang '%.*s' is not en or ru",
-                          (int)(len > 100 ? 100 : len), s);
+        return S_why(q, NS_QERR_LANG, ns_err_set(err, NS_ESYNTAX, "lang '%.*s' is not en or ru",
+                                                 (int)(len > 100 ? 100 : len), s));
     if ((rc = ns_xquery_term(&x, term, strlen(term), err)) < 0)
         return rc;
     if (S_push(&q->flang, x) < 0) {
@@ -564,7 +578,8 @@ static int S_filter_vendor(ns_query *q, ns_analyzer *a, const ns_vendors *v, con
     if ((rc = S_count(q, 1, err)) < 0)
         return rc;
     if (len == 0)
-        return ns_err_set(err, NS_ESYNTAX, "vendor filter needs a name");
+        return S_why(q, NS_QERR_VENDOR_EMPTY,
+                     ns_err_set(err, NS_ESYNTAX, "vendor filter needs a name"));
     if (v)
         name = ns_vendors_canonical(v, a, s, len);
     /* An unknown vendor is no error: its folded name matches no article. */
@@ -715,6 +730,9 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
     if (!q)
         return S_oom(err);
     q->max_wildcard = opts && opts->max_wildcard ? opts->max_wildcard : NS_QUERY_MAX_WILDCARD;
+    q->refusal = opts ? opts->refusal : NULL;
+    if (q->refusal)
+        *q->refusal = 0;
     /* Invalid UTF-8 and NUL bytes become spaces, byte for byte, so offsets
      * into the copy are offsets into the query as given. */
     if (!(s = malloc(len + 1))) {
@@ -791,8 +809,9 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
                 i = e;
             }
             if (neg) {
-                rc = ns_err_set(err, NS_ESYNTAX, "a %s: filter cannot be excluded",
-                                kind == 'v' ? "vendor" : kind == 'm' ? "month" : "lang");
+                rc = S_why(q, NS_QERR_NEGATED_FILTER,
+                           ns_err_set(err, NS_ESYNTAX, "a %s: filter cannot be excluded",
+                                      kind == 'v' ? "vendor" : kind == 'm' ? "month" : "lang"));
                 goto done;
             }
             if (kind == 'v')

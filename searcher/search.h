@@ -44,6 +44,10 @@ typedef struct ns_search_opts {
                                  * both match; NULL: the query's language (Russian when
                                  * most of its letters are Cyrillic, as nindex decides an
                                  * article's: ns_detect_lang) */
+    int *refusal;               /* non-NULL: a refused query (NS_ESYNTAX, NS_ETOOBIG) stores
+                                 * its reason here (query.h NS_QERR_*; 0 for none), for
+                                 * wording it in the reader's language. Written by the
+                                 * search: one per search, not shared across threads */
 } ns_search_opts;
 
 #define NS_SEARCH_INTENT_WEIGHT 5.0
@@ -55,7 +59,7 @@ typedef struct ns_search_opts {
       .max_wildcard = 0, .snippet_chars = 0, .as_typed = 0,                            \
       .intent_weight = NS_SEARCH_INTENT_WEIGHT, .cross = 1,                            \
       .cross_scale = NS_SEARCH_CROSS_SCALE, .lang_weight = NS_SEARCH_LANG_WEIGHT,     \
-      .stories = 0, .story_lang = NULL }
+      .stories = 0, .story_lang = NULL, .refusal = NULL }
 
 typedef struct ns_span {
     size_t start, end;          /* byte range of a matched word in the snippet */

@@ -10,6 +10,7 @@
 #include "permalink.h"
 #include "schema.h"
 #include "typed.h"
+#include "web_msgs.h"
 #include "web_results.h"
 
 #include <stdio.h>
@@ -765,58 +766,7 @@ static int S_bad_params(ns_web_response *resp, const char *ui, const char *scrip
                         const ns_cgi_params *p)
 {
     int rc;
-    const char *fmt = NULL;
-    int ru = strcmp(ui, "ru") == 0;
-    switch (p->bad) {
-    case NS_CGI_BAD_QS_LONG:
-        fmt = ru ? "Запрос слишком длинный (больше 4096 байт)."
-                 : "The request is too long (more than 4096 bytes).";
-        break;
-    case NS_CGI_BAD_TOO_MANY:
-        fmt = ru ? "В запросе слишком много параметров (больше 32)."
-                 : "The request has too many parameters (more than 32).";
-        break;
-    case NS_CGI_BAD_ESCAPE:
-        fmt = ru ? "В запросе неверная %-кодировка (например, %zz)."
-                 : "The request contains an invalid percent-encoding (such as %zz).";
-        break;
-    case NS_CGI_BAD_UTF8:
-        fmt = ru ? "Запрос не является корректным текстом в UTF-8."
-                 : "The request is not valid UTF-8 text.";
-        break;
-    case NS_CGI_BAD_Q_LONG:
-        fmt = ru ? "Поисковый запрос слишком длинный (больше 512 символов)."
-                 : "The search query is too long (more than 512 characters).";
-        break;
-    case NS_CGI_BAD_VALUE_LONG:
-        fmt = ru ? "Значение параметра слишком длинное (больше 128 байт)."
-                 : "A parameter value is too long (more than 128 bytes).";
-        break;
-    case NS_CGI_BAD_MONTH:
-        fmt = ru ? "Месяц «%s» должен быть в виде ГГГГ-ММ или ГГГГ-ММ..ГГГГ-ММ."
-                 : "Month “%s” must be YYYY-MM or YYYY-MM..YYYY-MM.";
-        break;
-    case NS_CGI_BAD_LANG:
-        fmt = ru ? "Язык «%s» должен быть en или ru." : "Language “%s” must be en or ru.";
-        break;
-    case NS_CGI_BAD_CROSS:
-        fmt = ru ? "Параметр cross «%s» должен быть 0 или 1." : "Cross “%s” must be 0 or 1.";
-        break;
-    case NS_CGI_BAD_SORT:
-        fmt = ru ? "Сортировка «%s» должна быть relevance или date."
-                 : "Sort order “%s” must be relevance or date.";
-        break;
-    case NS_CGI_BAD_PAGE:
-        fmt = ru ? "Страница «%s» должна быть числом от 1 до 100."
-                 : "Page “%s” must be a number from 1 to 100.";
-        break;
-    case NS_CGI_BAD_FORMAT:
-        fmt = ru ? "Формат «%s» должен быть html или json." : "Format “%s” must be html or json.";
-        break;
-    case NS_CGI_OK:
-        fmt = "?";
-        break;
-    }
+    const char *fmt = ns_web_param_text(p->bad, ui);
     /* the one %s is the user's value: substituted as text, escaped later */
     ns_buf text = NS_BUF_INIT;
     const char *at = strstr(fmt, "%s");
@@ -1150,17 +1100,17 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
     opts.cross = !p.no_cross;
     opts.facets = 1;
     opts.max_wildcard = WEB_MAX_WILDCARD;
+    opts.stories = 1;        /* a story told in both languages once, in the reader's */
+    opts.story_lang = ui;
+    int refusal = 0;
+    opts.refusal = &refusal;
     rc = ns_search(w->searcher, p.q, strlen(p.q), &opts, &r, &err);
     if (rc == NS_ESYNTAX || rc == NS_EINVAL || rc == NS_ETOOBIG || rc == NS_ETERM ||
         rc == NS_EUTF8) {
-        ns_buf text = NS_BUF_INIT;
-        rc = ns_buf_puts(&text, S_t(ui, "The query could not be understood: ",
-                                    "Не удалось разобрать запрос: "));
-        if (rc == 0)
-            rc = ns_buf_puts(&text, err.msg);
-        if (rc == 0)
-            rc = S_bad_request(resp, ui, script, &p, ns_buf_cstr(&text));
-        ns_buf_free(&text);
+        /* the page says it in plain words in its language; JSON, for
+         * programs, gives the parser's own message as nsearch does */
+        rc = S_bad_request(resp, ui, script, &p,
+                           p.json ? err.msg : ns_web_refusal_text(ui, rc, refusal));
         goto done;
     }
     if (rc < 0) {

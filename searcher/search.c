@@ -42,6 +42,7 @@ struct ns_searcher {
                           * the disjunctive counts of a query of only one kind of
                           * filter (vendor:Nvidia), kept for the next such query;
                           * NULL until needed, dropped when db may have changed */
+    unsigned long state; /* changes whenever db may have changed (ns_searcher_state) */
     char *path;          /* the database directory */
     dev_t dev;           /* its identity when db was opened: nindex --rebuild */
     ino_t ino;           /* swaps in a new directory (see S_refresh) */
@@ -124,11 +125,13 @@ static int S_refresh(ns_searcher *s, int fresh, ns_err *err)
         if (rc < 0 || changed) {
             ns_results_free(s->every);
             s->every = NULL;
+            s->state++;
         }
         return rc;
     }
     ns_results_free(s->every);
     s->every = NULL;
+    s->state++;
     ns_xdb_free(s->db);
     s->db = NULL;
     return S_open_db(s, err);
@@ -176,6 +179,13 @@ static int S_vendors(ns_searcher *s, ns_err *err)
     if (s->v)
         return 0;
     return ns_vendors_new(&s->v, s->a, err);
+}
+
+int ns_searcher_state(ns_searcher *s, unsigned long *out, ns_err *err)
+{
+    int rc = S_refresh(s, 0, err);
+    *out = s->state;
+    return rc;
 }
 
 const char *ns_searcher_vendor(ns_searcher *s, const char *name, size_t len)

@@ -135,6 +135,12 @@ int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opt
               ns_results **out, ns_err *err);
 void ns_results_free(ns_results *r);
 
+/* Bring s to the database's latest commit (as a search does) and set *out
+ * to a number that stays the same as long as the database does not change,
+ * so that a caller may keep what it computed from it (the web page's recent
+ * articles) until then. NS_EMODIFIED and the open errors as ns_search. */
+int ns_searcher_state(ns_searcher *s, unsigned long *out, ns_err *err);
+
 /* Canonical vendor name for what a user typed ("сбер" -> "Sberbank"), or NULL
  * if unknown. Borrowed from the searcher's table. */
 const char *ns_searcher_vendor(ns_searcher *s, const char *name, size_t len);

@@ -23,6 +23,9 @@ story 'microsoft license gpt-3' | grep -q "^$ru " && fail "the Russian telling i
 # a pair by url: the same story
 [ "$(line_of 'GPT-3 175 billion' en/2020-05-openai-gpt3-paper)" = \
   "en/2020-05-openai-gpt3-paper en ru/2020-05-openai-gpt3-paper" ] || fail "url pair: $(story 'GPT-3 175 billion')"
+# the text output names the other telling under the shown one
+ns --stories -n 100 'microsoft license gpt-3' | grep -q "^    also (ru): $ru\$" ||
+    fail "text output: $(ns --stories 'microsoft license gpt-3')"
 # without --stories every article is listed, and "also" is empty
 [ "$(ns --json -n 100 gpt-3 | jq '[.results[].also | length] | add')" = 0 ] || fail "also without --stories"
 

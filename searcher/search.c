@@ -559,7 +559,8 @@ static int S_prepare(ns_searcher *s, const char *query, size_t len, const ns_sea
 static int S_alternative(ns_searcher *s, const ns_query *q, const char *query, size_t len,
                          const ns_search_opts *o, ns_results *r, ns_err *err)
 {
-    unsigned strict = r->relaxed ? 0 : r->total, n = 0;
+    /* articles against articles: S_count counts them, whatever r lists */
+    unsigned strict = r->relaxed ? 0 : r->total_articles, n = 0;
     char *alt = NULL;
     int layout = 0, rc;
 

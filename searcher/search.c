@@ -604,42 +604,6 @@ done:
     return rc;
 }
 
-/* The exact totals of xr: *articles, the matching articles, and *total, what
- * the list shows: with stories, each story once. Xapian's own totals after
- * collapsing are estimates (a match too weak for the page is never checked
- * against the others), so stories are counted from the facet counts: every
- * article has one language key, and each article of a story of two or more
- * has that story's "S" key (src/schema.h). */
-static void S_totals(const ns_xresults *xr, int stories, unsigned *total, unsigned *articles)
-{
-    unsigned all = 0, dup = 0;
-    if (!stories) {
-        *total = *articles = ns_xresults_total(xr);
-        return;
-    }
-    for (size_t i = 0, n = ns_xresults_facet_count(xr); i < n; i++) {
-        const ns_xfacet *f = ns_xresults_facet(xr, i);
-        if (f->key[0] == NS_FACET_LANG)
-            all += f->count;
-        else if (f->key[0] == NS_FACET_STORY && f->count > 1)
-            dup += f->count - 1;
-    }
-    *articles = all;
-    *total = all - dup;
-}
-
-/* Does the database hold a story of two or more articles (nindex counts
- * them)? Without one, collapsing has nothing to do and is not asked for. */
-static int S_has_stories(ns_searcher *s, int *out, ns_err *err)
-{
-    char *v = NULL;
-    size_t n = 0;
-    int rc = ns_xdb_get_metadata(s->db, NS_META_SHARED_STORIES, &v, &n, err);
-    *out = rc == 0 && n > 0 && strtoul(v, NULL, 10) > 0;
-    free(v);
-    return rc;
-}
-
 /* One attempt on the current database state; alternatives: look for a
  * suggestion when the query finds few articles. */
 static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t len,
@@ -653,7 +617,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
     unsigned articles = 0;
 
     memset(&page, 0, sizeof page);
-    if (o->stories && (rc = S_has_stories(s, &stories, err)) < 0)
+    if (o->stories && (rc = ns_stories_present(s->db, &stories, err)) < 0)
         return rc;
     xo.k1 = o->k1;
     xo.b = o->b;
@@ -671,7 +635,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
         goto done; /* only stopwords: no results, not an error */
     if ((rc = ns_xsearch(s->db, xq, &xo, &xr, err)) < 0)
         goto done;
-    S_totals(xr, stories, &r->total_all, &articles);
+    ns_stories_totals(xr, stories, &r->total_all, &articles);
     /* Too few articles have every word to fill the page: follow them with
      * those that have most of the words. The relaxed query ranks by how
      * many clauses an article matches, so those with all of them come
@@ -689,7 +653,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
         if ((rc = ns_xsearch(s->db, xq, &xo, &xr2, err)) < 0)
             goto done;
         unsigned total2, articles2;
-        S_totals(xr2, stories, &total2, &articles2);
+        ns_stories_totals(xr2, stories, &total2, &articles2);
         if (total2 > r->total_all) {
             ns_xresults_free(xr);
             xr = xr2;
@@ -699,7 +663,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
             ns_xresults_free(xr2);
         }
     }
-    S_totals(xr, stories, &r->total, &r->total_articles);
+    ns_stories_totals(xr, stories, &r->total, &r->total_articles);
     const char *slang = o->story_lang ? o->story_lang
                         : ns_detect_lang(query, len) == 'r' ? "ru" : "en";
     rc = stories ? ns_stories_page(&page, s->db, xq, &xo, xr, slang, err)

@@ -136,6 +136,38 @@ int ns_stories_page(ns_story_page *out, ns_xdb *db, const ns_xquery *xq,
     return rc;
 }
 
+/* Xapian's own totals after collapsing are estimates (a match too weak for
+ * the page is never checked against the others), so stories are counted
+ * from the facet counts: every article has one language key, and each
+ * article of a story of two or more has that story's "S" key (src/schema.h). */
+void ns_stories_totals(const ns_xresults *xr, int stories, unsigned *total, unsigned *articles)
+{
+    unsigned all = 0, dup = 0;
+    if (!stories) {
+        *total = *articles = ns_xresults_total(xr);
+        return;
+    }
+    for (size_t i = 0, n = ns_xresults_facet_count(xr); i < n; i++) {
+        const ns_xfacet *f = ns_xresults_facet(xr, i);
+        if (f->key[0] == NS_FACET_LANG)
+            all += f->count;
+        else if (f->key[0] == NS_FACET_STORY && f->count > 1)
+            dup += f->count - 1;
+    }
+    *articles = all;
+    *total = all - dup;
+}
+
+int ns_stories_present(ns_xdb *db, int *out, ns_err *err)
+{
+    char *v = NULL;
+    size_t n = 0;
+    int rc = ns_xdb_get_metadata(db, NS_META_SHARED_STORIES, &v, &n, err);
+    *out = rc == 0 && n > 0 && strtoul(v, NULL, 10) > 0;
+    free(v);
+    return rc;
+}
+
 void ns_story_page_clear(ns_story_page *p)
 {
     if (!p)

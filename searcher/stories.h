@@ -37,6 +37,17 @@ int ns_stories_page(ns_story_page *out, ns_xdb *db, const ns_xquery *xq,
  * what a search without collapsing shows. */
 int ns_stories_plain(ns_story_page *out, const ns_xresults *xr, ns_err *err);
 
+/* The exact totals of xr, which came from a search with the facet slot
+ * (NS_SLOT_FACETS) counted: *articles, the matching articles, and *total,
+ * what the list shows, each story once when stories is 1 (else both are
+ * ns_xresults_total). */
+void ns_stories_totals(const ns_xresults *xr, int stories, unsigned *total, unsigned *articles);
+
+/* *out: 1 when db holds a story of two or more articles (nindex counts them,
+ * src/schema.h NS_META_SHARED_STORIES), else 0: without one, collapsing has
+ * nothing to do and is not asked for. Errors as ns_xdb_get_metadata. */
+int ns_stories_present(ns_xdb *db, int *out, ns_err *err);
+
 /* Free what the page owns and zero it; NULL is a no-op. */
 void ns_story_page_clear(ns_story_page *p);
 

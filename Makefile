@@ -199,6 +199,8 @@ eval-pool:
 demo: all
 	@$(BUILD)/nindex --db $(BUILD)/demo.db corpus
 	@$(BUILD)/nsearch --db $(BUILD)/demo.db --facets "multilingual translation"
+	@echo "--- one story told in both languages, shown once (--stories; the web page always):"
+	@$(BUILD)/nsearch --db $(BUILD)/demo.db --stories -n 3 "GPT-3 license"
 
 # ---- install ----------------------------------------------------------------
 # nsearch.cgi is for the web server, not for PATH: it goes to $(CGIDIR), where

@@ -8,7 +8,7 @@
 # article with its facets:  nsearch --json --facets --limit 0 lang:en lang:ru
 
 _nsearch_opts='--db --vendor --month --lang -n --limit --offset --sort --facets --json --format
-    --batch --jobs --analyze --bm25 --no-cross --cross-weight --intent-weight -h --help --version --'
+    --batch --jobs --analyze --bm25 --no-cross --cross-weight --intent-weight --stories -h --help --version --'
 _nindex_opts='--db --rebuild --batch --jobs --follow-symlinks --watch --help --version'
 
 # _nsearch_split: the words of the line up to the cursor as the shell will pass

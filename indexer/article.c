@@ -358,6 +358,12 @@ int ns_article_parse(ns_article *out, const char *data, size_t len, const ns_art
         if ((rc = ns_front_matter_check_id(out->id, strlen(out->id), err)) < 0)
             goto done;
     }
+    if (out->translation_of && !strcmp(out->translation_of, out->id)) {
+        rc = ns_err_set(err, NS_ESYNTAX,
+                        "translation_of names the article itself ('%.60s'): give the id of the "
+                        "other telling", out->id);
+        goto done;
+    }
     if ((rc = S_render(body, blen, &text, err)) < 0)
         goto done;
     if (text.len > NS_ARTICLE_TEXT_MAX) {
@@ -471,6 +477,7 @@ void ns_article_clear(ns_article *art)
     ns_strs_free(art->vendors, art->nvendors);
     ns_strs_free(art->tags, art->ntags);
     free(art->url);
+    free(art->translation_of);
     free(art->text);
     ns_strs_free(art->warnings, art->nwarnings);
     memset(art, 0, sizeof *art);

@@ -82,6 +82,7 @@ typedef struct ns_article {
     char **tags;
     size_t ntags;
     char *url;          /* NULL when absent */
+    char *translation_of; /* the id of the article this one translates, or NULL */
     char *text;         /* rendered plain text of the body, paragraphs split by "\n\n" */
     size_t text_len;
     char **warnings;    /* "unknown vendor 'X' (kept as written)", ... */

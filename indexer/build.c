@@ -9,6 +9,8 @@
 
 #include <utf8proc.h>
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,14 +139,35 @@ static int S_bool_term(ns_xdoc *doc, ns_buf *b, const char *prefix, const char *
     return ns_xdoc_add_boolean_term(doc, b->data, b->len, err);
 }
 
-/* Boolean terms: id, month, language, vendors (folded, as the searcher
- * folds vendor:NAME). */
+/* The article's own story key (src/schema.h NS_SLOT_OWN_STORY): FNV-1a 64
+ * of "u:<url>", else of "i:<id>", as NS_STORY_KEY_LEN hex digits and a NUL. */
+static void S_story_key(const ns_article *art, char out[NS_STORY_KEY_LEN + 1])
+{
+    const char *s = art->url ? art->url : art->id;
+    uint64_t h = 14695981039346656037ULL;
+    h = (h ^ (unsigned char)(art->url ? 'u' : 'i')) * 1099511628211ULL;
+    h = (h ^ (unsigned char)':') * 1099511628211ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    snprintf(out, NS_STORY_KEY_LEN + 1, "%016llx", (unsigned long long)h);
+}
+
+/* Boolean terms: id, month, language, story (and the translation_of id),
+ * vendors (folded, as the searcher folds vendor:NAME). */
 static int S_bool_terms(ns_xdoc *doc, ns_analyzer *a, const ns_article *art, ns_buf *b, ns_err *err)
 {
     int rc;
     if ((rc = S_bool_term(doc, b, NS_PREFIX_ID, art->id, strlen(art->id), err)) < 0 ||
         (rc = S_bool_term(doc, b, NS_PREFIX_MONTH, art->month, 7, err)) < 0 ||
         (rc = S_bool_term(doc, b, NS_PREFIX_LANG, art->lang, 2, err)) < 0)
+        return rc;
+    char key[NS_STORY_KEY_LEN + 1];
+    S_story_key(art, key);
+    if ((rc = S_bool_term(doc, b, NS_PREFIX_STORY, key, NS_STORY_KEY_LEN, err)) < 0)
+        return rc;
+    if (art->translation_of &&
+        (rc = S_bool_term(doc, b, NS_PREFIX_TRANSLATION, art->translation_of,
+                          strlen(art->translation_of), err)) < 0)
         return rc;
     for (size_t i = 0; i < art->nvendors; i++) {
         const char *f;
@@ -160,7 +183,8 @@ static int S_bool_terms(ns_xdoc *doc, ns_analyzer *a, const ns_article *art, ns_
     return 0;
 }
 
-/* Values: the date for sorting and ranges, the facet keys. */
+/* Values: the date for sorting and ranges, the facet keys, the story keys
+ * (both the own key until nindex links a translation to its original). */
 static int S_values(ns_xdoc *doc, const ns_article *art, ns_buf *b, ns_err *err)
 {
     int rc;
@@ -170,6 +194,11 @@ static int S_values(ns_xdoc *doc, const ns_article *art, ns_buf *b, ns_err *err)
     memcpy(ymd + 6, art->date + 8, 2);
     ymd[8] = '\0';
     if ((rc = ns_xdoc_add_value(doc, NS_SLOT_DATE, ymd, 8, err)) < 0)
+        return rc;
+    char key[NS_STORY_KEY_LEN + 1];
+    S_story_key(art, key);
+    if ((rc = ns_xdoc_add_value(doc, NS_SLOT_STORY, key, NS_STORY_KEY_LEN, err)) < 0 ||
+        (rc = ns_xdoc_add_value(doc, NS_SLOT_OWN_STORY, key, NS_STORY_KEY_LEN, err)) < 0)
         return rc;
     ns_buf_reset(b);
     if (ns_buf_printf(b, "%c%s\n%c%s", NS_FACET_MONTH, art->month, NS_FACET_LANG, art->lang) < 0)

@@ -492,20 +492,25 @@ done:
     return rc;
 }
 
-/* The suggestion dictionary and the facet table of the merged database,
- * before it is swapped in. */
-static void S_write_facet_table(run *R, const char *path)
+/* The merged database's stories linked (a failure fails the run: results
+ * would show both tellings), then its suggestion dictionary and facet
+ * table, before it is swapped in. */
+static int S_finish_merged(run *R, const char *path, ns_err *err)
 {
     ns_xwdb *w = NULL;
     ns_err terr = { 0, "" };
-    if (ns_xwdb_open(&w, path, NS_XWDB_CREATE_OR_OPEN, &terr) < 0) {
-        ns_run_facet_table_failed(R, &terr);
-        return;
+    int rc = ns_xwdb_open(&w, path, NS_XWDB_CREATE_OR_OPEN, err);
+    if (rc == 0)
+        rc = ns_run_link_stories(w, err);
+    if (rc < 0) {
+        ns_xwdb_free(w);
+        return rc;
     }
     ns_run_write_sdict(R, w, 1);
     if (ns_xwdb_write_facet_table(w, NS_SLOT_FACETS, &terr) < 0 || ns_xwdb_close(w, &terr) < 0)
         ns_run_facet_table_failed(R, &terr);
     ns_xwdb_free(w);
+    return 0;
 }
 
 /* The writers, one per shard (J of them), and each found file given to one
@@ -618,7 +623,8 @@ static int S_merge(run *R, unsigned J, ns_err *err)
     }
     if ((rc = ns_xcompact(fresh.data, srcs, n, err)) < 0)
         goto done;
-    S_write_facet_table(R, fresh.data);
+    if ((rc = S_finish_merged(R, fresh.data, err)) < 0)
+        goto done;
     rc = ns_dbpath_install(fresh.data, R->db,
                            R->db_existed     ? NS_DBPATH_EXCHANGE
                            : R->db_empty_dir ? NS_DBPATH_MOVE_INTO

@@ -311,6 +311,21 @@ static int S_fm_url(fmctx *c, char **val, ns_err *err)
     return S_fm_once(&c->art->url, "url", val, err);
 }
 
+/* The id of the article this one translates: an id like any other (the
+ * same check as id:), so that it names a Q term nindex can look up. */
+static int S_fm_translation_of(fmctx *c, char **val, ns_err *err)
+{
+    ns_err e;
+    size_t len = strlen(*val);
+    if (ns_front_matter_check_id(*val, len, &e) < 0)
+        return ns_err_set(err, e.code, "translation_of: %s", e.msg);
+    /* its term's prefix is one byte longer than Q's */
+    if (len + strlen(NS_PREFIX_TRANSLATION) > 245)
+        return ns_err_set(err, NS_ESYNTAX, "translation_of: an id of %zu bytes; at most %zu",
+                          len, 245 - strlen(NS_PREFIX_TRANSLATION));
+    return S_fm_once(&c->art->translation_of, "translation_of", val, err);
+}
+
 static int S_fm_date(fmctx *c, char **val, ns_err *err)
 {
     const char *s = *val;
@@ -359,6 +374,7 @@ static const fmkey S_fm_keys[] = {
     { .name = "id", .value = S_fm_id },
     { .name = "lang", .value = S_fm_lang },
     { .name = "url", .value = S_fm_url },
+    { .name = "translation_of", .value = S_fm_translation_of },
     { .name = "vendors", .list = S_fm_vendors },
     { .name = "tags", .list = S_fm_tags },
 };

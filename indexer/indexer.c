@@ -85,6 +85,15 @@ void ns_run_facet_table_failed(run *R, const ns_err *terr)
     ns_run_report(R, 1, R->o->db_path, msg);
 }
 
+int ns_run_link_stories(ns_xwdb *w, ns_err *err)
+{
+    unsigned changed = 0;
+    int rc = ns_xwdb_link_stories(w, &changed, err);
+    if (rc == 0)
+        rc = ns_xwdb_commit(w, err); /* without changes, no new revision */
+    return rc;
+}
+
 void ns_run_write_sdict(run *R, ns_xwdb *w, int changed)
 {
     ns_err terr = { 0, "" };
@@ -346,7 +355,7 @@ static int S_incremental(run *R, ns_err *err)
     }
     if ((rc = S_report_foreign(R, err)) < 0)
         goto done;
-    if ((rc = ns_writer_commit(W, 1, err)) == 0) {
+    if ((rc = ns_writer_commit(W, 1, err)) == 0 && (rc = ns_run_link_stories(W->w, err)) == 0) {
         ns_err terr = { 0, "" };
         ns_run_write_sdict(R, W->w, W->st.added + W->st.updated + W->st.removed > 0);
         if (ns_xwdb_write_facet_table(W->w, NS_SLOT_FACETS, &terr) < 0)

@@ -198,6 +198,11 @@ void ns_run_progress(run *R);
 /* The facet table only saves searchers time: not writing it is a warning
  * about the database, and the run's work stands. */
 void ns_run_facet_table_failed(run *R, const ns_err *terr);
+/* Link each translation to the story of the article it names
+ * (ns_xwdb_link_stories) and commit, outside a transaction: the last change
+ * to the documents of every run, incremental or bulk, so that the order in
+ * which the two tellings came, went or changed does not matter. */
+int ns_run_link_stories(ns_xwdb *w, ns_err *err);
 /* The suggestion dictionary (src/sdict.h) of w, outside a transaction and
  * before the facet table (its commit would make that table stale): when
  * documents changed, or the database has none yet. A failure costs only

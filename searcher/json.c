@@ -79,6 +79,40 @@ static int S_key(ns_buf *out, const char *key)
     return 0;
 }
 
+/* ,"permalink":... of r, when the options have a template. */
+static int S_permalink(ns_buf *out, const ns_record *r, const ns_json_opts *o)
+{
+    if (!o->permalink)
+        return 0;
+    ns_buf link = NS_BUF_INIT;
+    int lrc = ns_permalink_expand(o->permalink, r, &link);
+    int rc = lrc == NS_ENOMEM || ns_buf_putc(out, ',') < 0 || S_key(out, "permalink") < 0 ||
+                     S_str(out, lrc == 0 ? ns_buf_cstr(&link) : NULL) < 0
+                 ? NS_ENOMEM
+                 : 0;
+    ns_buf_free(&link);
+    return rc;
+}
+
+/* ,"also":[{"id","lang","title","url"(,"permalink")}...]: the story's other
+ * tellings (only with stories). */
+static int S_also(ns_buf *out, const ns_hit *h, const ns_json_opts *o)
+{
+    if (ns_buf_puts(out, ",\"also\":[") < 0)
+        return NS_ENOMEM;
+    for (size_t k = 0; k < h->nalso; k++) {
+        const ns_record *a = &h->also[k];
+        const char *url = ns_html_url_linkable(a->url) ? a->url : NULL;
+        if ((k && ns_buf_putc(out, ',') < 0) || ns_buf_puts(out, "{\"id\":") < 0 ||
+            S_str(out, a->id ? a->id : "") < 0 || ns_buf_puts(out, ",\"lang\":") < 0 ||
+            S_str(out, a->lang ? a->lang : "") < 0 || ns_buf_puts(out, ",\"title\":") < 0 ||
+            S_str(out, a->title ? a->title : "") < 0 || ns_buf_puts(out, ",\"url\":") < 0 ||
+            S_str(out, url) < 0 || S_permalink(out, a, o) < 0 || ns_buf_putc(out, '}') < 0)
+            return NS_ENOMEM;
+    }
+    return ns_buf_putc(out, ']');
+}
+
 static int S_hit(ns_buf *out, const ns_hit *h, const ns_json_opts *o)
 {
     const ns_record *r = &h->rec;
@@ -103,16 +137,8 @@ static int S_hit(ns_buf *out, const ns_hit *h, const ns_json_opts *o)
     if (ns_buf_puts(out, "],") < 0 || S_key(out, "url") < 0 || S_str(out, url) < 0 ||
         ns_buf_putc(out, ',') < 0 || S_key(out, "path") < 0 || S_str(out, path) < 0)
         goto done;
-    if (o->permalink) {
-        ns_buf link = NS_BUF_INIT;
-        int lrc = ns_permalink_expand(o->permalink, r, &link);
-        if (lrc == NS_ENOMEM || ns_buf_putc(out, ',') < 0 || S_key(out, "permalink") < 0 ||
-            S_str(out, lrc == 0 ? ns_buf_cstr(&link) : NULL) < 0) {
-            ns_buf_free(&link);
-            goto done;
-        }
-        ns_buf_free(&link);
-    }
+    if (S_permalink(out, r, o) < 0 || S_also(out, h, o) < 0)
+        goto done;
     if (ns_buf_printf(out, ",\"score\":%.6g,\"partial\":%s,", score,
                       h->partial ? "true" : "false") < 0 || S_key(out, "snippet") < 0 ||
         S_str(out, h->snippet ? h->snippet : "") < 0 || ns_buf_putc(out, ',') < 0)
@@ -198,9 +224,10 @@ int ns_json_results_opts(ns_buf *out, const ns_results *r, const ns_json_opts *o
     static const ns_json_opts defaults = NS_JSON_OPTS_INIT;
     const ns_json_opts *o = opts ? opts : &defaults;
     if (ns_buf_puts(out, "{\"query\":") < 0 || S_str(out, r->query ? r->query : "") < 0 ||
-        ns_buf_printf(out, ",\"total\":%u,\"total_all_words\":%u,\"offset\":%u,\"limit\":%u,"
-                      "\"relaxed\":%s,\"results\":[",
-                      r->total, r->total_all, r->offset, r->limit, r->relaxed ? "true" : "false") < 0)
+        ns_buf_printf(out, ",\"total\":%u,\"total_articles\":%u,\"total_all_words\":%u,"
+                      "\"offset\":%u,\"limit\":%u,\"relaxed\":%s,\"results\":[",
+                      r->total, r->total_articles, r->total_all, r->offset, r->limit,
+                      r->relaxed ? "true" : "false") < 0)
         return NS_ENOMEM;
     for (size_t i = 0; i < r->nhits; i++)
         if ((i && ns_buf_putc(out, ',') < 0) || S_hit(out, &r->hits[i], o) < 0)
@@ -209,6 +236,7 @@ int ns_json_results_opts(ns_buf *out, const ns_results *r, const ns_json_opts *o
         S_facets(out, r->vendor_facets, r->nvendor_facets) < 0 ||
         ns_buf_puts(out, ",\"month\":") < 0 ||
         S_facets(out, r->month_facets, r->nmonth_facets) < 0 ||
+        ns_buf_puts(out, ",\"lang\":") < 0 || S_facets(out, r->lang_facets, r->nlang_facets) < 0 ||
         ns_buf_printf(out, "},\"facets_disjunctive\":{\"vendor\":%s,\"month\":%s}",
                       r->vendor_disjunctive ? "true" : "false",
                       r->month_disjunctive ? "true" : "false") < 0 ||

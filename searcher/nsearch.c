@@ -79,6 +79,9 @@ static const char usage[] =
     "                     a match of the words typed (default 0.3)\n"
     "  --intent-weight W  what an article of a month, year or vendor named in the words\n"
     "                     weighs more (default 5; 0: read no intents)\n"
+    "  --stories          one result per story: an article and its translation (same url,\n"
+    "                     or translation_of) once, in the query's language when both\n"
+    "                     match, the other telling under \"also\" (as on the web)\n"
     "  -h, --help         this help\n"
     "  --version          print the version\n"
     "  --                 the rest is query, even if it starts with -\n"
@@ -217,7 +220,7 @@ done:
 
 enum { O_DB = 256, O_VENDOR, O_MONTH, O_LANG, O_OFFSET, O_SORT, O_FACETS, O_JSON, O_BATCH,
        O_ANALYZE, O_BM25, O_VERSION, O_JOBS, O_FORMAT, O_NO_CROSS, O_CROSS_WEIGHT,
-       O_INTENT_WEIGHT };
+       O_INTENT_WEIGHT, O_STORIES };
 
 static const struct option longopts[] = {
     { "db", required_argument, NULL, O_DB },
@@ -237,6 +240,7 @@ static const struct option longopts[] = {
     { "no-cross", no_argument, NULL, O_NO_CROSS },
     { "cross-weight", required_argument, NULL, O_CROSS_WEIGHT },
     { "intent-weight", required_argument, NULL, O_INTENT_WEIGHT },
+    { "stories", no_argument, NULL, O_STORIES },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, O_VERSION },
     { NULL, 0, NULL, 0 },
@@ -299,6 +303,7 @@ static int S_option(cli *o, int c, const char *v, ns_err *err)
             return S_fail("--bm25 '%s' is not K1,B with k1 >= 0 and 0 <= b <= 1", v);
         break;
     case O_NO_CROSS: o->opts.cross = 0; break;
+    case O_STORIES: o->opts.stories = 1; break;
     case O_CROSS_WEIGHT:
         if (S_weight(v, &o->opts.cross_scale) < 0)
             return S_fail("--cross-weight '%s' is not a number >= 0", v);

@@ -29,13 +29,23 @@ static int S_month_parse(const char *s, size_t len, int *y, int *m)
     return (*m >= 1 && *m <= 12) ? 0 : -1;
 }
 
-static int S_bad_month(ns_err *err, const char *s, size_t len)
+/* rc, a refusal err describes, with its reason (query.h NS_QERR_*) stored
+ * in *why when the caller asked for it. */
+static int S_why(int *why, int reason, int rc)
 {
-    return ns_err_set(err, NS_ESYNTAX, "month '%.*s' is not a valid YYYY-MM",
-                      (int)(len > 100 ? 100 : len), s);
+    if (why)
+        *why = reason;
+    return rc;
 }
 
-int ns_qfilter_month(ns_xquery **out, const char *s, size_t len, ns_err *err)
+static int S_bad_month(int *why, ns_err *err, const char *s, size_t len)
+{
+    return S_why(why, NS_QERR_MONTH,
+                 ns_err_set(err, NS_ESYNTAX, "month '%.*s' is not a valid YYYY-MM",
+                            (int)(len > 100 ? 100 : len), s));
+}
+
+int ns_qfilter_month(ns_xquery **out, const char *s, size_t len, int *why, ns_err *err)
 {
     int y1, m1, y2, m2;
     const char *dots = NULL;
@@ -48,7 +58,7 @@ int ns_qfilter_month(ns_xquery **out, const char *s, size_t len, ns_err *err)
         }
     if (!dots) {
         if (S_month_parse(s, len, &y1, &m1) < 0)
-            return S_bad_month(err, s, len);
+            return S_bad_month(why, err, s, len);
         char term[16];
         snprintf(term, sizeof term, NS_PREFIX_MONTH "%04d-%02d", y1, m1);
         return ns_xquery_term(out, term, strlen(term), err);
@@ -57,19 +67,20 @@ int ns_qfilter_month(ns_xquery **out, const char *s, size_t len, ns_err *err)
     const char *s2 = dots + 2;
     size_t l2 = len - l1 - 2;
     if (S_month_parse(s, l1, &y1, &m1) < 0)
-        return S_bad_month(err, s, l1);
+        return S_bad_month(why, err, s, l1);
     if (S_month_parse(s2, l2, &y2, &m2) < 0)
-        return S_bad_month(err, s2, l2);
+        return S_bad_month(why, err, s2, l2);
     if (y2 * 12 + m2 < y1 * 12 + m1)
-        return ns_err_set(err, NS_ESYNTAX, "month range '%.*s' ends before it starts",
-                          (int)(len > 100 ? 100 : len), s);
+        return S_why(why, NS_QERR_MONTH_RANGE,
+                     ns_err_set(err, NS_ESYNTAX, "month range '%.*s' ends before it starts",
+                                (int)(len > 100 ? 100 : len), s));
     char lo[16], hi[16];
     snprintf(lo, sizeof lo, "%04d%02d01", y1, m1);
     snprintf(hi, sizeof hi, "%04d%02d31", y2, m2);
     return ns_xquery_value_range(out, NS_SLOT_DATE, lo, hi, err);
 }
 
-int ns_qfilter_lang(ns_xquery **out, const char *s, size_t len, ns_err *err)
+int ns_qfilter_lang(ns_xquery **out, const char *s, size_t len, int *why, ns_err *err)
 {
     const char *term;
     *out = NULL;
@@ -78,13 +89,14 @@ int ns_qfilter_lang(ns_xquery **out, const char *s, size_t len, ns_err *err)
     else if (len == 2 && strncasecmp(s, "ru", 2) == 0)
         term = NS_PREFIX_LANG "ru";
     else
-        return ns_err_set(err, NS_ESYNTAX, "lang '%.*s' is not en or ru",
-                          (int)(len > 100 ? 100 : len), s);
+        return S_why(why, NS_QERR_LANG,
+                     ns_err_set(err, NS_ESYNTAX, "lang '%.*s' is not en or ru",
+                                (int)(len > 100 ? 100 : len), s));
     return ns_xquery_term(out, term, strlen(term), err);
 }
 
 int ns_qfilter_vendor(ns_xquery **out, ns_analyzer *a, const ns_vendors *v, const char *s,
-                      size_t len, ns_err *err)
+                      size_t len, int *why, ns_err *err)
 {
     const char *name = NULL, *f;
     size_t flen;
@@ -93,7 +105,8 @@ int ns_qfilter_vendor(ns_xquery **out, ns_analyzer *a, const ns_vendors *v, cons
 
     *out = NULL;
     if (len == 0)
-        return ns_err_set(err, NS_ESYNTAX, "vendor filter needs a name");
+        return S_why(why, NS_QERR_VENDOR_EMPTY,
+                     ns_err_set(err, NS_ESYNTAX, "vendor filter needs a name"));
     if (v)
         name = ns_vendors_canonical(v, a, s, len);
     if ((rc = ns_analyze_fold(a, name ? name : s, name ? strlen(name) : len, &f, &flen, err)) < 0)

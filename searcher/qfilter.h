@@ -4,7 +4,8 @@
  *
  * Each function checks its value and returns *out (caller frees with
  * ns_xquery_free) or NS_ESYNTAX with a message quoting the value (at most
- * 100 bytes of it); NS_ENOMEM. The analyzer and vendor table are only
+ * 100 bytes of it), and the refusal's reason (query.h NS_QERR_*) in *why
+ * unless why is NULL; NS_ENOMEM. The analyzer and vendor table are only
  * borrowed during the call. Counting against the query's cap of terms is
  * the parser's job (query.c). */
 #ifndef NS_QFILTER_H
@@ -12,6 +13,7 @@
 
 #include "analyze.h"
 #include "err.h"
+#include "query.h"
 #include "vendors.h"
 #include "xapian_shim.h"
 
@@ -19,17 +21,17 @@
 
 /* month:YYYY-MM (the month's term) or YYYY-MM..YYYY-MM (a range of the date
  * slot, months inclusive; NS_ESYNTAX when it ends before it starts). */
-int ns_qfilter_month(ns_xquery **out, const char *s, size_t len, ns_err *err);
+int ns_qfilter_month(ns_xquery **out, const char *s, size_t len, int *why, ns_err *err);
 
 /* lang:en or lang:ru, either case. */
-int ns_qfilter_lang(ns_xquery **out, const char *s, size_t len, ns_err *err);
+int ns_qfilter_lang(ns_xquery **out, const char *s, size_t len, int *why, ns_err *err);
 
 /* vendor:NAME: a vendor's name or alias (through v, which may be NULL) to
  * its canonical name, folded like the indexer folds it. An unknown vendor is
  * no error: its folded name matches no article. NS_ESYNTAX for an empty
  * name. */
 int ns_qfilter_vendor(ns_xquery **out, ns_analyzer *a, const ns_vendors *v, const char *s,
-                      size_t len, ns_err *err);
+                      size_t len, int *why, ns_err *err);
 
 /* A query that matches nothing: a term no analyser or indexer ever makes
  * (for an over-long prefix or vendor name; the shim has no MatchNothing). */

@@ -52,12 +52,20 @@ int ns_query_oom(ns_err *err)
     return ns_err_set(err, NS_ENOMEM, "out of memory parsing the query");
 }
 
-int ns_query_too_many(ns_err *err)
+int ns_query_why(const ns_query *q, int reason, int rc)
 {
-    return ns_err_set(err, NS_ETOOBIG,
-                      "query has more than %d terms (each word, part of a word, phrase word, "
-                      "OR operand, prefix and filter counts); shorten it",
-                      NS_QUERY_MAX_TERMS);
+    if (q->refusal)
+        *q->refusal = reason;
+    return rc;
+}
+
+int ns_query_too_many(const ns_query *q, ns_err *err)
+{
+    return ns_query_why(q, NS_QERR_TOO_MANY_TERMS,
+                 ns_err_set(err, NS_ETOOBIG,
+                            "query has more than %d terms (each word, part of a word, phrase "
+                            "word, OR operand, prefix and filter counts); shorten it",
+                            NS_QUERY_MAX_TERMS));
 }
 
 /* Count n more terms against the cap. Every term is counted before its
@@ -65,7 +73,7 @@ int ns_query_too_many(ns_err *err)
 int ns_query_count(ns_query *q, size_t n, ns_err *err)
 {
     if (n > NS_QUERY_MAX_TERMS - q->nterms)
-        return ns_query_too_many(err);
+        return ns_query_too_many(q, err);
     q->nterms += n;
     return 0;
 }
@@ -97,7 +105,7 @@ static int S_filter_month(ns_query *q, const char *s, size_t len, ns_err *err)
     ns_xquery *x = NULL;
     int rc = ns_query_count(q, 1, err);
     if (rc == 0)
-        rc = ns_qfilter_month(&x, s, len, err);
+        rc = ns_qfilter_month(&x, s, len, q->refusal, err);
     return S_keep_filter(&q->fmonth, x, rc, err);
 }
 
@@ -106,7 +114,7 @@ static int S_filter_lang(ns_query *q, const char *s, size_t len, ns_err *err)
     ns_xquery *x = NULL;
     int rc = ns_query_count(q, 1, err);
     if (rc == 0)
-        rc = ns_qfilter_lang(&x, s, len, err);
+        rc = ns_qfilter_lang(&x, s, len, q->refusal, err);
     return S_keep_filter(&q->flang, x, rc, err);
 }
 
@@ -116,7 +124,7 @@ static int S_filter_vendor(ns_query *q, ns_analyzer *a, const ns_vendors *v, con
     ns_xquery *x = NULL;
     int rc = ns_query_count(q, 1, err);
     if (rc == 0)
-        rc = ns_qfilter_vendor(&x, a, v, s, len, err);
+        rc = ns_qfilter_vendor(&x, a, v, s, len, q->refusal, err);
     return S_keep_filter(&q->fvendor, x, rc, err);
 }
 
@@ -311,8 +319,9 @@ static int S_read_filter(reader *r, size_t fk, int kind, int neg, ns_err *err)
         r->i = e;
     }
     if (neg)
-        return ns_err_set(err, NS_ESYNTAX, "a %s: filter cannot be excluded",
-                          kind == 'v' ? "vendor" : kind == 'm' ? "month" : "lang");
+        return ns_query_why(r->q, NS_QERR_NEGATED_FILTER,
+                            ns_err_set(err, NS_ESYNTAX, "a %s: filter cannot be excluded",
+                                       kind == 'v' ? "vendor" : kind == 'm' ? "month" : "lang"));
     /* Filters do not break an OR between the clauses around them. */
     if (kind == 'v')
         return S_filter_vendor(r->q, r->a, r->v, r->s + b, e - b, err);
@@ -429,6 +438,9 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
     if (!q)
         return ns_query_oom(err);
     q->max_wildcard = opts && opts->max_wildcard ? opts->max_wildcard : NS_QUERY_MAX_WILDCARD;
+    q->refusal = opts ? opts->refusal : NULL;
+    if (q->refusal)
+        *q->refusal = 0;
     if (!(s = S_clean_copy(text, len))) {
         rc = ns_query_oom(err);
         goto done;

@@ -64,6 +64,18 @@ int ns_query_build(const ns_query *q, int relaxed, ns_xquery **out, ns_err *err)
  * still evaluate for every match. */
 #define NS_QUERY_COUNT_ONLY 0x10
 
+/* Why a query was refused, stored in *opts->refusal (search.h) beside the
+ * English err->msg, so that the web page words it in its own language. A
+ * refusal from the analyser (a word too long: NS_ETOOBIG or NS_ETERM;
+ * invalid UTF-8: NS_EUTF8) has reason 0: tell those apart by the code. */
+#define NS_QERR_TOO_MANY_TERMS 1   /* more than NS_QUERY_MAX_TERMS terms (NS_ETOOBIG) */
+#define NS_QERR_PREFIX_SHORT 2     /* fewer than two letters before '*' */
+#define NS_QERR_MONTH 3            /* month: not YYYY-MM or YYYY-MM..YYYY-MM */
+#define NS_QERR_MONTH_RANGE 4      /* month: a range that ends before it starts */
+#define NS_QERR_LANG 5             /* lang: not en or ru */
+#define NS_QERR_VENDOR_EMPTY 6     /* vendor: without a name */
+#define NS_QERR_NEGATED_FILTER 7   /* -vendor:, -month:, -lang: */
+
 /* Filter kinds, for ns_query_build_except and ns_query_has_filter. */
 #define NS_QUERY_VENDOR 1
 #define NS_QUERY_MONTH 2

@@ -60,6 +60,7 @@ struct ns_query {
     ns_query_word *words;
     size_t nwords;
     unsigned max_wildcard;
+    int *refusal;       /* opts->refusal: where the reason of a refusal goes */
 };
 
 /* ---- helpers (query.c) ---- */
@@ -76,7 +77,10 @@ void ns_query_clause_clear(clause *c);
 /* NS_ENOMEM, and NS_ETOOBIG (more than NS_QUERY_MAX_TERMS), with the
  * parser's messages. */
 int ns_query_oom(ns_err *err);
-int ns_query_too_many(ns_err *err);
+int ns_query_too_many(const ns_query *q, ns_err *err);
+/* rc, the code of a refusal ns_err_set has described, with its reason
+ * (query.h NS_QERR_*) stored where the caller of ns_query_parse asked. */
+int ns_query_why(const ns_query *q, int reason, int rc);
 /* Count n more terms against the cap. Every term is counted before its
  * Xapian query is built, so a query over the cap costs no more than the cap. */
 int ns_query_count(ns_query *q, size_t n, ns_err *err);

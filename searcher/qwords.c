@@ -44,7 +44,7 @@ static int S_analyze(ns_query *q, ns_analyzer *a, const char *text, size_t len,
         if ((rc = ns_analyze(a, text, cut, 1, t, n, NULL, err)) < 0)
             return rc;
         if (S_live(*t, *n) > room + 1)
-            return ns_query_too_many(err);
+            return ns_query_too_many(q, err);
     }
     return ns_analyze(a, text, len, 1, t, n, NULL, err);
 }
@@ -313,8 +313,9 @@ int ns_qwords_prefix(ns_query *q, ns_analyzer *a, const char *text, size_t len, 
         return rc;
     nchars = ns_utf8_chars(f, flen);
     if (nchars < 2)
-        return ns_err_set(err, NS_ESYNTAX, "prefix '%.*s*' is too short", (int)(len > 100 ? 100 : len),
-                          text);
+        return ns_query_why(q, NS_QERR_PREFIX_SHORT,
+                            ns_err_set(err, NS_ESYNTAX, "prefix '%.*s*' is too short",
+                                       (int)(len > 100 ? 100 : len), text));
     if (flen > NS_TERM_MAX)
         return ns_qfilter_nothing(out, err); /* no term is that long */
     if (!(folded = ns_strndup(f, flen)))

@@ -122,6 +122,15 @@ static int S_hit(ns_buf *out, const ns_hit *h, const ns_render_opts *o, size_t w
     if (ns_buf_puts(out, "  ") < 0 || S_safe(out, where, strlen(where)) < 0 ||
         (o->color && ns_buf_puts(out, C_OFF) < 0) || ns_buf_putc(out, '\n') < 0)
         return NS_ENOMEM;
+    /* --stories: the other tellings, one line each: "also (ru): id" */
+    for (size_t k = 0; k < h->nalso; k++) {
+        const ns_record *a = &h->also[k];
+        if (ns_buf_puts(out, INDENT) < 0 || (o->color && ns_buf_puts(out, C_DIM) < 0) ||
+            ns_buf_puts(out, "also (") < 0 || S_safe(out, a->lang ? a->lang : "", a->lang ? strlen(a->lang) : 0) < 0 ||
+            ns_buf_puts(out, "): ") < 0 || S_safe(out, a->id ? a->id : "", a->id ? strlen(a->id) : 0) < 0 ||
+            (o->color && ns_buf_puts(out, C_OFF) < 0) || ns_buf_putc(out, '\n') < 0)
+            return NS_ENOMEM;
+    }
     if (S_snippet(out, h, o, width) < 0 || ns_buf_putc(out, '\n') < 0)
         return NS_ENOMEM;
     return 0;

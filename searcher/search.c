@@ -8,6 +8,7 @@
 #include "query.h"
 #include "schema.h"
 #include "snippet.h"
+#include "stories.h"
 #include "suggest.h"
 #include "utf8.h"
 #include "vendors.h"
@@ -42,6 +43,7 @@ struct ns_searcher {
                           * filter (vendor:Nvidia), kept for the next such query;
                           * NULL until needed, dropped when db may have changed */
     unsigned long passes; /* Xapian passes run (ns_searcher_passes) */
+    unsigned long state; /* changes whenever db may have changed (ns_searcher_state) */
     char *path;          /* the database directory */
     dev_t dev;           /* its identity when db was opened: nindex --rebuild */
     ino_t ino;           /* swaps in a new directory (see S_refresh) */
@@ -124,11 +126,13 @@ static int S_refresh(ns_searcher *s, int fresh, ns_err *err)
         if (rc < 0 || changed) {
             ns_results_free(s->every);
             s->every = NULL;
+            s->state++;
         }
         return rc;
     }
     ns_results_free(s->every);
     s->every = NULL;
+    s->state++;
     ns_xdb_free(s->db);
     s->db = NULL;
     return S_open_db(s, err);
@@ -192,6 +196,13 @@ static int S_vendors(ns_searcher *s, ns_err *err)
     return ns_vendors_new(&s->v, s->a, err);
 }
 
+int ns_searcher_state(ns_searcher *s, unsigned long *out, ns_err *err)
+{
+    int rc = S_refresh(s, 0, err);
+    *out = s->state;
+    return rc;
+}
+
 const char *ns_searcher_vendor(ns_searcher *s, const char *name, size_t len)
 {
     if (S_vendors(s, NULL) < 0)
@@ -223,6 +234,9 @@ static void S_clear_page(ns_results *r)
         free(r->hits[i].marks);
         free(r->hits[i].title_text);
         free(r->hits[i].title_marks);
+        for (size_t k = 0; k < r->hits[i].nalso; k++)
+            ns_record_clear(&r->hits[i].also[k]);
+        free(r->hits[i].also);
     }
     free(r->hits);
     r->hits = NULL;
@@ -246,6 +260,7 @@ static void S_clear_page(ns_results *r)
     r->suggestion = NULL;
     r->total = 0;
     r->total_all = 0;
+    r->total_articles = 0;
     r->relaxed = 0;
     r->vendor_disjunctive = r->month_disjunctive = 0;
     r->layout = r->showing_suggestion = 0;
@@ -304,14 +319,37 @@ oom:
 }
 
 
-/* The hits of xr; coord: xr came from the relaxed query, whose scores hold
- * NS_QUERY_COORD_WEIGHT per group matched (taken off here, and a hit with
- * fewer than ngroups marked partial). */
-static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xresults *xr,
+/* h->also: the records of the story's other tellings on place i of p. */
+static int S_also(ns_searcher *s, ns_hit *h, const ns_story_page *p, size_t i, ns_err *err)
+{
+    if (p->nothers[i] == 0)
+        return 0;
+    if (!(h->also = calloc(p->nothers[i], sizeof *h->also)))
+        return ns_err_set(err, NS_ENOMEM, "out of memory reading results");
+    for (size_t k = 0; k < p->nothers[i]; k++) {
+        const ns_xhit *x = p->others[i][k];
+        h->nalso = k + 1;
+        int rc = ns_record_decode(&h->also[k], s->codec, x->data, x->data_len, err);
+        if (rc < 0)
+            return rc;
+        if (!h->also[k].id || !h->also[k].title || !h->also[k].date)
+            return ns_err_set(err, NS_ECORRUPT, "document %u has no stored article data",
+                              x->docid);
+        free(h->also[k].text);
+        h->also[k].text = NULL;
+        h->also[k].text_len = 0;
+    }
+    return 0;
+}
+
+/* The hits of page p; coord: they came from the relaxed query, whose scores
+ * hold NS_QUERY_COORD_WEIGHT per group matched (taken off here, and a hit
+ * with fewer than ngroups marked partial). */
+static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_story_page *p,
                   const ns_search_opts *o, int coord, ns_err *err)
 {
     size_t ngroups = ns_query_groups(q);
-    size_t n = ns_xresults_count(xr), nstems, nprefixes;
+    size_t n = p->n, nstems, nprefixes;
     const char *const *stems = ns_query_stems(q, &nstems);
     const char *const *prefixes = ns_query_prefixes(q, &nprefixes);
     unsigned *docids = NULL;
@@ -331,12 +369,12 @@ static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xre
             goto done;
         }
         for (size_t i = 0; i < n; i++)
-            docids[i] = ns_xresults_hit(xr, i)->docid;
+            docids[i] = p->shown[i]->docid;
         if ((rc = ns_xdb_docs_have_terms(s->db, stems, nstems, docids, n, present, err)) < 0)
             goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        const ns_xhit *x = ns_xresults_hit(xr, i);
+        const ns_xhit *x = p->shown[i];
         ns_hit *h = &r->hits[i];
         r->nhits = i + 1;
         h->rank = o->offset + (unsigned)i + 1;
@@ -346,7 +384,8 @@ static int S_hits(ns_searcher *s, const ns_query *q, ns_results *r, const ns_xre
             h->score -= matched * NS_QUERY_COORD_WEIGHT;
             h->partial = matched < (double)ngroups;
         }
-        if ((rc = ns_record_decode(&h->rec, s->codec, x->data, x->data_len, err)) < 0)
+        if ((rc = ns_record_decode(&h->rec, s->codec, x->data, x->data_len, err)) < 0 ||
+            (rc = S_also(s, h, p, i, err)) < 0)
             goto done;
         /* Every article stores id, title and date: a hit without them means a
          * damaged database (e.g. docdata.glass lost), not an empty article. */
@@ -446,6 +485,7 @@ static int S_disjunctive(ns_searcher *s, const ns_query *q, const ns_xsearch_opt
     xo.offset = 0;
     xo.limit = 0;
     xo.unweighted = 1; /* counts only: BM25 per match was half their cost */
+    xo.collapse_slot = -1; /* facets count articles */
     for (int k = 0; k < 2; k++) {
         ns_xquery *xq = NULL;
         ns_xresults *xr = NULL;
@@ -500,14 +540,17 @@ static int S_disjunctive(ns_searcher *s, const ns_query *q, const ns_xsearch_opt
  * over every match, unweighted and without the boosts (the same articles).
  * One weighted pass over every match cost as much as both together, and
  * more as the relaxed query matched more. When it finds more than the
- * strict query's total_all, *page becomes its page and *counts its counts;
- * else both stay as they were. */
-static int S_relaxed(ns_searcher *s, const ns_query *q, const ns_xsearch_opts *xo0,
-                     unsigned total_all, ns_xresults **page, ns_xresults **counts, ns_err *err)
+ * strict query's total_all (stories once each when stories is 1), *page
+ * becomes its page, *counts its counts and *query its page's query;
+ * else all three stay as they were. */
+static int S_relaxed(ns_searcher *s, const ns_query *q, const ns_xsearch_opts *xo0, int stories,
+                     unsigned total_all, ns_xquery **query, ns_xresults **page,
+                     ns_xresults **counts, ns_err *err)
 {
     ns_xsearch_opts xo = *xo0;
     ns_xquery *xq = NULL;
     ns_xresults *xp = NULL, *xc = NULL;
+    unsigned total, articles;
     int rc;
 
     xo.offset = 0;
@@ -516,7 +559,8 @@ static int S_relaxed(ns_searcher *s, const ns_query *q, const ns_xsearch_opts *x
     if ((rc = ns_query_build(q, 1 | NS_QUERY_COUNT_ONLY, &xq, err)) < 0 ||
         (rc = S_xsearch(s, xq, &xo, &xc, err)) < 0)
         goto done;
-    if (ns_xresults_total(xc) <= total_all)
+    ns_stories_totals(xc, stories, &total, &articles);
+    if (total <= total_all)
         goto done;
     ns_xquery_free(xq);
     xq = NULL;
@@ -526,9 +570,12 @@ static int S_relaxed(ns_searcher *s, const ns_query *q, const ns_xsearch_opts *x
         (rc = S_xsearch(s, xq, &xo, &xp, err)) < 0)
         goto done;
     ns_xresults_free(*page);
+    ns_xquery_free(*query);
     *page = xp;
     *counts = xc;
+    *query = xq; /* the page's query: the stories' lookups restrict it */
     xp = xc = NULL;
+    xq = NULL;
 done:
     ns_xresults_free(xp);
     ns_xresults_free(xc);
@@ -581,7 +628,8 @@ static int S_prepare(ns_searcher *s, const char *query, size_t len, const ns_sea
 static int S_alternative(ns_searcher *s, const ns_query *q, const char *query, size_t len,
                          const ns_search_opts *o, ns_results *r, ns_err *err)
 {
-    unsigned strict = r->relaxed ? 0 : r->total, n = 0;
+    /* articles against articles: S_count counts them, whatever r lists */
+    unsigned strict = r->relaxed ? 0 : r->total_articles, n = 0;
     char *alt = NULL;
     int layout = 0, rc;
 
@@ -633,15 +681,22 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
     ns_xquery *xq = NULL;
     ns_xresults *xr = NULL, *xc = NULL; /* the page; the counts when apart from it */
     ns_xsearch_opts xo = NS_XSEARCH_OPTS_INIT;
-    int rc, coord = 0;
+    ns_story_page page;
+    int rc, coord = 0, stories = 0;
+    unsigned articles = 0;
 
+    memset(&page, 0, sizeof page);
+    if (o->stories && (rc = ns_stories_present(s->db, &stories, err)) < 0)
+        return rc;
     xo.k1 = o->k1;
     xo.b = o->b;
     xo.offset = o->offset;
     xo.limit = o->limit;
     xo.sort_by_value = o->sort_by_date ? 1 : 0;
     xo.value_slot = NS_SLOT_DATE;
-    xo.facet_slot = o->facets ? NS_SLOT_FACETS : -1;
+    /* with stories, the counts are what the totals are made of */
+    xo.facet_slot = o->facets || stories ? NS_SLOT_FACETS : -1;
+    xo.collapse_slot = stories ? NS_SLOT_STORY : -1;
 
     if ((rc = ns_query_build(q, 0, &xq, err)) < 0)
         goto done;
@@ -649,7 +704,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
         goto done; /* only stopwords: no results, not an error */
     if ((rc = S_xsearch(s, xq, &xo, &xr, err)) < 0)
         goto done;
-    r->total_all = ns_xresults_total(xr);
+    ns_stories_totals(xr, stories, &r->total_all, &articles);
     /* Too few articles have every word to fill the page: follow them with
      * those that have most of the words. The relaxed query ranks by how
      * many clauses an article matches, so those with all of them come
@@ -659,13 +714,17 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
     if (ns_query_relaxable(q) &&
         (o->sort_by_date ? r->total_all == 0
                          : (unsigned long)r->total_all < (unsigned long)o->offset + o->limit)) {
-        if ((rc = S_relaxed(s, q, &xo, r->total_all, &xr, &xc, err)) < 0)
+        if ((rc = S_relaxed(s, q, &xo, stories, r->total_all, &xq, &xr, &xc, err)) < 0)
             goto done;
         coord = xc != NULL;
         r->relaxed = coord && r->total_all == 0;
     }
-    r->total = ns_xresults_total(xc ? xc : xr);
-    if ((rc = S_hits(s, q, r, xr, o, coord, err)) < 0)
+    ns_stories_totals(xc ? xc : xr, stories, &r->total, &r->total_articles);
+    const char *slang = o->story_lang ? o->story_lang
+                        : ns_detect_lang(query, len) == 'r' ? "ru" : "en";
+    rc = stories ? ns_stories_page(&page, s->db, xq, &xo, xr, slang, err)
+                    : ns_stories_plain(&page, xr, err);
+    if (rc < 0 || (rc = S_hits(s, q, r, &page, o, coord, err)) < 0)
         goto done;
     if (o->facets && ((rc = S_facets(r, xc ? xc : xr, err)) < 0 ||
                       (rc = S_disjunctive(s, q, &xo, coord, r, err)) < 0))
@@ -674,6 +733,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
         (rc = S_alternative(s, q, query, len, o, r, err)) < 0)
         goto done;
 done:
+    ns_story_page_clear(&page);
     ns_xresults_free(xr);
     ns_xresults_free(xc);
     ns_xquery_free(xq);

@@ -38,6 +38,16 @@ typedef struct ns_search_opts {
     double cross_scale;         /* what such a match weighs, times its own weight */
     double lang_weight;         /* when words were expanded, what an article in their
                                  * language weighs more (search.c S_prefer_lang) */
+    int stories;                /* 1: one result per story (stories.h): an article and its
+                                 * translation are one result; 0: every article */
+    const char *story_lang;     /* with stories: "en" or "ru", the telling to show when
+                                 * both match; NULL: the query's language (Russian when
+                                 * most of its letters are Cyrillic, as nindex decides an
+                                 * article's: ns_detect_lang) */
+    int *refusal;               /* non-NULL: a refused query (NS_ESYNTAX, NS_ETOOBIG) stores
+                                 * its reason here (query.h NS_QERR_*; 0 for none), for
+                                 * wording it in the reader's language. Written by the
+                                 * search: one per search, not shared across threads */
 } ns_search_opts;
 
 #define NS_SEARCH_INTENT_WEIGHT 5.0
@@ -48,7 +58,8 @@ typedef struct ns_search_opts {
       .limit = 10, .sort_by_date = 0, .facets = 0, .k1 = 1.2, .b = 0.75,               \
       .max_wildcard = 0, .snippet_chars = 0, .as_typed = 0,                            \
       .intent_weight = NS_SEARCH_INTENT_WEIGHT, .cross = 1,                            \
-      .cross_scale = NS_SEARCH_CROSS_SCALE, .lang_weight = NS_SEARCH_LANG_WEIGHT }
+      .cross_scale = NS_SEARCH_CROSS_SCALE, .lang_weight = NS_SEARCH_LANG_WEIGHT,     \
+      .stories = 0, .story_lang = NULL, .refusal = NULL }
 
 typedef struct ns_span {
     size_t start, end;          /* byte range of a matched word in the snippet */
@@ -68,6 +79,9 @@ typedef struct ns_hit {
                                  * NULL: show rec.title unmarked */
     ns_span *title_marks;       /* matched words inside title_text, as marks */
     size_t ntitle_marks;
+    ns_record *also;            /* with opts->stories: the story's other tellings that
+                                 * match too, best ranked first (rec.text NULL) */
+    size_t nalso;
 } ns_hit;
 
 typedef struct ns_facet_count {
@@ -81,6 +95,9 @@ typedef struct ns_results {
                                  * every word, then, when they do not fill the page,
                                  * those with some (hits marked partial) */
     unsigned total_all;         /* how many of them have every word */
+    unsigned total_articles;    /* the articles behind total: with opts->stories, total
+                                 * counts stories (an article and its translation once)
+                                 * and this counts both; else equal to total */
     unsigned offset, limit;
     int relaxed;                /* no article had every word; these have some of them */
     ns_hit *hits;
@@ -124,6 +141,11 @@ void ns_results_free(ns_results *r);
  * disjunctive facets, the checks of suggestions. For tests that keep the
  * number of passes a kind of query costs from growing unnoticed. */
 unsigned long ns_searcher_passes(const ns_searcher *s);
+/* Bring s to the database's latest commit (as a search does) and set *out
+ * to a number that stays the same as long as the database does not change,
+ * so that a caller may keep what it computed from it (the web page's recent
+ * articles) until then. NS_EMODIFIED and the open errors as ns_search. */
+int ns_searcher_state(ns_searcher *s, unsigned long *out, ns_err *err);
 
 /* Canonical vendor name for what a user typed ("сбер" -> "Sberbank"), or NULL
  * if unknown. Borrowed from the searcher's table. */

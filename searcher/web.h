@@ -14,6 +14,7 @@
 #include "cgi.h"
 #include "err.h"
 #include "search.h"
+#include "web_page.h"
 #include "web_results.h"
 
 #include <stddef.h>
@@ -76,14 +77,5 @@ int ns_web_headers(ns_buf *out, const ns_web_response *resp);
 
 /* Free the buffers and reset resp for reuse. */
 void ns_web_response_clear(ns_web_response *resp);
-
-/* The HTML of a results page, for a parsed request and its results: exposed
- * for unit tests. script is the page's own path (SCRIPT_NAME). */
-int ns_web_render_results(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
-                          const char *script, const char *ui);
-
-/* The same with everything the page shares (permalinks, vendor names). */
-int ns_web_render_page(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
-                       const ns_web_page *pg);
 
 #endif

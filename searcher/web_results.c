@@ -57,6 +57,43 @@ static int S_title(ns_buf *out, const ns_hit *h, const char *title)
     return S_esc(out, title);
 }
 
+/* " · Also in Русский" for each other telling of h's story: a link to the
+ * blog's article, else to its source, else the words alone. The language's
+ * name is written in that language on the English page, and declined on
+ * the Russian one ("Также на английском"). */
+static int S_also(ns_buf *out, const ns_hit *h, const ns_web_page *pg)
+{
+    int rc = 0;
+    ns_buf link = NS_BUF_INIT;
+    for (size_t k = 0; k < h->nalso; k++) {
+        const ns_record *a = &h->also[k];
+        int ru_telling = a->lang && strcmp(a->lang, "ru") == 0;
+        int own = pg->permalink && ns_permalink_expand(pg->permalink, a, &link) == 0;
+        int src = !own && ns_html_url_linkable(a->url);
+        TRY(ns_buf_puts(out, " · "));
+        if (own || src) {
+            TRY(ns_buf_printf(out, "<a class=\"also\" hreflang=\"%s\" href=\"",
+                              ru_telling ? "ru" : "en"));
+            TRY(own ? ns_html_escape(out, link.data, link.len) : S_esc(out, a->url));
+            TRY(ns_buf_puts(out, "\" title=\""));
+            TRY(S_esc(out, a->title ? a->title : ""));
+            TRY(ns_buf_puts(out, "\">"));
+        } else {
+            TRY(ns_buf_puts(out, "<span class=\"also\">"));
+        }
+        if (S_ru(pg))
+            TRY(ns_buf_puts(out, ru_telling ? "Также на русском" : "Также на английском"));
+        else
+            TRY(ns_buf_printf(out, "Also in <span lang=\"%s\">%s</span>", ru_telling ? "ru" : "en",
+                              ru_telling ? "Русский" : "English"));
+        TRY(ns_buf_puts(out, own || src ? "</a>" : "</span>"));
+        ns_buf_reset(&link);
+    }
+done:
+    ns_buf_free(&link);
+    return rc;
+}
+
 int ns_web_hit(ns_buf *out, const ns_hit *h, const ns_web_page *pg)
 {
     int rc = 0;
@@ -121,6 +158,7 @@ int ns_web_hit(ns_buf *out, const ns_hit *h, const ns_web_page *pg)
         TRY(ns_html_escape(out, tmp.data, tmp.len));
         TRY(ns_buf_puts(out, "</a>"));
     }
+    TRY(S_also(out, h, pg));
     TRY(ns_buf_puts(out, "</div>\n<p class=\"snippet\""));
     if (lang)
         TRY(ns_buf_printf(out, " lang=\"%s\"", lang));

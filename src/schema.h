@@ -14,18 +14,43 @@
  *   XV<vendor>       vendor, the canonical name folded to lower case ("XVsberbank")
  *   XM<YYYY-MM>      month
  *   L<en|ru>         language
+ *   XS<story key>    the story the article tells (below): the other tellings
+ *                    of a result are found by it
+ *   XT<id>           the id its front matter's translation_of: names
+ *   XD               the article's story has two or more articles (set by
+ *                    ns_xwdb_link_stories, like the facet key "S" below)
  *
  * Values:
  *   NS_SLOT_DATE     "YYYYMMDD": sorting by date, date ranges, newest-first ties
  *   NS_SLOT_FACETS   the facet keys, separated by '\n': "M<YYYY-MM>", "L<en|ru>"
  *                    then one "V<Canonical Name>" per vendor (the prefixes
  *                    are NS_FACET_MONTH, NS_FACET_LANG and NS_FACET_VENDOR),
- *                    counted in one pass. The "L" key came with issue 17: a
+ *                    counted in one pass; an article marked XD also has
+ *                    "S<story key>" (NS_FACET_STORY), which is how a search
+ *                    counts stories exactly: the matching articles, less for
+ *                    each such key its count minus one.
+ *                    The "L" key came with issue 17: a
  *                    database written before it has none, and its pages show
  *                    no language counts until nindex --rebuild.
  *                    Each distinct key counts once per matching document (a
  *                    key listed twice, once); an empty key, as between two
  *                    '\n' in a row, does not count. Keys compare as bytes.
+ *   NS_SLOT_STORY    the story key, the search's collapse key (one result per
+ *                    story): the key of the article translation_of names when
+ *                    that article is in the database, else the article's own
+ *   NS_SLOT_OWN_STORY the article's own story key: NS_STORY_KEY_LEN hex
+ *                    digits of a 64-bit FNV-1a hash of "u:<url>" when it has a
+ *                    url, else of "i:<id>". Two articles with the same url
+ *                    (byte for byte) share it. A hash, not the url, so that a
+ *                    key always fits in a term (Xapian's 245 bytes); two
+ *                    stories meet only by a 64-bit collision.
+ *                    build.c writes both slots with the own key; nindex's last
+ *                    step of every run (ns_xwdb_link_stories) then gives each
+ *                    article with XT<id> the own key of article <id> when it
+ *                    exists and its own when it does not, whichever order the
+ *                    two were indexed in and after either is deleted or edited.
+ *                    A translation_of is followed one step: it should name the
+ *                    original, not another translation.
  *
  * Document data: the ns_record encoding (src/record.h): id, title, date, lang,
  * vendors, url, path and the rendered text for snippets.
@@ -39,6 +64,9 @@
  *                        to files by "<root>/<rel>", and re-keys a record
  *                        when its root moves (indexer/indexer.h), so the
  *                        format is the same as before issue #13
+ *   "nsearch:shared-stories" how many articles are marked XD (decimal), written
+ *                        by ns_xwdb_link_stories: 0 or none, and a search has
+ *                        no story to collapse (and skips the cost of it)
  *   "nsearch:facet-table" the facet table (below) of NS_SLOT_FACETS, written
  *                        by nindex as the last commit of each run
  *   "nsearch:sdict", "nsearch:sdict:<8 hex>" the suggestion dictionary
@@ -74,20 +102,30 @@
 /* 2: the stored text is zstd-compressed (record tag 'z'). nsearch also
  * reads 1, whose records differ only by that; nindex writes 2 and asks for
  * --rebuild to update a database of 1. */
-#define NS_SCHEMA_VERSION 2
+/* 3: stories (NS_SLOT_STORY, NS_SLOT_OWN_STORY, XS and XT terms, issue 17).
+ * nsearch reads 1 and 2 as before: without story keys nothing is collapsed,
+ * every article is its own result; nindex asks for --rebuild. */
+#define NS_SCHEMA_VERSION 3
 #define NS_SCHEMA_OLDEST_READABLE 1
 
 #define NS_PREFIX_ID "Q"
 #define NS_PREFIX_VENDOR "XV"
 #define NS_PREFIX_MONTH "XM"
 #define NS_PREFIX_LANG "L"
+#define NS_PREFIX_STORY "XS"
+#define NS_PREFIX_TRANSLATION "XT"
+#define NS_PREFIX_SHARED "XD"
 
 #define NS_SLOT_DATE 0
 #define NS_SLOT_FACETS 1
+#define NS_SLOT_STORY 2
+#define NS_SLOT_OWN_STORY 3
+#define NS_STORY_KEY_LEN 16
 
 #define NS_FACET_MONTH 'M'
 #define NS_FACET_VENDOR 'V'
 #define NS_FACET_LANG 'L'
+#define NS_FACET_STORY 'S'
 
 #define NS_TITLE_WDF 5
 #define NS_BODY_POS_GAP 100
@@ -95,6 +133,7 @@
 #define NS_META_SCHEMA "nsearch:schema"
 #define NS_META_FILE_PREFIX "file:"
 #define NS_META_FACET_TABLE "nsearch:facet-table"
+#define NS_META_SHARED_STORIES "nsearch:shared-stories" /* articles marked XD, decimal */
 #define NS_META_SDICT "nsearch:sdict"          /* the suggestion dictionary (src/sdict.h) */
 #define NS_META_SDICT_BUCKET "nsearch:sdict:"  /* + 8 hex digits: one of its buckets */
 

@@ -544,6 +544,128 @@ extern "C" int ns_xwdb_metadata_each(ns_xwdb *w, const char *prefix, ns_xmeta_fn
     return S_metadata_each("ns_xwdb_metadata_each", w, prefix, fn, ctx, err);
 }
 
+/* The facet value fv with its story line ("S<key>") replaced by one for key,
+ * or removed when key is empty. */
+static std::string S_story_facet(const std::string &fv, const std::string &key)
+{
+    std::string out;
+    size_t i = 0;
+    while (i <= fv.size()) {
+        size_t nl = fv.find('\n', i);
+        if (nl == std::string::npos)
+            nl = fv.size();
+        if (nl > i && fv[i] != NS_FACET_STORY) {
+            if (!out.empty())
+                out += '\n';
+            out.append(fv, i, nl - i);
+        }
+        i = nl + 1;
+    }
+    if (!key.empty())
+        out += std::string(out.empty() ? "" : "\n") + NS_FACET_STORY + key;
+    return out;
+}
+
+/* Step 1: the story key each translation should have (its original's own
+ * key, else its own), as (docid, key) pairs for the keys that differ. */
+static void S_translations(Xapian::WritableDatabase &db,
+                           std::vector<std::pair<Xapian::docid, std::string>> &todo)
+{
+    const std::string xt(NS_PREFIX_TRANSLATION);
+    for (Xapian::TermIterator t = db.allterms_begin(xt); t != db.allterms_end(xt); ++t) {
+        std::string target;
+        const std::string q = NS_PREFIX_ID + (*t).substr(xt.size());
+        Xapian::PostingIterator p = db.postlist_begin(q);
+        if (p != db.postlist_end(q))
+            target = db.get_document(*p).get_value(NS_SLOT_OWN_STORY);
+        for (Xapian::PostingIterator d = db.postlist_begin(*t); d != db.postlist_end(*t); ++d) {
+            Xapian::Document doc = db.get_document(*d);
+            std::string want = target.empty() ? doc.get_value(NS_SLOT_OWN_STORY) : target;
+            if (doc.get_value(NS_SLOT_STORY) != want)
+                todo.emplace_back(*d, want);
+        }
+    }
+}
+
+/* Step 2: every article of a story of two or more carries XD and the facet
+ * key "S<story key>"; no other does. Returns the documents changed. */
+static unsigned S_mark_shared(Xapian::WritableDatabase &db)
+{
+    const std::string xs(NS_PREFIX_STORY), xd(NS_PREFIX_SHARED);
+    std::vector<Xapian::docid> shared;
+    for (Xapian::TermIterator t = db.allterms_begin(xs); t != db.allterms_end(xs); ++t)
+        if (t.get_termfreq() >= 2)
+            for (Xapian::PostingIterator d = db.postlist_begin(*t); d != db.postlist_end(*t); ++d)
+                shared.push_back(*d);
+    std::sort(shared.begin(), shared.end());
+    std::vector<Xapian::docid> marked;
+    for (Xapian::PostingIterator d = db.postlist_begin(xd); d != db.postlist_end(xd); ++d)
+        marked.push_back(*d);
+    unsigned changed = 0;
+    /* Shared ones: marked, with the facet key of their current story. */
+    for (Xapian::docid id : shared) {
+        Xapian::Document doc = db.get_document(id);
+        const std::string key = doc.get_value(NS_SLOT_STORY);
+        const std::string fv = doc.get_value(NS_SLOT_FACETS);
+        const std::string want = S_story_facet(fv, key);
+        bool has = std::binary_search(marked.begin(), marked.end(), id);
+        if (has && want == fv)
+            continue;
+        if (!has)
+            doc.add_boolean_term(xd);
+        doc.add_value(NS_SLOT_FACETS, want);
+        db.replace_document(id, doc);
+        changed++;
+    }
+    /* Marked ones no longer shared: a telling deleted, or a story changed. */
+    for (Xapian::docid id : marked) {
+        if (std::binary_search(shared.begin(), shared.end(), id))
+            continue;
+        Xapian::Document doc = db.get_document(id);
+        doc.remove_term(xd);
+        doc.add_value(NS_SLOT_FACETS, S_story_facet(doc.get_value(NS_SLOT_FACETS), ""));
+        db.replace_document(id, doc);
+        changed++;
+    }
+    /* only when it differs: a write would make a revision, and that a new
+     * facet table, on every run */
+    const std::string n = std::to_string(shared.size());
+    if (db.get_metadata(NS_META_SHARED_STORIES) != n)
+        db.set_metadata(NS_META_SHARED_STORIES, n);
+    return changed;
+}
+
+/* The changes are gathered first and made after, so that no iterator walks
+ * a table being written. */
+extern "C" int ns_xwdb_link_stories(ns_xwdb *w, unsigned *changed, ns_err *err)
+{
+    if (!w)
+        return ns_err_set(err, NS_EINVAL, "ns_xwdb_link_stories: NULL database");
+    if (changed)
+        *changed = 0;
+    auto link = [&] {
+        std::vector<std::pair<Xapian::docid, std::string>> todo;
+        S_translations(w->db, todo);
+        for (const auto &c : todo) {
+            Xapian::Document doc = w->db.get_document(c.first);
+            const std::string old = NS_PREFIX_STORY + doc.get_value(NS_SLOT_STORY);
+            try {
+                doc.remove_term(old);
+            } catch (const Xapian::InvalidArgumentError &) {
+                /* not there: a document written without it */
+            }
+            doc.add_boolean_term(NS_PREFIX_STORY + c.second);
+            doc.add_value(NS_SLOT_STORY, c.second);
+            w->db.replace_document(c.first, doc);
+        }
+        unsigned n = static_cast<unsigned>(todo.size()) + S_mark_shared(w->db);
+        if (changed)
+            *changed = n;
+        return 0;
+    };
+    return S_guarded(w, err, "linking translations", "linking the translations of", w->path, link);
+}
+
 extern "C" int ns_xwdb_write_facet_table(ns_xwdb *w, unsigned slot, ns_err *err)
 {
     if (!w)
@@ -722,6 +844,8 @@ static int S_search(Xapian::Database &db, facet::Cache &cache, const Xapian::Que
      * would go here: a plain top-k pass with a small check_at_least for the
      * page, then a boolean (unweighted) pass of the same query for the total
      * and the facets. Not done yet: measure first. */
+    if (o->collapse_slot >= 0)
+        enquire.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot));
     Xapian::doccount all = db.get_doccount();
     if (o->check_at_least > 0 && o->check_at_least < all)
         all = o->check_at_least; /* the page only: Xapian may skip what cannot reach it */
@@ -739,6 +863,8 @@ static int S_search(Xapian::Database &db, facet::Cache &cache, const Xapian::Que
             h->score = it.get_weight();
             h->data = shim::dup(it.get_document().get_data(), &h->data_len);
             r->nhits = i + 1;
+            if (o->collapse_slot >= 0)
+                h->collapse_key = shim::dup(it.get_collapse_key(), NULL);
         }
     }
     if (spy)
@@ -803,8 +929,10 @@ extern "C" void ns_xresults_free(ns_xresults *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->nhits; i++)
+    for (size_t i = 0; i < r->nhits; i++) {
         std::free(r->hits[i].data);
+        std::free(r->hits[i].collapse_key);
+    }
     std::free(r->hits);
     for (size_t i = 0; i < r->nfacets; i++)
         std::free(r->facets[i].key);

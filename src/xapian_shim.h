@@ -160,6 +160,14 @@ int ns_xwdb_set_metadata(ns_xwdb *w, const char *key, const char *val, size_t le
  * committed. */
 int ns_xwdb_get_metadata(ns_xwdb *w, const char *key, char **val, size_t *len, ns_err *err);
 int ns_xwdb_metadata_each(ns_xwdb *w, const char *prefix, ns_xmeta_fn fn, void *ctx, ns_err *err);
+/* Give each article with a translation_of (an XT term) the story key of the
+ * article it names, or its own when that one is missing (src/schema.h,
+ * NS_SLOT_STORY: what makes the key right in whatever order the two were
+ * indexed or deleted). Looks at the translations only, not every article.
+ * Writes inside the current transaction if one is open, else as pending
+ * changes for the next commit. *changed (may be NULL): the articles whose
+ * key changed. */
+int ns_xwdb_link_stories(ns_xwdb *w, unsigned *changed, ns_err *err);
 /* Commit what is pending, then, unless the database already has a current
  * one, write and commit the facet table of slot: every document's facet
  * keys in one metadata entry (its layout is in schema.h), so that a reader
@@ -283,17 +291,24 @@ typedef struct ns_xsearch_opts {
                               exact; n: only the page is wanted (the same hits, in the
                               same order), visiting at least n matches; the total is
                               then an estimate, and facets are not counted */
+    int collapse_slot;     /* one hit per distinct non-empty value of this slot (the
+                              best ranked; Xapian's collapse key), -1: none. The
+                              page is exact; the total becomes an estimate; the
+                              facets still count every matching document */
 } ns_xsearch_opts;
 
 /* Positional, unlike the other *_INIT macros: the shim (C++11) expands it,
  * and designated initializers are C++ only from C++20. */
-#define NS_XSEARCH_OPTS_INIT { 1.2, 0.75, 0, 10, 0, -1, -1, 0, 0 }
+
+#define NS_XSEARCH_OPTS_INIT { 1.2, 0.75, 0, 10, 0, -1, -1, 0, 0, -1 }
 
 typedef struct ns_xhit {
     unsigned docid;
     double score;
     char *data;            /* the document's stored data (copied, NUL-terminated) */
     size_t data_len;       /* its length, without that NUL */
+    char *collapse_key;    /* with opts->collapse_slot: its value there (copied,
+                              NUL-terminated; "" when empty), else NULL */
 } ns_xhit;
 
 typedef struct ns_xfacet {
@@ -308,7 +323,9 @@ typedef struct ns_xfacet {
  * means: reopen db, retry; NS_ECORRUPT: a damaged database. */
 int ns_xsearch(ns_xdb *db, const ns_xquery *q, const ns_xsearch_opts *opts, ns_xresults **out,
                ns_err *err);
-/* The exact number of matches (0 for a NULL r). */
+/* The number of matches (0 for a NULL r): exact without a collapse slot; with
+ * one, Xapian's estimate of the hits after collapsing (a match too weak for
+ * the page is never compared with the others), so count those otherwise. */
 unsigned ns_xresults_total(const ns_xresults *r);
 /* The number of hits on the page, at most opts->limit (0 for a NULL r). */
 size_t ns_xresults_count(const ns_xresults *r);

@@ -131,11 +131,11 @@ request() {  # request QUERY-STRING: the FastCGI answer on stdout
 request 'q=gpt-3&format=json' > "$tmp/a1" || fail "no FastCGI answer: $(cat "$tmp/activate.out")"
 grep -q '^Content-Type: application/json' "$tmp/a1" || fail "answer: $(head -c 500 "$tmp/a1")"
 sed '1,/^\r*$/d' "$tmp/a1" > "$tmp/a1.json"
-"$tmp/usr/bin/nsearch" --db "$tmp/db" --json --facets gpt-3 > "$tmp/cli.json" || true
+"$tmp/usr/bin/nsearch" --db "$tmp/db" --json --facets --stories gpt-3 > "$tmp/cli.json" || true
 # the page gives paths relative to the archive, nsearch as nindex found them
 jq -c 'del(.results[].path)' "$tmp/a1.json" > "$tmp/a1.cmp"
 jq -c 'del(.results[].path)' "$tmp/cli.json" > "$tmp/cli.cmp"
-cmp -s "$tmp/a1.cmp" "$tmp/cli.cmp" || fail "the page's JSON differs from nsearch --json --facets"
+cmp -s "$tmp/a1.cmp" "$tmp/cli.cmp" || fail "the page's JSON differs from nsearch --json --facets --stories"
 first=$(pgrep -f "^$exec_page" | tr '\n' ' ')
 [ -n "$first" ] || fail "no program process after the first request"
 # the same process answers again, and sees a new commit

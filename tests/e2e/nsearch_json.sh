@@ -28,13 +28,15 @@ jq -e '.results[0].snippet | test("<b>hostile</b> & \"quoted\" word, in a paragr
 jq -e '
   (keys | sort) == (["expansions","facets","facets_disjunctive","intents","layout","limit","offset",
                      "query","relaxed","results","showing_suggestion","suggestion","total",
-                     "total_all_words"]) and
+                     "total_all_words","total_articles"] | sort) and .total_articles == .total and
   .facets_disjunctive == {"vendor": false, "month": false} and .layout == false and
   .showing_suggestion == false and
   (.query | type) == "string" and (.total | type) == "number" and
   (.facets.vendor | type) == "object" and (.facets.month | type) == "object" and
-  (.results[0] | keys | sort) == (["date","id","lang","month","partial","path","rank","score",
+  .facets.lang == {"en": 1} and
+  (.results[0] | keys | sort) == (["also","date","id","lang","month","partial","path","rank","score",
                                   "snippet","snippet_html","title","url","vendors"]) and
+  .results[0].also == [] and
   .results[0].partial == false and .total_all_words == .total and .results[0].rank == 1 and .results[0].id == "en/hostile" and .results[0].date == "2020-10-02" and
   .results[0].month == "2020-10" and .results[0].lang == "en" and
   (.results[0].vendors | index("OpenAI")) != null and .results[0].url == null and

@@ -217,6 +217,34 @@ js 'return Array.from(document.querySelectorAll("#hits .hit h2")).map(h => { con
 go "$base/search?q=model&page=2"
 text "$(find1 '#count')" | grep -q '^11–20 of [0-9]* results' || fail "page 2 count: $(text "$(find1 '#count')")"
 
+# ---- a story told in both languages: once, with a link to the other telling -----------------------------
+for w in 1280 390; do
+    size $w
+    go "$base/search?q=gpt-3"
+    js 'return Array.from(document.querySelectorAll("#hits .hit")).map(h => { const a = h.querySelector("a.also"); return [h.querySelector("h2").textContent, a ? a.textContent : null, a ? a.getAttribute("hreflang") : null, a ? a.getBoundingClientRect().height : 0]; });' > "$tmp/also.json"
+    jq -e 'any(.[]; .[0] == "Microsoft gets an exclusive license to GPT-3" and .[1] == "Also in Русский" and .[2] == "ru")' \
+        "$tmp/also.json" > /dev/null || fail "at $w px, no link to the Russian telling: $(cat "$tmp/also.json")"
+    jq -e 'all(.[]; .[0] | test("Microsoft получила") | not)' "$tmp/also.json" > /dev/null ||
+        fail "at $w px, the Russian telling is listed too"
+    # the link opens the other telling
+    click "$(find1 '#hits a.also[hreflang=ru]')"
+    case $(current_url) in "$base"/blog/ru/*) ;; *) fail "at $w px, the link opened $(current_url)" ;; esac
+done
+size 1280
+# the Russian interface shows the Russian telling, the English one a link away
+go "data:text/html;charset=utf-8;base64,$(curl -s -H 'Accept-Language: ru' "$base/search?q=gpt-3" | base64 -w0)"
+js 'return Array.from(document.querySelectorAll("#hits a.also")).map(a => a.textContent);' > "$tmp/also-ru.json"
+jq -e 'length > 0 and all(.[]; . == "Также на английском")' "$tmp/also-ru.json" > /dev/null ||
+    fail "the Russian page's links to the other telling: $(cat "$tmp/also-ru.json")"
+
+# ---- a query the parser refuses: plain words in the page's language, the query kept --------------------
+search 'модель a*'
+[ "$(attr "$(find1 html)" lang)" = ru ] || fail "the Russian refusal is not in Russian"
+text "$(find1 '#error p')" | grep -qF 'Введите хотя бы две буквы перед *.' || fail "Russian refusal: $(text "$(find1 '#error p')")"
+[ "$(attr "$(find1 '#q')" value)" = 'модель a*' ] || fail "the refusal lost the query"
+search 'model a*'
+text "$(find1 '#error p')" | grep -qF 'Type at least two letters before *.' || fail "English refusal: $(text "$(find1 '#error p')")"
+
 # ---- the landing page -----------------------------------------------------------------------------------
 go "$base/search"
 [ "$(js 'return document.activeElement.id;')" = '"q"' ] || fail "the box has no focus on the landing page"
@@ -286,6 +314,9 @@ if [ "${NS_AXE:-1}" != 0 ]; then
     axe_check typed "$base/search?q=model+vendor%3AGoogle"
     axe_check empty "$base/search?q=zzzqqqxyz"
     axe_check error "$base/search?q=gpt&month=2020-13"
+    axe_check error-ru "$base/search?q=%D0%BC%D0%BE%D0%B4%D0%B5%D0%BB%D1%8C+a%2A"
+    axe_check error-ru "$base/search?q=%D0%BC%D0%BE%D0%B4%D0%B5%D0%BB%D1%8C+a%2A" 390
+    axe_check stories "$base/search?q=gpt-3" 390
     size 1280
 fi
 

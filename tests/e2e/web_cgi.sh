@@ -412,8 +412,28 @@ has '<ul class="facet" id="facet-month">'
 has '<ul class="facet" id="facet-lang">'
 grep -q 'lang=en" lang="en">English</a> <span class="n">[0-9]' "$tmp/body" || fail "no English facet entry"
 grep -q 'lang=ru" lang="ru">Русский</a> <span class="n">[0-9]' "$tmp/body" || fail "no Russian facet entry"
-grep -q '<span class="sr">Русский</span>' "$tmp/body" || fail "no language badge"
+grep -q '<span class="sr">English</span>' "$tmp/body" || fail "no language badge"
+grep -q '<h2 lang="en">' "$tmp/body" || fail "no lang on an English result"
+# a story told in both languages is shown once, in the page's language, with a
+# link to the other telling (issue 17): the GPT-3 paper by its url, the
+# Microsoft licence by translation_of
+# (the other telling's link is its blog page: NSEARCH_PERMALINK is set here)
+grep -q '<a class="also" hreflang="ru" href="[^"]*" title="OpenAI представила GPT-3 с 175 миллиардами параметров">Also in <span lang="ru">Русский</span></a>' "$tmp/body" ||
+    fail "no link to the Russian telling of the GPT-3 paper"
+grep -q '<a class="also" hreflang="ru" href="[^"]*" title="Microsoft получила эксклюзивную лицензию на GPT-3">Also in' "$tmp/body" ||
+    fail "no link to the Russian telling of the licence (translation_of)"
+[ "$(grep -c '<h2 lang="ru">.*Microsoft получила' "$tmp/body")" = 0 ] || fail "the Russian telling is listed too"
+# the count is of stories: as many as the page lists (fewer than ten here)
+n=$(grep -o 'id="count">[0-9]*' "$tmp/body" | grep -o '[0-9]*$')
+[ "$(grep -c '<li class="hit">' "$tmp/body")" = "$n" ] && [ "$n" -lt 10 ] ||
+    fail "the count ($n) is not the stories listed"
+# the Russian page: the Russian telling, the English one a link away
+expect 200 "/search?q=gpt-3" -H 'Accept-Language: ru'
+grep -q '<span class="sr">Русский</span>' "$tmp/body" || fail "no Russian badge"
 grep -q '<h2 lang="ru">' "$tmp/body" || fail "no lang on a Russian result"
+has 'title="OpenAI describes GPT-3, a 175-billion-parameter language model">Также на английском</a>'
+grep -q '<h2 lang="ru">.*Microsoft получила эксклюзивную лицензию' "$tmp/body" || fail "the Russian telling is not shown"
+expect 200 "/search?q=gpt-3"
 has 'value="gpt-3"'
 has '<mark>GPT-3</mark>'
 # titles mark matched words as snippets do (issue 17)
@@ -428,12 +448,12 @@ if [ -x "$NS_BUILD/nsearch" ]; then
     expect 200 "/search?q=gpt-3&format=json"
     [ "$(header Content-Type)" = "application/json; charset=utf-8" ] || fail "json content type"
     jq -e . "$tmp/body" > /dev/null || fail "json does not parse"
-    "$NS_BUILD/nsearch" --db "$tmp/db" --json --facets gpt-3 > "$tmp/cli.json" || true
-    jq -c 'del(.results[].path, .results[].permalink)' "$tmp/body" > "$tmp/a"
+    "$NS_BUILD/nsearch" --db "$tmp/db" --json --facets --stories gpt-3 > "$tmp/cli.json" || true
+    jq -c 'del(.results[].path, .results[].permalink, .results[].also[].permalink)' "$tmp/body" > "$tmp/a"
     jq -c 'del(.results[].path)' "$tmp/cli.json" > "$tmp/b"
     cmp -s "$tmp/a" "$tmp/b" || {
         diff "$tmp/a" "$tmp/b" | head -n 20
-        fail "format=json differs from nsearch --json --facets"
+        fail "format=json differs from nsearch --json --facets --stories"
     }
     hasnt "$tmp"
     jq -e '.results | length > 0 and all(.[]; .path | test("^(en|ru)/[^/]+[.]md$"))' "$tmp/body" \
@@ -444,7 +464,7 @@ if [ -x "$NS_BUILD/nsearch" ]; then
       "$(jq -r --arg top "$tmp/corpus/" '[.results[].path | ltrimstr($top)] | join(" ")' "$tmp/cli.json")" ] ||
         fail "web and CLI paths name different files"
     expect 200 "/search?q=model&vendor=OpenAI&sort=date&page=2&format=json"
-    "$NS_BUILD/nsearch" --db "$tmp/db" --json --facets --vendor OpenAI --sort date --offset 10 model \
+    "$NS_BUILD/nsearch" --db "$tmp/db" --json --facets --stories --vendor OpenAI --sort date --offset 10 model \
         > "$tmp/cli.json" || true
     [ "$(jq -c '[.total, .offset, [.results[].id]]' "$tmp/body")" = \
       "$(jq -c '[.total, .offset, [.results[].id]]' "$tmp/cli.json")" ] || fail "paged, filtered json differs"
@@ -562,7 +582,7 @@ expect 200 "/search?q=x$(rep 101 '+OR+x')&format=json"
 jq -e '.error == null' "$tmp/body" > /dev/null || fail "a 506-byte OR chain: $(cat "$tmp/body")"
 many=$(i=0; while [ $i -lt 40 ]; do printf 'x%d=1&' $i; i=$((i + 1)); done)
 bad "${many}q=gpt" 'too many parameters'
-bad 'q=month%3A2020-13' 'could not be understood'
+bad 'q=month%3A2020-13' 'Write a month as YYYY-MM, for example month:2020-10'
 expect 400 "/search?q=gpt&page=0&format=json"
 jq -e '.error' "$tmp/body" > /dev/null || fail "json 400 without error"
 
@@ -607,6 +627,19 @@ has '<html lang="en">'
 has '<h1><a href="/search">ML news search</a></h1>'
 expect 400 "/search?q=%D1%81%D0%B1%D0%B5%D1%80&month=2020-13"
 has 'Месяц «2020-13»'
+# a query the parser refuses: in plain words, in the page's language, the query kept (issue 17)
+expect 400 "/search?q=a*+gpt" -H 'Accept-Language: ru'
+has '<html lang="ru">'
+has '<p>Введите хотя бы две буквы перед *.</p>'
+has 'value="a* gpt"'
+expect 400 "/search?q=a*+gpt"
+has '<p>Type at least two letters before *.</p>'
+has 'value="a* gpt"'
+expect 400 "/search?q=%D0%BC%D0%BE%D0%B4%D0%B5%D0%BB%D1%8C+month%3A2020-06..2020-01"  # модель month:2020-06..2020-01
+has 'Диапазон месяцев кончается раньше, чем начинается'
+# JSON keeps the parser's own words, as nsearch prints them
+expect 400 "/search?q=a*+gpt&format=json"
+[ "$(jq -r .error "$tmp/body")" = "prefix 'a*' is too short" ] || fail "json error: $(cat "$tmp/body")"
 
 # ---- OpenSearch -------------------------------------------------------------------------------------
 # Links are NSEARCH_BASE_URL (the server's configuration) and SCRIPT_NAME:

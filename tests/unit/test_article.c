@@ -74,6 +74,30 @@ static int has(const char *hay, const char *needle)
     return strstr(hay, needle) != NULL;
 }
 
+START_TEST(translation_of_naming_itself_is_refused)
+{
+    const char *s = "---\ntitle: T\ndate: 2020-01-01\nid: a/b\ntranslation_of: a/b\n---\nText.\n";
+    bad(s, strlen(s), NS_ESYNTAX, "translation_of names the article itself ('a/b')");
+    /* the default id counts too */
+    const char *t = "---\ntitle: T\ndate: 2020-01-01\ntranslation_of: dir/default-id\n---\nx\n";
+    bad(t, strlen(t), NS_ESYNTAX, "translation_of names the article itself");
+    const char *ok = "---\ntitle: T\ndate: 2020-01-01\ntranslation_of: other\n---\nx\n";
+    ck_assert_msg(parse(ok) == 0, "%s", err.msg);
+    ck_assert_str_eq(art.translation_of, "other");
+}
+END_TEST
+
+START_TEST(translation_of_too_long_for_its_term_is_refused)
+{
+    /* 244 bytes is a valid id (Q + 244 = 245) but XT + 244 is one too many */
+    char id[245], text[600];
+    memset(id, 'x', 244);
+    id[244] = '\0';
+    snprintf(text, sizeof text, "---\ntitle: T\ndate: 2020-01-01\ntranslation_of: %s\n---\nx\n", id);
+    bad(text, strlen(text), NS_ESYNTAX, "translation_of: an id of 244 bytes; at most 243");
+}
+END_TEST
+
 START_TEST(good_article_fields)
 {
     const char *t =
@@ -866,6 +890,8 @@ static Suite *article_suite(void)
     tcase_add_test(tc, no_front_matter);
     tcase_add_test(tc, invalid_yaml_names_the_line);
     tcase_add_test(tc, missing_title);
+    tcase_add_test(tc, translation_of_naming_itself_is_refused);
+    tcase_add_test(tc, translation_of_too_long_for_its_term_is_refused);
     tcase_add_test(tc, missing_date);
     tcase_add_test(tc, impossible_dates);
     tcase_add_test(tc, leap_days_and_quoted_dates_are_fine);

@@ -38,7 +38,7 @@ START_TEST(every_key_goes_to_its_field)
     ns_err err = { 0, "" };
     const char *y = "title: \"A title\"\ndate: 2020-02-29\nlang: ru\nid: news/1\n"
                     "url: https://example.org/1\nvendors: [OpenAI, OpenAI, Google]\n"
-                    "tags: ml\nlayout: post\n";
+                    "tags: ml\nlayout: post\ntranslation_of: news/0\n";
     ck_assert_msg(read_fm(y, &err) == 0, "%s", err.msg);
     ck_assert_str_eq(art.title, "A title");
     ck_assert_str_eq(art.date, "2020-02-29");
@@ -46,6 +46,7 @@ START_TEST(every_key_goes_to_its_field)
     ck_assert_str_eq(art.lang, "ru");
     ck_assert_str_eq(art.id, "news/1");
     ck_assert_str_eq(art.url, "https://example.org/1");
+    ck_assert_str_eq(art.translation_of, "news/0");
     ck_assert_uint_eq(nfm, 2);
     ck_assert_str_eq(fmv[0], "OpenAI");
     ck_assert_str_eq(fmv[1], "Google");
@@ -64,6 +65,12 @@ START_TEST(a_bad_value_is_refused_naming_its_key)
         { "date: 2020-01-01\n", "missing title" },
         { "title: a\ndate:\n", "missing date" },
         { "- a\n- b\n", "front matter: expected 'key: value' lines (title:, date:, ...)" },
+        { "title: a\ndate: 2020-01-01\ntranslation_of: [a, b]\n",
+          "translation_of: expected a single value, not a list or a mapping" },
+        { "title: a\ndate: 2020-01-01\ntranslation_of: x\ntranslation_of: y\n",
+          "front matter: 'translation_of' is given twice" },
+        { "title: a\ndate: 2020-01-01\ntranslation_of: \"a\\tb\\x01\"\n",
+          "translation_of: control character U+0001 in 'a\\x09b\\x01'" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         teardown();

@@ -112,6 +112,79 @@ START_TEST(every_run_leaves_a_current_facet_table)
 }
 END_TEST
 
+/* A file with the front matter lines extra (after title and date). */
+static void write_with(const char *name, const char *extra)
+{
+    char path[160];
+    tpath(path, sizeof path, name);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "---\ntitle: \"%s\"\ndate: 2020-05-01\n%s---\n\nText.\n", name, extra);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* "stories/articles;S-key counts" over every article: the page collapsed on
+ * the story key, and the facet keys that mark stories of two or more. */
+static void check_stories(const char *want)
+{
+    char db[128], got[256];
+    tpath(db, sizeof db, "db");
+    ns_err err = { 0, "" };
+    ns_xdb *x = NULL;
+    ns_xquery *q = NULL;
+    ns_xresults *r = NULL, *all = NULL;
+    ck_assert_msg(ns_xdb_open(&x, db, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(ns_xquery_match_all(&q, &err), 0);
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    o.limit = 100;
+    o.facet_slot = NS_SLOT_FACETS;
+    ck_assert_msg(ns_xsearch(x, q, &o, &all, &err) == 0, "%s", err.msg);
+    o.collapse_slot = NS_SLOT_STORY;
+    ck_assert_msg(ns_xsearch(x, q, &o, &r, &err) == 0, "%s", err.msg);
+    snprintf(got, sizeof got, "%zu/%zu;", ns_xresults_count(r), ns_xresults_count(all));
+    for (size_t i = 0; i < ns_xresults_facet_count(all); i++) {
+        const ns_xfacet *f = ns_xresults_facet(all, i);
+        size_t used = strlen(got);
+        if (f->key[0] == NS_FACET_STORY)
+            snprintf(got + used, sizeof got - used, "S=%u;", f->count);
+    }
+    ck_assert_str_eq(got, want);
+    ns_xresults_free(r);
+    ns_xresults_free(all);
+    ns_xquery_free(q);
+    ns_xdb_free(x);
+}
+
+START_TEST(stories_are_linked_in_either_order_and_after_deletions)
+{
+    char dir[128], path[128];
+    tpath(dir, sizeof dir, "articles");
+    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    /* the translation alone (bulk), then its original (incremental) */
+    write_with("articles/ru.md", "lang: ru\ntranslation_of: orig\n");
+    write_with("articles/other.md", "url: https://example.org/other\n");
+    index_articles();
+    check_stories("2/2;");
+    write_with("articles/orig.md", "id: orig\nurl: https://example.org/orig\n");
+    index_articles();
+    check_stories("2/3;S=2;");
+    /* the original deleted: alone again, unmarked */
+    tpath(path, sizeof path, "articles/orig.md");
+    ck_assert_int_eq(unlink(path), 0);
+    index_articles();
+    check_stories("2/2;");
+    /* an article with other's url: the same story, whichever came first */
+    write_with("articles/copy.md", "url: https://example.org/other\n");
+    index_articles();
+    check_stories("2/3;S=2;");
+    /* the original back, the translation edited to name nothing */
+    write_with("articles/orig.md", "id: orig\nurl: https://example.org/orig\n");
+    write_with("articles/ru.md", "lang: ru\n");
+    index_articles();
+    check_stories("3/4;S=2;");
+}
+END_TEST
+
 /* Warnings the engine reports, as "path|message;" (the path relative to
  * the test's directory). */
 static char warnings[1024];
@@ -237,6 +310,7 @@ static Suite *indexer_suite(void)
     tcase_add_checked_fixture(tc, tempdir_setup, tempdir_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, every_run_leaves_a_current_facet_table);
+    tcase_add_test(tc, stories_are_linked_in_either_order_and_after_deletions);
     tcase_add_test(tc, a_link_out_of_the_paths_is_reported_once_and_skipped);
     tcase_add_test(tc, a_moved_root_keeps_its_records_and_a_subfolder_its_ids);
     tcase_add_test(tc, a_database_path_of_the_articles_is_refused);

@@ -115,12 +115,22 @@ START_TEST(results_object_has_the_contract_shape)
     hit.marks = &mark;
     hit.nmarks = 1;
     hit.partial = 1;
+    ns_record also;
+    memset(&also, 0, sizeof also);
+    also.id = (char *)"ru/x";
+    also.lang = (char *)"ru";
+    also.title = (char *)"Заголовок";
+    also.url = (char *)"https://example.org/x";
+    hit.also = &also;
+    hit.nalso = 1;
     ns_facet_count vf[1] = { { (char *)"OpenAI", 2 } };
+    ns_facet_count lf[2] = { { (char *)"en", 7 }, { (char *)"ru", 6 } };
     ns_facet_count mf[2] = { { (char *)"2020-10", 1 }, { (char *)"2020-09", 1 } };
     ns_results r;
     memset(&r, 0, sizeof r);
     r.query = (char *)"gpt \"x\"";
     r.total = 12;
+    r.total_articles = 13;
     r.total_all = 3;
     r.offset = 10;
     r.limit = 1;
@@ -130,6 +140,8 @@ START_TEST(results_object_has_the_contract_shape)
     r.nvendor_facets = 1;
     r.month_facets = mf;
     r.nmonth_facets = 2;
+    r.lang_facets = lf;
+    r.nlang_facets = 2;
     r.vendor_disjunctive = 1;
     r.suggestion = (char *)"gpt y";
     r.layout = 1;
@@ -137,13 +149,16 @@ START_TEST(results_object_has_the_contract_shape)
     ns_buf b = NS_BUF_INIT;
     ck_assert_int_eq(ns_json_results(&b, &r), 0);
     ck_assert_str_eq(ns_buf_cstr(&b),
-        "{\"query\":\"gpt \\\"x\\\"\",\"total\":12,\"total_all_words\":3,\"offset\":10,\"limit\":1,\"relaxed\":false,"
+        "{\"query\":\"gpt \\\"x\\\"\",\"total\":12,\"total_articles\":13,\"total_all_words\":3,\"offset\":10,\"limit\":1,\"relaxed\":false,"
         "\"results\":[{\"rank\":11,\"id\":\"en/x\",\"title\":\"\\u003cscript>alert(\\\"x\\\")"
         "\\u003c/script> \\\\ \\\"q\\\"\",\"date\":\"2020-10-05\",\"month\":\"2020-10\","
         "\"lang\":\"en\",\"vendors\":[\"OpenAI\",\"Micro\\\"soft\"],\"url\":null,"
-        "\"path\":\"corpus/en/x.md\",\"score\":3.25,\"partial\":true,\"snippet\":\"a & b\","
+        "\"path\":\"corpus/en/x.md\","
+        "\"also\":[{\"id\":\"ru/x\",\"lang\":\"ru\",\"title\":\"Заголовок\","
+        "\"url\":\"https://example.org/x\"}],\"score\":3.25,\"partial\":true,\"snippet\":\"a & b\","
         "\"snippet_html\":\"a &amp; \\u003cmark>b\\u003c/mark>\"}],"
-        "\"facets\":{\"vendor\":{\"OpenAI\":2},\"month\":{\"2020-10\":1,\"2020-09\":1}},"
+        "\"facets\":{\"vendor\":{\"OpenAI\":2},\"month\":{\"2020-10\":1,\"2020-09\":1},"
+        "\"lang\":{\"en\":7,\"ru\":6}},"
         "\"facets_disjunctive\":{\"vendor\":true,\"month\":false},"
         "\"suggestion\":\"gpt y\",\"layout\":true,\"showing_suggestion\":true,"
         "\"intents\":{},\"expansions\":[]}");

@@ -25,10 +25,10 @@ static const char *S_desc(int rc, ns_xquery **px, const ns_err *err, char *buf, 
     return buf;
 }
 
-#define MONTH(s) (x = NULL, S_desc(ns_qfilter_month(&x, s, strlen(s), &err), &x, &err, b, sizeof b))
-#define LANG(s) (x = NULL, S_desc(ns_qfilter_lang(&x, s, strlen(s), &err), &x, &err, b, sizeof b))
+#define MONTH(s) (x = NULL, S_desc(ns_qfilter_month(&x, s, strlen(s), NULL, &err), &x, &err, b, sizeof b))
+#define LANG(s) (x = NULL, S_desc(ns_qfilter_lang(&x, s, strlen(s), NULL, &err), &x, &err, b, sizeof b))
 #define VENDOR(v, s)                                                                             \
-    (x = NULL, S_desc(ns_qfilter_vendor(&x, A, v, s, strlen(s), &err), &x, &err, b, sizeof b))
+    (x = NULL, S_desc(ns_qfilter_vendor(&x, A, v, s, strlen(s), NULL, &err), &x, &err, b, sizeof b))
 
 START_TEST(a_month_is_its_term_and_a_range_the_date_slot)
 {

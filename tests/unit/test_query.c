@@ -402,6 +402,43 @@ START_TEST(ten_times_the_cap_is_refused_without_reading_it_all)
 }
 END_TEST
 
+START_TEST(refusals_carry_their_reason)
+{
+    static const struct { const char *q; int code, reason; } cases[] = {
+        { "a* gpt", NS_ESYNTAX, NS_QERR_PREFIX_SHORT },
+        { "month:2020-13", NS_ESYNTAX, NS_QERR_MONTH },
+        { "month:2020-06..2020-01", NS_ESYNTAX, NS_QERR_MONTH_RANGE },
+        { "lang:de x", NS_ESYNTAX, NS_QERR_LANG },
+        { "vendor: x", NS_ESYNTAX, NS_QERR_VENDOR_EMPTY },
+        { "x -vendor:Google", NS_ESYNTAX, NS_QERR_NEGATED_FILTER },
+        { "gpt model", 0, 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ns_search_opts o = NS_SEARCH_OPTS_INIT;
+        int reason = -1;
+        o.refusal = &reason;
+        ns_query *q = NULL;
+        ns_err err;
+        int rc = ns_query_parse(&q, A, V, cases[i].q, strlen(cases[i].q), &o, &err);
+        ck_assert_msg(rc == cases[i].code, "%s: rc %d (%s)", cases[i].q, rc, rc ? err.msg : "");
+        ck_assert_msg(reason == cases[i].reason, "%s: reason %d, want %d", cases[i].q, reason,
+                      cases[i].reason);
+        ns_query_free(q);
+    }
+    /* past the cap of terms */
+    size_t len;
+    char *text = S_repeat("", "w ", NS_QUERY_MAX_TERMS + 5, "", &len);
+    ns_search_opts o = NS_SEARCH_OPTS_INIT;
+    int reason = 0;
+    o.refusal = &reason;
+    ns_query *q = NULL;
+    ns_err err;
+    ck_assert_int_eq(ns_query_parse(&q, A, V, text, len, &o, &err), NS_ETOOBIG);
+    ck_assert_int_eq(reason, NS_QERR_TOO_MANY_TERMS);
+    free(text);
+}
+END_TEST
+
 static Suite *S_suite(void)
 {
     Suite *s = suite_create("query");
@@ -427,6 +464,7 @@ static Suite *S_suite(void)
     tcase_add_test(t, one_compound_word_counts_every_part);
     tcase_add_test(t, prefixes_share_what_the_other_terms_leave);
     tcase_add_test(t, ten_times_the_cap_is_refused_without_reading_it_all);
+    tcase_add_test(t, refusals_carry_their_reason);
     suite_add_tcase(s, t);
     return s;
 }

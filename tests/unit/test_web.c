@@ -3,7 +3,9 @@
  * link schemes, escaping of everything written into HTML. */
 #include "cgi.h"
 #include "html.h"
+#include "query.h"
 #include "web.h"
+#include "web_msgs.h"
 
 #include "fixture.h"
 
@@ -427,6 +429,27 @@ START_TEST(bad_input_gets_400_in_the_query_language)
 }
 END_TEST
 
+START_TEST(refused_queries_are_worded_in_the_interface_language)
+{
+    ck_assert_str_eq(ns_web_refusal_text("ru", NS_ESYNTAX, NS_QERR_PREFIX_SHORT),
+                     "Введите хотя бы две буквы перед *.");
+    ck_assert_str_eq(ns_web_refusal_text("en", NS_ESYNTAX, NS_QERR_PREFIX_SHORT),
+                     "Type at least two letters before *.");
+    /* every reason has its own words in both languages */
+    for (int r = NS_QERR_TOO_MANY_TERMS; r <= NS_QERR_NEGATED_FILTER; r++) {
+        const char *en = ns_web_refusal_text("en", NS_ESYNTAX, r);
+        const char *ru = ns_web_refusal_text("ru", NS_ESYNTAX, r);
+        ck_assert_str_ne(en, ns_web_refusal_text("en", NS_ESYNTAX, 0));
+        ck_assert_str_ne(ru, ns_web_refusal_text("ru", NS_ESYNTAX, 0));
+        for (int k = NS_QERR_TOO_MANY_TERMS; k < r; k++)
+            ck_assert_str_ne(en, ns_web_refusal_text("en", NS_ESYNTAX, k));
+    }
+    /* the analyser's refusals, by their code */
+    ck_assert_str_eq(ns_web_refusal_text("ru", NS_ETOOBIG, 0), "В запросе слишком длинное слово.");
+    ck_assert_str_eq(ns_web_refusal_text("en", NS_EUTF8, 0), "The query is not valid UTF-8 text.");
+}
+END_TEST
+
 START_TEST(over_cap_queries_get_400_before_any_search)
 {
     /* issue 13's shapes at ten times the 1000-term cap: 10,000 ORs, a
@@ -547,6 +570,7 @@ static Suite *suite(void)
     tcase_add_test(tc, other_methods_get_405_with_allow);
     tcase_add_test(tc, bad_input_gets_400_in_the_query_language);
     tcase_add_test(tc, over_cap_queries_get_400_before_any_search);
+    tcase_add_test(tc, refused_queries_are_worded_in_the_interface_language);
     tcase_add_test(tc, missing_database_gives_generic_500_and_a_log_line);
     tcase_add_test(tc, landing_page_and_opensearch_need_no_database);
     tcase_add_test(tc, base_url_must_be_plain_http_or_https);

@@ -246,6 +246,58 @@ START_TEST(result_title_opens_the_blog_and_the_source_is_a_second_link)
 }
 END_TEST
 
+START_TEST(other_tellings_are_linked_in_the_readers_words)
+{
+    ns_record also[2];
+    memset(also, 0, sizeof also);
+    also[0].id = "en/x";
+    also[0].lang = "en";
+    also[0].title = "The <English> telling";
+    also[0].url = "https://example.org/en";
+    ns_hit h = { 0 };
+    h.rank = 1;
+    h.rec.id = "ru/x";
+    h.rec.title = "Рассказ";
+    h.rec.date = "2020-10-22";
+    h.rec.lang = "ru";
+    h.snippet = "текст";
+    h.also = also;
+    h.nalso = 1;
+    ns_web_page pg = { "/search", "ru", NULL, NULL, NULL, 0, NULL };
+    char *html = hit_html(&h, &pg);
+    ck_assert_ptr_nonnull(strstr(html, " · <a class=\"also\" hreflang=\"en\" href=\"https://example.org/en\" "
+                                       "title=\"The &lt;English&gt; telling\">Также на английском</a>"));
+    free(html);
+    /* the English page names the language in its own words */
+    h.rec.lang = "en";
+    also[0].lang = "ru";
+    pg.ui = "en";
+    html = hit_html(&h, &pg);
+    ck_assert_ptr_nonnull(strstr(html, "hreflang=\"ru\""));
+    ck_assert_ptr_nonnull(strstr(html, ">Also in <span lang=\"ru\">Русский</span></a>"));
+    free(html);
+    /* with a permalink template: the blog's page; without any link: words only */
+    ns_permalink *pl = NULL;
+    ck_assert_int_eq(ns_permalink_new(&pl, "https://blog.example/{id}/", NULL), 0);
+    pg.permalink = pl;
+    html = hit_html(&h, &pg);
+    ck_assert_ptr_nonnull(strstr(html, "href=\"https://blog.example/en/x/\""));
+    free(html);
+    pg.permalink = NULL;
+    also[0].url = "javascript:alert(1)";
+    html = hit_html(&h, &pg);
+    ck_assert_ptr_nonnull(strstr(html, "<span class=\"also\">Also in <span lang=\"ru\">Русский</span></span>"));
+    ck_assert_ptr_null(strstr(html, "javascript"));
+    free(html);
+    /* no other telling: nothing */
+    h.nalso = 0;
+    html = hit_html(&h, &pg);
+    ck_assert_ptr_null(strstr(html, "also"));
+    free(html);
+    ns_permalink_free(pl);
+}
+END_TEST
+
 /* ---- filters typed in the box, facets, chips --------------------------------------------- */
 
 START_TEST(typed_filters_are_found_as_the_parser_finds_them)
@@ -329,6 +381,7 @@ static Suite *suite(void)
     tcase_add_test(tc, result_title_opens_the_blog_and_the_source_is_a_second_link);
     tcase_add_test(tc, typed_filters_are_found_as_the_parser_finds_them);
     tcase_add_test(tc, language_facet_chips_and_typed_filters_on_the_page);
+    tcase_add_test(tc, other_tellings_are_linked_in_the_readers_words);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -186,7 +186,7 @@ static int S_shard_open(run *R, writer *W, int resume, ns_err *err)
     if (resume && stat(W->path, &st) == 0) {
         char *val = NULL;
         size_t vlen = 0;
-        rc = ns_xwdb_open(&W->w, W->path, NS_XWDB_CREATE_OR_OPEN, &e);
+        rc = ns_xwdb_open_shards(&W->w, W->path, R->nshards, NS_XWDB_CREATE_OR_OPEN, &e);
         if (rc == 0 && (rc = ns_xwdb_get_metadata(W->w, NS_META_SCHEMA, &val, &vlen, &e)) == 0 &&
             (!vlen || !ns_writer_schema_ok(val, vlen)))
             rc = NS_EINVAL;
@@ -198,7 +198,8 @@ static int S_shard_open(run *R, writer *W, int resume, ns_err *err)
     }
     ns_dbpath_rmtree(W->path);  /* in our temporary directory */
     ns_err_clear(&e);
-    if ((rc = ns_xwdb_open(&W->w, W->path, NS_XWDB_CREATE_OR_OPEN, &e)) < 0)
+    /* the shards of a sharded database are routed inside the writer */
+    if ((rc = ns_xwdb_open_shards(&W->w, W->path, R->nshards, NS_XWDB_CREATE_OR_OPEN, &e)) < 0)
         return ns_err_set(err, rc, "cannot create '%s': %s", W->path, e.msg);
     if ((rc = ns_writer_set_schema(W, err)) < 0 || (rc = ns_writer_commit(W, 1, err)) < 0)
         return rc;

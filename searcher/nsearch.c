@@ -79,6 +79,10 @@ static const char usage[] =
     "                     a match of the words typed (default 0.3)\n"
     "  --intent-weight W  what an article of a month, year or vendor named in the words\n"
     "                     weighs more (default 5; 0: read no intents)\n"
+    "  --shard-timeout MS a sharded database's remote shards: how long to wait for one to\n"
+    "                     connect and for each reply (default 10000; 0: no limit)\n"
+    "  --allow-partial    a remote shard that does not answer is left out, with a warning\n"
+    "                     (stderr; JSON \"warning\" and \"missing_shards\"), instead of an error\n"
     "  -h, --help         this help\n"
     "  --version          print the version\n"
     "  --                 the rest is query, even if it starts with -\n"
@@ -103,10 +107,11 @@ static const char usage[] =
     "  line over 131072 bytes (its \"query\" is its start) or with a NUL byte.\n"
     "\n"
     "Exit status: 0 results found, 1 none (also when a suggestion's results are shown),\n"
-    "  2 error (bad query or option, missing database).\n"
+    "  2 error (bad query or option, missing database, a shard that did not answer).\n"
     "  --batch: 0 when every line was answered (with or without results), 2 if any line was\n"
     "  an error.\n"
-    "Environment: NSEARCH_DB (database path), NO_COLOR (no colour even on a terminal).\n";
+    "Environment: NSEARCH_DB (database path), NO_COLOR (no colour even on a terminal),\n"
+    "  NSEARCH_SHARD_TIMEOUT (as --shard-timeout), NSEARCH_ALLOW_PARTIAL=1 (as --allow-partial).\n";
 
 /* One error line on stderr. It quotes queries and paths, so its control
  * characters are written \xHH (ns_str_escape): "month:\e[2J" must not clear
@@ -217,7 +222,7 @@ int main(int argc, char **argv)
 {
     enum { O_DB = 256, O_VENDOR, O_MONTH, O_LANG, O_OFFSET, O_SORT, O_FACETS, O_JSON, O_BATCH,
            O_ANALYZE, O_BM25, O_VERSION, O_JOBS, O_FORMAT, O_NO_CROSS, O_CROSS_WEIGHT,
-           O_INTENT_WEIGHT };
+           O_INTENT_WEIGHT, O_SHARD_TIMEOUT, O_ALLOW_PARTIAL };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "vendor", required_argument, NULL, O_VENDOR },
@@ -236,11 +241,16 @@ int main(int argc, char **argv)
         { "no-cross", no_argument, NULL, O_NO_CROSS },
         { "cross-weight", required_argument, NULL, O_CROSS_WEIGHT },
         { "intent-weight", required_argument, NULL, O_INTENT_WEIGHT },
+        { "shard-timeout", required_argument, NULL, O_SHARD_TIMEOUT },
+        { "allow-partial", no_argument, NULL, O_ALLOW_PARTIAL },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, O_VERSION },
         { NULL, 0, NULL, 0 },
     };
     ns_search_opts opts = NS_SEARCH_OPTS_INIT;
+    ns_xdb_opts xo = NS_XDB_OPTS_INIT;
+    const char *shard_timeout = NULL;
+    int allow_partial = 0;
     const char *db = NULL, *format = NULL;
     int json = 0, batch = 0, analyze = 0, facets = 0, rc = EXIT_ERROR;
     unsigned jobs = 0;
@@ -293,6 +303,8 @@ int main(int argc, char **argv)
             }
             break;
         case O_FACETS: facets = 1; break;
+        case O_SHARD_TIMEOUT: shard_timeout = v; break;
+        case O_ALLOW_PARTIAL: allow_partial = 1; break;
         case O_JSON: json = 1; break;
         case O_FORMAT:
             if (ns_format_check(v, &err) < 0) {
@@ -372,7 +384,16 @@ int main(int argc, char **argv)
     /* JSON always carries the facets. */
     opts.facets = facets || json || batch;
 
-    if (ns_searcher_open(&s, db, &err) < 0) {
+    if (ns_shard_opts_parse(&xo, getenv("NSEARCH_SHARD_TIMEOUT"), getenv("NSEARCH_ALLOW_PARTIAL"),
+                            &err) < 0) {
+        rc = S_fail("$NSEARCH_SHARD_TIMEOUT or $NSEARCH_ALLOW_PARTIAL: %s", err.msg);
+        goto done;
+    }
+    if (ns_shard_opts_parse(&xo, shard_timeout, allow_partial ? "1" : NULL, &err) < 0) {
+        rc = S_fail("--shard-timeout: %s", err.msg);
+        goto done;
+    }
+    if (ns_searcher_open_opts(&s, db, &xo, &err) < 0) {
         rc = S_search_fail(db, &err);
         goto done;
     }
@@ -388,6 +409,8 @@ int main(int argc, char **argv)
         rc = S_search_fail(db, &err);
         goto done;
     }
+    if (r->missing_shards)
+        (void)S_fail("warning: partial results: shards not answering: %s", r->missing_shards);
     if (json) {
         if (ns_json_results(&out, r) < 0 || ns_buf_putc(&out, '\n') < 0) {
             rc = S_fail("out of memory");

@@ -32,6 +32,7 @@ struct ns_web {
     ns_permalink *permalink;    /* NSEARCH_PERMALINK, or NULL */
     ns_vendor_names *vendor_names; /* vendors' Russian names */
     ns_searcher *searcher;      /* NULL until the first search, or after a failure */
+    ns_xdb_opts xo;             /* NSEARCH_SHARD_TIMEOUT, NSEARCH_ALLOW_PARTIAL */
 };
 
 /* ---- small helpers ----------------------------------------------------------- */
@@ -649,6 +650,14 @@ int ns_web_render_page(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
         TRY(S_link(out, script, &st, NULL, r->suggestion));
         TRY(ns_buf_puts(out, "?</p>\n"));
     }
+    if (r->missing_shards) {
+        TRY(ns_buf_puts(out, "<p class=\"notice\" id=\"partial\">"));
+        TRY(S_esc(out, S_t(ui, "Part of the archive did not answer; these results are without "
+                               "it (shards: ",
+                           "Часть архива не ответила; результаты без неё (шарды: ")));
+        TRY(S_esc(out, r->missing_shards));
+        TRY(ns_buf_puts(out, ").</p>\n"));
+    }
     if (r->relaxed && r->nhits > 0) {
         TRY(ns_buf_puts(out, "<p class=\"notice\" id=\"relaxed\">"));
         TRY(S_esc(out, S_t(ui, "No article contains all of the words; showing articles that "
@@ -932,7 +941,7 @@ static ns_results *S_recent(ns_web *w, const char *ui)
 {
     ns_err err;
     ns_results *r = NULL;
-    if (!w->searcher && ns_searcher_open(&w->searcher, w->dbpath, &err) < 0) {
+    if (!w->searcher && ns_searcher_open_opts(&w->searcher, w->dbpath, &w->xo, &err) < 0) {
         w->searcher = NULL;
         return NULL;
     }
@@ -979,8 +988,16 @@ int ns_web_new(ns_web **out, const char *dbpath, ns_err *err)
         ns_web_free(w);
         return rc;
     }
+    ns_xdb_opts xo = NS_XDB_OPTS_INIT;
+    w->xo = xo;
     *out = w;
     return 0;
+}
+
+void ns_web_set_shard_opts(ns_web *w, const ns_xdb_opts *xo)
+{
+    if (w && xo)
+        w->xo = *xo;
 }
 
 void ns_web_free(ns_web *w)
@@ -1129,11 +1146,14 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
         goto done;
     }
 
-    if (!w->searcher && (rc = ns_searcher_open(&w->searcher, w->dbpath, &err)) < 0) {
+    if (!w->searcher && (rc = ns_searcher_open_opts(&w->searcher, w->dbpath, &w->xo, &err)) < 0) {
+        int why = rc;
         w->searcher = NULL;
         TRY(ns_buf_printf(&resp->log, "nsearch.cgi: cannot open database %s: %s", w->dbpath,
                           err.msg));
         TRY(S_unavailable(resp, ui, script, &p));
+        if (why == NS_ESHARD)
+            resp->status = 503; /* a shard is down: another try may find it back */
         goto done;
     }
     TRY(S_canonical_vendors(w->searcher, &p));
@@ -1167,9 +1187,12 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
         TRY(ns_buf_printf(&resp->log, "nsearch.cgi: search failed in %s: %s (%s)", w->dbpath,
                           err.msg, ns_strerror(rc)));
         /* start afresh next time: the database may have been replaced or repaired */
+        int why = rc;
         ns_searcher_close(w->searcher);
         w->searcher = NULL;
         TRY(S_unavailable(resp, ui, script, &p));
+        if (why == NS_ESHARD)
+            resp->status = 503; /* a shard is down: another try may find it back */
         goto done;
     }
 

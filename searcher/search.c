@@ -618,7 +618,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
     xo.offset = o->offset;
     xo.limit = o->limit;
     xo.sort_by_value = o->sort_by_date ? 1 : 0;
-    xo.value_slot = NS_SLOT_DATE;
+    xo.value_slot = NS_SLOT_SORT; /* date, then id: the same ties in shards */
     xo.facet_slot = o->facets ? NS_SLOT_FACETS : -1;
 
     if ((rc = ns_query_build(q, 0, &xq, err)) < 0)

@@ -17,6 +17,10 @@
  *
  * Values:
  *   NS_SLOT_DATE     "YYYYMMDD": sorting by date, date ranges, newest-first ties
+ *   NS_SLOT_SORT     "YYYYMMDD" then the id: what results are sorted by after
+ *                    their score (or before it, by date), so that ties of score
+ *                    and date come in the same order whatever the docids: in
+ *                    one database or in shards (issue 16)
  *   NS_SLOT_FACETS   the facet keys, separated by '\n': "M<YYYY-MM>", "L<en|ru>"
  *                    then one "V<Canonical Name>" per vendor (the prefixes
  *                    are NS_FACET_MONTH, NS_FACET_LANG and NS_FACET_VENDOR),
@@ -73,8 +77,11 @@
 
 /* 2: the stored text is zstd-compressed (record tag 'z'). nsearch also
  * reads 1, whose records differ only by that; nindex writes 2 and asks for
- * --rebuild to update a database of 1. */
-#define NS_SCHEMA_VERSION 2
+ * --rebuild to update a database of 1.
+ * 3: NS_SLOT_SORT (issue 16). nsearch reads 1 and 2 too (their ties of
+ * score and date then come in docid order, as before); nindex asks for
+ * --rebuild to update them. */
+#define NS_SCHEMA_VERSION 3
 #define NS_SCHEMA_OLDEST_READABLE 1
 
 #define NS_PREFIX_ID "Q"
@@ -84,6 +91,7 @@
 
 #define NS_SLOT_DATE 0
 #define NS_SLOT_FACETS 1
+#define NS_SLOT_SORT 2
 
 #define NS_FACET_MONTH 'M'
 #define NS_FACET_VENDOR 'V'

@@ -1197,6 +1197,10 @@ static int S_search(Xapian::Database &db, facet::Cache &cache, const Xapian::Que
     r->total = mset.get_matches_estimated();
 
     if (mset.size() > 0) {
+        /* remote shards: ask for every document of the page at once, not
+         * one round trip each */
+        if (mode == S_SPY_STOCK_APART)
+            mset.fetch();
         r->hits = static_cast<ns_xhit *>(std::calloc(mset.size(), sizeof *r->hits));
         if (!r->hits)
             throw std::bad_alloc();

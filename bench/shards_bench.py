@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """shards_bench.py: one database vs 4 local shards vs 4 remote shards on loopback (issue 16).
 
-usage: shards_bench.py BUILD CORPUS QUERIES WORKDIR [RUNS]
+usage: [INDEX_RUNS=K] shards_bench.py BUILD CORPUS QUERIES WORKDIR [RUNS]
 
 Indexes CORPUS (a bench/gencorpus folder) into WORKDIR/one and, with --shards 4, into WORKDIR/sh
-(RUNS times each, alternating, timed: the indexing rate), serves the 4 shards with xapian-tcpsrv
+(INDEX_RUNS times each, default RUNS, alternating, timed: the indexing rate), serves the 4 shards with xapian-tcpsrv
 on free 127.0.0.1 ports (each in its own session; stopped by PID at the end), then runs
 `nsearch --batch --facets` over QUERIES against the one database, the local stub and the remote
 stub, RUNS rounds in turn (A/B/C in one sitting), and prints for each the median q/s (queries over
@@ -80,14 +80,15 @@ def batch(build, db, queries):
 def main():
     build, corpus, queries, work = sys.argv[1:5]
     runs = int(sys.argv[5]) if len(sys.argv) > 5 else 3
+    index_runs = int(os.environ.get("INDEX_RUNS", runs))  # 1: index once, time it once
     os.makedirs(work, exist_ok=True)
     ndocs = sum(len(f) for _, _, f in os.walk(corpus))
     rates = {"one": [], "4 shards": []}
-    for _ in range(runs):
+    for _ in range(index_runs):
         rates["one"].append(ndocs / index(build, corpus, work + "/one", 0))
         rates["4 shards"].append(ndocs / index(build, corpus, work + "/sh", 4))
     print("nindex, %d articles, median of %d: one %.0f articles/s, --shards 4 %.0f articles/s (%.2fx)"
-          % (ndocs, runs, statistics.median(rates["one"]), statistics.median(rates["4 shards"]),
+          % (ndocs, index_runs, statistics.median(rates["one"]), statistics.median(rates["4 shards"]),
              statistics.median(rates["4 shards"]) / statistics.median(rates["one"])))
     ports = free_ports(4)
     pids = []

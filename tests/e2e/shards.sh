@@ -211,7 +211,7 @@ for k in 0 1 2 3; do stop $k; done
 
 # incremental: an article edited, one deleted, one given another id; a run
 # without --shards keeps the 4 shards
-f1=$(ls "$tmp/c"/000/*.md | sed -n 3p); f2=$(ls "$tmp/c"/000/*.md | sed -n 5p); f3=$(ls "$tmp/c"/001/*.md | sed -n 7p)
+f1=$(ls "$tmp/c"/000/*.md | sed -n 3p); f2=$(ls "$tmp/c"/000/*.md | sed -n 5p); f3=$(ls "$tmp/c"/000/*.md | sed -n 700p)
 rm "$f1"
 sed -i '0,/^title: /s/^title: .*/title: release release release/' "$f2"
 sed -i '1a id: moved-elsewhere-42' "$f3"
@@ -222,13 +222,12 @@ grep -q 'updated 2, unchanged 997, removed 1' "$tmp/nindex.out" || fail "increme
 [ "$(grep -vc '^#' "$tmp/sh/XAPIANDB")" -eq 4 ] || fail "an incremental run changed the shards"
 batch "$tmp/one"; mv "$tmp/b.out" "$tmp/one.out"
 batch "$tmp/sh"; same "$tmp/one.out" "$tmp/b.out"
-ns --db "$tmp/sh" --json -n 10000 --sort date "" --lang en > /dev/null 2>&1 || true
 ns --db "$tmp/sh" --json -n 1 release | jq -e '.results[0].title == "release release release"' > /dev/null \
     || fail "the edited article is not first for its title"
-t=$(sed -n 's/^title: "\{0,1\}\([^":]*\).*/\1/p' "$f3" | head -n 1)
-ns --db "$tmp/sh" --json -n 10000 "$t" | jq -e --arg o "$old_id" \
-    '([.results[].id] | index("moved-elsewhere-42") != null) and ([.results[].id] | index($o) == null)' \
-    > /dev/null || fail "the article whose id changed ('$t')"
+# every article (a query of filters alone lists them all)
+ns --db "$tmp/sh" --json -n 10000 lang:en lang:ru | jq -r '.results[].id' | sort > "$tmp/ids"
+[ "$(wc -l < "$tmp/ids")" -eq 999 ] || fail "after the run the shards list $(wc -l < "$tmp/ids") articles"
+grep -qx moved-elsewhere-42 "$tmp/ids" && ! grep -qx "$old_id" "$tmp/ids" || fail "the article whose id changed"
 
 # re-sharding: 4 to 2, one command, the same answers
 nindex --shards 2 --db "$tmp/sh" "$tmp/c"

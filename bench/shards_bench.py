@@ -82,7 +82,7 @@ def main():
     runs = int(sys.argv[5]) if len(sys.argv) > 5 else 3
     index_runs = int(os.environ.get("INDEX_RUNS", runs))  # 1: index once, time it once
     os.makedirs(work, exist_ok=True)
-    ndocs = sum(len(f) for _, _, f in os.walk(corpus))
+    ndocs = sum(1 for _, _, fs in os.walk(corpus) for f in fs if f.endswith(".md"))
     rates = {"one": [], "4 shards": []}
     for _ in range(index_runs):
         rates["one"].append(ndocs / index(build, corpus, work + "/one", 0))

@@ -156,7 +156,7 @@ int ns_shard_opts_parse(ns_xdb_opts *xo, const char *timeout_ms, const char *all
         xo->timeout_ms = (unsigned)v;
     }
     if (allow_partial && *allow_partial) {
-        if (strcmp(allow_partial, "0") && strcmp(allow_partial, "1"))
+        if (strcmp(allow_partial, "0") != 0 && strcmp(allow_partial, "1") != 0)
             return ns_err_set(err, NS_EINVAL, "allow-partial '%.40s' is not 0 or 1",
                               allow_partial);
         xo->allow_partial = allow_partial[0] == '1';

@@ -1016,6 +1016,8 @@ static int S_compact_sharded(const char *dest, const char *const *sources, size_
     for (unsigned k = 0; k < nshards; k++) {
         std::vector<std::string> srcs;
         std::vector<const char *> ptrs;
+        srcs.reserve(n);
+        ptrs.reserve(n);
         for (size_t i = 0; i < n; i++)
             srcs.push_back(std::string(sources[i]) + "/shard" + std::to_string(k));
         for (const std::string &x : srcs)
@@ -1118,6 +1120,7 @@ static void S_fill_stock_facets(ns_xresults *r, const Xapian::ValueCountMatchSpy
     if (sum.empty())
         return;
     std::vector<std::pair<const std::string *, unsigned>> v;
+    v.reserve(sum.size());
     for (const auto &kv : sum)
         v.emplace_back(&kv.first, kv.second);
     std::stable_sort(v.begin(), v.end(), [](const std::pair<const std::string *, unsigned> &a,

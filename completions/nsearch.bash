@@ -8,8 +8,9 @@
 # article with its facets:  nsearch --json --facets --limit 0 lang:en lang:ru
 
 _nsearch_opts='--db --vendor --month --lang -n --limit --offset --sort --facets --json --format
-    --batch --jobs --analyze --bm25 --no-cross --cross-weight --intent-weight --stories -h --help --version --'
-_nindex_opts='--db --rebuild --batch --jobs --follow-symlinks --watch --help --version'
+    --batch --jobs --analyze --bm25 --no-cross --cross-weight --intent-weight --stories
+    --shard-timeout --allow-partial -h --help --version --'
+_nindex_opts='--db --rebuild --batch --jobs --shards --follow-symlinks --watch --help --version'
 
 # _nsearch_split: the words of the line up to the cursor as the shell will pass
 # them, not as COMP_WORDS has them: bash also splits words at ':' and '=' (see
@@ -150,7 +151,7 @@ _nsearch() {
             return ;;
         --lang) _nsearch_reply "" "$cur" en ru; return ;;
         --sort) _nsearch_reply "" "$cur" relevance date; return ;;
-        -n | --limit | --offset | --jobs | --bm25 | --format | --cross-weight | --intent-weight) return ;;
+        -n | --limit | --offset | --jobs | --bm25 | --format | --cross-weight | --intent-weight | --shard-timeout) return ;;
     esac
     case $cur in
         --db=*)
@@ -189,7 +190,7 @@ _nindex() {
             compopt -o filenames 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -d -- "$(_nsearch_dequote "$cur")")
             return ;;
-        --batch | --jobs) return ;;
+        --batch | --jobs | --shards) return ;;
     esac
     if [[ $cur == -* ]]; then
         # shellcheck disable=SC2086

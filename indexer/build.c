@@ -183,8 +183,9 @@ static int S_bool_terms(ns_xdoc *doc, ns_analyzer *a, const ns_article *art, ns_
     return 0;
 }
 
-/* Values: the date for sorting and ranges, the facet keys, the story keys
- * (both the own key until nindex links a translation to its original). */
+/* Values: the date for ranges, the date and id for sorting, the facet
+ * keys, the story keys (both the own key until nindex links a translation
+ * to its original). */
 static int S_values(ns_xdoc *doc, const ns_article *art, ns_buf *b, ns_err *err)
 {
     int rc;
@@ -199,6 +200,11 @@ static int S_values(ns_xdoc *doc, const ns_article *art, ns_buf *b, ns_err *err)
     S_story_key(art, key);
     if ((rc = ns_xdoc_add_value(doc, NS_SLOT_STORY, key, NS_STORY_KEY_LEN, err)) < 0 ||
         (rc = ns_xdoc_add_value(doc, NS_SLOT_OWN_STORY, key, NS_STORY_KEY_LEN, err)) < 0)
+        return rc;
+    ns_buf_reset(b);
+    if (ns_buf_printf(b, "%s%s", ymd, art->id) < 0)
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    if ((rc = ns_xdoc_add_value(doc, NS_SLOT_SORT, b->data, b->len, err)) < 0)
         return rc;
     ns_buf_reset(b);
     if (ns_buf_printf(b, "%c%s\n%c%s", NS_FACET_MONTH, art->month, NS_FACET_LANG, art->lang) < 0)

@@ -83,7 +83,8 @@ static int S_seg_create(writer *W, unsigned s, ns_err *err)
     if (!path)
         return ns_err_set(err, NS_ENOMEM, "out of memory");
     ns_dbpath_rmtree(path);  /* in our temporary directory */
-    if ((rc = ns_xwdb_open(&W->w, path, NS_XWDB_CREATE_OR_OPEN, &e)) < 0)
+    /* the shards of a sharded database are routed inside the writer */
+    if ((rc = ns_xwdb_open_shards(&W->w, path, W->R->nshards, NS_XWDB_CREATE_OR_OPEN, &e)) < 0)
         rc = ns_err_set(err, rc, "cannot create '%s': %s", path, e.msg);
     else if ((rc = ns_writer_set_schema(W, err)) == 0)
         rc = ns_writer_commit(W, 1, err);

@@ -4,8 +4,10 @@
 
 #include "buf.h"
 #include "schema.h"
+#include "shard.h"
 #include "xapian_shim.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -154,6 +156,14 @@ done:
     return rc;
 }
 
+/* Is name "shard<K>", a shard of a sharded database (src/shard.h)? */
+static int S_shard_dir(const char *name)
+{
+    unsigned k;
+    int n = 0;
+    return sscanf(name, "shard%u%n", &k, &n) == 1 && name[n] == '\0' && isdigit((unsigned char)name[5]);
+}
+
 int ns_dbpath_xapian_file(const char *name)
 {
     static const char *const exact[] = { "iamglass", "iamchert", "iamhoney", "iamflint",
@@ -168,13 +178,13 @@ int ns_dbpath_xapian_file(const char *name)
         if (n > m && !strcmp(name + n - m, suffix[i]))
             return 1;
     }
-    return strncmp(name, "changes", 7) == 0;
+    return strncmp(name, "changes", 7) == 0 || !strcmp(name, NS_STUB_NAME) || S_shard_dir(name);
 }
 
 /* Is name a file whose presence makes a folder a Xapian database? */
 static int S_version_file(const char *name)
 {
-    return !strncmp(name, "iam", 3) && ns_dbpath_xapian_file(name);
+    return (!strncmp(name, "iam", 3) && ns_dbpath_xapian_file(name)) || !strcmp(name, NS_STUB_NAME);
 }
 
 /* Count the entries of the folder db (dot entries aside): *n in all, *xap
@@ -484,6 +494,9 @@ static int S_rmdb_at(int at, const char *name, char **kept)
     struct dirent *e;
     while ((e = readdir(d))) {
         struct stat st;
+        if (S_shard_dir(e->d_name) && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISDIR(st.st_mode) && S_rmdb_at(dirfd(d), e->d_name, kept) == 0)
+            continue;  /* a shard of a sharded database: its own Xapian files */
         if (S_dots(e->d_name) ||
             (ns_dbpath_xapian_file(e->d_name) &&
              fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&

@@ -115,6 +115,11 @@ typedef struct ns_index_opts {
     /* Follow symbolic links that lead outside the paths given (by default
      * each is reported once through on_warning and skipped). */
     int follow_symlinks;
+    /* Shards of the database (src/shard.h): 0 keeps what the database has
+     * (1 for a new one); 1 one database; N >= 2 a folder of N shards and
+     * its stub, each article in shard ns_shard_of(id). A count other than
+     * the database's rebuilds it (bulk mode, swapped in whole): re-sharding. */
+    unsigned shards;
 } ns_index_opts;
 
 #define NS_INDEX_BATCH 1000
@@ -125,8 +130,9 @@ typedef struct ns_index_opts {
 /* Per shard: see bulk.c for the measurement. */
 #define NS_INDEX_BULK_ROTATE 50000
 #define NS_INDEX_OPTS_INIT                                                                 \
-    { .db_path = NULL, .rebuild = 0, .batch = 0, .jobs = 0, .rotate = 0, .stop = NULL, .on_error = NULL, \
-      .on_warning = NULL, .on_progress = NULL, .ctx = NULL, .follow_symlinks = 0 }
+    { .db_path = NULL, .rebuild = 0, .batch = 0, .jobs = 0, .rotate = 0, .stop = NULL,    \
+      .on_error = NULL, .on_warning = NULL, .on_progress = NULL, .ctx = NULL,             \
+      .follow_symlinks = 0, .shards = 0 }
 
 /* The temporary directory of a bulk run: db_path (trailing slashes
  * stripped) + NS_INDEX_TMP_SUFFIX. */

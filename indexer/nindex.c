@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "indexer.h"
 #include "schema.h"
+#include "shard.h"
 #include "str.h"
 #include "watch.h"
 
@@ -149,7 +150,7 @@ static int watch_main(ns_index_opts *o, const char *const *paths, size_t npaths)
 
 static void usage(FILE *f)
 {
-    fputs("usage: nindex [--db PATH] [--rebuild] [--batch N] [--jobs N] [--follow-symlinks] "
+    fputs("usage: nindex [--db PATH] [--rebuild] [--batch N] [--jobs N] [--shards N] [--follow-symlinks] "
           "[--watch] PATH...\n"
           "Index the Markdown articles (*.md, with YAML front matter) found under each PATH\n"
           "(a directory, searched recursively, or a single file) into a Xapian database.\n"
@@ -166,6 +167,11 @@ static void usage(FILE *f)
           "  --jobs N      threads when building a new database (default: the number\n"
           "                of CPUs, at most 8); each thread's shard goes on in a fresh\n"
           "                database every $NINDEX_ROTATE files (default 50000)\n"
+          "  --shards N    split the database into N shards (a folder of shard0..shardN-1\n"
+          "                and the stub file XAPIANDB; each article in the shard of its\n"
+          "                id's hash), for xapian-tcpsrv on other machines; 1: one\n"
+          "                database. Default: as the database is. Another count than\n"
+          "                the database's builds it anew (re-sharding), swapped in whole\n"
           "  --follow-symlinks  also follow symbolic links that lead outside the PATHs\n"
           "                (by default each is skipped with a warning)\n"
           "  --watch       after the run, keep watching the PATHs (inotify) and index\n"
@@ -215,6 +221,7 @@ static int S_parse_args(int argc, char **argv, ns_index_opts *o, int *watch, siz
         {"rebuild", no_argument, NULL, 'r'},
         {"batch", required_argument, NULL, 'b'},
         {"jobs", required_argument, NULL, 'j'},
+        {"shards", required_argument, NULL, 'S'},
         {"follow-symlinks", no_argument, NULL, 'L'},
         {"watch", no_argument, NULL, 'w'},
         {"help", no_argument, NULL, 'h'},
@@ -266,6 +273,10 @@ static int S_parse_args(int argc, char **argv, ns_index_opts *o, int *watch, siz
             if (S_count("--jobs", v, NS_INDEX_JOBS_MAX, &o->jobs) < 0)
                 return 2;
             break;
+        case 'S':
+            if (S_count("--shards", v, NS_SHARD_MAX, &o->shards) < 0)
+                return 2;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -280,7 +291,7 @@ static int S_parse_args(int argc, char **argv, ns_index_opts *o, int *watch, siz
     }
     if (npaths == 0) {
         fputs("nindex: no PATH given\n"
-              "usage: nindex [--db PATH] [--rebuild] [--batch N] [--jobs N] [--follow-symlinks] "
+              "usage: nindex [--db PATH] [--rebuild] [--batch N] [--jobs N] [--shards N] [--follow-symlinks] "
               "[--watch] PATH...\n",
               stderr);
         return 2;

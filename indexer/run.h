@@ -169,6 +169,7 @@ typedef struct run {
     int tmp_ours;        /* tmpdir carries our marker: this run may remove it */
     int tmp_made;        /* this run created tmpdir */
     int bulk;
+    unsigned nshards;    /* shards of the database written: 1 one database, N >= 2 sharded */
     int db_existed;      /* bulk: swap in by exchange, else by rename */
     int db_empty_dir;    /* bulk: the database goes into an empty folder */
     ns_xwdb *lockw;      /* bulk: holds the writer lock, writes nothing */

@@ -146,8 +146,19 @@ static int S_lock_existing(run *R, ns_err *err)
     free(val);
     if (rc < 0)
         return rc;
+    unsigned have = ns_xwdb_shard_count(R->lockw);
+    have = have ? have : 1;
+    R->nshards = R->o->shards ? R->o->shards : have;
     R->db_existed = 1;
-    R->bulk = R->o->rebuild || docs == 0;
+    R->bulk = R->o->rebuild || docs == 0 || R->nshards != have;
+    if (R->nshards != have) {
+        ns_buf m = NS_BUF_INIT;
+        if (ns_buf_printf(&m, "re-sharding from %u to %u shard%s: the database is built anew "
+                          "and swapped in when complete", have, R->nshards,
+                          R->nshards == 1 ? "" : "s") == 0)
+            ns_run_report(R, 1, shown, m.data);
+        ns_buf_free(&m);
+    }
     if (R->bulk && R->foreign_name)
         return ns_err_set(err, NS_EINVAL,
                           "database '%s' holds '%s', which is not part of a Xapian "
@@ -184,6 +195,7 @@ static int S_lock_new(run *R, ns_dbpath_kind kind, const char *lockpath, ns_err 
     R->db_existed = 0;
     R->db_empty_dir = kind == NS_DBPATH_EMPTY_DIR;
     R->bulk = 1;
+    R->nshards = R->o->shards ? R->o->shards : 1;
     return 0;
 }
 
@@ -221,6 +233,7 @@ int ns_setup_lock(run *R, ns_err *err)
             R->db_existed = 0;
             R->db_empty_dir = kind == NS_DBPATH_EMPTY_DIR;
             R->bulk = 1;
+            R->nshards = R->o->shards ? R->o->shards : 1;
             rc = 0;
             break;
         }

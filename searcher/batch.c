@@ -326,7 +326,7 @@ int ns_batch_run(FILE *in, FILE *out, const char *dbpath, ns_searcher *first,
         w[i].b = &b;
         if (i == 0)
             w[i].s = first;
-        else if ((rc = ns_searcher_open(&w[i].s, dbpath, err)) < 0)
+        else if ((rc = ns_searcher_open_opts(&w[i].s, dbpath, ns_searcher_xdb_opts(first), err)) < 0)
             goto done;
     }
     for (unsigned i = 0; i < jobs; i++) {

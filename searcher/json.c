@@ -245,6 +245,17 @@ int ns_json_results_opts(ns_buf *out, const ns_results *r, const ns_json_opts *o
                       r->layout ? "true" : "false", r->showing_suggestion ? "true" : "false") < 0 ||
         S_intents(out, &r->intents) < 0 || S_expansions(out, r) < 0)
         return NS_ENOMEM;
+    /* only when a sharded database answered without some of its shards */
+    if (r->missing_shards) {
+        ns_buf w = NS_BUF_INIT;
+        int wrc = ns_buf_printf(&w, "partial results: shards not answering: %s", r->missing_shards);
+        if (wrc < 0 || ns_buf_puts(out, ",\"warning\":") < 0 || S_str(out, w.data) < 0 ||
+            ns_buf_puts(out, ",\"missing_shards\":") < 0 || S_str(out, r->missing_shards) < 0) {
+            ns_buf_free(&w);
+            return NS_ENOMEM;
+        }
+        ns_buf_free(&w);
+    }
     if (o->took_ms >= 0 && ns_buf_printf(out, ",\"took_ms\":%.3f", o->took_ms) < 0)
         return NS_ENOMEM;
     return ns_buf_putc(out, '}');

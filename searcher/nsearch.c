@@ -82,6 +82,10 @@ static const char usage[] =
     "  --stories          one result per story: an article and its translation (same url,\n"
     "                     or translation_of) once, in the query's language when both\n"
     "                     match, the other telling under \"also\" (as on the web)\n"
+    "  --shard-timeout MS a sharded database's remote shards: how long to wait for one to\n"
+    "                     connect and for each reply (default 10000; 0: no limit)\n"
+    "  --allow-partial    a remote shard that does not answer is left out, with a warning\n"
+    "                     (stderr; JSON \"warning\" and \"missing_shards\"), instead of an error\n"
     "  -h, --help         this help\n"
     "  --version          print the version\n"
     "  --                 the rest is query, even if it starts with -\n"
@@ -106,10 +110,11 @@ static const char usage[] =
     "  line over 131072 bytes (its \"query\" is its start) or with a NUL byte.\n"
     "\n"
     "Exit status: 0 results found, 1 none (also when a suggestion's results are shown),\n"
-    "  2 error (bad query or option, missing database).\n"
+    "  2 error (bad query or option, missing database, a shard that did not answer).\n"
     "  --batch: 0 when every line was answered (with or without results), 2 if any line was\n"
     "  an error.\n"
-    "Environment: NSEARCH_DB (database path), NO_COLOR (no colour even on a terminal).\n";
+    "Environment: NSEARCH_DB (database path), NO_COLOR (no colour even on a terminal),\n"
+    "  NSEARCH_SHARD_TIMEOUT (as --shard-timeout), NSEARCH_ALLOW_PARTIAL=1 (as --allow-partial).\n";
 
 /* One error line on stderr. It quotes queries and paths, so its control
  * characters are written \xHH (ns_str_escape): "month:\e[2J" must not clear
@@ -220,7 +225,7 @@ done:
 
 enum { O_DB = 256, O_VENDOR, O_MONTH, O_LANG, O_OFFSET, O_SORT, O_FACETS, O_JSON, O_BATCH,
        O_ANALYZE, O_BM25, O_VERSION, O_JOBS, O_FORMAT, O_NO_CROSS, O_CROSS_WEIGHT,
-       O_INTENT_WEIGHT, O_STORIES };
+       O_INTENT_WEIGHT, O_STORIES, O_SHARD_TIMEOUT, O_ALLOW_PARTIAL };
 
 static const struct option longopts[] = {
     { "db", required_argument, NULL, O_DB },
@@ -241,6 +246,8 @@ static const struct option longopts[] = {
     { "cross-weight", required_argument, NULL, O_CROSS_WEIGHT },
     { "intent-weight", required_argument, NULL, O_INTENT_WEIGHT },
     { "stories", no_argument, NULL, O_STORIES },
+    { "shard-timeout", required_argument, NULL, O_SHARD_TIMEOUT },
+    { "allow-partial", no_argument, NULL, O_ALLOW_PARTIAL },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, O_VERSION },
     { NULL, 0, NULL, 0 },
@@ -250,7 +257,8 @@ static const struct option longopts[] = {
 typedef struct cli {
     ns_search_opts opts;
     const char *db, *format;
-    int json, batch, analyze, facets;
+    const char *shard_timeout; /* --shard-timeout, as given */
+    int json, batch, analyze, facets, allow_partial;
     unsigned jobs;
     const char **words, **vendors; /* argc + 1 slots each */
     size_t nwords;
@@ -304,6 +312,8 @@ static int S_option(cli *o, int c, const char *v, ns_err *err)
         break;
     case O_NO_CROSS: o->opts.cross = 0; break;
     case O_STORIES: o->opts.stories = 1; break;
+    case O_SHARD_TIMEOUT: o->shard_timeout = v; break;
+    case O_ALLOW_PARTIAL: o->allow_partial = 1; break;
     case O_CROSS_WEIGHT:
         if (S_weight(v, &o->opts.cross_scale) < 0)
             return S_fail("--cross-weight '%s' is not a number >= 0", v);
@@ -399,7 +409,17 @@ static int S_run(const cli *o, const ns_buf *query)
     ns_results *r = NULL;
     ns_err err = { 0, "" };
     int rc;
-    if (ns_searcher_open(&s, o->db, &err) < 0) {
+    ns_xdb_opts xo = NS_XDB_OPTS_INIT;
+    if (ns_shard_opts_parse(&xo, getenv("NSEARCH_SHARD_TIMEOUT"), getenv("NSEARCH_ALLOW_PARTIAL"),
+                            &err) < 0) {
+        rc = S_fail("$NSEARCH_SHARD_TIMEOUT or $NSEARCH_ALLOW_PARTIAL: %s", err.msg);
+        goto done;
+    }
+    if (ns_shard_opts_parse(&xo, o->shard_timeout, o->allow_partial ? "1" : NULL, &err) < 0) {
+        rc = S_fail("--shard-timeout: %s", err.msg);
+        goto done;
+    }
+    if (ns_searcher_open_opts(&s, o->db, &xo, &err) < 0) {
         rc = S_search_fail(o->db, &err);
         goto done;
     }
@@ -415,6 +435,8 @@ static int S_run(const cli *o, const ns_buf *query)
         rc = S_search_fail(o->db, &err);
         goto done;
     }
+    if (r->missing_shards)
+        (void)S_fail("warning: partial results: shards not answering: %s", r->missing_shards);
     if ((rc = S_print(o, r)) != 0)
         goto done;
     /* The query as typed found nothing even when a suggestion's results are shown. */
@@ -427,9 +449,9 @@ done:
 
 int main(int argc, char **argv)
 {
-    cli o = { .opts = NS_SEARCH_OPTS_INIT, .db = NULL, .format = NULL, .json = 0, .batch = 0,
-              .analyze = 0, .facets = 0, .jobs = 0, .words = NULL, .vendors = NULL,
-              .nwords = 0 };
+    cli o = { .opts = NS_SEARCH_OPTS_INIT, .db = NULL, .format = NULL, .shard_timeout = NULL,
+              .json = 0, .batch = 0, .analyze = 0, .facets = 0, .allow_partial = 0, .jobs = 0,
+              .words = NULL, .vendors = NULL, .nwords = 0 };
     ns_buf query = NS_BUF_INIT;
     int rc;
 

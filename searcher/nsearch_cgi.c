@@ -154,6 +154,9 @@ int main(int argc, char **argv)
         printf("usage: nsearch.cgi (run by a web server as CGI or FastCGI)\n"
                "The database is $NSEARCH_DB, else %s. $NSEARCH_BASE_URL is the site's\n"
                "public address (https://example.org), which the OpenSearch links start with.\n"
+               "$NSEARCH_SHARD_TIMEOUT (ms, default 10000) and $NSEARCH_ALLOW_PARTIAL=1 say\n"
+               "how a sharded database's remote shards are waited for and whether results\n"
+               "may leave out one that does not answer (else: a 503 page).\n"
                "$NSEARCH_PERMALINK is each article's address on the blog, which result\n"
                "titles link to: https://blog.example.org/{id}/ ({id}, {lang}, {year}, {month}).\n"
                "See docs/web.md.\n", NS_DEFAULT_DB);
@@ -184,6 +187,16 @@ int main(int argc, char **argv)
         ns_web_free(a.web);
         return 1;
     }
+    ns_xdb_opts xo = NS_XDB_OPTS_INIT;
+    if (ns_shard_opts_parse(&xo, getenv("NSEARCH_SHARD_TIMEOUT"), getenv("NSEARCH_ALLOW_PARTIAL"),
+                            &err) < 0) {
+        /* as for the base URL: refuse to start on a setting that says nothing sure */
+        fprintf(stderr, "nsearch.cgi: NSEARCH_SHARD_TIMEOUT or NSEARCH_ALLOW_PARTIAL: %s\n",
+                err.msg);
+        ns_web_free(a.web);
+        return 1;
+    }
+    ns_web_set_shard_opts(a.web, &xo);
     rc = FCGX_IsCGI() ? S_cgi(&a) : S_fastcgi(&a);
     ns_web_response_clear(&a.resp);
     ns_buf_free(&a.head);

@@ -15,6 +15,7 @@
 #include "xapian_shim.h"
 
 #include <math.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -45,6 +46,7 @@ struct ns_searcher {
     unsigned long passes; /* Xapian passes run (ns_searcher_passes) */
     unsigned long state; /* changes whenever db may have changed (ns_searcher_state) */
     char *path;          /* the database directory */
+    ns_xdb_opts xo;      /* how its shards are reached, if it has any */
     dev_t dev;           /* its identity when db was opened: nindex --rebuild */
     ino_t ino;           /* swaps in a new directory (see S_refresh) */
 };
@@ -68,11 +70,13 @@ static int S_open_db(ns_searcher *s, ns_err *err)
         memset(&st, 0, sizeof st);
     s->dev = st.st_dev;
     s->ino = st.st_ino;
-    if ((rc = ns_xdb_open(&s->db, s->path, err)) < 0) {
+    if ((rc = ns_xdb_open_opts(&s->db, s->path, &s->xo, err)) < 0) {
         /* Xapian says "not found" also for a directory it cannot recognise,
          * e.g. a database whose files were lost: "no database" would send
          * the user to build one over it without saying it is damaged. */
-        if (rc == NS_ENOTFOUND && !exists)
+        if (rc == NS_ESHARD)
+            ; /* says which shard */
+        else if (rc == NS_ENOTFOUND && !exists)
             ns_err_set(err, rc, "no database at '%s'", s->path);
         else if (rc == NS_ENOTFOUND)
             rc = ns_err_set(err, NS_ECORRUPT,
@@ -140,6 +144,40 @@ static int S_refresh(ns_searcher *s, int fresh, ns_err *err)
 
 int ns_searcher_open(ns_searcher **out, const char *dbpath, ns_err *err)
 {
+    return ns_searcher_open_opts(out, dbpath, NULL, err);
+}
+
+int ns_shard_opts_parse(ns_xdb_opts *xo, const char *timeout_ms, const char *allow_partial,
+                        ns_err *err)
+{
+    if (timeout_ms && *timeout_ms) {
+        char *end = NULL;
+        errno = 0;
+        unsigned long v = strtoul(timeout_ms, &end, 10);
+        if (*timeout_ms < '0' || *timeout_ms > '9' || errno || *end || v > NS_SHARD_TIMEOUT_MAX)
+            return ns_err_set(err, NS_EINVAL,
+                              "shard timeout '%.40s' is not a number of milliseconds from 0 to %u",
+                              timeout_ms, NS_SHARD_TIMEOUT_MAX);
+        xo->timeout_ms = (unsigned)v;
+    }
+    if (allow_partial && *allow_partial) {
+        if (strcmp(allow_partial, "0") != 0 && strcmp(allow_partial, "1") != 0)
+            return ns_err_set(err, NS_EINVAL, "allow-partial '%.40s' is not 0 or 1",
+                              allow_partial);
+        xo->allow_partial = allow_partial[0] == '1';
+    }
+    return 0;
+}
+
+const ns_xdb_opts *ns_searcher_xdb_opts(const ns_searcher *s)
+{
+    return s ? &s->xo : NULL;
+}
+
+int ns_searcher_open_opts(ns_searcher **out, const char *dbpath, const ns_xdb_opts *xo,
+                          ns_err *err)
+{
+    static const ns_xdb_opts xdefaults = NS_XDB_OPTS_INIT;
     ns_searcher *s = calloc(1, sizeof *s);
     int rc;
 
@@ -148,6 +186,7 @@ int ns_searcher_open(ns_searcher **out, const char *dbpath, ns_err *err)
         free(s);
         return ns_err_set(err, NS_ENOMEM, "out of memory opening the searcher");
     }
+    s->xo = xo ? *xo : xdefaults;
     if ((rc = S_open_db(s, err)) < 0)
         goto done;
     if ((rc = ns_analyzer_new(&s->a, err)) < 0 || (rc = ns_record_codec_new(&s->codec, err)) < 0)
@@ -273,6 +312,7 @@ void ns_results_free(ns_results *r)
     S_clear_page(r);
     ns_intents_clear(&r->intents);
     ns_expansions_free(r->expansions, r->nexpansions);
+    free(r->missing_shards);
     free(r->query);
     free(r);
 }
@@ -693,7 +733,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
     xo.offset = o->offset;
     xo.limit = o->limit;
     xo.sort_by_value = o->sort_by_date ? 1 : 0;
-    xo.value_slot = NS_SLOT_DATE;
+    xo.value_slot = NS_SLOT_SORT; /* date, then id: the same ties in shards */
     /* with stories, the counts are what the totals are made of */
     xo.facet_slot = o->facets || stories ? NS_SLOT_FACETS : -1;
     xo.collapse_slot = stories ? NS_SLOT_STORY : -1;
@@ -847,6 +887,11 @@ int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opt
     }
     if (rc < 0)
         goto done;
+    const char *missing = ns_xdb_missing(s->db);
+    if (*missing && !(r->missing_shards = ns_strndup(missing, strlen(missing)))) {
+        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+        goto done;
+    }
     *out = r;
     r = NULL;
 done:

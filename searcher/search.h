@@ -13,6 +13,7 @@
 #include "expand.h"
 #include "intent.h"
 #include "record.h"
+#include "xapian_shim.h"
 
 #include <stddef.h>
 
@@ -121,11 +122,31 @@ typedef struct ns_results {
     ns_intents intents;         /* the month, year and vendor read from the words */
     ns_expansion *expansions;   /* the other language's words added, in query order */
     size_t nexpansions;
+    char *missing_shards;       /* a sharded database searched with allow_partial: the
+                                 * shards that did not answer and are not counted
+                                 * (", "-separated), or NULL when every shard answered */
 } ns_results;
 
 /* Open the database at path. NS_ENOTFOUND (missing), NS_ECORRUPT, ... */
 int ns_searcher_open(ns_searcher **out, const char *dbpath, ns_err *err);
 void ns_searcher_close(ns_searcher *s); /* NULL is a no-op */
+/* The same, with how the shards of a sharded database are reached
+ * (xapian_shim.h; NULL: NS_XDB_OPTS_INIT): a remote shard that does not
+ * answer gives NS_ESHARD from here and from ns_search, or with
+ * xo->allow_partial results without it and their missing_shards. */
+int ns_searcher_open_opts(ns_searcher **out, const char *dbpath, const ns_xdb_opts *xo,
+                          ns_err *err);
+/* Read the settings of remote shards into *xo, as the programs take them
+ * from the environment (NSEARCH_SHARD_TIMEOUT, NSEARCH_ALLOW_PARTIAL) or
+ * options: timeout_ms, milliseconds from 0 (none) to NS_SHARD_TIMEOUT_MAX;
+ * allow_partial, "0" or "1". NULL or "" leaves that setting as it is.
+ * NS_EINVAL names the bad value. */
+#define NS_SHARD_TIMEOUT_MAX 3600000u
+int ns_shard_opts_parse(ns_xdb_opts *xo, const char *timeout_ms, const char *allow_partial,
+                        ns_err *err);
+/* The options s was opened with (so that another thread's searcher is
+ * opened alike). Borrowed from s. */
+const ns_xdb_opts *ns_searcher_xdb_opts(const ns_searcher *s);
 
 /* Run query[0..len) with opts (NULL: defaults). NS_ESYNTAX for a bad query
  * (err->msg says what is wrong: "month '2020-13' is not YYYY-MM"). A query of

@@ -38,6 +38,7 @@ struct ns_web {
     ns_results *recent[2];      /* S_recent's answer for en and ru, kept while the
                                  * database stays in recent_state[i] of searcher */
     unsigned long recent_state[2];
+    ns_xdb_opts xo;             /* NSEARCH_SHARD_TIMEOUT, NSEARCH_ALLOW_PARTIAL */
 };
 
 /* ---- responses ----------------------------------------------------------------------- */
@@ -199,7 +200,7 @@ static const ns_results *S_recent(ns_web *w, const char *ui)
     ns_results *r = NULL;
     unsigned long state = 0;
     int k = strcmp(ui, "ru") == 0;
-    if (!w->searcher && ns_searcher_open(&w->searcher, w->dbpath, &err) < 0) {
+    if (!w->searcher && ns_searcher_open_opts(&w->searcher, w->dbpath, &w->xo, &err) < 0) {
         w->searcher = NULL;
         return NULL;
     }
@@ -258,8 +259,16 @@ int ns_web_new(ns_web **out, const char *dbpath, ns_err *err)
         ns_web_free(w);
         return rc;
     }
+    ns_xdb_opts xo = NS_XDB_OPTS_INIT;
+    w->xo = xo;
     *out = w;
     return 0;
+}
+
+void ns_web_set_shard_opts(ns_web *w, const ns_xdb_opts *xo)
+{
+    if (w && xo)
+        w->xo = *xo;
 }
 
 void ns_web_free(ns_web *w)
@@ -420,10 +429,13 @@ static int S_search(ns_web *w, const ns_cgi_params *p, const char *ui, const cha
         TRY(ns_buf_printf(&resp->log, "nsearch.cgi: search failed in %s: %s (%s)", w->dbpath,
                           err.msg, ns_strerror(rc)));
         /* start afresh next time: the database may have been replaced or repaired */
+        int why = rc;
         ns_searcher_close(w->searcher);
         w->searcher = NULL;
         S_forget_recent(w); /* a new searcher counts its states afresh */
         TRY(S_unavailable(resp, ui, script, p));
+        if (why == NS_ESHARD)
+            resp->status = 503; /* a shard is down: another try may find it back */
         goto done;
     }
     return 0;
@@ -504,11 +516,14 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
         goto done;
     }
 
-    if (!w->searcher && (rc = ns_searcher_open(&w->searcher, w->dbpath, &err)) < 0) {
+    if (!w->searcher && (rc = ns_searcher_open_opts(&w->searcher, w->dbpath, &w->xo, &err)) < 0) {
+        int why = rc;
         w->searcher = NULL;
         TRY(ns_buf_printf(&resp->log, "nsearch.cgi: cannot open database %s: %s", w->dbpath,
                           err.msg));
         TRY(S_unavailable(resp, ui, script, &p));
+        if (why == NS_ESHARD)
+            resp->status = 503; /* a shard is down: another try may find it back */
         goto done;
     }
     TRY(S_canonical_vendors(w->searcher, &p));

@@ -66,6 +66,11 @@ int ns_web_set_base_url(ns_web *w, const char *url, ns_err *err);
  * NS_EINVAL with a message saying what is wrong. Without it titles link to
  * the article's source url, as far as it may be a link. Copied. */
 int ns_web_set_permalink(ns_web *w, const char *tmpl, ns_err *err);
+/* How the shards of a sharded database are reached (xapian_shim.h), for
+ * the searches from now on: a shard that does not answer gives a 503 page
+ * (or, with xo->allow_partial, the results without it and a notice naming
+ * it; JSON "warning" and "missing_shards"). NULL leaves them as they are. */
+void ns_web_set_shard_opts(ns_web *w, const ns_xdb_opts *xo);
 
 /* Answer one request into resp (initialised with NS_WEB_RESPONSE_INIT, or
  * reset by a previous ns_web_response_clear). 0, or NS_ENOMEM when not even an

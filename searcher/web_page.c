@@ -371,6 +371,14 @@ static int S_notices(ns_buf *out, const ns_cgi_params *p, const ns_results *r,
         TRY(ns_web_link(out, script, &st, NULL, r->suggestion));
         TRY(ns_buf_puts(out, "?</p>\n"));
     }
+    if (r->missing_shards) {
+        TRY(ns_buf_puts(out, "<p class=\"notice\" id=\"partial\">"));
+        TRY(ns_web_esc(out, ns_web_t(ui, "Part of the archive did not answer; these results are "
+                                         "without it (shards: ",
+                                     "Часть архива не ответила; результаты без неё (шарды: ")));
+        TRY(ns_web_esc(out, r->missing_shards));
+        TRY(ns_buf_puts(out, ").</p>\n"));
+    }
     if (r->relaxed && r->nhits > 0) {
         TRY(ns_buf_puts(out, "<p class=\"notice\" id=\"relaxed\">"));
         TRY(ns_web_esc(out, ns_web_t(ui, "No article contains all of the words; showing articles that "

@@ -41,6 +41,7 @@ const char *ns_strerror(int code)
     case NS_ECLOSED: return "handle is closed";
     case NS_EXAPIAN: return "Xapian error";
     case NS_ETOOBIG: return "input too large";
+    case NS_ESHARD: return "a shard did not answer";
     default: return "unknown error";
     }
 }

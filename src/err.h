@@ -27,6 +27,7 @@ enum {
     NS_ECLOSED = -11,   /* handle used after close */
     NS_EXAPIAN = -12,   /* any other Xapian error */
     NS_ETOOBIG = -13,   /* input exceeds a documented limit */
+    NS_ESHARD = -14,    /* a shard of a sharded database did not answer (src/shard.h) */
 };
 
 typedef struct ns_err {

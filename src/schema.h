@@ -22,6 +22,10 @@
  *
  * Values:
  *   NS_SLOT_DATE     "YYYYMMDD": sorting by date, date ranges, newest-first ties
+ *   NS_SLOT_SORT     "YYYYMMDD" then the id: what results are sorted by after
+ *                    their score (or before it, by date), so that ties of score
+ *                    and date come in the same order whatever the docids: in
+ *                    one database or in shards (issue 16)
  *   NS_SLOT_FACETS   the facet keys, separated by '\n': "M<YYYY-MM>", "L<en|ru>"
  *                    then one "V<Canonical Name>" per vendor (the prefixes
  *                    are NS_FACET_MONTH, NS_FACET_LANG and NS_FACET_VENDOR),
@@ -102,9 +106,10 @@
 /* 2: the stored text is zstd-compressed (record tag 'z'). nsearch also
  * reads 1, whose records differ only by that; nindex writes 2 and asks for
  * --rebuild to update a database of 1. */
-/* 3: stories (NS_SLOT_STORY, NS_SLOT_OWN_STORY, XS and XT terms, issue 17).
- * nsearch reads 1 and 2 as before: without story keys nothing is collapsed,
- * every article is its own result; nindex asks for --rebuild. */
+/* 3: stories (NS_SLOT_STORY, NS_SLOT_OWN_STORY, XS and XT terms, issue 17)
+ * and NS_SLOT_SORT (issue 16). nsearch reads 1 and 2 as before: without
+ * story keys nothing is collapsed, every article is its own result, and
+ * ties of score and date come in docid order; nindex asks for --rebuild. */
 #define NS_SCHEMA_VERSION 3
 #define NS_SCHEMA_OLDEST_READABLE 1
 
@@ -121,6 +126,7 @@
 #define NS_SLOT_STORY 2
 #define NS_SLOT_OWN_STORY 3
 #define NS_STORY_KEY_LEN 16
+#define NS_SLOT_SORT 4
 
 #define NS_FACET_MONTH 'M'
 #define NS_FACET_VENDOR 'V'

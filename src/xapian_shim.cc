@@ -9,6 +9,7 @@
 #include "err.h"
 #include "facets.h"
 #include "schema.h"
+#include "shard.h"
 #include "utf8.h"
 #include "xapian_shim.h"
 #include "xapian_shim_impl.h"
@@ -16,6 +17,10 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <exception>
+#include <sys/stat.h>
+#include <map>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -23,18 +28,41 @@
 #include <string>
 #include <vector>
 
+/* One shard of a sharded database being read (src/shard.h). */
+struct S_shard {
+    std::string name;     /* for messages: as the stub names it */
+    bool remote;
+    std::string path;     /* local */
+    std::string host;     /* remote */
+    unsigned port;
+    Xapian::Database db;  /* open when up */
+    bool up;
+    std::string why;      /* down: what the last attempt said */
+};
+
 struct ns_xdb {
-    Xapian::Database db;
+    Xapian::Database db;  /* the database, or the shards that answered combined */
     bool closed;
     std::string path;
     facet::Cache facets;
+    std::vector<S_shard> shards; /* empty: one database, not a stub */
+    unsigned timeout_ms;         /* remote shards: connecting and each reply */
+    bool allow_partial;          /* search the shards that answer */
+    std::string missing;         /* the shards left out, ", "-separated */
+    size_t remotes;              /* how many shards are remote */
 };
 
+/* A sharded database is written through one writer per shard: Xapian 1.4
+ * cannot route a document of a multi-database to a shard of our choosing.
+ * db is shard 0, which holds all the metadata and the spelling table (a
+ * multi-database reads metadata from its first shard only). */
 struct ns_xwdb {
     Xapian::WritableDatabase db;
     bool closed;
     bool in_tx;
     std::string path;
+    std::vector<Xapian::WritableDatabase> shards; /* every shard; empty: not sharded */
+    Xapian::Database all;                         /* sharded: every shard, for counts */
 };
 
 struct ns_xresults {
@@ -133,6 +161,52 @@ static int S_guarded(H *h, ns_err *err, const char *doing, const char *failing, 
     return shim::guard(err, failing, arg, body);
 }
 
+/* What counts documents and terms: a sharded writer counts over every shard. */
+static const Xapian::Database &S_reader(const ns_xdb *h)
+{
+    return h->db;
+}
+
+static const Xapian::Database &S_reader(const ns_xwdb *h)
+{
+    return h->shards.empty() ? h->db : h->all;
+}
+
+static int S_connect(ns_xdb *h, ns_err *err);
+
+/* S_guarded for a reader: a remote shard that fails (Xapian's
+ * NetworkError: refused, reset, timed out) makes every remote shard be
+ * connected again, since the others may have replies of the failed
+ * operation still pending; then the operation runs once more, over every
+ * shard or, when partial answers are allowed, over those that answered. */
+template <class A, class F>
+static int S_guarded(ns_xdb *h, ns_err *err, const char *doing, const char *failing, const A &arg,
+                     F body)
+{
+    if (h->closed)
+        return S_closed(err, doing, h->path);
+    if (h->shards.empty())
+        return shim::guard(err, failing, arg, body);
+    for (int attempt = 0;; attempt++) {
+        std::string why;
+        int rc = shim::guard(err, failing, arg, [&]() -> int {
+            try {
+                return body();
+            } catch (const Xapian::NetworkError &e) {
+                why = e.get_description();
+                return NS_ESHARD;
+            }
+        });
+        if (why.empty())
+            return rc;
+        if ((rc = S_connect(h, err)) < 0)
+            return rc;
+        if (attempt >= 1)
+            return ns_err_set(err, NS_ESHARD, "%s '%s': %s", failing, h->path.c_str(),
+                              why.c_str());
+    }
+}
+
 /* ---- either database: one implementation per operation ----
  * H is ns_xdb or ns_xwdb (whose WritableDatabase is a Database); fn is the
  * entry point's name, for the message about a NULL argument. */
@@ -143,7 +217,7 @@ template <class H> static int S_doccount(const char *fn, H *h, unsigned *out, ns
         return ns_err_set(err, NS_EINVAL, "%s: NULL argument", fn);
     *out = 0;
     return S_guarded(h, err, "counting documents", "counting documents in", h->path, [&] {
-        *out = h->db.get_doccount();
+        *out = S_reader(h).get_doccount();
         return 0;
     });
 }
@@ -159,7 +233,7 @@ static int S_termfreq(const char *fn, H *h, const char *term, size_t len, unsign
     if (rc < 0)
         return rc;
     return S_guarded(h, err, "term frequency", "term frequency in", h->path, [&] {
-        *out = h->db.get_termfreq(std::string(term, len));
+        *out = S_reader(h).get_termfreq(std::string(term, len));
         return 0;
     });
 }
@@ -203,16 +277,126 @@ static int S_metadata_each(const char *fn, H *h, const char *prefix, ns_xmeta_fn
 
 /* ---- read-only database ---- */
 
+/* Combine the shards that are up into h->db. NS_ESHARD when one is down
+ * and partial answers are not allowed, or when none is up. */
+static int S_combine(ns_xdb *h, ns_err *err)
+{
+    Xapian::Database all;
+    size_t down = 0, first = 0;
+    h->missing.clear();
+    for (size_t i = 0; i < h->shards.size(); i++) {
+        const S_shard &sh = h->shards[i];
+        if (sh.up) {
+            all.add_database(sh.db);
+            continue;
+        }
+        if (down++ == 0)
+            first = i;
+        if (!h->missing.empty())
+            h->missing += ", ";
+        h->missing += sh.name;
+    }
+    h->db = all;
+    h->facets.clear();
+    if (down == 0)
+        return 0;
+    const S_shard &f = h->shards[first];
+    if (down == h->shards.size() || !h->allow_partial)
+        return ns_err_set(err, NS_ESHARD, "%s: shard %s (%zu of %zu) did not answer%s%s: %s",
+                          h->path.c_str(), f.name.c_str(), first + 1, h->shards.size(),
+                          down > 1 ? ", nor did " : "",
+                          down > 1 ? std::to_string(down - 1).append(" other(s)").c_str() : "",
+                          f.why.c_str());
+    return 0;
+}
+
+/* (Re)connect every remote shard, then combine. A local shard that fails
+ * to open is an error of its own (named), not a missing shard. */
+static int S_connect(ns_xdb *h, ns_err *err)
+{
+    for (S_shard &sh : h->shards) {
+        if (!sh.remote)
+            continue;
+        try {
+            sh.db = Xapian::Remote::open(sh.host, sh.port, h->timeout_ms, h->timeout_ms);
+            sh.up = true;
+            sh.why.clear();
+        } catch (const Xapian::NetworkError &e) {
+            sh.db = Xapian::Database();
+            sh.up = false;
+            sh.why = e.get_description();
+        }
+    }
+    return S_combine(h, err);
+}
+
 extern "C" int ns_xdb_open(ns_xdb **out, const char *path, ns_err *err)
+{
+    return ns_xdb_open_opts(out, path, NULL, err);
+}
+
+extern "C" int ns_xdb_open_opts(ns_xdb **out, const char *path, const ns_xdb_opts *opts,
+                                ns_err *err)
 {
     if (!out || !path)
         return ns_err_set(err, NS_EINVAL, "ns_xdb_open: NULL argument");
     *out = NULL;
-    return shim::guard(err, "opening database", path, [&] {
-        Xapian::Database db(path);
-        *out = new ns_xdb{db, false, path, facet::Cache()};
+    static const ns_xdb_opts defaults = NS_XDB_OPTS_INIT;
+    const ns_xdb_opts *o = opts ? opts : &defaults;
+    ns_stub *stub = NULL;
+    if (ns_stub_is(path)) {
+        int rc = ns_stub_read(&stub, path, err);
+        if (rc < 0)
+            return rc;
+    }
+    int rc = shim::guard(err, "opening database", path, [&]() -> int {
+        std::unique_ptr<ns_xdb> h(new ns_xdb{Xapian::Database(), false, path, facet::Cache(), {}, 0, false, std::string(), 0});
+        h->timeout_ms = o->timeout_ms;
+        h->allow_partial = o->allow_partial != 0;
+        if (!stub) {
+            h->db = Xapian::Database(path);
+            *out = h.release();
+            return 0;
+        }
+        for (size_t i = 0; i < ns_stub_count(stub); i++) {
+            const ns_stub_shard *st = ns_stub_shard_at(stub, i);
+            S_shard sh;
+            sh.name = st->name;
+            sh.remote = st->remote != 0;
+            sh.port = st->port;
+            sh.up = !sh.remote;
+            if (sh.remote) {
+                sh.host = st->host;
+            } else {
+                sh.path = st->path;
+                int lrc = shim::guard(err, "opening shard", st->path, [&] {
+                    sh.db = Xapian::Database(sh.path);
+                    return 0;
+                });
+                if (lrc < 0)
+                    return lrc;
+            }
+            h->shards.push_back(sh);
+            h->remotes += sh.remote;
+        }
+        int crc = S_connect(h.get(), err);
+        if (crc < 0)
+            return crc;
+        *out = h.release();
         return 0;
     });
+    ns_stub_free(stub);
+    return rc;
+}
+
+extern "C" const char *ns_xdb_missing(const ns_xdb *db)
+{
+    return db ? db->missing.c_str() : "";
+}
+
+extern "C" size_t ns_xdb_shard_count(const ns_xdb *db)
+{
+    return db ? db->shards.size() : 0;
 }
 
 extern "C" int ns_xdb_reopen(ns_xdb *db, int *changed, ns_err *err)
@@ -221,8 +405,17 @@ extern "C" int ns_xdb_reopen(ns_xdb *db, int *changed, ns_err *err)
         *changed = 0;
     if (!db)
         return ns_err_set(err, NS_EINVAL, "ns_xdb_reopen: NULL database");
+    bool reconnected = false;
+    if (!db->closed && !db->missing.empty()) {
+        /* a shard was down: it may be back (and, without partial answers,
+         * the search fails here again, naming it) */
+        int rc = S_connect(db, err);
+        if (rc < 0)
+            return rc;
+        reconnected = true;
+    }
     return S_guarded(db, err, "reopening", "reopening database", db->path, [&] {
-        bool moved = db->db.reopen();
+        bool moved = db->db.reopen() || reconnected;
         if (moved)
             db->facets.clear();
         if (changed)
@@ -311,8 +504,8 @@ extern "C" int ns_xdb_spelling_within(ns_xdb *db, const char *word, size_t len,
 
 extern "C" int ns_xdb_has_facet_table(ns_xdb *db, unsigned slot)
 {
-    if (!db || db->closed)
-        return 0;
+    if (!db || db->closed || !db->shards.empty())
+        return 0; /* a sharded database counts with Xapian's own match spy */
     /* A failure means no table, which only costs time: nothing to report. */
     int rc = shim::guard(NULL, "loading the facet table", [&] {
         return db->facets.has_table(db->db, slot) ? 1 : 0;
@@ -352,16 +545,103 @@ extern "C" void ns_xdb_free(ns_xdb *db)
 
 extern "C" int ns_xwdb_open(ns_xwdb **out, const char *path, int flags, ns_err *err)
 {
+    return ns_xwdb_open_shards(out, path, 0, flags, err);
+}
+
+/* Every shard of w in the order their changes are committed: shard 0,
+ * which holds the file records and the rest of the metadata, last, so that
+ * a record is never committed before its document (a crash in between
+ * leaves documents without records, which the next run indexes again). */
+template <class F> static void S_each_shard(ns_xwdb *w, F f)
+{
+    if (w->shards.empty()) {
+        f(w->db);
+        return;
+    }
+    for (size_t k = 1; k < w->shards.size(); k++)
+        f(w->shards[k]);
+    f(w->shards[0]);
+}
+
+/* The shard holding the document of idterm ("Q<id>"). */
+static Xapian::WritableDatabase &S_route(ns_xwdb *w, const std::string &idterm)
+{
+    if (w->shards.empty())
+        return w->db;
+    size_t skip = idterm.compare(0, std::strlen(NS_PREFIX_ID), NS_PREFIX_ID) == 0
+                      ? std::strlen(NS_PREFIX_ID) : 0;
+    unsigned n = static_cast<unsigned>(w->shards.size());
+    return w->shards[ns_shard_of(idterm.data() + skip, idterm.size() - skip, n)];
+}
+
+extern "C" int ns_xwdb_open_shards(ns_xwdb **out, const char *path, unsigned nshards, int flags,
+                                   ns_err *err)
+{
     if (!out || !path)
         return ns_err_set(err, NS_EINVAL, "ns_xwdb_open: NULL argument");
     *out = NULL;
+    if (nshards > NS_SHARD_MAX)
+        return ns_err_set(err, NS_EINVAL, "%u shards: at most %d", nshards, NS_SHARD_MAX);
     int action = flags == NS_XWDB_OVERWRITE ? Xapian::DB_CREATE_OR_OVERWRITE
                  : flags == NS_XWDB_OPEN    ? Xapian::DB_OPEN
                                             : Xapian::DB_CREATE_OR_OPEN;
-    return shim::guard(err, "opening database for writing", path, [&]() -> int {
+    ns_stub *stub = NULL;
+    unsigned have = 0;
+    if (ns_stub_is(path)) {
+        int rc = ns_stub_read(&stub, path, err);
+        if (rc < 0)
+            return rc;
+        have = static_cast<unsigned>(ns_stub_count(stub));
+        for (size_t i = 0; i < have; i++)
+            if (ns_stub_shard_at(stub, i)->remote) {
+                ns_stub_free(stub);
+                return ns_err_set(err, NS_EINVAL, "database '%s' lists remote shards: nindex "
+                                  "writes the shards on their own machine", path);
+            }
+        if (nshards >= 1 && nshards != have) {
+            ns_stub_free(stub);
+            return ns_err_set(err, NS_EINVAL, "database '%s' has %u shards, not %u", path, have,
+                              nshards);
+        }
+    }
+    int rc = shim::guard(err, "opening database for writing", path, [&]() -> int {
         try {
-            Xapian::WritableDatabase db(path, action);
-            *out = new ns_xwdb{db, false, false, path};
+            if (!stub && nshards < 2) {
+                Xapian::WritableDatabase db(path, action);
+                *out = new ns_xwdb{db, false, false, path, {}, Xapian::Database()};
+                return 0;
+            }
+            std::unique_ptr<ns_xwdb> w(new ns_xwdb{Xapian::WritableDatabase(), false, false, path, {}, Xapian::Database()});
+            unsigned n = stub ? have : nshards;
+            if (!stub) {
+                if (flags == NS_XWDB_OPEN)
+                    return ns_err_set(err, NS_ENOTFOUND, "no sharded database at '%s'", path);
+                struct stat st;
+                if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+                    return ns_err_set(err, NS_EINVAL, "'%s' is not a folder", path);
+                if (mkdir(path, 0777) < 0 && errno != EEXIST)
+                    return ns_err_set(err, NS_EXAPIAN, "cannot create '%s': %s", path,
+                                      std::strerror(errno));
+                std::string v(path);
+                if (stat((v + "/iamglass").c_str(), &st) == 0)
+                    return ns_err_set(err, NS_EINVAL, "database '%s' has one shard, not %u", path,
+                                      nshards);
+            }
+            for (unsigned k = 0; k < n; k++) {
+                std::string sp = stub ? std::string(ns_stub_shard_at(stub, k)->path)
+                                      : std::string(path) + "/shard" + std::to_string(k);
+                w->shards.push_back(Xapian::WritableDatabase(sp, action));
+                w->all.add_database(w->shards.back());
+            }
+            if (!stub) {
+                /* the stub last: until it is there, no one takes the folder
+                 * for a database */
+                int src = ns_stub_write_local(path, n, err);
+                if (src < 0)
+                    return src;
+            }
+            w->db = w->shards[0];
+            *out = w.release();
             return 0;
         } catch (const Xapian::DatabaseLockError &) {
             /* The usual case of a second nindex: said plainly. */
@@ -369,6 +649,13 @@ extern "C" int ns_xwdb_open(ns_xwdb **out, const char *path, int flags, ns_err *
                               path);
         }
     });
+    ns_stub_free(stub);
+    return rc;
+}
+
+extern "C" unsigned ns_xwdb_shard_count(const ns_xwdb *w)
+{
+    return w ? static_cast<unsigned>(w->shards.size()) : 0;
 }
 
 extern "C" int ns_xwdb_begin(ns_xwdb *w, ns_err *err)
@@ -380,7 +667,25 @@ extern "C" int ns_xwdb_begin(ns_xwdb *w, ns_err *err)
             return ns_err_set(err, NS_EINVAL, "database '%s': a transaction is already open",
                               w->path.c_str());
         /* Flushed: commit_transaction() makes the changes durable and visible. */
-        w->db.begin_transaction(true);
+        size_t begun = 0;
+        try {
+            S_each_shard(w, [&](Xapian::WritableDatabase &d) {
+                d.begin_transaction(true);
+                begun++;
+            });
+        } catch (...) {
+            /* none stays open: the ones begun are dropped */
+            S_each_shard(w, [&](Xapian::WritableDatabase &d) {
+                if (begun > 0) {
+                    begun--;
+                    try {
+                        d.cancel_transaction();
+                    } catch (...) {
+                    }
+                }
+            });
+            throw;
+        }
         w->in_tx = true;
         return 0;
     };
@@ -394,11 +699,27 @@ extern "C" int ns_xwdb_commit(ns_xwdb *w, ns_err *err)
         return ns_err_set(err, NS_EINVAL, "ns_xwdb_commit: NULL database");
     return S_guarded(w, err, "committing", "committing to", w->path, [&] {
         if (w->in_tx) {
-            /* Xapian ends the transaction whether or not the commit succeeds. */
+            /* Xapian ends the transaction whether or not the commit succeeds.
+             * A shard that fails: the shards after it (shard 0 with the
+             * records last) are cancelled, so no record outlives its
+             * document. */
             w->in_tx = false;
-            w->db.commit_transaction();
+            std::exception_ptr failed;
+            S_each_shard(w, [&](Xapian::WritableDatabase &d) {
+                try {
+                    if (failed)
+                        d.cancel_transaction();
+                    else
+                        d.commit_transaction();
+                } catch (...) {
+                    if (!failed)
+                        failed = std::current_exception();
+                }
+            });
+            if (failed)
+                std::rethrow_exception(failed);
         } else {
-            w->db.commit();
+            S_each_shard(w, [&](Xapian::WritableDatabase &d) { d.commit(); });
         }
         return 0;
     });
@@ -414,7 +735,17 @@ extern "C" int ns_xwdb_cancel(ns_xwdb *w, ns_err *err)
         if (!w->in_tx)
             return 0;
         w->in_tx = false; /* cancelled even if cancel_transaction() throws */
-        w->db.cancel_transaction();
+        std::exception_ptr failed;
+        S_each_shard(w, [&](Xapian::WritableDatabase &d) {
+            try {
+                d.cancel_transaction();
+            } catch (...) {
+                if (!failed)
+                    failed = std::current_exception();
+            }
+        });
+        if (failed)
+            std::rethrow_exception(failed);
         return 0;
     });
 }
@@ -436,7 +767,7 @@ extern "C" int ns_xwdb_replace(ns_xwdb *w, const char *idterm, size_t len, const
          * boolean term that is already there changes nothing. */
         Xapian::Document d = doc->doc;
         d.add_boolean_term(id);
-        w->db.replace_document(id, d);
+        S_route(w, id).replace_document(id, d);
         return 0;
     });
 }
@@ -451,7 +782,7 @@ extern "C" int ns_xwdb_delete(ns_xwdb *w, const char *idterm, size_t len, ns_err
     std::string id; /* filled inside the guard, where copying may throw */
     return S_guarded(w, err, "deleting a document", "deleting document", id, [&] {
         id.assign(idterm, len);
-        w->db.delete_document(id);
+        S_route(w, id).delete_document(id);
         return 0;
     });
 }
@@ -477,10 +808,11 @@ extern "C" int ns_xwdb_get_data(ns_xwdb *w, const char *idterm, size_t len, char
     std::string id; /* filled inside the guard, where copying may throw */
     return S_guarded(w, err, "reading a document", "reading document", id, [&] {
         id.assign(idterm, len);
-        Xapian::docid did = S_docid(w->db, id);
+        Xapian::WritableDatabase &db = S_route(w, id);
+        Xapian::docid did = S_docid(db, id);
         if (!did)
             return ns_err_set(err, NS_ENOTFOUND, "no document '%s'", id.c_str());
-        *data = shim::dup(w->db.get_document(did).get_data(), dlen);
+        *data = shim::dup(db.get_document(did).get_data(), dlen);
         return 0;
     });
 }
@@ -496,14 +828,15 @@ extern "C" int ns_xwdb_set_data(ns_xwdb *w, const char *idterm, size_t len, cons
     std::string id; /* filled inside the guard, where copying may throw */
     return S_guarded(w, err, "updating a document", "updating document", id, [&] {
         id.assign(idterm, len);
-        Xapian::docid did = S_docid(w->db, id);
+        Xapian::WritableDatabase &db = S_route(w, id);
+        Xapian::docid did = S_docid(db, id);
         if (!did)
             return ns_err_set(err, NS_ENOTFOUND, "no document '%s'", id.c_str());
         /* A document read from this database with only its data changed:
          * Xapian rewrites the data alone, not the terms or values. */
-        Xapian::Document d = w->db.get_document(did);
+        Xapian::Document d = db.get_document(did);
         d.set_data(std::string(data ? data : "", dlen));
-        w->db.replace_document(did, d);
+        db.replace_document(did, d);
         return 0;
     });
 }
@@ -678,7 +1011,9 @@ extern "C" int ns_xwdb_write_facet_table(ns_xwdb *w, unsigned slot, ns_err *err)
                               "a transaction", w->path.c_str());
         /* Pending changes first (a commit without any does not make a
          * revision), so that an unchanged database keeps its table. */
-        w->db.commit();
+        S_each_shard(w, [&](Xapian::WritableDatabase &d) { d.commit(); });
+        if (!w->shards.empty())
+            return 0; /* a sharded database is counted by Xapian's own spy */
         Xapian::rev now = w->db.get_revision();
         if (facet::table_describes(w->db.get_metadata(NS_META_FACET_TABLE), now, slot))
             return 0;
@@ -730,19 +1065,24 @@ extern "C" int ns_xwdb_close(ns_xwdb *w, ns_err *err)
     int rc = shim::guard(err, "committing on close of", w->path, [&] {
         if (w->in_tx) {
             w->in_tx = false;
-            w->db.cancel_transaction();
+            S_each_shard(w, [&](Xapian::WritableDatabase &d) { d.cancel_transaction(); });
         }
         /* Commit explicitly so a failure is reported; close() alone would
          * commit too, but then the error would look like a close failure. */
-        w->db.commit();
+        S_each_shard(w, [&](Xapian::WritableDatabase &d) { d.commit(); });
         return 0;
     });
     /* Close even after a failed commit: the lock must be released. The
      * commit's failure, if any, is the one reported. */
     w->closed = true;
-    int rc_close = shim::guard(rc < 0 ? NULL : err, "closing database", w->path, [&] {
-        w->db.close();
-        return 0;
+    int rc_close = 0;
+    S_each_shard(w, [&](Xapian::WritableDatabase &d) {
+        int c = shim::guard(rc < 0 || rc_close < 0 ? NULL : err, "closing database", w->path, [&] {
+            d.close();
+            return 0;
+        });
+        if (c < 0 && rc_close == 0)
+            rc_close = c;
     });
     return rc < 0 ? rc : rc_close;
 }
@@ -754,26 +1094,85 @@ extern "C" void ns_xwdb_free(ns_xwdb *w)
     if (!w->closed) {
         /* Nothing to report to; the two steps are apart so that the lock is
          * released even if the cancel fails. */
-        shim::guard(NULL, "cancelling a transaction", [&] {
-            if (w->in_tx) {
-                w->in_tx = false;
-                w->db.cancel_transaction();
-            }
-            return 0;
+        bool in_tx = w->in_tx;
+        w->in_tx = false;
+        S_each_shard(w, [&](Xapian::WritableDatabase &d) {
+            shim::guard(NULL, "cancelling a transaction", [&] {
+                if (in_tx)
+                    d.cancel_transaction();
+                return 0;
+            });
         });
-        shim::guard(NULL, "closing database", [&] {
-            /* Commits changes made outside a transaction, releases the lock. */
-            w->db.close();
-            return 0;
+        S_each_shard(w, [&](Xapian::WritableDatabase &d) {
+            shim::guard(NULL, "closing database", [&] {
+                /* Commits changes made outside a transaction, releases the lock. */
+                d.close();
+                return 0;
+            });
         });
     }
     delete w;
+}
+
+static int S_compact_one(const char *dest, const char *const *sources, size_t n, ns_err *err);
+
+/* Sharded sources (all with the same number of shards): shard K of dest is
+ * shard K of every source compacted; the stub is written last. */
+static int S_compact_sharded(const char *dest, const char *const *sources, size_t n,
+                             unsigned nshards, ns_err *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        ns_stub *st = NULL;
+        int rc = ns_stub_read(&st, sources[i], err);
+        size_t c = ns_stub_count(st);
+        ns_stub_free(st);
+        if (rc < 0)
+            return rc;
+        if (c != nshards)
+            return ns_err_set(err, NS_EINVAL, "compacting: '%s' has %zu shards, '%s' %u",
+                              sources[i], c, sources[0], nshards);
+    }
+    if (mkdir(dest, 0777) < 0 && errno != EEXIST)
+        return ns_err_set(err, NS_EIO, "compacting: cannot create '%s': %s", dest,
+                          std::strerror(errno));
+    for (unsigned k = 0; k < nshards; k++) {
+        std::vector<std::string> srcs;
+        std::vector<const char *> ptrs;
+        srcs.reserve(n);
+        ptrs.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            srcs.push_back(std::string(sources[i]) + "/shard" + std::to_string(k));
+        for (const std::string &x : srcs)
+            ptrs.push_back(x.c_str());
+        std::string d = std::string(dest) + "/shard" + std::to_string(k);
+        int rc = S_compact_one(d.c_str(), ptrs.data(), n, err);
+        if (rc < 0)
+            return rc;
+    }
+    return ns_stub_write_local(dest, nshards, err);
 }
 
 extern "C" int ns_xcompact(const char *dest, const char *const *sources, size_t n, ns_err *err)
 {
     if (!dest || !sources || n == 0)
         return ns_err_set(err, NS_EINVAL, "compacting: no destination or no sources");
+    if (sources[0] && ns_stub_is(sources[0])) {
+        ns_stub *st = NULL;
+        int rc = ns_stub_read(&st, sources[0], err);
+        unsigned c = static_cast<unsigned>(ns_stub_count(st));
+        ns_stub_free(st);
+        if (rc < 0)
+            return rc;
+        int r2 = shim::guard(err, "compacting into", dest, [&] {
+            return S_compact_sharded(dest, sources, n, c, err);
+        });
+        return r2;
+    }
+    return S_compact_one(dest, sources, n, err);
+}
+
+static int S_compact_one(const char *dest, const char *const *sources, size_t n, ns_err *err)
+{
     /* Each source is opened under a guard of its own, so that a failure
      * names it; the compaction's failures name dest. */
     return shim::guard(err, "compacting: opening source database", sources[0], [&]() -> int {
@@ -814,9 +1213,79 @@ static void S_fill_facets(ns_xresults *r, const facet::Spy &spy)
     }
 }
 
-static int S_search(Xapian::Database &db, facet::Cache &cache, const Xapian::Query &q,
-                    const ns_xsearch_opts *o, ns_xresults *r)
+/* Facets from Xapian's ValueCountMatchSpy, which xapian-tcpsrv runs on its
+ * side of a remote shard: it counts each distinct facet value (a
+ * document's keys joined by '\n'), so each key's count is the sum over the
+ * values that hold it, once per value however often it is listed there.
+ * As exact as facet::Spy; sorted the same way. */
+static void S_fill_stock_facets(ns_xresults *r, const Xapian::ValueCountMatchSpy &spy)
 {
+    std::map<std::string, unsigned> sum;
+    std::vector<std::string> keys;
+    for (Xapian::TermIterator it = spy.values_begin(); it != spy.values_end(); ++it) {
+        const std::string v = *it;
+        unsigned n = it.get_termfreq();
+        keys.clear();
+        for (size_t at = 0; at <= v.size();) {
+            size_t nl = v.find('\n', at);
+            if (nl == std::string::npos)
+                nl = v.size();
+            if (nl > at)
+                keys.emplace_back(v, at, nl - at);
+            at = nl + 1;
+        }
+        std::sort(keys.begin(), keys.end());
+        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+        for (const std::string &k : keys)
+            sum[k] += n;
+    }
+    if (sum.empty())
+        return;
+    std::vector<std::pair<const std::string *, unsigned>> v;
+    v.reserve(sum.size());
+    for (const auto &kv : sum)
+        v.emplace_back(&kv.first, kv.second);
+    std::stable_sort(v.begin(), v.end(), [](const std::pair<const std::string *, unsigned> &a,
+                                            const std::pair<const std::string *, unsigned> &b) {
+        return a.second > b.second; /* keys already ascending: ties keep that order */
+    });
+    r->facets = static_cast<ns_xfacet *>(std::calloc(v.size(), sizeof *r->facets));
+    if (!r->facets)
+        throw std::bad_alloc();
+    for (size_t i = 0; i < v.size(); i++) {
+        r->facets[i].key = shim::dup(*v[i].first, NULL);
+        r->facets[i].count = v[i].second;
+        r->nfacets = i + 1;
+    }
+}
+
+/* How S_search counts facets: facet::Spy (one database), Xapian's
+ * ValueCountMatchSpy in the pass (local shards), or in a pass of its own. */
+enum S_spy_mode { S_SPY_OURS, S_SPY_STOCK, S_SPY_STOCK_APART };
+
+static int S_search(Xapian::Database &db, facet::Cache &cache, const Xapian::Query &q,
+                    const ns_xsearch_opts *o, ns_xresults *r, S_spy_mode mode)
+{
+    /* Xapian 1.4.22 over remote shards counts some matches twice in a
+     * match spy when the match is sorted by value and asks for a page
+     * (seen: 20 counts for 17 matches, 4 remote shards; exact with local
+     * shards, or with no page): the facets then get a pass of their own,
+     * unweighted, unsorted, without a page. */
+    bool apart = mode == S_SPY_STOCK_APART && o->facet_slot >= 0 && o->check_at_least == 0 &&
+                 o->limit > 0 && o->value_slot >= 0 && !o->unweighted;
+    if (apart) {
+        ns_xsearch_opts fo = *o;
+        fo.limit = 0;
+        fo.offset = 0;
+        fo.unweighted = 1;
+        fo.value_slot = -1;
+        fo.sort_by_value = 0;
+        S_search(db, cache, q, &fo, r, S_SPY_STOCK);
+        ns_xsearch_opts po = *o;
+        po.facet_slot = -1;
+        return S_search(db, cache, q, &po, r, S_SPY_STOCK);
+    }
+    bool stock_spy = mode != S_SPY_OURS;
     Xapian::Enquire enquire(db);
     enquire.set_query(q);
     /* k2 = 0 and k3 = 1 are Xapian's defaults; only k1 and b are tunable. */
@@ -833,17 +1302,20 @@ static int S_search(Xapian::Database &db, facet::Cache &cache, const Xapian::Que
             enquire.set_sort_by_relevance_then_value(slot, true);
     }
     std::unique_ptr<facet::Spy> spy;
-    if (o->facet_slot >= 0 && o->check_at_least == 0) {
+    std::unique_ptr<Xapian::ValueCountMatchSpy> vspy;
+    if (o->facet_slot >= 0 && o->check_at_least == 0 && stock_spy) {
+        vspy.reset(new Xapian::ValueCountMatchSpy(static_cast<Xapian::valueno>(o->facet_slot)));
+        enquire.add_matchspy(vspy.get());
+    } else if (o->facet_slot >= 0 && o->check_at_least == 0) {
         spy = facet::Spy::create(db, cache, static_cast<Xapian::valueno>(o->facet_slot));
         enquire.add_matchspy(spy.get());
     }
 
     /* check_at_least = doccount makes Xapian visit every match, so the total
      * and the facet counts are exact. This is the main cost of a query: every
-     * match is weighed, not just the top ones. A faster two-pass strategy
-     * would go here: a plain top-k pass with a small check_at_least for the
-     * page, then a boolean (unweighted) pass of the same query for the total
-     * and the facets. Not done yet: measure first. */
+     * match is weighed, not just the top ones. o->check_at_least asks for the
+     * page only (search.c's relaxed query: its counts come from an unweighted
+     * pass of their own). */
     if (o->collapse_slot >= 0)
         enquire.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot));
     Xapian::doccount all = db.get_doccount();
@@ -853,6 +1325,10 @@ static int S_search(Xapian::Database &db, facet::Cache &cache, const Xapian::Que
     r->total = mset.get_matches_estimated();
 
     if (mset.size() > 0) {
+        /* remote shards: ask for every document of the page at once, not
+         * one round trip each */
+        if (mode == S_SPY_STOCK_APART)
+            mset.fetch();
         r->hits = static_cast<ns_xhit *>(std::calloc(mset.size(), sizeof *r->hits));
         if (!r->hits)
             throw std::bad_alloc();
@@ -869,6 +1345,8 @@ static int S_search(Xapian::Database &db, facet::Cache &cache, const Xapian::Que
     }
     if (spy)
         S_fill_facets(r, *spy);
+    if (vspy)
+        S_fill_stock_facets(r, *vspy);
     return 0;
 }
 
@@ -894,7 +1372,10 @@ extern "C" int ns_xsearch(ns_xdb *db, const ns_xquery *q, const ns_xsearch_opts 
             static_cast<ns_xresults *>(std::calloc(1, sizeof(ns_xresults))));
         if (!r)
             return ns_err_set(err, NS_ENOMEM, "searching '%s': out of memory", db->path.c_str());
-        S_search(db->db, db->facets, q->q, o, r.get());
+        S_spy_mode mode = db->shards.empty() ? S_SPY_OURS
+                          : db->remotes ? S_SPY_STOCK_APART
+                                        : S_SPY_STOCK;
+        S_search(db->db, db->facets, q->q, o, r.get(), mode);
         *out = r.release();
         return 0;
     });

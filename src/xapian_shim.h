@@ -55,6 +55,36 @@ typedef int (*ns_xmeta_fn)(void *ctx, const char *key, size_t key_len, const cha
  * path, or not a database; NS_ECORRUPT: a damaged database, or one of a
  * format this Xapian cannot read. */
 int ns_xdb_open(ns_xdb **out, const char *path, ns_err *err);
+/* How a sharded database's remote shards are reached (src/shard.h). */
+typedef struct ns_xdb_opts {
+    unsigned timeout_ms;   /* connecting to a remote shard, and each of its replies
+                              (Xapian::Remote::open's two timeouts); 0: none */
+    int allow_partial;     /* 1: search the shards that answer (ns_xdb_missing names
+                              the others); 0: a shard that does not answer fails */
+} ns_xdb_opts;
+
+#define NS_XDB_TIMEOUT_DEFAULT 10000 /* ms: Xapian's own default */
+#define NS_XDB_OPTS_INIT { NS_XDB_TIMEOUT_DEFAULT, 0 }
+
+/* As ns_xdb_open, with opts (NULL: NS_XDB_OPTS_INIT). path may also be a
+ * stub (shard.h): a sharded folder or a stub file of local and remote
+ * shards, read as one database: BM25 statistics combined over the shards
+ * (scores as over one database holding the same articles), facets counted
+ * with Xapian's ValueCountMatchSpy (which xapian-tcpsrv runs), metadata
+ * read from the first shard that answers (nindex writes it to shard 0).
+ * A remote shard that does not answer (refused, reset, timed out) gives
+ * NS_ESHARD naming it, here and from any later call, unless
+ * opts->allow_partial: then the others are searched, and ns_xdb_missing
+ * names it. After such a failure every remote shard is connected again
+ * (once per call, and by ns_xdb_reopen while one is missing), so a shard
+ * that comes back is searched again. A bad stub: shard.h's errors; a local
+ * shard that cannot be opened: ns_xdb_open's, naming it. */
+int ns_xdb_open_opts(ns_xdb **out, const char *path, const ns_xdb_opts *opts, ns_err *err);
+/* The shards left out of db's answers ("a:1, b:2"), "" when none (or db is
+ * NULL). Borrowed: valid until the next call on db. */
+const char *ns_xdb_missing(const ns_xdb *db);
+/* The number of shards of db; 0 for one database that is not a stub. */
+size_t ns_xdb_shard_count(const ns_xdb *db);
 /* Move to the latest commit, so that db sees what writers have committed
  * since. *changed (may be NULL) is set to 1 if it moved, else 0. Results got
  * before stay valid. Errors as ns_xdb_open's. */
@@ -122,6 +152,21 @@ enum {
  * NS_XWDB_OPEN: there is none); NS_ECORRUPT: a damaged one; NS_EXAPIAN: it
  * cannot be created (no parent directory, ...). */
 int ns_xwdb_open(ns_xwdb **out, const char *path, int flags, ns_err *err);
+/* As ns_xwdb_open for a sharded database (shard.h): nshards >= 2 creates
+ * (unless NS_XWDB_OPEN) the folder path with its shards and stub, or opens
+ * one with that many (another count, or a one-shard database at path:
+ * NS_EINVAL); 0 or 1 opens path as it is, sharded or not. A sharded
+ * handle routes each document by its id term ("Q<id>", ns_shard_of) to
+ * its shard; replace, delete and get/set data go there; counts are over
+ * every shard; metadata and the spelling table are shard 0's; a
+ * transaction spans every shard and commits shard 0 (with the file
+ * records) last, so after a crash no record names an uncommitted
+ * document. ns_xwdb_write_facet_table only commits (a sharded database is
+ * counted by Xapian's own spy). Remote shards in the stub: NS_EINVAL. */
+int ns_xwdb_open_shards(ns_xwdb **out, const char *path, unsigned nshards, int flags,
+                        ns_err *err);
+/* The number of shards of w; 0 when it is not sharded. */
+unsigned ns_xwdb_shard_count(const ns_xwdb *w);
 /* Start a transaction: nothing written after it is visible until commit.
  * NS_EINVAL: one is already open (they do not nest). */
 int ns_xwdb_begin(ns_xwdb *w, ns_err *err);
@@ -199,6 +244,8 @@ void ns_xwdb_free(ns_xwdb *w);
 
 /* Merge the n >= 1 databases at sources into a new compact database at dest
  * (as xapian-compact), documents renumbered; the sources are only read.
+ * Sharded sources (each with the same number of shards, else NS_EINVAL)
+ * give a sharded dest: shard K of dest from shard K of every source.
  * NS_EINVAL: no dest, no sources, or a NULL source; a source that cannot be
  * opened gives ns_xdb_open's errors, naming it; a failure to write dest
  * (dest is one of the sources, ...) names dest. */

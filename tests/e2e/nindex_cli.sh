@@ -18,7 +18,7 @@ mkdir -p "$tmp/c"
 printf -- '---\ntitle: T\ndate: 2020-10-05\n---\nbody\n' > "$tmp/c/a.md"
 
 status 0 --help
-grep -q '^usage: nindex \[--db PATH\] \[--rebuild\] \[--batch N\] \[--jobs N\] \[--follow-symlinks\] \[--watch\] PATH' "$tmp/out" || fail "--help usage"
+grep -q '^usage: nindex \[--db PATH\] \[--rebuild\] \[--batch N\] \[--jobs N\] \[--shards N\] \[--follow-symlinks\] \[--watch\] PATH' "$tmp/out" || fail "--help usage"
 grep -q 'added N, updated N, unchanged N, removed N, failed N' "$tmp/out" || fail "--help summary"
 grep -q 'NSEARCH_DB' "$tmp/out" || fail "--help environment"
 grep -q 'exit status' "$tmp/out" || fail "--help exit status"

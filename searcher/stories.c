@@ -172,7 +172,7 @@ void ns_story_page_clear(ns_story_page *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->nsubs; i++)
+    for (size_t i = 0; p->subs && i < p->nsubs; i++)
         ns_xresults_free(p->subs[i]);
     for (size_t i = 0; p->others && i < p->n; i++)
         free(p->others[i]);

@@ -1,5 +1,9 @@
-/* search.c: one search from query text to a page of results (search.h). */
+/* search.c: one search from query text to a page of results (search.h):
+ * opening and reopening the database, the main pass, the hits and facets,
+ * the suggestion and the layout; the extra passes (disjunctive facets, the
+ * relaxed query) are passes.c. */
 #include "search.h"
+#include "search_impl.h"
 #include "str.h"
 
 #include "analyze.h"
@@ -28,29 +32,6 @@
 /* A query with at most this many results (or only partial matches) is
  * also tried on the other keyboard layout. */
 #define LAYOUT_FEW 2
-
-struct ns_searcher {
-    ns_xdb *db;
-    ns_analyzer *a;
-    ns_record_codec *codec; /* decompresses the stored text of results */
-    ns_glossary *gl;     /* loaded on the first search that expands */
-    ns_vendors *v;       /* loaded on first use: analysing every alias costs
-                          * more than a whole search, and most queries name no
-                          * vendor (facet counts do not need the table) */
-    int fresh_open;      /* db was opened by ns_searcher_open and not yet searched:
-                          * no need to reopen it before the first search */
-    ns_results *every;   /* facet counts over every article of db's current state,
-                          * the disjunctive counts of a query of only one kind of
-                          * filter (vendor:Nvidia), kept for the next such query;
-                          * NULL until needed, dropped when db may have changed */
-    unsigned long passes; /* Xapian passes run (ns_searcher_passes) */
-    unsigned long state; /* changes whenever db may have changed (ns_searcher_state) */
-    char *path;          /* the database directory */
-    ns_xdb_opts xo;      /* how its shards are reached, if it has any */
-    dev_t dev;           /* its identity when db was opened: nindex --rebuild */
-    ino_t ino;           /* swaps in a new directory (see S_refresh) */
-};
-
 
 /* ---- opening ---- */
 
@@ -220,8 +201,8 @@ unsigned long ns_searcher_passes(const ns_searcher *s)
 
 /* Every pass over the index goes through here, so that tests can count
  * them (ns_searcher_passes): each one visits every match of its query. */
-static int S_xsearch(ns_searcher *s, const ns_xquery *q, const ns_xsearch_opts *o,
-                     ns_xresults **out, ns_err *err)
+int ns_search_xsearch(ns_searcher *s, const ns_xquery *q, const ns_xsearch_opts *o,
+                      ns_xresults **out, ns_err *err)
 {
     s->passes++;
     return ns_xsearch(s->db, q, o, out, err);
@@ -265,7 +246,7 @@ static int S_needs_vendors(const char *query, size_t len, const ns_search_opts *
 
 /* ---- results ---- */
 
-static void S_clear_page(ns_results *r)
+void ns_search_clear_page(ns_results *r)
 {
     for (size_t i = 0; i < r->nhits; i++) {
         ns_record_clear(&r->hits[i].rec);
@@ -309,7 +290,7 @@ void ns_results_free(ns_results *r)
 {
     if (!r)
         return;
-    S_clear_page(r);
+    ns_search_clear_page(r);
     ns_intents_clear(&r->intents);
     ns_expansions_free(r->expansions, r->nexpansions);
     free(r->missing_shards);
@@ -325,7 +306,7 @@ static int S_month_desc(const void *x, const void *y)
 
 /* Split the facet keys into vendors (already by count, then name) and
  * months (newest first). */
-static int S_facets(ns_results *r, const ns_xresults *xr, ns_err *err)
+int ns_search_facets(ns_results *r, const ns_xresults *xr, ns_err *err)
 {
     size_t n = ns_xresults_facet_count(xr);
     if (n == 0)
@@ -466,163 +447,6 @@ done:
     return rc;
 }
 
-/* A copy of n counts. */
-static int S_copy_counts(ns_facet_count **out, size_t *nout, const ns_facet_count *f, size_t n,
-                         ns_err *err)
-{
-    *out = NULL;
-    *nout = 0;
-    if (n == 0)
-        return 0;
-    if (!(*out = calloc(n, sizeof **out)))
-        return ns_err_set(err, NS_ENOMEM, "out of memory counting facets");
-    for (size_t i = 0; i < n; i++) {
-        (*out)[i].count = f[i].count;
-        if (!((*out)[i].name = ns_strndup(f[i].name, strlen(f[i].name))))
-            return ns_err_set(err, NS_ENOMEM, "out of memory counting facets");
-        *nout = i + 1;
-    }
-    return 0;
-}
-
-/* s->every: the facet counts over every article, counted once per state of
- * the database (S_refresh drops them when it changes). */
-static int S_every(ns_searcher *s, const ns_xsearch_opts *xo, ns_err *err)
-{
-    ns_xquery *all = NULL;
-    ns_xresults *xr = NULL;
-    ns_results *e;
-    int rc;
-    if (s->every)
-        return 0;
-    if (!(e = calloc(1, sizeof *e)))
-        return ns_err_set(err, NS_ENOMEM, "out of memory counting facets");
-    if ((rc = ns_xquery_match_all(&all, err)) == 0 && (rc = S_xsearch(s, all, xo, &xr, err)) == 0)
-        rc = S_facets(e, xr, err);
-    ns_xresults_free(xr);
-    ns_xquery_free(all);
-    if (rc < 0) {
-        ns_results_free(e);
-        return rc;
-    }
-    s->every = e;
-    return 0;
-}
-
-/* Disjunctive facets: with a vendor filter, the vendor counts are taken
- * over the query without it (each vendor's count if it were chosen instead,
- * and what adding it as an OR would bring), and likewise the month counts
- * without a month filter; the other filters still apply. Extra passes with
- * the same counting spy, no new kind of matcher: a remote shard's stock
- * server counts them the same way. */
-static int S_disjunctive(ns_searcher *s, const ns_query *q, const ns_xsearch_opts *xo0,
-                         int relaxed_query, ns_results *r, ns_err *err)
-{
-    static const int kinds[2] = { NS_QUERY_VENDOR, NS_QUERY_MONTH };
-    ns_xsearch_opts xo = *xo0;
-    int rc = 0;
-
-    xo.offset = 0;
-    xo.limit = 0;
-    xo.unweighted = 1; /* counts only: BM25 per match was half their cost */
-    xo.collapse_slot = -1; /* facets count articles */
-    for (int k = 0; k < 2; k++) {
-        ns_xquery *xq = NULL;
-        ns_xresults *xr = NULL;
-        ns_results tmp;
-        if (!ns_query_has_filter(q, kinds[k]))
-            continue;
-        memset(&tmp, 0, sizeof tmp);
-        if (ns_query_only_filters(q, kinds[k])) {
-            /* over every article: the same for every such query until the
-             * database changes (a pass over all of them took 15 ms at 100k) */
-            rc = S_every(s, &xo, err);
-            if (rc == 0)
-                rc = kinds[k] == NS_QUERY_VENDOR
-                         ? S_copy_counts(&tmp.vendor_facets, &tmp.nvendor_facets,
-                                         s->every->vendor_facets, s->every->nvendor_facets, err)
-                         : S_copy_counts(&tmp.month_facets, &tmp.nmonth_facets,
-                                         s->every->month_facets, s->every->nmonth_facets, err);
-        } else if ((rc = ns_query_build_except(q, relaxed_query | NS_QUERY_COUNT_ONLY, kinds[k],
-                                               &xq, err)) == 0 && xq &&
-                   (rc = S_xsearch(s, xq, &xo, &xr, err)) == 0) {
-            rc = S_facets(&tmp, xr, err);
-        }
-        ns_xresults_free(xr);
-        ns_xquery_free(xq);
-        if (rc == 0 && kinds[k] == NS_QUERY_VENDOR) {
-            ns_facet_count *f = r->vendor_facets;
-            size_t n = r->nvendor_facets;
-            r->vendor_facets = tmp.vendor_facets;
-            r->nvendor_facets = tmp.nvendor_facets;
-            tmp.vendor_facets = f;
-            tmp.nvendor_facets = n;
-            r->vendor_disjunctive = 1;
-        } else if (rc == 0) {
-            ns_facet_count *f = r->month_facets;
-            size_t n = r->nmonth_facets;
-            r->month_facets = tmp.month_facets;
-            r->nmonth_facets = tmp.nmonth_facets;
-            tmp.month_facets = f;
-            tmp.nmonth_facets = n;
-            r->month_disjunctive = 1;
-        }
-        S_clear_page(&tmp);
-        if (rc < 0)
-            return rc;
-    }
-    return 0;
-}
-
-/* The relaxed (coordinated) query, in two passes: its page, where Xapian
- * may skip the articles that cannot reach it (the coordination weights put
- * those with fewer clauses far below), then its total and facet counts
- * over every match, unweighted and without the boosts (the same articles).
- * One weighted pass over every match cost as much as both together, and
- * more as the relaxed query matched more. When it finds more than the
- * strict query's total_all (stories once each when stories is 1), *page
- * becomes its page, *counts its counts and *query its page's query;
- * else all three stay as they were. */
-static int S_relaxed(ns_searcher *s, const ns_query *q, const ns_xsearch_opts *xo0, int stories,
-                     unsigned total_all, ns_xquery **query, ns_xresults **page,
-                     ns_xresults **counts, ns_err *err)
-{
-    ns_xsearch_opts xo = *xo0;
-    ns_xquery *xq = NULL;
-    ns_xresults *xp = NULL, *xc = NULL;
-    unsigned total, articles;
-    int rc;
-
-    xo.offset = 0;
-    xo.limit = 0;
-    xo.unweighted = 1;
-    if ((rc = ns_query_build(q, 1 | NS_QUERY_COUNT_ONLY, &xq, err)) < 0 ||
-        (rc = S_xsearch(s, xq, &xo, &xc, err)) < 0)
-        goto done;
-    ns_stories_totals(xc, stories, &total, &articles);
-    if (total <= total_all)
-        goto done;
-    ns_xquery_free(xq);
-    xq = NULL;
-    xo = *xo0;
-    xo.check_at_least = xo.offset + xo.limit;
-    if ((rc = ns_query_build(q, 1, &xq, err)) < 0 ||
-        (rc = S_xsearch(s, xq, &xo, &xp, err)) < 0)
-        goto done;
-    ns_xresults_free(*page);
-    ns_xquery_free(*query);
-    *page = xp;
-    *counts = xc;
-    *query = xq; /* the page's query: the stories' lookups restrict it */
-    xp = xc = NULL;
-    xq = NULL;
-done:
-    ns_xresults_free(xp);
-    ns_xresults_free(xc);
-    ns_xquery_free(xq);
-    return rc;
-}
-
 static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t len,
                  const ns_search_opts *o, ns_results *r, int alternatives, ns_err *err);
 
@@ -650,7 +474,7 @@ static int S_count(ns_searcher *s, const char *text, size_t len, const ns_search
         return rc;
     }
     if ((rc = ns_query_build(q, 0, &xq, err)) == 0 && xq &&
-        (rc = S_xsearch(s, xq, &xo, &xr, err)) == 0)
+        (rc = ns_search_xsearch(s, xq, &xo, &xr, err)) == 0)
         *total = ns_xresults_total(xr);
     ns_xresults_free(xr);
     ns_xquery_free(xq);
@@ -697,7 +521,7 @@ static int S_alternative(ns_searcher *s, const ns_query *q, const char *query, s
         ns_query *q2 = NULL;
         if ((rc = S_prepare(s, alt, strlen(alt), o, r, &q2, err)) < 0)
             goto done;
-        S_clear_page(r);
+        ns_search_clear_page(r);
         rc = S_run(s, q2, alt, strlen(alt), o, r, 0, err);
         ns_query_free(q2);
         if (rc < 0)
@@ -742,7 +566,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
         goto done;
     if (!xq)
         goto done; /* only stopwords: no results, not an error */
-    if ((rc = S_xsearch(s, xq, &xo, &xr, err)) < 0)
+    if ((rc = ns_search_xsearch(s, xq, &xo, &xr, err)) < 0)
         goto done;
     ns_stories_totals(xr, stories, &r->total_all, &articles);
     /* Too few articles have every word to fill the page: follow them with
@@ -754,7 +578,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
     if (ns_query_relaxable(q) &&
         (o->sort_by_date ? r->total_all == 0
                          : (unsigned long)r->total_all < (unsigned long)o->offset + o->limit)) {
-        if ((rc = S_relaxed(s, q, &xo, stories, r->total_all, &xq, &xr, &xc, err)) < 0)
+        if ((rc = ns_search_relaxed(s, q, &xo, stories, r->total_all, &xq, &xr, &xc, err)) < 0)
             goto done;
         coord = xc != NULL;
         r->relaxed = coord && r->total_all == 0;
@@ -766,8 +590,8 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
                     : ns_stories_plain(&page, xr, err);
     if (rc < 0 || (rc = S_hits(s, q, r, &page, o, coord, err)) < 0)
         goto done;
-    if (o->facets && ((rc = S_facets(r, xc ? xc : xr, err)) < 0 ||
-                      (rc = S_disjunctive(s, q, &xo, coord, r, err)) < 0))
+    if (o->facets && ((rc = ns_search_facets(r, xc ? xc : xr, err)) < 0 ||
+                      (rc = ns_search_disjunctive(s, q, &xo, coord, r, err)) < 0))
         goto done;
     if (alternatives && (r->total <= LAYOUT_FEW || r->relaxed) &&
         (rc = S_alternative(s, q, query, len, o, r, err)) < 0)
@@ -882,7 +706,7 @@ int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opt
         } else {
             break;
         }
-        S_clear_page(r);
+        ns_search_clear_page(r);
         ns_err_clear(err);
     }
     if (rc < 0)

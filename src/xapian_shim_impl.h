@@ -1,10 +1,12 @@
-/* xapian_shim_impl.h: what the two files of the shim share; C++ only, for
- * xapian_shim.cc (databases, searching) and xapian_shim_build.cc (documents,
- * queries). C code uses xapian_shim.h. Here are the handles that both files
- * open (a document is written by ns_xwdb_replace, a query run by
- * ns_xsearch) and the boundary every extern "C" entry point goes through:
- * after checking its arguments, an entry point does its Xapian work inside
- * shim::guard, so that no exception crosses into C. */
+/* xapian_shim_impl.h: what the three files of the shim share; C++ only, for
+ * xapian_shim.cc (read-only databases, searching), xapian_shim_write.cc
+ * (writable databases, compaction) and xapian_shim_build.cc (documents,
+ * queries). C code uses xapian_shim.h. Here are the handles made in one file
+ * and opened in another (a document is written by ns_xwdb_replace, a query
+ * run by ns_xsearch), the operations both kinds of database share, and the
+ * boundary every extern "C" entry point goes through: after checking its
+ * arguments, an entry point does its Xapian work inside shim::guard, so
+ * that no exception crosses into C. */
 #ifndef NS_XAPIAN_SHIM_IMPL_H
 #define NS_XAPIAN_SHIM_IMPL_H
 
@@ -77,6 +79,101 @@ int check_term(ns_err *err, const char *what, const char *term, size_t len);
  * free it without knowing about std::string; *len (if len is not NULL) gets
  * its length. Throws std::bad_alloc: call it inside guard. */
 char *dup(const std::string &s, size_t *len);
+
+/* "what: database 'path' is closed", NS_ECLOSED. */
+int closed(ns_err *err, const char *what, const std::string &path);
+
+/* guard for a call on a database handle h (ns_xdb or ns_xwdb), once the
+ * call's arguments are checked: NS_ECLOSED ("doing: database 'path' is
+ * closed") when h is closed, else body() guarded, its failures reported as
+ * "failing 'arg': ...". */
+template <class H, class A, class F>
+int guarded(H *h, ns_err *err, const char *doing, const char *failing, const A &arg, F body)
+{
+    if (h->closed)
+        return closed(err, doing, h->path);
+    return guard(err, failing, arg, body);
+}
+
+/* The same for a reader, which may be sharded over the network: defined
+ * (and only used) in xapian_shim.cc, where a failed remote shard is
+ * connected again and the operation retried once. */
+template <class A, class F>
+int guarded(ns_xdb *h, ns_err *err, const char *doing, const char *failing, const A &arg,
+            F body);
+
+/* What counts documents and terms: a sharded writer counts over every shard
+ * (the reader's is in xapian_shim.cc, the writer's in xapian_shim_write.cc). */
+const Xapian::Database &reader(const ns_xdb *h);
+const Xapian::Database &reader(const ns_xwdb *h);
+
+/* ---- either database: one implementation per operation ----
+ * H is ns_xdb (xapian_shim.cc) or ns_xwdb (xapian_shim_write.cc; its
+ * WritableDatabase is a Database); fn is the entry point's name, for the
+ * message about a NULL argument. */
+
+template <class H> int doccount(const char *fn, H *h, unsigned *out, ns_err *err)
+{
+    if (!h || !out)
+        return ns_err_set(err, NS_EINVAL, "%s: NULL argument", fn);
+    *out = 0;
+    return guarded(h, err, "counting documents", "counting documents in", h->path, [&] {
+        *out = reader(h).get_doccount();
+        return 0;
+    });
+}
+
+template <class H>
+int termfreq(const char *fn, H *h, const char *term, size_t len, unsigned *out, ns_err *err)
+{
+    if (!h || !out)
+        return ns_err_set(err, NS_EINVAL, "%s: NULL argument", fn);
+    *out = 0;
+    int rc = shim::check_term(err, "term frequency", term, len);
+    if (rc < 0)
+        return rc;
+    return guarded(h, err, "term frequency", "term frequency in", h->path, [&] {
+        *out = reader(h).get_termfreq(std::string(term, len));
+        return 0;
+    });
+}
+
+template <class H>
+int get_metadata(const char *fn, H *h, const char *key, char **val, size_t *len,
+                 ns_err *err)
+{
+    if (!h || !key || !val)
+        return ns_err_set(err, NS_EINVAL, "%s: NULL argument", fn);
+    *val = NULL;
+    if (len)
+        *len = 0;
+    if (!*key)
+        return ns_err_set(err, NS_EINVAL, "reading metadata: empty key");
+    return guarded(h, err, "reading metadata", "reading metadata key", key, [&] {
+        *val = shim::dup(h->db.get_metadata(key), len);
+        return 0;
+    });
+}
+
+template <class H>
+int metadata_each(const char *fn, H *h, const char *prefix, ns_xmeta_fn f, void *ctx,
+                  ns_err *err)
+{
+    if (!h || !f)
+        return ns_err_set(err, NS_EINVAL, "%s: NULL argument", fn);
+    return guarded(h, err, "listing metadata", "listing metadata in", h->path, [&] {
+        const Xapian::Database &db = h->db;
+        std::string pfx(prefix ? prefix : "");
+        for (Xapian::TermIterator it = db.metadata_keys_begin(pfx);
+             it != db.metadata_keys_end(pfx); ++it) {
+            const std::string key = *it;
+            const std::string v = db.get_metadata(key);
+            if (f(ctx, key.data(), key.size(), v.data(), v.size()))
+                break;
+        }
+        return 0;
+    });
+}
 
 } // namespace shim
 

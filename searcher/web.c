@@ -91,14 +91,16 @@ done:
     return rc;
 }
 
+/* why: the failure's code; a shard that did not answer is a 503 (another
+ * try may find it back), anything else a 500. */
 static int S_unavailable(ns_web_response *resp, const char *ui, const char *script,
-                         const ns_cgi_params *p)
+                         const ns_cgi_params *p, int why)
 {
     int rc;
     ns_buf msg = NS_BUF_INIT;
     const char *text = ns_web_t(ui, "Search is temporarily unavailable. Please try again later.",
                            "Поиск временно недоступен. Попробуйте позже.");
-    resp->status = 500;
+    resp->status = why == NS_ESHARD ? 503 : 500;
     resp->cache_control = "no-store";
     if (p && p->json) {
         resp->content_type = S_json;
@@ -433,9 +435,7 @@ static int S_search(ns_web *w, const ns_cgi_params *p, const char *ui, const cha
         ns_searcher_close(w->searcher);
         w->searcher = NULL;
         S_forget_recent(w); /* a new searcher counts its states afresh */
-        TRY(S_unavailable(resp, ui, script, p));
-        if (why == NS_ESHARD)
-            resp->status = 503; /* a shard is down: another try may find it back */
+        TRY(S_unavailable(resp, ui, script, p, why));
         goto done;
     }
     return 0;
@@ -521,9 +521,7 @@ int ns_web_handle(ns_web *w, const ns_web_env *env, ns_web_response *resp)
         w->searcher = NULL;
         TRY(ns_buf_printf(&resp->log, "nsearch.cgi: cannot open database %s: %s", w->dbpath,
                           err.msg));
-        TRY(S_unavailable(resp, ui, script, &p));
-        if (why == NS_ESHARD)
-            resp->status = 503; /* a shard is down: another try may find it back */
+        TRY(S_unavailable(resp, ui, script, &p, why));
         goto done;
     }
     TRY(S_canonical_vendors(w->searcher, &p));

@@ -130,7 +130,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB)
 # ---- tests ------------------------------------------------------------------
 # `make test`: the normal build, then tests/all.sh: its unit tests and
 # end-to-end scripts, the sanitizer build and the same suites against it,
-# and lint then fuzzing, in three lanes at once (two cores; one step after
+# lint, and fuzzing, in four lanes at once (two cores; one step after
 # the other left them idle half the time). Ends with "N passed, N failed".
 ASAN_BUILD ?= build-asan
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -4,8 +4,26 @@
 #include "err.h"
 #include "str.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+int ns_array_room(void *arrp, size_t n, size_t *cap, size_t elsize, size_t first)
+{
+    if (n < *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : first;
+    if (c < *cap || c > SIZE_MAX / elsize)
+        return NS_ENOMEM;
+    void *old;  /* *arrp is a T *, read and written as bytes: no aliasing */
+    memcpy(&old, arrp, sizeof old);
+    void *p = realloc(old, c * elsize);
+    if (!p)
+        return NS_ENOMEM;
+    memcpy(arrp, &p, sizeof p);
+    *cap = c;
+    return 0;
+}
 
 int ns_ptrs_push(void *arrp, size_t *n, size_t *cap, void *item)
 {

@@ -7,31 +7,9 @@
 # back. Vendor names and months come from the database of --db, --db=, or
 # $NSEARCH_DB; the options offered are exactly those of --help.
 # run-once
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
 command -v bash > /dev/null || { echo "FAIL: bash is not installed"; exit 1; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nsearch-bashcomp.XXXXXX")
-session=nsearch-bashcomp-$$
-cleanup() {
-    tmux -L "$session" kill-server 2>/dev/null || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-fail() { echo "FAIL: $*"; exit 1; }
-
-cp -r "$NS_TOP/corpus" "$tmp/corpus"
-mkdir -p "$tmp/corpus/hostile"
-# vendor names an attacker could write: kept as written, they reach the completions
-cat > "$tmp/corpus/hostile/h.md" <<'A'
----
-title: "Hostile vendors"
-date: 2020-10-15
-lang: en
-vendors: ["$(touch pwned)", "`touch pwned2`", "a\"quote", "x<y", "back\\slash"]
----
-Vendor names that must be completed as text, never run.
-A
+shell=bash
+. "$NS_TOP/tests/e2e/completion_common"
 mkdir "$tmp/my dbs"
 "$NS_BUILD/nindex" --db "$tmp/my dbs/blog.db" "$tmp/corpus" > /dev/null 2>&1 || fail "nindex"
 mkdir "$tmp/home"

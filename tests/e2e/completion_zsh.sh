@@ -4,33 +4,11 @@
 # TAB, the line read back. Vendor names and months come from the database of
 # --db, --db= or $NSEARCH_DB; the options in _arguments are those of --help.
 # run-once
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
 for c in zsh tmux; do
     command -v $c > /dev/null || { echo "FAIL: $c is not installed (scripts/setup.sh test)"; exit 1; }
 done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nsearch-zshcomp.XXXXXX")
-session=nsearch-zshcomp-$$
-cleanup() {
-    tmux -L "$session" kill-server 2>/dev/null || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-fail() { echo "FAIL: $*"; exit 1; }
-
-cp -r "$NS_TOP/corpus" "$tmp/corpus"
-mkdir -p "$tmp/corpus/hostile"
-# vendor names an attacker could write: kept as written, they reach the completions
-cat > "$tmp/corpus/hostile/h.md" <<'A'
----
-title: "Hostile vendors"
-date: 2020-10-15
-lang: en
-vendors: ["$(touch pwned)", "`touch pwned2`", "a\"quote", "x<y", "back\\slash"]
----
-Vendor names that must be completed as text, never run.
-A
+shell=zsh
+. "$NS_TOP/tests/e2e/completion_common"
 mkdir "$tmp/my dbs" "$tmp/home"
 db="$tmp/my dbs/blog.db"
 qdb=$(printf '%s' "$db" | sed 's/ /\\ /g')       # as typed: my\ dbs

@@ -72,9 +72,9 @@ def read_queries(qfile):
         return [line.rstrip("\n") for line in f if line.strip()]
 
 
-def time_queries(name, queries, t0, total_of, errors):
+def time_queries(name, queries, t0, total_of, errors, describe=str):
     """Run each query through total_of (which gives its total, and may raise one of errors:
-    counted, and said on stderr after name) and print the JSON line bench.py reads: the seconds
+    counted, and said on stderr after name, as describe words it) and print the JSON line bench.py reads: the seconds
     since t0 (time.perf_counter(), taken before connecting), each query's latency and total,
     how many failed."""
     lat, totals, nerr = [], [], 0
@@ -85,7 +85,7 @@ def time_queries(name, queries, t0, total_of, errors):
             total = total_of(q)
         except errors as e:
             nerr += 1
-            print(f"{name}: {q!r}: {e}", file=sys.stderr)
+            print(f"{name}: {q!r}: {describe(e)}", file=sys.stderr)
         lat.append(time.perf_counter() - s)
         totals.append(total)
     wall = time.perf_counter() - t0

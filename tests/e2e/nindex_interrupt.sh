@@ -38,14 +38,6 @@ check_complete() { # check_complete N_DOCS WHAT
 }
 
 # ---- (a) bulk builds: kill -9 once a shard has committed, before the swap
-shards_done() {
-    s=0
-    for d in "$db.nindex-tmp"/shard-*; do
-        c=$(doccount "$d")
-        s=$((s + ${c:-0}))
-    done
-    echo $s
-}
 kill_bulk() { # kill_bulk ARGS...: sets caught (documents committed in shards)
     caught=
     for attempt in 1 2 3 4 5; do

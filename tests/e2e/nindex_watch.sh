@@ -19,20 +19,13 @@
 # build) interrupts it as without --watch (exit 130, resumed by the next),
 # and more changes during a run than the kernel queues make it say so and
 # rescan.
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
-nindex=$NS_BUILD/nindex
-nsearch=$NS_BUILD/nsearch
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nindex-watch.XXXXXX")
-pid=
+. "$NS_TOP/tests/e2e/nindex_common"
 searcher=
-cleanup() {
+cleanup() {  # nindex_common's, and the searcher too
     [ -n "$pid" ] && kill -9 "$pid" 2> /dev/null || true
     [ -n "$searcher" ] && kill "$searcher" 2> /dev/null || true
     rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 fail() {
     echo "FAIL: $*"
     [ -f "$tmp/out" ] && sed 's/^/    nindex stdout: /' "$tmp/out"
@@ -40,7 +33,6 @@ fail() {
     [ -f "$tmp/searcher.err" ] && sed 's/^/    searcher stderr: /' "$tmp/searcher.err"
     exit 1
 }
-db=$tmp/db
 arc=$tmp/archive
 out=$tmp/outside
 mkdir -p "$arc/en" "$arc/ru" "$out"

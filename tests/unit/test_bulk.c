@@ -46,6 +46,20 @@ static int run_index(ns_index_stats *st)
     return rc;
 }
 
+/* Nine files d0..d8 with one id, indexed: the first added, eight failed. */
+static void index_nine_with_one_id(ns_index_stats *st)
+{
+    char name[32];
+    for (int i = 0; i < 9; i++) {
+        snprintf(name, sizeof name, "arts/d%d.md", i);
+        runfix_article(name, "dup", "The same id everywhere.");
+    }
+    run_index(st);
+    ck_assert_uint_eq(st->added, 1);
+    ck_assert_uint_eq(st->failed, 8);
+    ck_assert_uint_eq(doccount(), 1);
+}
+
 START_TEST(shards_are_merged_into_one_database)
 {
     char name[32];
@@ -69,16 +83,8 @@ END_TEST
 
 START_TEST(an_id_in_two_shards_stays_with_the_first_file)
 {
-    char name[32];
-    for (int i = 0; i < 9; i++) {
-        snprintf(name, sizeof name, "arts/d%d.md", i);
-        runfix_article(name, "dup", "The same id everywhere.");
-    }
     ns_index_stats st;
-    run_index(&st);
-    ck_assert_uint_eq(st.added, 1);
-    ck_assert_uint_eq(st.failed, 8);
-    ck_assert_uint_eq(doccount(), 1);
+    index_nine_with_one_id(&st);
     /* eight lines, in processing order, each naming d0.md */
     char want[8192] = "";
     for (int i = 1; i < 9; i++) {
@@ -143,17 +149,9 @@ END_TEST
 
 START_TEST(a_loser_in_a_full_database_is_deleted)
 {
-    char name[32];
     O.rotate = 1;  /* each shard's first file ends up in a full database */
-    for (int i = 0; i < 9; i++) {
-        snprintf(name, sizeof name, "arts/d%d.md", i);
-        runfix_article(name, "dup", "The same id everywhere.");
-    }
     ns_index_stats st;
-    run_index(&st);
-    ck_assert_uint_eq(st.added, 1);
-    ck_assert_uint_eq(st.failed, 8);
-    ck_assert_uint_eq(doccount(), 1);
+    index_nine_with_one_id(&st);
     ns_index_stats_clear(&st);
 }
 END_TEST

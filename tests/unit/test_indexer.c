@@ -23,6 +23,14 @@ static void tpath(char *out, size_t size, const char *name)
     snprintf(out, size, "%s/%s", tmpdir, name);
 }
 
+/* Make the folder tmpdir/name. */
+static void tmkdir(const char *name)
+{
+    char path[160];
+    tpath(path, sizeof path, name);
+    ck_assert_msg(mkdir(path, 0777) == 0, "mkdir %s", path);
+}
+
 /* An article of month 2020-MM about vendors ("A, B"). */
 static void write_article(const char *name, int month, const char *vendors)
 {
@@ -83,9 +91,7 @@ static void check_facets(const char *want)
 
 START_TEST(every_run_leaves_a_current_facet_table)
 {
-    char dir[128];
-    tpath(dir, sizeof dir, "articles");
-    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    tmkdir("articles");
     write_article("articles/a.md", 1, "Google, OpenAI");
     write_article("articles/b.md", 2, "Google");
     write_article("articles/c.md", 2, "Yandex");
@@ -157,9 +163,8 @@ static void check_stories(const char *want)
 
 START_TEST(stories_are_linked_in_either_order_and_after_deletions)
 {
-    char dir[128], path[128];
-    tpath(dir, sizeof dir, "articles");
-    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    char path[128];
+    tmkdir("articles");
     /* the translation alone (bulk), then its original (incremental) */
     write_with("articles/ru.md", "lang: ru\ntranslation_of: orig\n");
     write_with("articles/other.md", "url: https://example.org/other\n");
@@ -219,10 +224,8 @@ static int run_index(const char *dir, int follow, ns_index_stats *st, ns_err *er
 START_TEST(a_link_out_of_the_paths_is_reported_once_and_skipped)
 {
     char dir[128], target[160];
-    tpath(dir, sizeof dir, "articles");
-    ck_assert_int_eq(mkdir(dir, 0777), 0);
-    tpath(dir, sizeof dir, "outside");
-    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    tmkdir("articles");
+    tmkdir("outside");
     write_article("articles/a.md", 1, "Google");
     write_article("outside/secret.md", 2, "OpenAI");
     tpath(dir, sizeof dir, "articles/leak.md");
@@ -247,10 +250,8 @@ END_TEST
 START_TEST(a_moved_root_keeps_its_records_and_a_subfolder_its_ids)
 {
     char from[128], to[128];
-    tpath(from, sizeof from, "articles");
-    ck_assert_int_eq(mkdir(from, 0777), 0);
-    tpath(from, sizeof from, "articles/en");
-    ck_assert_int_eq(mkdir(from, 0777), 0);
+    tmkdir("articles");
+    tmkdir("articles/en");
     write_article("articles/en/a.md", 1, "Google");
     write_article("articles/en/b.md", 2, "Yandex");
     write_article("articles/c.md", 3, "OpenAI");
@@ -274,8 +275,8 @@ END_TEST
 START_TEST(a_database_path_of_the_articles_is_refused)
 {
     char dir[128];
+    tmkdir("articles");
     tpath(dir, sizeof dir, "articles");
-    ck_assert_int_eq(mkdir(dir, 0777), 0);
     write_article("articles/a.md", 1, "Google");
     ns_index_opts o = NS_INDEX_OPTS_INIT;
     o.db_path = dir;
@@ -286,8 +287,8 @@ START_TEST(a_database_path_of_the_articles_is_refused)
     ck_assert_msg(strstr(err.msg, "is the PATH") != NULL, "%s", err.msg);
     /* a folder of other things, given as the database of another folder */
     char other[128];
+    tmkdir("other");
     tpath(other, sizeof other, "other");
-    ck_assert_int_eq(mkdir(other, 0777), 0);
     write_article("other/b.md", 2, "Yandex");
     o.db_path = other;
     ck_assert_int_eq(ns_index_run(&o, paths, 1, &st, &err), NS_EINVAL);

@@ -10,6 +10,8 @@
 #include "search.h"
 #include "tempdir.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,11 +210,4 @@ static Suite *search_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(search_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(search_suite)

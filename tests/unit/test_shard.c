@@ -8,6 +8,8 @@
 #include "xapian_shim.h"
 #include "tempdir.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,11 +241,4 @@ static Suite *shard_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(shard_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(shard_suite)

@@ -7,6 +7,8 @@
  * stemmer differs from the algorithm the index claims to use. */
 #include "analyze.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,7 +101,7 @@ START_TEST(russian_vocabulary_gives_snowball_stems)
 }
 END_TEST
 
-int main(void)
+static Suite *snowball_voc_suite(void)
 {
     Suite *s = suite_create("snowball_voc");
     TCase *tc = tcase_create("voc");
@@ -107,9 +109,7 @@ int main(void)
     tcase_add_test(tc, english_vocabulary_gives_snowball_stems);
     tcase_add_test(tc, russian_vocabulary_gives_snowball_stems);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }
+
+FIXTURE_MAIN(snowball_voc_suite)

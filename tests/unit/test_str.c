@@ -3,6 +3,8 @@
 
 #include "buf.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -112,7 +114,7 @@ START_TEST(quote_clips_at_whole_characters_and_escapes)
 }
 END_TEST
 
-int main(void)
+static Suite *str_suite(void)
 {
     Suite *s = suite_create("str");
     TCase *tc = tcase_create("str");
@@ -125,9 +127,7 @@ int main(void)
     tcase_add_test(tc, vescapef_formats_then_escapes_the_whole_line);
     tcase_add_test(tc, quote_clips_at_whole_characters_and_escapes);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+FIXTURE_MAIN(str_suite)

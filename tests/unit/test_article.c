@@ -872,54 +872,50 @@ END_TEST
 
 static Suite *article_suite(void)
 {
-    Suite *s = suite_create("article");
-    TCase *tc = tcase_create("article");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, good_article_fields);
-    tcase_add_test(tc, default_id_and_absent_optional_fields);
-    tcase_add_test(tc, no_front_matter);
-    tcase_add_test(tc, invalid_yaml_names_the_line);
-    tcase_add_test(tc, missing_title);
-    tcase_add_test(tc, translation_of_naming_itself_is_refused);
-    tcase_add_test(tc, translation_of_too_long_for_its_term_is_refused);
-    tcase_add_test(tc, missing_date);
-    tcase_add_test(tc, impossible_dates);
-    tcase_add_test(tc, leap_days_and_quoted_dates_are_fine);
-    tcase_add_test(tc, invalid_utf8_names_the_byte);
-    tcase_add_test(tc, empty_file);
-    tcase_add_test(tc, binary_file);
-    tcase_add_test(tc, bad_lang);
-    tcase_add_test(tc, vendors_flow_list);
-    tcase_add_test(tc, vendors_block_list);
-    tcase_add_test(tc, vendors_single_scalar);
-    tcase_add_test(tc, unknown_vendor_kept_with_warning);
-    tcase_add_test(tc, vendors_detected_in_title_and_body_after_front_matter);
-    tcase_add_test(tc, link_text_kept_target_dropped);
-    tcase_add_test(tc, code_kept_info_string_dropped);
-    tcase_add_test(tc, html_stripped);
-    tcase_add_test(tc, paragraphs_lists_and_quotes_are_separated);
-    tcase_add_test(tc, lang_detected_from_body);
-    tcase_add_test(tc, bom_and_crlf_accepted);
-    tcase_add_test(tc, bad_ids_refused);
-    tcase_add_test(tc, terms_callback_positions_title_then_body);
-    tcase_add_test(tc, long_body_comes_in_chunks_with_continuing_positions);
-    tcase_add_test(tc, read_file_refuses_huge_and_odd_files);
-    tcase_add_test(tc, parse_refuses_over_limit);
-    tcase_add_test(tc, control_characters_in_any_field_refuse_the_file);
-    tcase_add_test(tc, line_breaks_and_tabs_in_any_field_become_one_space);
-    tcase_add_test(tc, message_quoting_a_multi_line_value_is_one_line);
-    tcase_add_test(tc, default_id_writes_control_characters_as_percent_hex);
-    tcase_add_test(tc, front_matter_over_64_KiB_is_refused);
-    tcase_add_test(tc, front_matter_nested_deeper_than_32_levels_is_refused);
-    tcase_add_test(tc, billion_laughs_is_refused_and_a_few_aliases_are_fine);
-    tcase_add_test(tc, vendor_and_tag_lists_over_100_names_are_refused);
-    tcase_add_test(tc, duplicate_names_are_dropped_keeping_the_first_order);
-    tcase_add_test(tc, a_word_past_the_caps_refuses_the_article);
-    tcase_add_test(tc, text_to_index_over_2_MiB_is_refused_markup_aside);
-    tcase_add_test(tc, more_than_20000_distinct_terms_refuse_the_article);
-    tcase_add_test(tc, long_paragraph_is_analysed_in_pieces);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("article", "article", setup, teardown, 0,
+                         good_article_fields,
+                         default_id_and_absent_optional_fields,
+                         no_front_matter,
+                         invalid_yaml_names_the_line,
+                         missing_title,
+                         translation_of_naming_itself_is_refused,
+                         translation_of_too_long_for_its_term_is_refused,
+                         missing_date,
+                         impossible_dates,
+                         leap_days_and_quoted_dates_are_fine,
+                         invalid_utf8_names_the_byte,
+                         empty_file,
+                         binary_file,
+                         bad_lang,
+                         vendors_flow_list,
+                         vendors_block_list,
+                         vendors_single_scalar,
+                         unknown_vendor_kept_with_warning,
+                         vendors_detected_in_title_and_body_after_front_matter,
+                         link_text_kept_target_dropped,
+                         code_kept_info_string_dropped,
+                         html_stripped,
+                         paragraphs_lists_and_quotes_are_separated,
+                         lang_detected_from_body,
+                         bom_and_crlf_accepted,
+                         bad_ids_refused,
+                         terms_callback_positions_title_then_body,
+                         long_body_comes_in_chunks_with_continuing_positions,
+                         read_file_refuses_huge_and_odd_files,
+                         parse_refuses_over_limit,
+                         control_characters_in_any_field_refuse_the_file,
+                         line_breaks_and_tabs_in_any_field_become_one_space,
+                         message_quoting_a_multi_line_value_is_one_line,
+                         default_id_writes_control_characters_as_percent_hex,
+                         front_matter_over_64_KiB_is_refused,
+                         front_matter_nested_deeper_than_32_levels_is_refused,
+                         billion_laughs_is_refused_and_a_few_aliases_are_fine,
+                         vendor_and_tag_lists_over_100_names_are_refused,
+                         duplicate_names_are_dropped_keeping_the_first_order,
+                         a_word_past_the_caps_refuses_the_article,
+                         text_to_index_over_2_MiB_is_refused_markup_aside,
+                         more_than_20000_distinct_terms_refuse_the_article,
+                         long_paragraph_is_analysed_in_pieces);
 }
 
 FIXTURE_MAIN(article_suite)

@@ -219,18 +219,13 @@ END_TEST
 
 static Suite *bulk_suite(void)
 {
-    Suite *s = suite_create("bulk");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, tempdir_teardown);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, shards_are_merged_into_one_database);
-    tcase_add_test(tc, an_id_in_two_shards_stays_with_the_first_file);
-    tcase_add_test(tc, an_interrupted_build_is_resumed);
-    tcase_add_test(tc, rotated_databases_are_all_merged);
-    tcase_add_test(tc, a_loser_in_a_full_database_is_deleted);
-    tcase_add_test(tc, an_interrupted_rotated_build_is_resumed);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("bulk", "core", setup, tempdir_teardown, 60,
+                         shards_are_merged_into_one_database,
+                         an_id_in_two_shards_stays_with_the_first_file,
+                         an_interrupted_build_is_resumed,
+                         rotated_databases_are_all_merged,
+                         a_loser_in_a_full_database_is_deleted,
+                         an_interrupted_rotated_build_is_resumed);
 }
 
 FIXTURE_MAIN(bulk_suite)

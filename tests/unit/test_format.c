@@ -93,14 +93,11 @@ END_TEST
 
 static Suite *S_suite(void)
 {
-    Suite *s = suite_create("format");
-    TCase *t = tcase_create("format");
-    tcase_add_test(t, every_sequence);
-    tcase_add_test(t, missing_values_are_empty);
-    tcase_add_test(t, control_characters_are_escaped);
-    tcase_add_test(t, unknown_sequences_are_named);
-    suite_add_tcase(s, t);
-    return s;
+    return FIXTURE_SUITE("format", "format", NULL, NULL, 0,
+                         every_sequence,
+                         missing_values_are_empty,
+                         control_characters_are_escaped,
+                         unknown_sequences_are_named);
 }
 
 FIXTURE_MAIN(S_suite)

@@ -306,17 +306,12 @@ END_TEST
 
 static Suite *indexer_suite(void)
 {
-    Suite *s = suite_create("indexer");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, tempdir_setup, tempdir_teardown);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, every_run_leaves_a_current_facet_table);
-    tcase_add_test(tc, stories_are_linked_in_either_order_and_after_deletions);
-    tcase_add_test(tc, a_link_out_of_the_paths_is_reported_once_and_skipped);
-    tcase_add_test(tc, a_moved_root_keeps_its_records_and_a_subfolder_its_ids);
-    tcase_add_test(tc, a_database_path_of_the_articles_is_refused);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("indexer", "core", tempdir_setup, tempdir_teardown, 60,
+                         every_run_leaves_a_current_facet_table,
+                         stories_are_linked_in_either_order_and_after_deletions,
+                         a_link_out_of_the_paths_is_reported_once_and_skipped,
+                         a_moved_root_keeps_its_records_and_a_subfolder_its_ids,
+                         a_database_path_of_the_articles_is_refused);
 }
 
 FIXTURE_MAIN(indexer_suite)

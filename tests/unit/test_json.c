@@ -218,16 +218,13 @@ END_TEST
 
 static Suite *S_suite(void)
 {
-    Suite *s = suite_create("json");
-    TCase *t = tcase_create("json");
-    tcase_add_test(t, json_strings_escape_quotes_backslash_and_controls);
-    tcase_add_test(t, json_strings_cannot_close_a_script_element);
-    tcase_add_test(t, json_strings_replace_invalid_utf8);
-    tcase_add_test(t, html_escape_and_marks);
-    tcase_add_test(t, results_object_has_the_contract_shape);
-    tcase_add_test(t, url_only_http_and_path_relative_on_the_web);
-    suite_add_tcase(s, t);
-    return s;
+    return FIXTURE_SUITE("json", "json", NULL, NULL, 0,
+                         json_strings_escape_quotes_backslash_and_controls,
+                         json_strings_cannot_close_a_script_element,
+                         json_strings_replace_invalid_utf8,
+                         html_escape_and_marks,
+                         results_object_has_the_contract_shape,
+                         url_only_http_and_path_relative_on_the_web);
 }
 
 FIXTURE_MAIN(S_suite)

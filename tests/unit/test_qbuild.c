@@ -100,15 +100,11 @@ END_TEST
 
 static Suite *qbuild_suite(void)
 {
-    Suite *s = suite_create("qbuild");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
-    tcase_add_test(tc, relaxed_groups_are_ORd_each_weighing_the_coordination_boost);
-    tcase_add_test(tc, a_filter_kind_left_out_and_only_filters_match_everything);
-    tcase_add_test(tc, merged_groups_meet_their_word_or_a_share_of_the_alternative);
-    tcase_add_test(tc, highlights_are_deduplicated);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("qbuild", "core", fixture_setup, fixture_teardown, 0,
+                         relaxed_groups_are_ORd_each_weighing_the_coordination_boost,
+                         a_filter_kind_left_out_and_only_filters_match_everything,
+                         merged_groups_meet_their_word_or_a_share_of_the_alternative,
+                         highlights_are_deduplicated);
 }
 
 FIXTURE_MAIN(qbuild_suite)

@@ -196,18 +196,13 @@ END_TEST
 
 static Suite *search_suite(void)
 {
-    Suite *s = suite_create("search");
-    TCase *tc = tcase_create("passes");
-    tcase_add_checked_fixture(tc, tempdir_setup, tempdir_teardown);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, a_full_page_takes_one_pass);
-    tcase_add_test(tc, a_page_filled_by_partial_matches_takes_three_passes);
-    tcase_add_test(tc, a_relaxed_query_that_finds_no_more_takes_no_page_pass);
-    tcase_add_test(tc, a_vendor_filter_takes_one_disjunctive_pass);
-    tcase_add_test(tc, a_relaxed_query_with_both_filters_counts_each_kind_once);
-    tcase_add_test(tc, passes_of_a_NULL_searcher_are_0);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("search", "passes", tempdir_setup, tempdir_teardown, 60,
+                         a_full_page_takes_one_pass,
+                         a_page_filled_by_partial_matches_takes_three_passes,
+                         a_relaxed_query_that_finds_no_more_takes_no_page_pass,
+                         a_vendor_filter_takes_one_disjunctive_pass,
+                         a_relaxed_query_with_both_filters_counts_each_kind_once,
+                         passes_of_a_NULL_searcher_are_0);
 }
 
 FIXTURE_MAIN(search_suite)

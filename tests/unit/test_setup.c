@@ -104,16 +104,11 @@ END_TEST
 
 static Suite *setup_suite(void)
 {
-    Suite *s = suite_create("setup");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, a_path_that_does_not_exist_is_named);
-    tcase_add_test(tc, a_database_inside_the_articles_is_refused);
-    tcase_add_test(tc, a_new_database_is_built_under_the_lock_of_its_temporary_directory);
-    tcase_add_test(tc, a_database_with_articles_is_updated_in_place);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("setup", "core", setup, teardown, 60,
+                         a_path_that_does_not_exist_is_named,
+                         a_database_inside_the_articles_is_refused,
+                         a_new_database_is_built_under_the_lock_of_its_temporary_directory,
+                         a_database_with_articles_is_updated_in_place);
 }
 
 FIXTURE_MAIN(setup_suite)

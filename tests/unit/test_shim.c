@@ -1400,53 +1400,48 @@ END_TEST
 
 static Suite *shim_suite(void)
 {
-    Suite *s = suite_create("xapian_shim");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, tempdir_setup, tempdir_teardown);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, open_missing_db_returns_NS_ENOTFOUND);
-    tcase_add_test(tc, open_directory_that_is_not_a_db_returns_NS_ENOTFOUND_naming_it);
-    tcase_add_test(tc, garbage_postlist_gives_NS_ECORRUPT);
-    tcase_add_test(tc, garbage_version_file_gives_NS_ECORRUPT_on_open);
-    tcase_add_test(tc, open_existing_only_never_creates);
-    tcase_add_test(tc, set_data_replaces_only_the_data);
-    tcase_add_test(tc, second_writer_returns_NS_ELOCKED_until_first_closes);
-    tcase_add_test(tc, reader_use_after_close_returns_NS_ECLOSED);
-    tcase_add_test(tc, writer_use_after_close_returns_NS_ECLOSED);
-    tcase_add_test(tc, reader_of_overwritten_revision_gets_NS_EMODIFIED_then_reopen_helps);
-    tcase_add_test(tc, term_longer_than_245_bytes_returns_NS_ETERM);
-    tcase_add_test(tc, empty_term_returns_NS_ETERM);
-    tcase_add_test(tc, invalid_utf8_term_returns_NS_ETERM);
-    tcase_add_test(tc, replace_by_idterm_updates_and_delete_removes);
-    tcase_add_test(tc, replace_adds_idterm_when_document_lacks_it);
-    tcase_add_test(tc, cancelled_transaction_leaves_nothing);
-    tcase_add_test(tc, committed_transaction_visible_to_reader_after_reopen);
-    tcase_add_test(tc, close_cancels_transaction_and_commits_pending_changes);
-    tcase_add_test(tc, overwrite_starts_afresh);
-    tcase_add_test(tc, metadata_set_get_each_and_delete);
-    tcase_add_test(tc, phrase_matches_adjacent_terms_in_order_only);
-    tcase_add_test(tc, boolean_operators_select_expected_documents);
-    tcase_add_test(tc, filter_terms_do_not_change_weights);
-    tcase_add_test(tc, wildcard_matches_terms_with_prefix);
-    tcase_add_test(tc, value_range_is_inclusive_string_order);
-    tcase_add_test(tc, match_all_counts_every_document);
-    tcase_add_test(tc, describe_gives_xapian_description);
-    tcase_add_test(tc, bm25_ranks_more_occurrences_of_rare_term_first);
-    tcase_add_test(tc, relevance_ties_are_ordered_newest_first);
-    tcase_add_test(tc, total_is_exact_and_offset_limit_page_through_hits);
-    tcase_add_test(tc, facets_count_each_key_once_per_matching_document);
-    tcase_add_test(tc, a_page_only_pass_gives_the_same_page_and_counts_no_facets);
-    tcase_add_test(tc, docs_have_terms_reports_each_document_and_term);
-    tcase_add_test(tc, facet_counts_follow_a_replaced_document_after_reopen);
-    tcase_add_test(tc, facet_table_serves_only_the_revision_it_describes);
-    tcase_add_test(tc, damaged_facet_table_is_ignored);
-    tcase_add_test(tc, facet_table_with_two_byte_key_ids);
-    tcase_add_test(tc, facet_table_with_four_byte_key_ids);
-    tcase_add_test(tc, results_outlive_their_database);
-    tcase_add_test(tc, spelling_suggests_a_close_known_word);
-    tcase_add_test(tc, compact_merges_databases);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("xapian_shim", "core", tempdir_setup, tempdir_teardown, 60,
+                         open_missing_db_returns_NS_ENOTFOUND,
+                         open_directory_that_is_not_a_db_returns_NS_ENOTFOUND_naming_it,
+                         garbage_postlist_gives_NS_ECORRUPT,
+                         garbage_version_file_gives_NS_ECORRUPT_on_open,
+                         open_existing_only_never_creates,
+                         set_data_replaces_only_the_data,
+                         second_writer_returns_NS_ELOCKED_until_first_closes,
+                         reader_use_after_close_returns_NS_ECLOSED,
+                         writer_use_after_close_returns_NS_ECLOSED,
+                         reader_of_overwritten_revision_gets_NS_EMODIFIED_then_reopen_helps,
+                         term_longer_than_245_bytes_returns_NS_ETERM,
+                         empty_term_returns_NS_ETERM,
+                         invalid_utf8_term_returns_NS_ETERM,
+                         replace_by_idterm_updates_and_delete_removes,
+                         replace_adds_idterm_when_document_lacks_it,
+                         cancelled_transaction_leaves_nothing,
+                         committed_transaction_visible_to_reader_after_reopen,
+                         close_cancels_transaction_and_commits_pending_changes,
+                         overwrite_starts_afresh,
+                         metadata_set_get_each_and_delete,
+                         phrase_matches_adjacent_terms_in_order_only,
+                         boolean_operators_select_expected_documents,
+                         filter_terms_do_not_change_weights,
+                         wildcard_matches_terms_with_prefix,
+                         value_range_is_inclusive_string_order,
+                         match_all_counts_every_document,
+                         describe_gives_xapian_description,
+                         bm25_ranks_more_occurrences_of_rare_term_first,
+                         relevance_ties_are_ordered_newest_first,
+                         total_is_exact_and_offset_limit_page_through_hits,
+                         facets_count_each_key_once_per_matching_document,
+                         a_page_only_pass_gives_the_same_page_and_counts_no_facets,
+                         docs_have_terms_reports_each_document_and_term,
+                         facet_counts_follow_a_replaced_document_after_reopen,
+                         facet_table_serves_only_the_revision_it_describes,
+                         damaged_facet_table_is_ignored,
+                         facet_table_with_two_byte_key_ids,
+                         facet_table_with_four_byte_key_ids,
+                         results_outlive_their_database,
+                         spelling_suggests_a_close_known_word,
+                         compact_merges_databases);
 }
 
 FIXTURE_MAIN(shim_suite)

@@ -237,19 +237,15 @@ END_TEST
 
 static Suite *S_suite(void)
 {
-    Suite *s = suite_create("snippet");
-    TCase *t = tcase_create("snippet");
-    tcase_add_checked_fixture(t, fixture_setup, fixture_teardown);
-    tcase_add_test(t, inflections_are_marked_by_stem);
-    tcase_add_test(t, joined_terms_mark_the_whole_compound);
-    tcase_add_test(t, window_is_about_200_chars_around_the_best_passage);
-    tcase_add_test(t, no_match_gives_the_beginning_and_collapses_whitespace);
-    tcase_add_test(t, utf8_boundaries_are_respected_and_bad_bytes_replaced);
-    tcase_add_test(t, empty_text_gives_empty_snippet);
-    tcase_add_test(t, present_stems_stop_the_scan_once_found);
-    tcase_add_test(t, a_query_struct_finds_what_the_positional_form_finds);
-    suite_add_tcase(s, t);
-    return s;
+    return FIXTURE_SUITE("snippet", "snippet", fixture_setup, fixture_teardown, 0,
+                         inflections_are_marked_by_stem,
+                         joined_terms_mark_the_whole_compound,
+                         window_is_about_200_chars_around_the_best_passage,
+                         no_match_gives_the_beginning_and_collapses_whitespace,
+                         utf8_boundaries_are_respected_and_bad_bytes_replaced,
+                         empty_text_gives_empty_snippet,
+                         present_stems_stop_the_scan_once_found,
+                         a_query_struct_finds_what_the_positional_form_finds);
 }
 
 FIXTURE_MAIN(S_suite)

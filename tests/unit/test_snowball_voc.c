@@ -103,13 +103,10 @@ END_TEST
 
 static Suite *snowball_voc_suite(void)
 {
-    Suite *s = suite_create("snowball_voc");
-    TCase *tc = tcase_create("voc");
-    tcase_set_timeout(tc, 600); /* valgrind runs are slow */
-    tcase_add_test(tc, english_vocabulary_gives_snowball_stems);
-    tcase_add_test(tc, russian_vocabulary_gives_snowball_stems);
-    suite_add_tcase(s, tc);
-    return s;
+    /* valgrind runs are slow */
+    return FIXTURE_SUITE("snowball_voc", "voc", NULL, NULL, 600,
+                         english_vocabulary_gives_snowball_stems,
+                         russian_vocabulary_gives_snowball_stems);
 }
 
 FIXTURE_MAIN(snowball_voc_suite)

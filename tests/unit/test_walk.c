@@ -114,14 +114,10 @@ END_TEST
 
 static Suite *walk_suite(void)
 {
-    Suite *s = suite_create("walk");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, tempdir_setup, tempdir_teardown);
-    tcase_add_test(tc, articles_are_found_in_name_order_and_dot_entries_skipped);
-    tcase_add_test(tc, each_file_is_found_once_whatever_leads_to_it);
-    tcase_add_test(tc, a_link_leading_outside_is_reported_and_skipped);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("walk", "core", tempdir_setup, tempdir_teardown, 0,
+                         articles_are_found_in_name_order_and_dot_entries_skipped,
+                         each_file_is_found_once_whatever_leads_to_it,
+                         a_link_leading_outside_is_reported_and_skipped);
 }
 
 FIXTURE_MAIN(walk_suite)

@@ -188,18 +188,13 @@ END_TEST
 
 static Suite *writer_suite(void)
 {
-    Suite *s = suite_create("writer");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, a_file_is_indexed_under_its_id_then_skipped_when_unchanged);
-    tcase_add_test(tc, a_second_file_with_the_id_fails_naming_the_first);
-    tcase_add_test(tc, a_bad_file_is_reported_and_counted_not_an_error);
-    tcase_add_test(tc, a_removal_deletes_document_and_record);
-    tcase_add_test(tc, a_full_batch_is_committed);
-    tcase_add_test(tc, the_schema_version_is_checked_by_its_bytes);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("writer", "core", setup, teardown, 60,
+                         a_file_is_indexed_under_its_id_then_skipped_when_unchanged,
+                         a_second_file_with_the_id_fails_naming_the_first,
+                         a_bad_file_is_reported_and_counted_not_an_error,
+                         a_removal_deletes_document_and_record,
+                         a_full_batch_is_committed,
+                         the_schema_version_is_checked_by_its_bytes);
 }
 
 FIXTURE_MAIN(writer_suite)

@@ -19,11 +19,11 @@ static char db[256], arts[256];
 static void setup(void)
 {
     tempdir_setup();
-    runfix_path(db, sizeof db, "db");
-    runfix_path(arts, sizeof arts, "arts");
+    tempdir_path(db, sizeof db, "db");
+    tempdir_path(arts, sizeof arts, "arts");
     runfix_opts(&O, db);
     O.jobs = 3;
-    runfix_mkdir("arts");
+    tempdir_mkdir("arts");
 }
 
 static unsigned doccount(void)
@@ -180,7 +180,7 @@ START_TEST(an_interrupted_rotated_build_is_resumed)
     /* m.md: long enough (1.7 MB, under the 2 MiB limit) to take far more
      * than 50 ms to index */
     char path[256];
-    runfix_path(path, sizeof path, "arts/m.md");
+    tempdir_path(path, sizeof path, "arts/m.md");
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
     fputs("---\ntitle: \"Long\"\ndate: 2020-03-15\n---\n\n", f);

@@ -18,24 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 
-static void tpath(char *out, size_t size, const char *name)
-{
-    snprintf(out, size, "%s/%s", tmpdir, name);
-}
-
-/* Make the folder tmpdir/name. */
-static void tmkdir(const char *name)
-{
-    char path[160];
-    tpath(path, sizeof path, name);
-    ck_assert_msg(mkdir(path, 0777) == 0, "mkdir %s", path);
-}
-
 /* An article of month 2020-MM about vendors ("A, B"). */
 static void write_article(const char *name, int month, const char *vendors)
 {
     char path[160];
-    tpath(path, sizeof path, name);
+    tempdir_path(path, sizeof path, name);
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
     fprintf(f, "---\ntitle: \"Article %s\"\ndate: 2020-%02d-15\nlang: en\nvendors: [%s]\n---\n\n"
@@ -48,8 +35,8 @@ static void write_article(const char *name, int month, const char *vendors)
 static void index_articles(void)
 {
     char db[128], dir[128];
-    tpath(db, sizeof db, "db");
-    tpath(dir, sizeof dir, "articles");
+    tempdir_path(db, sizeof db, "db");
+    tempdir_path(dir, sizeof dir, "articles");
     ns_index_opts o = NS_INDEX_OPTS_INIT;
     o.db_path = db;
     o.jobs = 2;
@@ -66,7 +53,7 @@ static void index_articles(void)
 static void check_facets(const char *want)
 {
     char db[128];
-    tpath(db, sizeof db, "db");
+    tempdir_path(db, sizeof db, "db");
     ns_err err = { 0, "" };
     ns_xdb *x = NULL;
     ck_assert_msg(ns_xdb_open(&x, db, &err) == 0, "%s", err.msg);
@@ -91,7 +78,7 @@ static void check_facets(const char *want)
 
 START_TEST(every_run_leaves_a_current_facet_table)
 {
-    tmkdir("articles");
+    tempdir_mkdir("articles");
     write_article("articles/a.md", 1, "Google, OpenAI");
     write_article("articles/b.md", 2, "Google");
     write_article("articles/c.md", 2, "Yandex");
@@ -111,7 +98,7 @@ START_TEST(every_run_leaves_a_current_facet_table)
 
     /* a removed article */
     char path[128];
-    tpath(path, sizeof path, "articles/b.md");
+    tempdir_path(path, sizeof path, "articles/b.md");
     ck_assert_int_eq(unlink(path), 0);
     index_articles();
     check_facets("Len=2;VYandex=2;M2020-02=1;M2020-03=1;VIBM=1;VMeta=1;VNvidia=1;VSberbank=1;");
@@ -122,7 +109,7 @@ END_TEST
 static void write_with(const char *name, const char *extra)
 {
     char path[160];
-    tpath(path, sizeof path, name);
+    tempdir_path(path, sizeof path, name);
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
     fprintf(f, "---\ntitle: \"%s\"\ndate: 2020-05-01\n%s---\n\nText.\n", name, extra);
@@ -134,7 +121,7 @@ static void write_with(const char *name, const char *extra)
 static void check_stories(const char *want)
 {
     char db[128], got[256];
-    tpath(db, sizeof db, "db");
+    tempdir_path(db, sizeof db, "db");
     ns_err err = { 0, "" };
     ns_xdb *x = NULL;
     ns_xquery *q = NULL;
@@ -164,7 +151,7 @@ static void check_stories(const char *want)
 START_TEST(stories_are_linked_in_either_order_and_after_deletions)
 {
     char path[128];
-    tmkdir("articles");
+    tempdir_mkdir("articles");
     /* the translation alone (bulk), then its original (incremental) */
     write_with("articles/ru.md", "lang: ru\ntranslation_of: orig\n");
     write_with("articles/other.md", "url: https://example.org/other\n");
@@ -174,7 +161,7 @@ START_TEST(stories_are_linked_in_either_order_and_after_deletions)
     index_articles();
     check_stories("2/3;S=2;");
     /* the original deleted: alone again, unmarked */
-    tpath(path, sizeof path, "articles/orig.md");
+    tempdir_path(path, sizeof path, "articles/orig.md");
     ck_assert_int_eq(unlink(path), 0);
     index_articles();
     check_stories("2/2;");
@@ -207,8 +194,8 @@ static void on_warning(void *ctx, const char *path, const char *msg)
 static int run_index(const char *dir, int follow, ns_index_stats *st, ns_err *err)
 {
     char db[128], path[128];
-    tpath(db, sizeof db, "db");
-    tpath(path, sizeof path, dir);
+    tempdir_path(db, sizeof db, "db");
+    tempdir_path(path, sizeof path, dir);
     ns_index_opts o = NS_INDEX_OPTS_INIT;
     o.db_path = db;
     o.jobs = 2;
@@ -224,11 +211,11 @@ static int run_index(const char *dir, int follow, ns_index_stats *st, ns_err *er
 START_TEST(a_link_out_of_the_paths_is_reported_once_and_skipped)
 {
     char dir[128], target[160];
-    tmkdir("articles");
-    tmkdir("outside");
+    tempdir_mkdir("articles");
+    tempdir_mkdir("outside");
     write_article("articles/a.md", 1, "Google");
     write_article("outside/secret.md", 2, "OpenAI");
-    tpath(dir, sizeof dir, "articles/leak.md");
+    tempdir_path(dir, sizeof dir, "articles/leak.md");
     ck_assert_int_eq(symlink("../outside/secret.md", dir), 0);
     ns_index_stats st;
     ns_err err = { 0, "" };
@@ -250,8 +237,8 @@ END_TEST
 START_TEST(a_moved_root_keeps_its_records_and_a_subfolder_its_ids)
 {
     char from[128], to[128];
-    tmkdir("articles");
-    tmkdir("articles/en");
+    tempdir_mkdir("articles");
+    tempdir_mkdir("articles/en");
     write_article("articles/en/a.md", 1, "Google");
     write_article("articles/en/b.md", 2, "Yandex");
     write_article("articles/c.md", 3, "OpenAI");
@@ -259,8 +246,8 @@ START_TEST(a_moved_root_keeps_its_records_and_a_subfolder_its_ids)
     ns_err err = { 0, "" };
     ck_assert_msg(run_index("articles", 0, &st, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(st.added, 3);
-    tpath(from, sizeof from, "articles");
-    tpath(to, sizeof to, "moved");
+    tempdir_path(from, sizeof from, "articles");
+    tempdir_path(to, sizeof to, "moved");
     ck_assert_int_eq(rename(from, to), 0);
     ck_assert_msg(run_index("moved", 0, &st, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(st.unchanged, 3);
@@ -275,8 +262,8 @@ END_TEST
 START_TEST(a_database_path_of_the_articles_is_refused)
 {
     char dir[128];
-    tmkdir("articles");
-    tpath(dir, sizeof dir, "articles");
+    tempdir_mkdir("articles");
+    tempdir_path(dir, sizeof dir, "articles");
     write_article("articles/a.md", 1, "Google");
     ns_index_opts o = NS_INDEX_OPTS_INIT;
     o.db_path = dir;
@@ -287,19 +274,19 @@ START_TEST(a_database_path_of_the_articles_is_refused)
     ck_assert_msg(strstr(err.msg, "is the PATH") != NULL, "%s", err.msg);
     /* a folder of other things, given as the database of another folder */
     char other[128];
-    tmkdir("other");
-    tpath(other, sizeof other, "other");
+    tempdir_mkdir("other");
+    tempdir_path(other, sizeof other, "other");
     write_article("other/b.md", 2, "Yandex");
     o.db_path = other;
     ck_assert_int_eq(ns_index_run(&o, paths, 1, &st, &err), NS_EINVAL);
     ck_assert_msg(strstr(err.msg, "is not an nsearch database: it is a folder holding 1 entry")
                   != NULL, "%s", err.msg);
     struct stat sb;
-    tpath(dir, sizeof dir, "articles/a.md");
+    tempdir_path(dir, sizeof dir, "articles/a.md");
     ck_assert_int_eq(stat(dir, &sb), 0);
-    tpath(dir, sizeof dir, "other/b.md");
+    tempdir_path(dir, sizeof dir, "other/b.md");
     ck_assert_int_eq(stat(dir, &sb), 0);
-    tpath(dir, sizeof dir, "other/iamglass");
+    tempdir_path(dir, sizeof dir, "other/iamglass");
     ck_assert_int_eq(stat(dir, &sb), -1);
 }
 END_TEST

@@ -18,11 +18,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void tpath(char *out, size_t size, const char *name)
-{
-    snprintf(out, size, "%s/%s", tmpdir, name);
-}
-
 static void write_article(int i, int month, const char *vendor, const char *body)
 {
     char path[160];
@@ -40,8 +35,8 @@ static void write_article(int i, int month, const char *vendor, const char *body
 static ns_searcher *open_archive(void)
 {
     char dir[128], db[128];
-    tpath(dir, sizeof dir, "articles");
-    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    tempdir_mkdir("articles");
+    tempdir_path(dir, sizeof dir, "articles");
     for (int i = 1; i <= 14; i++) {
         const char *body = i <= 3    ? "The model runs on new hardware."
                            : i <= 6  ? "The model alpha beta."
@@ -49,7 +44,7 @@ static ns_searcher *open_archive(void)
                                      : "New hardware was released.";
         write_article(i, i <= 6 ? 1 : 2, i <= 5 ? "Google" : "OpenAI", body);
     }
-    tpath(db, sizeof db, "db");
+    tempdir_path(db, sizeof db, "db");
     ns_index_opts o = NS_INDEX_OPTS_INIT;
     o.db_path = db;
     o.jobs = 1;

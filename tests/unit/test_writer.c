@@ -28,7 +28,7 @@ static void setup(void)
     W.a = R.a;  /* borrowed, as incremental mode does */
     W.batch = 1000;
     char db[256];
-    runfix_path(db, sizeof db, "db");
+    tempdir_path(db, sizeof db, "db");
     ck_assert_msg(ns_xwdb_open(&W.w, db, NS_XWDB_CREATE_OR_OPEN, &err) == 0, "%s", err.msg);
 }
 
@@ -48,7 +48,7 @@ static frec *found_file(const char *name)
     frec *r = NULL;
     ck_assert_int_eq(ns_frec_get(&R, key, strlen(key), strlen(tmpdir), &r), 0);
     r->seen = 1;
-    runfix_path(path, sizeof path, name);
+    tempdir_path(path, sizeof path, name);
     free(r->display);  /* found again: the same record */
     free(r->default_id);
     r->display = strdup(path);

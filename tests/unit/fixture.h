@@ -39,6 +39,16 @@ __attribute__((unused)) static Suite *fixture_suite(const char *name, const char
     fixture_suite(name, tcase, setup, teardown, timeout, (const TTest *const[]){ __VA_ARGS__ },  \
                   sizeof((const TTest *const[]){ __VA_ARGS__ }) / sizeof(const TTest *))
 
+/* The malloc'd string expr gives equals want; then it is freed. The
+ * programs' CHECK_ macros name what they check through this. */
+#define FIXTURE_STR_EQ(expr, want)                                                               \
+    do {                                                                                         \
+        char *got_ = (expr);                                                                     \
+        ck_assert_ptr_nonnull(got_);                                                             \
+        ck_assert_str_eq(got_, want);                                                            \
+        free(got_);                                                                              \
+    } while (0)
+
 /* Run suite s: EXIT_SUCCESS when every test passed. */
 __attribute__((unused)) static int fixture_run(Suite *s)
 {

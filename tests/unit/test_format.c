@@ -37,12 +37,7 @@ static char *S_line(const char *fmt, const ns_hit *h)
     return ns_buf_detach(&b);
 }
 
-#define CHECK_LINE(fmt, h, want)                                                                 \
-    do {                                                                                         \
-        char *l_ = S_line(fmt, h);                                                               \
-        ck_assert_str_eq(l_, want);                                                              \
-        free(l_);                                                                                \
-    } while (0)
+#define CHECK_LINE(fmt, h, want) FIXTURE_STR_EQ(S_line(fmt, h), want)
 
 START_TEST(every_sequence)
 {

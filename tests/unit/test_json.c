@@ -15,12 +15,7 @@ static char *S_json_str(const char *s, size_t len)
     return ns_buf_detach(&b);
 }
 
-#define CHECK_JSON(s, want)                                                                      \
-    do {                                                                                         \
-        char *j_ = S_json_str(s, sizeof(s) - 1);                                                 \
-        ck_assert_str_eq(j_, want);                                                              \
-        free(j_);                                                                                \
-    } while (0)
+#define CHECK_JSON(s, want) FIXTURE_STR_EQ(S_json_str(s, sizeof(s) - 1), want)
 
 START_TEST(json_strings_escape_quotes_backslash_and_controls)
 {

@@ -29,12 +29,7 @@ static char *S_build(const ns_query *q, int relaxed, int omit)
     return d;
 }
 
-#define CHECK_BUILD(q, relaxed, omit, want)                                                      \
-    do {                                                                                         \
-        char *d_ = S_build(q, relaxed, omit);                                                    \
-        ck_assert_str_eq(d_, want);                                                              \
-        free(d_);                                                                                \
-    } while (0)
+#define CHECK_BUILD(q, relaxed, omit, want) FIXTURE_STR_EQ(S_build(q, relaxed, omit), want)
 
 START_TEST(relaxed_groups_are_ORd_each_weighing_the_coordination_boost)
 {

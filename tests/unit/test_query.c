@@ -36,12 +36,7 @@ static char *S_desc(const char *text)
     return S_desc_opts(text, strlen(text), NULL, 0);
 }
 
-#define CHECK_DESC(text, want)                                                                   \
-    do {                                                                                         \
-        char *d_ = S_desc(text);                                                                 \
-        ck_assert_str_eq(d_, want);                                                              \
-        free(d_);                                                                                \
-    } while (0)
+#define CHECK_DESC(text, want) FIXTURE_STR_EQ(S_desc(text), want)
 
 START_TEST(words_are_all_required_and_stemmed)
 {

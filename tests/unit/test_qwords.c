@@ -32,12 +32,7 @@ static char *S_desc(ns_xquery *x)
     return d;
 }
 
-#define CHECK_X(x, want)                                                                         \
-    do {                                                                                         \
-        char *d_ = S_desc(x);                                                                    \
-        ck_assert_str_eq(d_, want);                                                              \
-        free(d_);                                                                                \
-    } while (0)
+#define CHECK_X(x, want) FIXTURE_STR_EQ(S_desc(x), want)
 
 START_TEST(a_compound_word_is_its_joined_term_or_its_parts_as_a_phrase)
 {

@@ -24,13 +24,7 @@ static char *conv(const char *s)
     return out;
 }
 
-#define ASSERT_CONV(in, want)                                                                      \
-    do {                                                                                           \
-        char *got_ = conv(in);                                                                     \
-        ck_assert_ptr_nonnull(got_);                                                               \
-        ck_assert_str_eq(got_, want);                                                              \
-        free(got_);                                                                                \
-    } while (0)
+#define ASSERT_CONV(in, want) FIXTURE_STR_EQ(conv(in), want)
 
 START_TEST(latin_keys_become_russian_letters)
 {

@@ -117,12 +117,7 @@ static char *words(int (*fn)(ns_buf *, const char *, const char *), const char *
     return ns_buf_detach(&out);
 }
 
-#define CK_WORDS(fn, v, ui, want)                   \
-    do {                                            \
-        char *got_ = words(fn, v, ui);              \
-        ck_assert_str_eq(got_, want);               \
-        free(got_);                                 \
-    } while (0)
+#define CK_WORDS(fn, v, ui, want) FIXTURE_STR_EQ(words(fn, v, ui), want)
 
 START_TEST(dates_and_months_in_words_in_both_languages)
 {

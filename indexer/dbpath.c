@@ -72,7 +72,7 @@ static int S_dots(const char *name)
 /* ---- resolving and classifying ---- */
 
 /* Replace *cur, a symbolic link of size bytes, by its target (relative to
- * the link's folder). 0 or the error code. */
+ * the link's folder). 0 or the error code (and *cur as it was). */
 static int S_follow_link(char **cur, size_t size, const char *shown, ns_err *err)
 {
     char msg[NS_ERRNO_MSG_MAX];
@@ -94,9 +94,11 @@ static int S_follow_link(char **cur, size_t size, const char *shown, ns_err *err
         goto nomem;
     while (t.len > 1 && t.data[t.len - 1] == '/')
         t.data[--t.len] = '\0';
-    free(*cur);
-    if (!(*cur = ns_buf_detach(&t)))
+    char *next = ns_buf_detach(&t);
+    if (!next)
         goto nomem;
+    free(*cur);
+    *cur = next;
     goto done;
 nomem:
     rc = ns_err_set(err, NS_ENOMEM, "out of memory");
@@ -134,13 +136,14 @@ static int S_resolve_new(const char *cur, const char *shown, char **res, ns_err 
 
 int ns_dbpath_resolve(char **out, const char *path, const char *shown, ns_err *err)
 {
-    char *cur = NULL, *res = NULL;
+    char *cur, *res = NULL;
     int rc = 0;
     size_t len = strlen(path);
     while (len > 1 && path[len - 1] == '/')
         len--;
+    *out = NULL;
     if (!(cur = strndup(path, len)))
-        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
     for (int hops = 0; rc == 0; hops++) {
         struct stat st;
         if (lstat(cur, &st) == 0 && S_ISLNK(st.st_mode)) {

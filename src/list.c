@@ -15,12 +15,11 @@ int ns_array_room(void *arrp, size_t n, size_t *cap, size_t elsize, size_t first
     size_t c = *cap ? *cap * 2 : first;
     if (c < *cap || c > SIZE_MAX / elsize)
         return NS_ENOMEM;
-    void *old;  /* *arrp is a T *, read and written as bytes: no aliasing */
-    memcpy(&old, arrp, sizeof old);
-    void *p = realloc(old, c * elsize);
+    void **arr = arrp;  /* the caller's T *, as ns_ptrs_push takes its T ** */
+    void *p = realloc(*arr, c * elsize);
     if (!p)
         return NS_ENOMEM;
-    memcpy(arrp, &p, sizeof p);
+    *arr = p;
     *cap = c;
     return 0;
 }

@@ -71,6 +71,17 @@ paths() {
     printf '%s\n' "$ans" | grep -o '"path":"[^"]*"' | sort
 }
 runs() { wc -l < "$tmp/out"; }
+# printed PATTERN: the last summary line matches PATTERN within 5 s. A run
+# prints its summary after its commit, so a search can see a change before
+# the line is there; a count of runs taken in between would be one short.
+printed() {
+    i=0
+    until tail -n 1 "$tmp/out" | grep -q -- "$1"; do
+        i=$((i + 1))
+        [ $i -lt 250 ] || fail "no summary line matching '$1' after 5 s"
+        sleep 0.02
+    done
+}
 # await WHAT CHECK...: the change was made at $t0; CHECK must hold within 5 s.
 # The latency is when the commit that holds the change landed (the
 # modification time of the database's version file, iamglass, rewritten by
@@ -169,6 +180,7 @@ await "added in the folder moved in" has axolotl
 # indexed
 t0=$(ms); mv "$arc/sub" "$out/gone"
 await "folder moved out" both hasnt narwhal hasnt axolotl
+printed 'removed 3, failed 0$'
 n=$(runs)
 art "$out/gone/deeper/d.md" wombat
 sleep 0.5
@@ -180,6 +192,7 @@ t0=$(ms); mkdir -p "$arc/new/deep"; art "$arc/new/deep/k.md" kiwibird
 await "folder created" has kiwibird
 t0=$(ms); rm -r "$arc/new"
 await "folder deleted" hasnt kiwibird
+printed 'removed 1, failed 0$'
 
 # a burst is folded into a few commits
 n=$(runs)
@@ -212,8 +225,10 @@ d = sys.argv[1]
 for i in range(200):
     with open("%s/steady%03d.md" % (d, i), "w") as f:
         f.write("---\ntitle: Steady %d\ndate: 2024-05-17\n---\nThe steadyword%d appears.\n" % (i, i))
+    written = time.time()
     time.sleep(0.02)
-' "$arc/ru" &
+print(int(written * 1000), flush=True)
+' "$arc/ru" > "$tmp/steady.end" &
 steady=$!
 t0=$(ms)
 until has steadyword0; do
@@ -224,7 +239,7 @@ kill -0 $steady 2> /dev/null || fail "the first file of a steady burst waited fo
 c=$(stat -c %.3Y "$db/iamglass")
 echo "a steady burst: its first file committed after $((${c%.*}${c#*.} - t0)) ms, while it goes on"
 wait $steady
-t0=$(ms)
+t0=$(cat "$tmp/steady.end")   # the last file's write: its commit may come before wait returns
 await "a steady burst, its last file" has steadyword199
 t0=$(ms); rm "$arc"/ru/steady*.md
 await "a steady burst deleted" hasnt steadyword0
@@ -248,16 +263,25 @@ await "bad and good files deleted" hasnt betterword
 # another writer holds the database: the change waits (one note), and goes
 # in when the writer lets go
 mkfifo "$tmp/hold"
+# (nindex may still hold the lock for a moment after the commit a search saw:
+# the holder tries again until it has it, and only then says "holding")
 /usr/bin/python3 -c '
-import sys, xapian
-db = xapian.WritableDatabase(sys.argv[1], xapian.DB_OPEN)
-print("locked", flush=True)
+import sys, time, xapian
+for attempt in range(200):
+    try:
+        db = xapian.WritableDatabase(sys.argv[1], xapian.DB_OPEN)
+        break
+    except xapian.DatabaseLockError:
+        time.sleep(0.05)
+else:
+    sys.exit("no lock after 10 s")
+print("holding", flush=True)
 sys.stdin.read()
 ' "$db" < "$tmp/hold" > "$tmp/lock.out" 2>&1 &
 holder=$!
 exec 5> "$tmp/hold"
 t0=$(ms)
-until grep -q locked "$tmp/lock.out"; do
+until grep -qx holding "$tmp/lock.out"; do
     [ $(($(ms) - t0)) -lt 10000 ] || fail "python3-xapian could not take the lock: $(cat "$tmp/lock.out")"
     sleep 0.05
 done

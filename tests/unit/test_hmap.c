@@ -60,7 +60,7 @@ END_TEST
 START_TEST(it_grows_and_keeps_every_entry)
 {
     enum { N = 5000 };
-    static char keys[N][8];
+    static char keys[N][16];
     ns_hmap m = NS_HMAP_INIT;
     for (int i = 0; i < N; i++) {
         snprintf(keys[i], sizeof keys[i], "k%d", i);

@@ -1,7 +1,11 @@
 """Helpers shared by the peer engines of the benchmark: read the generated articles, split a
-query of the mix into its text and its filters.  Python 3 stdlib only."""
+query of the mix into its text and its filters, time a batch of queries, run the command the
+arguments name.  Python 3 stdlib only."""
+import json
 import os
 import re
+import sys
+import time
 
 
 def iter_articles(root):
@@ -60,3 +64,40 @@ def query_items(text):
 
 def is_russian(q):
     return CYRILLIC.search(q) is not None
+
+
+def read_queries(qfile):
+    """The queries of a query file: one a line, blank lines skipped."""
+    with open(qfile, encoding="utf-8") as f:
+        return [line.rstrip("\n") for line in f if line.strip()]
+
+
+def time_queries(name, queries, t0, total_of, errors, describe=str):
+    """Run each query through total_of (which gives its total, and may raise one of errors:
+    counted, and said on stderr after name, as describe words it) and print the JSON line bench.py reads: the seconds
+    since t0 (time.perf_counter(), taken before connecting), each query's latency and total,
+    how many failed."""
+    lat, totals, nerr = [], [], 0
+    for q in queries:
+        s = time.perf_counter()
+        total = 0
+        try:
+            total = total_of(q)
+        except errors as e:
+            nerr += 1
+            print(f"{name}: {q!r}: {describe(e)}", file=sys.stderr)
+        lat.append(time.perf_counter() - s)
+        totals.append(total)
+    wall = time.perf_counter() - t0
+    print(json.dumps({"total_s": wall, "lat_s": lat, "totals": totals, "errors": nerr}))
+
+
+def run_command(doc, commands, argv):
+    """Run the command argv names, commands mapping each name to how many arguments it takes
+    and the function taking them: 0, or 2 with the usage (doc) on stderr when argv names none
+    of them."""
+    if argv and argv[0] in commands and len(argv) - 1 == commands[argv[0]][0]:
+        commands[argv[0]][1](*argv[1:])
+        return 0
+    print(doc, file=sys.stderr)
+    return 2

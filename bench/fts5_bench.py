@@ -11,7 +11,6 @@ ordinary tables for what a result page shows (docs) and for the vendor facet (do
 A query: its words, phrases and prefixes in title and body, its vendor: and month: filters as
 column filters of the same MATCH; top 10 by bm25() (title weighs 2), then a GROUP BY for the
 month facet and one for the vendor facet, exact over all matches."""
-import json
 import os
 import sqlite3
 import sys
@@ -19,7 +18,8 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import iter_articles, parse_query, query_items  # noqa: E402
+from benchlib import (iter_articles, parse_query, query_items, read_queries,  # noqa: E402
+                      run_command, time_queries)
 
 SCHEMA = """
 CREATE TABLE docs(id INTEGER PRIMARY KEY, path TEXT, title TEXT, date TEXT, month TEXT,
@@ -87,27 +87,19 @@ VENDORS = ("SELECT v.vendor, count(*) FROM fts JOIN docvendor v ON v.doc = fts.r
 
 
 def batch(dbpath, qfile):
-    queries = [line.rstrip("\n") for line in open(qfile, encoding="utf-8") if line.strip()]
+    queries = read_queries(qfile)
     t0 = time.perf_counter()
     con = sqlite3.connect(f"file:{dbpath}?mode=ro", uri=True)
-    lat, totals, errors = [], [], 0
-    for q in queries:
-        s = time.perf_counter()
+
+    def total_of(q):
         m = match_expr(q)
-        total = 0
-        if m:
-            try:
-                con.execute(TOP, (m,)).fetchall()
-                months = con.execute(MONTHS, (m,)).fetchall()
-                con.execute(VENDORS, (m,)).fetchall()
-                total = sum(c for _, c in months)
-            except sqlite3.Error as e:
-                errors += 1
-                print(f"fts5: {q!r}: {e}", file=sys.stderr)
-        lat.append(time.perf_counter() - s)
-        totals.append(total)
-    wall = time.perf_counter() - t0
-    print(json.dumps({"total_s": wall, "lat_s": lat, "totals": totals, "errors": errors}))
+        if not m:
+            return 0
+        con.execute(TOP, (m,)).fetchall()
+        months = con.execute(MONTHS, (m,)).fetchall()
+        con.execute(VENDORS, (m,)).fetchall()
+        return sum(c for _, c in months)
+    time_queries("fts5", queries, t0, total_of, sqlite3.Error)
 
 
 def sql(q):
@@ -116,16 +108,8 @@ def sql(q):
 
 
 def main(argv):
-    if len(argv) == 3 and argv[0] == "index":
-        index(argv[1], argv[2])
-    elif len(argv) == 3 and argv[0] == "batch":
-        batch(argv[1], argv[2])
-    elif len(argv) == 3 and argv[0] == "sql":
-        sql(argv[2])
-    else:
-        print(__doc__, file=sys.stderr)
-        return 2
-    return 0
+    return run_command(__doc__, {"index": (2, index), "batch": (2, batch),
+                                 "sql": (2, lambda _db, q: sql(q))}, argv)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ kind OR'd, different kinds AND'd), top 10 by BM25F(1.2, 0.75) with title weighin
 expression ranker over per-field lengths: Sphinx's own `ranker=bm25` has no length
 normalisation), then one FACET per attribute, exact: at most 74 vendors and 60 months, far
 below max_matches, which bounds the groups a facet can count exactly."""
-import json
 import os
 import re
 import sys
@@ -26,7 +25,8 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from benchlib import iter_articles, parse_query, query_items  # noqa: E402
+from benchlib import (iter_articles, parse_query, query_items, read_queries,  # noqa: E402
+                      run_command, time_queries)
 
 VENDORS_TXT = os.path.join(HERE, "..", "vendors", "vendors.txt")
 RANKER = "expr('bm25f(1.2,0.75)')"
@@ -151,51 +151,40 @@ def statement(q, vids):
 
 def batch(port, qfile):
     import pymysql  # python3-pymysql (scripts/setup.sh bench)
-    queries = [line.rstrip("\n") for line in open(qfile, encoding="utf-8") if line.strip()]
+    queries = read_queries(qfile)
     vids = vendor_ids()
     t0 = time.perf_counter()
     con = pymysql.connect(host="127.0.0.1", port=int(port), user="", password="", charset="utf8",
                           autocommit=True)
     cur = con.cursor()
-    lat, totals, errors = [], [], 0
-    for q in queries:
-        s = time.perf_counter()
+
+    def total_of(q):
         st = statement(q, vids)
-        total = 0
-        if st:
-            try:
-                cur.execute(st[0], st[1])
-                cur.fetchall()                  # the top 10
-                cur.nextset()
-                cur.fetchall()                  # vendor facet
-                cur.nextset()
-                total = sum(c for _, c in cur.fetchall())  # month facet: one month per article
-                while cur.nextset():
-                    pass
-            except pymysql.Error as e:
-                errors += 1
-                print(f"sphinx: {q!r}: {e}", file=sys.stderr)
-        lat.append(time.perf_counter() - s)
-        totals.append(total)
-    wall = time.perf_counter() - t0
-    con.close()
-    print(json.dumps({"total_s": wall, "lat_s": lat, "totals": totals, "errors": errors}))
+        if not st:
+            return 0
+        cur.execute(st[0], st[1])
+        cur.fetchall()                  # the top 10
+        cur.nextset()
+        cur.fetchall()                  # vendor facet
+        cur.nextset()
+        total = sum(c for _, c in cur.fetchall())  # month facet: one month per article
+        while cur.nextset():
+            pass
+        return total
+    try:
+        time_queries("sphinx", queries, t0, total_of, pymysql.Error)
+    finally:
+        con.close()
+
+
+def sql(q):
+    st = statement(q, vendor_ids())
+    print(st if st is None else st[0].replace("%s", "'" + (st[1] or [""])[0].replace("'", "\\'") + "'"))
 
 
 def main(argv):
-    if len(argv) == 3 and argv[0] == "xml":
-        xml(argv[1], argv[2])
-    elif len(argv) == 4 and argv[0] == "conf":
-        conf(argv[1], argv[2], argv[3])
-    elif len(argv) == 3 and argv[0] == "batch":
-        batch(argv[1], argv[2])
-    elif len(argv) == 2 and argv[0] == "sql":
-        st = statement(argv[1], vendor_ids())
-        print(st if st is None else st[0].replace("%s", "'" + (st[1] or [""])[0].replace("'", "\\'") + "'"))
-    else:
-        print(__doc__, file=sys.stderr)
-        return 2
-    return 0
+    return run_command(__doc__, {"xml": (2, xml), "conf": (3, conf), "batch": (2, batch),
+                                 "sql": (1, sql)}, argv)
 
 
 if __name__ == "__main__":

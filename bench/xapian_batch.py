@@ -7,7 +7,6 @@ Per query: QueryParser (default AND, phrases, prefix*, stemmer by the query's sc
 vendor: and month: as boolean prefixes XV and XM), BM25Weight, top 10, and exact facets:
 ValueCountMatchSpy on the vendor slots 1-3 and the month slot 4 with check_at_least = the
 document count (the layout bench/xapian_index.cc writes)."""
-import json
 import os
 import sys
 import time
@@ -16,14 +15,14 @@ import xapian
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import is_russian  # noqa: E402
+from benchlib import is_russian, read_queries, time_queries  # noqa: E402
 
 
 def main(argv):
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    queries = [line.rstrip("\n") for line in open(argv[1], encoding="utf-8") if line.strip()]
+    queries = read_queries(argv[1])
     t0 = time.perf_counter()
     db = xapian.Database(argv[0])
     ndocs = db.get_doccount()
@@ -42,33 +41,25 @@ def main(argv):
              | xapian.QueryParser.FLAG_PURE_NOT)
     enquire = xapian.Enquire(db)
     enquire.set_weighting_scheme(xapian.BM25Weight())
-    lat, totals, errors = [], [], 0
-    for q in queries:
-        s = time.perf_counter()
+
+    def total_of(q):
         qp = parsers["russian" if is_russian(q) else "english"]
-        try:
-            enquire.set_query(qp.parse_query(q, flags))
-            enquire.clear_matchspies()
-            spies = [xapian.ValueCountMatchSpy(slot) for slot in (1, 2, 3, 4)]
-            for sp in spies:
-                enquire.add_matchspy(sp)
-            mset = enquire.get_mset(0, 10, ndocs)
-            for m in mset:
-                m.document.get_data()
-            vendors = {}
-            for sp in spies[:3]:
-                for item in sp.values():
-                    vendors[item.term] = vendors.get(item.term, 0) + item.termfreq
-            months = {item.term: item.termfreq for item in spies[3].values()}
-            totals.append(mset.get_matches_estimated())
-            del months
-        except xapian.Error as e:
-            errors += 1
-            totals.append(0)
-            print(f"xapian: {q!r}: {e.get_msg()}", file=sys.stderr)
-        lat.append(time.perf_counter() - s)
-    wall = time.perf_counter() - t0
-    print(json.dumps({"total_s": wall, "lat_s": lat, "totals": totals, "errors": errors}))
+        enquire.set_query(qp.parse_query(q, flags))
+        enquire.clear_matchspies()
+        spies = [xapian.ValueCountMatchSpy(slot) for slot in (1, 2, 3, 4)]
+        for sp in spies:
+            enquire.add_matchspy(sp)
+        mset = enquire.get_mset(0, 10, ndocs)
+        for m in mset:
+            m.document.get_data()
+        vendors = {}
+        for sp in spies[:3]:
+            for item in sp.values():
+                vendors[item.term] = vendors.get(item.term, 0) + item.termfreq
+        months = {item.term: item.termfreq for item in spies[3].values()}
+        del months
+        return mset.get_matches_estimated()
+    time_queries("xapian", queries, t0, total_of, xapian.Error, lambda e: e.get_msg())
     return 0
 
 

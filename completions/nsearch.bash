@@ -125,18 +125,27 @@ _nsearch_reply_vendors() {
     done < <(_nsearch_facet vendor)
 }
 
-_nsearch() {
-    local cur prev d IFS=$' \t\n'
-    local -a vals
+# _nsearch_start: COMPREPLY emptied, the line split (_nsearch_split), and the
+# caller's cur and prev set to the word being completed and the one before.
+_nsearch_start() {
     COMPREPLY=()
     _nsearch_split
     cur=$_ns_cur
     prev=${_ns_words[_ns_cword - 1]}
+}
+
+# _nsearch_reply_dirs WORD: the folders that complete WORD (an option's value).
+_nsearch_reply_dirs() {
+    compopt -o filenames 2>/dev/null
+    mapfile -t COMPREPLY < <(compgen -d -- "$(_nsearch_dequote "$1")")
+}
+
+_nsearch() {
+    local cur prev d IFS=$' \t\n'
+    local -a vals
+    _nsearch_start
     case $prev in
-        --db)
-            compopt -o filenames 2>/dev/null
-            mapfile -t COMPREPLY < <(compgen -d -- "$(_nsearch_dequote "$cur")")
-            return ;;
+        --db) _nsearch_reply_dirs "$cur"; return ;;
         --vendor)
             mapfile -t vals < <(_nsearch_facet vendor)
             _nsearch_reply "" "$(_nsearch_dequote "$cur")" "${vals[@]}"
@@ -181,15 +190,9 @@ _nsearch() {
 
 _nindex() {
     local cur prev IFS=$' \t\n'
-    COMPREPLY=()
-    _nsearch_split
-    cur=$_ns_cur
-    prev=${_ns_words[_ns_cword - 1]}
+    _nsearch_start
     case $prev in
-        --db)
-            compopt -o filenames 2>/dev/null
-            mapfile -t COMPREPLY < <(compgen -d -- "$(_nsearch_dequote "$cur")")
-            return ;;
+        --db) _nsearch_reply_dirs "$cur"; return ;;
         --batch | --jobs | --shards) return ;;
     esac
     if [[ $cur == -* ]]; then

@@ -3,6 +3,7 @@
 
 #include "buf.h"
 #include "hmap.h"
+#include "list.h"
 #include "schema.h"
 #include "str.h"
 #include "utf8.h"
@@ -109,18 +110,11 @@ static int S_on_terms(void *ctx, const ns_term *terms, size_t count, const char 
         if (!S_spellable(f, flen) || ns_hmap_get(&c->spell, f, flen))
             continue;
         ns_index_built *o = c->out;
-        if (o->nspell == c->capspell) {
-            /* doubling: one more each time copied the list once per word */
-            size_t cap = c->capspell ? c->capspell * 2 : 64;
-            char **p = realloc(o->spell, cap * sizeof *p);
-            if (!p)
-                return ns_err_set(err, NS_ENOMEM, "out of memory");
-            o->spell = p;
-            c->capspell = cap;
-        }
-        char **p = o->spell;
-        if (!(p[o->nspell] = ns_strndup(f, flen)))
+        /* doubling: one more each time copied the list once per word */
+        if (ns_array_room(&o->spell, o->nspell, &c->capspell, sizeof *o->spell, 64) < 0 ||
+            !(o->spell[o->nspell] = ns_strndup(f, flen)))
             return ns_err_set(err, NS_ENOMEM, "out of memory");
+        char **p = o->spell;
         if (ns_hmap_put(&c->spell, p[o->nspell], flen, p[o->nspell]) < 0) {
             free(p[o->nspell]);
             return ns_err_set(err, NS_ENOMEM, "out of memory");

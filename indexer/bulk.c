@@ -59,14 +59,8 @@ static char *S_seg_path(const run *R, unsigned k, unsigned s)
 /* Keep W's current database among its full ones (W->w is then NULL). */
 static int S_seg_push(writer *W, ns_err *err)
 {
-    if (W->nsegs == W->capsegs) {
-        unsigned cap = W->capsegs ? W->capsegs * 2 : 4;
-        ns_xwdb **p = realloc(W->segs, cap * sizeof *p);
-        if (!p)
-            return ns_err_set(err, NS_ENOMEM, "out of memory");
-        W->segs = p;
-        W->capsegs = cap;
-    }
+    if (ns_array_room(&W->segs, W->nsegs, &W->capsegs, sizeof *W->segs, 4) < 0)
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
     W->segs[W->nsegs++] = W->w;
     W->w = NULL;
     return 0;
@@ -99,7 +93,7 @@ static int S_rotate(writer *W, ns_err *err)
     if ((rc = ns_writer_commit(W, 1, err)) < 0 || (rc = S_seg_push(W, err)) < 0)
         return rc;
     W->seg_files = 0;
-    return S_seg_create(W, W->nsegs, err);
+    return S_seg_create(W, (unsigned)W->nsegs, err);
 }
 
 /* Remove shard k's later databases from s on: those of a run that is not
@@ -386,14 +380,8 @@ typedef struct duplist {
 
 static int S_dup_push(duplist *l, dupfile d)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        dupfile *p = realloc(l->v, cap * sizeof *p);
-        if (!p)
-            return NS_ENOMEM;
-        l->v = p;
-        l->cap = cap;
-    }
+    if (ns_array_room(&l->v, l->n, &l->cap, sizeof *l->v, 16) < 0)
+        return NS_ENOMEM;
     l->v[l->n++] = d;
     return 0;
 }

@@ -71,83 +71,101 @@ static int S_dots(const char *name)
 
 /* ---- resolving and classifying ---- */
 
-int ns_dbpath_resolve(char **out, const char *path, const char *shown, ns_err *err)
+/* Replace *cur, a symbolic link of size bytes, by its target (relative to
+ * the link's folder). 0 or the error code (and *cur as it was). */
+static int S_follow_link(char **cur, size_t size, const char *shown, ns_err *err)
 {
     char msg[NS_ERRNO_MSG_MAX];
-    char *cur = NULL, *res = NULL, *dir = NULL, *rdir = NULL;
-    ns_buf b = NS_BUF_INIT;
+    ns_buf b = NS_BUF_INIT, t = NS_BUF_INIT;
     int rc = 0;
-    size_t len = strlen(path);
-    while (len > 1 && path[len - 1] == '/')
-        len--;
-    if (!(cur = strndup(path, len)))
+    if (ns_buf_reserve(&b, size + 1) < 0)
         goto nomem;
-    for (int hops = 0;; hops++) {
-        struct stat st;
-        if (lstat(cur, &st) == 0 && S_ISLNK(st.st_mode)) {
-            if (hops == 40) {
-                rc = ns_err_set(err, NS_EINVAL, "database '%s': too many levels of symbolic links",
-                                shown);
-                goto done;
-            }
-            /* The link's target, relative to the link's folder. */
-            ns_buf_reset(&b);
-            if (ns_buf_reserve(&b, (size_t)st.st_size + 1) < 0)
-                goto nomem;
-            ssize_t n = readlink(cur, b.data, (size_t)st.st_size + 1);
-            if (n < 0 || (size_t)n > (size_t)st.st_size) {
-                ns_errno_msg(n < 0 ? errno : EAGAIN, msg, sizeof msg);
-                rc = ns_err_set(err, NS_EIO, "database '%s': cannot read the link '%s': %s",
-                                shown, cur, msg);
-                goto done;
-            }
-            b.data[n] = '\0';
-            const char *slash = strrchr(cur, '/');
-            ns_buf t = NS_BUF_INIT;
-            if ((b.data[0] != '/' && slash && ns_buf_append(&t, cur, (size_t)(slash - cur) + 1) < 0) ||
-                ns_buf_puts(&t, b.data) < 0) {
-                ns_buf_free(&t);
-                goto nomem;
-            }
-            while (t.len > 1 && t.data[t.len - 1] == '/')
-                t.data[--t.len] = '\0';
-            free(cur);
-            if (!(cur = ns_buf_detach(&t)))
-                goto nomem;
-            continue;
-        }
-        if ((res = realpath(cur, NULL)))
-            break;
-        if (errno != ENOENT) {
-            ns_errno_msg(errno, msg, sizeof msg);
-            rc = ns_err_set(err, NS_EIO, "database '%s': %s", shown, msg);
-            goto done;
-        }
-        /* Not there: its folder must be. */
-        const char *slash = strrchr(cur, '/');
-        const char *name = slash ? slash + 1 : cur;
-        if (!(dir = S_dirname(cur)))
-            goto nomem;
-        if (!(rdir = realpath(dir, NULL)) || S_dots(name)) {
-            ns_errno_msg(rdir ? EINVAL : errno, msg, sizeof msg);
-            rc = ns_err_set(err, NS_ENOTFOUND, "cannot create database '%s': folder '%s': %s",
-                            shown, dir, msg);
-            goto done;
-        }
-        ns_buf_reset(&b);
-        if (ns_buf_printf(&b, "%s%s%s", rdir, strcmp(rdir, "/") ? "/" : "", name) < 0 ||
-            !(res = ns_buf_detach(&b)))
-            goto nomem;
-        break;
+    ssize_t n = readlink(*cur, b.data, size + 1);
+    if (n < 0 || (size_t)n > size) {
+        ns_errno_msg(n < 0 ? errno : EAGAIN, msg, sizeof msg);
+        rc = ns_err_set(err, NS_EIO, "database '%s': cannot read the link '%s': %s", shown,
+                        *cur, msg);
+        goto done;
     }
+    b.data[n] = '\0';
+    const char *slash = strrchr(*cur, '/');
+    if ((b.data[0] != '/' && slash && ns_buf_append(&t, *cur, (size_t)(slash - *cur) + 1) < 0) ||
+        ns_buf_puts(&t, b.data) < 0)
+        goto nomem;
+    while (t.len > 1 && t.data[t.len - 1] == '/')
+        t.data[--t.len] = '\0';
+    char *next = ns_buf_detach(&t);
+    if (!next)
+        goto nomem;
+    free(*cur);
+    *cur = next;
     goto done;
 nomem:
     rc = ns_err_set(err, NS_ENOMEM, "out of memory");
 done:
-    free(cur);
+    ns_buf_free(&b);
+    ns_buf_free(&t);
+    return rc;
+}
+
+/* cur is not there: a database to create, so its folder must be. *res: the
+ * folder's real path and cur's name. 0 or the error code. */
+static int S_resolve_new(const char *cur, const char *shown, char **res, ns_err *err)
+{
+    char msg[NS_ERRNO_MSG_MAX];
+    const char *slash = strrchr(cur, '/');
+    const char *name = slash ? slash + 1 : cur;
+    char *dir = NULL, *rdir = NULL;
+    ns_buf b = NS_BUF_INIT;
+    int rc = 0;
+    if (!(dir = S_dirname(cur))) {
+        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+    } else if (!(rdir = realpath(dir, NULL)) || S_dots(name)) {
+        ns_errno_msg(rdir ? EINVAL : errno, msg, sizeof msg);
+        rc = ns_err_set(err, NS_ENOTFOUND, "cannot create database '%s': folder '%s': %s",
+                        shown, dir, msg);
+    } else if (ns_buf_printf(&b, "%s%s%s", rdir, strcmp(rdir, "/") ? "/" : "", name) < 0 ||
+               !(*res = ns_buf_detach(&b))) {
+        rc = ns_err_set(err, NS_ENOMEM, "out of memory");
+    }
     free(dir);
     free(rdir);
     ns_buf_free(&b);
+    return rc;
+}
+
+int ns_dbpath_resolve(char **out, const char *path, const char *shown, ns_err *err)
+{
+    char *cur, *res = NULL;
+    int rc = 0;
+    size_t len = strlen(path);
+    while (len > 1 && path[len - 1] == '/')
+        len--;
+    *out = NULL;
+    if (!(cur = strndup(path, len)))
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
+    for (int hops = 0; rc == 0; hops++) {
+        struct stat st;
+        if (lstat(cur, &st) == 0 && S_ISLNK(st.st_mode)) {
+            if (hops == 40)
+                rc = ns_err_set(err, NS_EINVAL,
+                                "database '%s': too many levels of symbolic links", shown);
+            else
+                rc = S_follow_link(&cur, (size_t)st.st_size, shown, err);
+            continue;
+        }
+        if ((res = realpath(cur, NULL)))
+            break;
+        if (errno == ENOENT) {
+            rc = S_resolve_new(cur, shown, &res, err);
+        } else {
+            char msg[NS_ERRNO_MSG_MAX];
+            ns_errno_msg(errno, msg, sizeof msg);
+            rc = ns_err_set(err, NS_EIO, "database '%s': %s", shown, msg);
+        }
+        break;
+    }
+    free(cur);
     if (rc < 0) {
         free(res);
         res = NULL;

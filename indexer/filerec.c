@@ -90,14 +90,27 @@ int ns_frec_gone(frec *r)
     return r->gone == 1;
 }
 
-/* Parse a "file:" value "<size> <mtime_ns> <id>"; *id points into v. */
-static int S_parse_meta(const char *v, long long *size, long long *mtime, const char **id)
+/* A record "file:<key>" -> "<size> <mtime_ns> <id>" as read. */
+typedef struct meta {
+    char *v;             /* the value, NUL-terminated; NULL: nothing to read */
+    long long size, mtime;
+    const char *id;      /* into v; NULL when the value is malformed */
+} meta;
+
+/* Read one record into m (the caller frees m->v). Nothing to read when the
+ * key is the prefix alone or the value empty. 0, or NS_ENOMEM (kept in
+ * R->meta_rc too). */
+static int S_read_meta(run *R, size_t klen, const char *val, size_t vlen, meta *m)
 {
+    memset(m, 0, sizeof *m);
+    if (klen <= strlen(NS_META_FILE_PREFIX) || vlen == 0)
+        return 0;
+    if (!(m->v = ns_strndup(val, vlen)))
+        return R->meta_rc = NS_ENOMEM;
     int idoff = 0;
-    if (sscanf(v, "%lld %lld %n", size, mtime, &idoff) == 2 && idoff > 0 && v[idoff]) {
-        *id = v + idoff;
-        return 1;
-    }
+    if (sscanf(m->v, "%lld %lld %n", &m->size, &m->mtime, &idoff) == 2 && idoff > 0 &&
+        m->v[idoff])
+        m->id = m->v + idoff;
     return 0;
 }
 
@@ -108,29 +121,25 @@ int ns_frec_load(void *ctx, const char *key, size_t klen, const char *val, size_
     writer *W = ctx;
     run *R = W->R;
     size_t pl = strlen(NS_META_FILE_PREFIX);
-    if (klen <= pl || vlen == 0)
-        return 0;
-    char *v = ns_strndup(val, vlen);
-    if (!v)
-        return R->meta_rc = NS_ENOMEM;
-    long long size, mtime;
-    const char *id;
+    meta m;
     frec *r = NULL;
-    int rc = 0;
-    if (S_parse_meta(v, &size, &mtime, &id)) {
+    int rc = S_read_meta(R, klen, val, vlen, &m);
+    if (rc < 0 || !m.v)
+        return rc;
+    if (m.id) {
         if ((rc = ns_frec_get(R, key + pl, klen - pl, SIZE_MAX, &r)) == NS_EINVAL) {
             rc = 0;  /* a key without its tab: not ours to read */
         } else if (rc == 0) {
             free(r->id);
-            if (!(r->id = strdup(id)))
+            if (!(r->id = strdup(m.id)))
                 rc = NS_ENOMEM;
-            r->size = size;
-            r->mtime = mtime;
+            r->size = m.size;
+            r->mtime = m.mtime;
             if (rc == 0 && ns_hmap_put(&W->by_id, r->id, strlen(r->id), r) < 0)
                 rc = NS_ENOMEM;
         }
     }
-    free(v);
+    free(m.v);
     if (rc < 0)
         R->meta_rc = rc;
     return rc;
@@ -145,21 +154,18 @@ int ns_frec_load_shard(void *ctx, const char *key, size_t klen, const char *val,
     writer *W = ctx;
     run *R = W->R;
     size_t pl = strlen(NS_META_FILE_PREFIX);
-    if (klen <= pl || vlen == 0)
-        return 0;
-    char *v = ns_strndup(val, vlen);
-    if (!v)
-        return R->meta_rc = NS_ENOMEM;
-    long long size, mtime;
-    const char *id = NULL;
-    int rc = 0;
+    meta m;
+    int rc = S_read_meta(R, klen, val, vlen, &m);
+    if (rc < 0 || !m.v)
+        return rc;
+    const char *id = m.id;
     frec *r = ns_hmap_get(&R->by_key, key + pl, klen - pl);
-    if (S_parse_meta(v, &size, &mtime, &id) && r && r->display && r->shard == W->k && !r->id &&
+    if (id && r && r->display && r->shard == W->k && !r->id &&
         !ns_hmap_get(&W->by_id, id, strlen(id))) {
         if (!(r->id = strdup(id)) || ns_hmap_put(&W->by_id, r->id, strlen(r->id), r) < 0)
             rc = NS_ENOMEM;
-        r->size = size;
-        r->mtime = mtime;
+        r->size = m.size;
+        r->mtime = m.mtime;
     } else {
         /* "<key>\0<id>": the id (if any) names the document to delete. */
         size_t il = id ? strlen(id) : 0;
@@ -176,7 +182,7 @@ int ns_frec_load_shard(void *ctx, const char *key, size_t klen, const char *val,
             }
         }
     }
-    free(v);
+    free(m.v);
     if (rc < 0)
         R->meta_rc = rc;
     return rc;

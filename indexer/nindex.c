@@ -214,6 +214,59 @@ static int S_count(const char *opt, const char *v, unsigned long max, unsigned *
 /* Read the command line into *o, *watch (--watch) and the PATHs, gathered
  * at argv[1..]: -1 to go on, else the exit status (help, version, a bad
  * option). */
+/* The defaults the environment gives: -1, or the exit status 2 (said). */
+static int S_env_defaults(ns_index_opts *o)
+{
+    const char *env = getenv("NSEARCH_DB");
+    o->db_path = env && *env ? env : NS_DEFAULT_DB;
+    /* Files per shard database in a bulk build (see indexer.h); for measuring
+     * and for tests, which need a rotation without 50,000 articles. */
+    const char *rot = getenv("NINDEX_ROTATE");
+    if (rot && *rot && S_count("NINDEX_ROTATE", rot, 100000000, &o->rotate) < 0)
+        return 2;
+    return -1;
+}
+
+/* Take the option c with its value v (aerr: the reader's message when c is
+ * not one): -1 to read on, else the exit status (0 after --help, --version). */
+static int S_option(int c, const char *v, const ns_err *aerr, ns_index_opts *o, int *watch)
+{
+    switch (c) {
+    case 'd':
+        if (!*v) {
+            fputs("nindex: --db needs a path\n", stderr);
+            return 2;
+        }
+        o->db_path = v;
+        return -1;
+    case 'r':
+        o->rebuild = 1;
+        return -1;
+    case 'L':
+        o->follow_symlinks = 1;
+        return -1;
+    case 'w':
+        *watch = 1;
+        return -1;
+    case 'b':
+        return S_count("--batch", v, 10000000, &o->batch) < 0 ? 2 : -1;
+    case 'j':
+        return S_count("--jobs", v, NS_INDEX_JOBS_MAX, &o->jobs) < 0 ? 2 : -1;
+    case 'S':
+        return S_count("--shards", v, NS_SHARD_MAX, &o->shards) < 0 ? 2 : -1;
+    case 'h':
+        usage(stdout);
+        return 0;
+    case 'V':
+        puts("nindex " NS_VERSION);
+        return 0;
+    default:
+        say("nindex: %s", aerr->msg);
+        say("Try 'nindex --help'.");
+        return 2;
+    }
+}
+
 static int S_parse_args(int argc, char **argv, ns_index_opts *o, int *watch, size_t *out_npaths)
 {
     static const struct option longopts[] = {
@@ -228,13 +281,9 @@ static int S_parse_args(int argc, char **argv, ns_index_opts *o, int *watch, siz
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    const char *env = getenv("NSEARCH_DB");
-    o->db_path = env && *env ? env : NS_DEFAULT_DB;
-    /* Files per shard database in a bulk build (see indexer.h); for measuring
-     * and for tests, which need a rotation without 50,000 articles. */
-    const char *rot = getenv("NINDEX_ROTATE");
-    if (rot && *rot && S_count("NINDEX_ROTATE", rot, 100000000, &o->rotate) < 0)
-        return 2;
+    int status = S_env_defaults(o);
+    if (status >= 0)
+        return status;
     /* PATHs may come before, between or after the options; like getopt,
      * gather them at the front of argv (what was read is not read again) */
     size_t npaths = 0;
@@ -244,50 +293,10 @@ static int S_parse_args(int argc, char **argv, ns_index_opts *o, int *watch, siz
     ns_args_init(&args, argc, argv, longopts, "", 0);
     int c;
     while ((c = ns_args_next(&args, &aerr)) != NS_ARGS_END) {
-        const char *v = args.value;
-        switch (c) {
-        case NS_ARGS_WORD:
-            argv[1 + npaths++] = (char *)v;
-            break;
-        case 'd':
-            if (!*v) {
-                fputs("nindex: --db needs a path\n", stderr);
-                return 2;
-            }
-            o->db_path = v;
-            break;
-        case 'r':
-            o->rebuild = 1;
-            break;
-        case 'L':
-            o->follow_symlinks = 1;
-            break;
-        case 'w':
-            *watch = 1;
-            break;
-        case 'b':
-            if (S_count("--batch", v, 10000000, &o->batch) < 0)
-                return 2;
-            break;
-        case 'j':
-            if (S_count("--jobs", v, NS_INDEX_JOBS_MAX, &o->jobs) < 0)
-                return 2;
-            break;
-        case 'S':
-            if (S_count("--shards", v, NS_SHARD_MAX, &o->shards) < 0)
-                return 2;
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        case 'V':
-            puts("nindex " NS_VERSION);
-            return 0;
-        default:
-            say("nindex: %s", aerr.msg);
-            say("Try 'nindex --help'.");
-            return 2;
-        }
+        if (c == NS_ARGS_WORD)
+            argv[1 + npaths++] = (char *)args.value;
+        else if ((status = S_option(c, args.value, &aerr, o, watch)) >= 0)
+            return status;
     }
     if (npaths == 0) {
         fputs("nindex: no PATH given\n"

@@ -111,7 +111,7 @@ typedef struct writer {
     ns_xwdb *w;          /* bulk: the shard's current database */
     ns_xwdb **segs;      /* bulk: the shard's earlier databases, full and
                             committed, in order ("shard-K.1", ...; see bulk.c) */
-    unsigned nsegs, capsegs;
+    size_t nsegs, capsegs;
     size_t seg_files;    /* bulk: files given to the current database */
     ns_analyzer *a;
     ns_hmap by_id;          /* id -> frec owning it in this database */

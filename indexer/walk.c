@@ -74,14 +74,8 @@ static int S_idset_add(idset *s, dev_t dev, ino_t ino)
 static int S_add_found(run *R, size_t ri, const char *rel, const struct stat *st, int e)
 {
     flist *l = &R->lists[ri];
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        found *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return NS_ENOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (ns_array_room(&l->v, l->n, &l->cap, sizeof *l->v, 64) < 0)
+        return NS_ENOMEM;
     found *f = &l->v[l->n];
     memset(f, 0, sizeof *f);
     if (!(f->rel = strdup(rel)))

@@ -208,14 +208,8 @@ static int S_take_id(writer *W, frec *r, frec *owner, const char *id, ns_err *er
             return ns_err_set(err, NS_ENOMEM, "out of memory");
         return 1;
     }
-    if (R->nforeign == R->capforeign) {
-        size_t cap = R->capforeign ? R->capforeign * 2 : 16;
-        dupfile *p = realloc(R->foreign, cap * sizeof *p);
-        if (!p)
-            return ns_err_set(err, NS_ENOMEM, "out of memory");
-        R->foreign = p;
-        R->capforeign = cap;
-    }
+    if (ns_array_room(&R->foreign, R->nforeign, &R->capforeign, sizeof *R->foreign, 16) < 0)
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
     dupfile *f = &R->foreign[R->nforeign];
     if (!(f->id = strdup(id)))
         return ns_err_set(err, NS_ENOMEM, "out of memory");
@@ -253,14 +247,8 @@ static int S_settled_unread(writer *W, frec *r)
  * file of another shard): kept in W->dups, counted as failed. */
 static int S_defer_dup(writer *W, frec *r, const char *id, ns_err *err)
 {
-    if (W->ndups == W->capdups) {
-        size_t cap = W->capdups ? W->capdups * 2 : 16;
-        dupfile *p = realloc(W->dups, cap * sizeof *p);
-        if (!p)
-            return ns_err_set(err, NS_ENOMEM, "out of memory");
-        W->dups = p;
-        W->capdups = cap;
-    }
+    if (ns_array_room(&W->dups, W->ndups, &W->capdups, sizeof *W->dups, 16) < 0)
+        return ns_err_set(err, NS_ENOMEM, "out of memory");
     if (!(W->dups[W->ndups].id = strdup(id)))
         return ns_err_set(err, NS_ENOMEM, "out of memory");
     W->dups[W->ndups].owner = NULL;

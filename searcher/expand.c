@@ -1,6 +1,7 @@
 /* expand.c: the bilingual glossary and cross-lingual expansion (expand.h). */
 #include "expand.h"
 #include "str.h"
+#include "list.h"
 
 #include "data.h"
 #include "query.h"
@@ -100,14 +101,8 @@ static int S_add_form(ns_glossary *g, ns_analyzer *a, const char *text, size_t l
         live += !(t[i].flags & (NS_TERM_JOINED | NS_TERM_STOP));
     if (live == 0 || live > MAX_FORM_STEMS)
         return 0;
-    if (g->nforms == g->cforms) {
-        size_t cap = g->cforms ? g->cforms * 2 : 256;
-        form *p = realloc(g->forms, cap * sizeof *p);
-        if (!p)
-            return S_oom(err);
-        g->forms = p;
-        g->cforms = cap;
-    }
+    if (ns_array_room(&g->forms, g->nforms, &g->cforms, sizeof *g->forms, 256) < 0)
+        return S_oom(err);
     form *f = &g->forms[g->nforms];
     memset(f, 0, sizeof *f);
     f->lang = lang;
@@ -142,14 +137,8 @@ static int S_parse_line(ns_glossary *g, ns_analyzer *a, const char *line, size_t
     int rc;
     if (!eq)
         return ns_err_set(err, NS_ESYNTAX, "glossary line %zu has no '='", lineno);
-    if (g->nentries == g->centries) {
-        size_t cap = g->centries ? g->centries * 2 : 256;
-        entry *p = realloc(g->entries, cap * sizeof *p);
-        if (!p)
-            return S_oom(err);
-        g->entries = p;
-        g->centries = cap;
-    }
+    if (ns_array_room(&g->entries, g->nentries, &g->centries, sizeof *g->entries, 256) < 0)
+        return S_oom(err);
     size_t e = g->nentries++;
     g->entries[e].first = g->nforms;
     g->entries[e].n = 0;

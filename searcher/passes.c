@@ -57,6 +57,17 @@ static int S_every(ns_searcher *s, const ns_xsearch_opts *xo, ns_err *err)
     return 0;
 }
 
+/* Exchange two facet lists (the freshly counted one and the page's). */
+static void S_facets_swap(ns_facet_count **a, size_t *na, ns_facet_count **b, size_t *nb)
+{
+    ns_facet_count *v = *a;
+    size_t n = *na;
+    *a = *b;
+    *na = *nb;
+    *b = v;
+    *nb = n;
+}
+
 /* Disjunctive facets: with a vendor filter, the vendor counts are taken
  * over the query without it (each vendor's count if it were chosen instead,
  * and what adding it as an OR would bring), and likewise the month counts
@@ -99,20 +110,12 @@ int ns_search_disjunctive(ns_searcher *s, const ns_query *q, const ns_xsearch_op
         ns_xresults_free(xr);
         ns_xquery_free(xq);
         if (rc == 0 && kinds[k] == NS_QUERY_VENDOR) {
-            ns_facet_count *f = r->vendor_facets;
-            size_t n = r->nvendor_facets;
-            r->vendor_facets = tmp.vendor_facets;
-            r->nvendor_facets = tmp.nvendor_facets;
-            tmp.vendor_facets = f;
-            tmp.nvendor_facets = n;
+            S_facets_swap(&r->vendor_facets, &r->nvendor_facets, &tmp.vendor_facets,
+                          &tmp.nvendor_facets);
             r->vendor_disjunctive = 1;
         } else if (rc == 0) {
-            ns_facet_count *f = r->month_facets;
-            size_t n = r->nmonth_facets;
-            r->month_facets = tmp.month_facets;
-            r->nmonth_facets = tmp.nmonth_facets;
-            tmp.month_facets = f;
-            tmp.nmonth_facets = n;
+            S_facets_swap(&r->month_facets, &r->nmonth_facets, &tmp.month_facets,
+                          &tmp.nmonth_facets);
             r->month_disjunctive = 1;
         }
         ns_search_clear_page(&tmp);

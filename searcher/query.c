@@ -18,16 +18,8 @@
 
 int ns_qlist_push(qlist *l, ns_xquery *x)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        if (cap > SIZE_MAX / sizeof *l->v)
-            return NS_ENOMEM;
-        ns_xquery **p = realloc(l->v, cap * sizeof *p);
-        if (!p)
-            return NS_ENOMEM;
-        l->v = p;
-        l->cap = cap;
-    }
+    if (ns_array_room(&l->v, l->n, &l->cap, sizeof *l->v, 8) < 0)
+        return NS_ENOMEM;
     l->v[l->n++] = x;
     return 0;
 }

@@ -246,6 +246,16 @@ static int S_needs_vendors(const char *query, size_t len, const ns_search_opts *
 
 /* ---- results ---- */
 
+/* Free one facet list and leave it empty. */
+static void S_facets_clear(ns_facet_count **v, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free((*v)[i].name);
+    free(*v);
+    *v = NULL;
+    *n = 0;
+}
+
 void ns_search_clear_page(ns_results *r)
 {
     for (size_t i = 0; i < r->nhits; i++) {
@@ -261,21 +271,9 @@ void ns_search_clear_page(ns_results *r)
     free(r->hits);
     r->hits = NULL;
     r->nhits = 0;
-    for (size_t i = 0; i < r->nvendor_facets; i++)
-        free(r->vendor_facets[i].name);
-    free(r->vendor_facets);
-    r->vendor_facets = NULL;
-    r->nvendor_facets = 0;
-    for (size_t i = 0; i < r->nmonth_facets; i++)
-        free(r->month_facets[i].name);
-    free(r->month_facets);
-    r->month_facets = NULL;
-    r->nmonth_facets = 0;
-    for (size_t i = 0; i < r->nlang_facets; i++)
-        free(r->lang_facets[i].name);
-    free(r->lang_facets);
-    r->lang_facets = NULL;
-    r->nlang_facets = 0;
+    S_facets_clear(&r->vendor_facets, &r->nvendor_facets);
+    S_facets_clear(&r->month_facets, &r->nmonth_facets);
+    S_facets_clear(&r->lang_facets, &r->nlang_facets);
     free(r->suggestion);
     r->suggestion = NULL;
     r->total = 0;

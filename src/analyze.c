@@ -546,18 +546,8 @@ static int S_fail(ns_analyzer *a, const char *text, int rc, ns_err *err)
 int ns_analyze(ns_analyzer *a, const char *text, size_t len, uint32_t first_pos,
                const ns_term **out, size_t *count, uint32_t *next_pos, ns_err *err)
 {
-    *out = NULL;
-    *count = 0;
-    if (first_pos == 0)
-        first_pos = 1;
-    int rc = S_run(a, text, len, first_pos, next_pos, R_STRICT, SIZE_MAX, NULL);
-    if (rc < 0) {
-        a->nterms = 0;
-        return S_fail(a, text, rc, err);
-    }
-    *out = a->terms;
-    *count = a->nterms;
-    return 0;
+    size_t used;
+    return ns_analyze_next(a, text, len, SIZE_MAX, first_pos, out, count, next_pos, &used, err);
 }
 
 int ns_analyze_next(ns_analyzer *a, const char *text, size_t len, size_t max, uint32_t first_pos,

@@ -4,8 +4,25 @@
 #include "err.h"
 #include "str.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+int ns_array_room(void *arrp, size_t n, size_t *cap, size_t elsize, size_t first)
+{
+    if (n < *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : first;
+    if (c < *cap || c > SIZE_MAX / elsize)
+        return NS_ENOMEM;
+    void **arr = arrp;  /* the caller's T *, as ns_ptrs_push takes its T ** */
+    void *p = realloc(*arr, c * elsize);
+    if (!p)
+        return NS_ENOMEM;
+    *arr = p;
+    *cap = c;
+    return 0;
+}
 
 int ns_ptrs_push(void *arrp, size_t *n, size_t *cap, void *item)
 {

@@ -10,6 +10,12 @@
 
 #include <stddef.h>
 
+/* Make room for one more element of elsize bytes in the array *arrp (a T **
+ * for any object type T, passed as &array) that holds n of them with room
+ * for *cap: when full, its room doubles (from first). The growable arrays of
+ * structs the modules keep each end their push with this. */
+int ns_array_room(void *arrp, size_t n, size_t *cap, size_t elsize, size_t first);
+
 /* Append item to the array *arrp (a T ** for any object type T, passed as
  * &array) of *n pointers with room for *cap, doubling it (from 256) when
  * full. The items are not owned. */

@@ -3,6 +3,7 @@
 
 #include "err.h"
 #include "fold.h"
+#include "list.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,16 +21,8 @@ static int S_add(ns_matchkeys *k, const char *t, size_t n)
         b = n;
     if (b == 0)
         return 0; /* an empty term matches no word */
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 16;
-        if (cap > SIZE_MAX / sizeof *k->v)
-            return NS_ENOMEM;
-        ns_matchkey *v = realloc(k->v, cap * sizeof *v);
-        if (!v)
-            return NS_ENOMEM;
-        k->v = v;
-        k->cap = cap;
-    }
+    if (ns_array_room(&k->v, k->n, &k->cap, sizeof *k->v, 16) < 0)
+        return NS_ENOMEM;
     ns_matchkey *key = &k->v[k->n++];
     key->len = b;
     memcpy(key->b, t, b);

@@ -1,5 +1,6 @@
 /* record.c: encode and decode an article's stored data (see record.h). */
 #include "record.h"
+#include "list.h"
 #include "str.h"
 
 #include <stdio.h>
@@ -123,26 +124,41 @@ int ns_record_encode(const ns_record *r, ns_record_codec *c, ns_buf *out, ns_err
 }
 
 
+/* Read the field "<tag><length>:<value>" at data[*i], moving *i past it:
+ * its tag, and its value the n bytes before the new *i. -1 when the bytes
+ * are not a field (then *i is where reading stopped). */
+static int S_field(const char *data, size_t len, size_t *i, char *tag, size_t *n)
+{
+    size_t at = *i;
+    int digits = 0;
+    *tag = data[at++];
+    *n = 0;
+    while (at < len && data[at] >= '0' && data[at] <= '9') {
+        if (*n > (len - at) / 10 + 1) {
+            *i = at;
+            return -1;
+        }
+        *n = *n * 10 + (size_t)(data[at++] - '0');
+        digits++;
+    }
+    *i = at;
+    if (!digits || at >= len || data[at] != ':' || *n > len - at - 1)
+        return -1;
+    *i = at + 1 + *n;
+    return 0;
+}
+
 int ns_record_decode(ns_record *r, ns_record_codec *c, const char *data, size_t len,
                      ns_err *err)
 {
     memset(r, 0, sizeof *r);
     size_t i = 0;
     while (i < len) {
-        char tag = data[i++];
-        size_t n = 0;
-        int digits = 0;
-        while (i < len && data[i] >= '0' && data[i] <= '9') {
-            if (n > (len - i) / 10 + 1)
-                goto corrupt;
-            n = n * 10 + (size_t)(data[i++] - '0');
-            digits++;
-        }
-        if (!digits || i >= len || data[i] != ':' || n > len - i - 1)
+        char tag;
+        size_t n;
+        if (S_field(data, len, &i, &tag, &n) < 0)
             goto corrupt;
-        i++;
-        const char *val = data + i;
-        i += n;
+        const char *val = data + i - n;
         char **slot = NULL;
         switch (tag) {
         case 'i': slot = &r->id; break;
@@ -163,16 +179,10 @@ int ns_record_decode(ns_record *r, ns_record_codec *c, const char *data, size_t 
             }
             continue;
         }
-        case 'v': {
-            char **v = realloc(r->vendors, (r->nvendors + 1) * sizeof *v);
-            if (!v)
+        case 'v':
+            if (ns_strs_add(&r->vendors, &r->nvendors, val, n) < 0)
                 goto nomem;
-            r->vendors = v;
-            if (!(v[r->nvendors] = ns_strndup(val, n)))
-                goto nomem;
-            r->nvendors++;
             continue;
-        }
         default: continue; /* a field from a newer version */
         }
         free(*slot);
@@ -192,18 +202,10 @@ int ns_record_set_path(const char *data, size_t len, const char *path, ns_buf *o
 {
     size_t i = 0;
     while (i < len) {
-        size_t at = i, n = 0;
-        char tag = data[i++];
-        int digits = 0;
-        while (i < len && data[i] >= '0' && data[i] <= '9') {
-            if (n > (len - i) / 10 + 1)
-                goto corrupt;
-            n = n * 10 + (size_t)(data[i++] - '0');
-            digits++;
-        }
-        if (!digits || i >= len || data[i] != ':' || n > len - i - 1)
+        size_t at = i, n;
+        char tag;
+        if (S_field(data, len, &i, &tag, &n) < 0)
             goto corrupt;
-        i += 1 + n;
         if (tag != 'p' && ns_buf_append(out, data + at, i - at) < 0)
             goto nomem;
     }

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "hmap.h"
+#include "list.h"
 #include "str.h"
 
 #include <errno.h>
@@ -36,15 +37,9 @@ static const char *S_keep(ns_stub *s, char *p)
 {
     if (!p)
         return NULL;
-    if (s->nstrs == s->capstrs) {
-        size_t cap = s->capstrs ? 2 * s->capstrs : 16;
-        char **v = realloc(s->strs, cap * sizeof *v);
-        if (!v) {
-            free(p);
-            return NULL;
-        }
-        s->strs = v;
-        s->capstrs = cap;
+    if (ns_array_room(&s->strs, s->nstrs, &s->capstrs, sizeof *s->strs, 16) < 0) {
+        free(p);
+        return NULL;
     }
     s->strs[s->nstrs++] = p;
     return p;
@@ -52,14 +47,8 @@ static const char *S_keep(ns_stub *s, char *p)
 
 static ns_stub_shard *S_add(ns_stub *s)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 8;
-        ns_stub_shard *v = realloc(s->v, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        s->v = v;
-        s->cap = cap;
-    }
+    if (ns_array_room(&s->v, s->n, &s->cap, sizeof *s->v, 8) < 0)
+        return NULL;
     ns_stub_shard *sh = &s->v[s->n++];
     memset(sh, 0, sizeof *sh);
     return sh;

@@ -8,6 +8,7 @@
  * whole terms (never substrings) keeps "Googleplex" from naming Google. */
 #include "vendors.h"
 #include "str.h"
+#include "list.h"
 
 #include "data.h"
 
@@ -114,15 +115,8 @@ static size_t S_lower_bound(const ns_vendors *v, const char *term)
 
 static int S_add_name(ns_vendors *v, const char *name, size_t len, ns_err *err)
 {
-    if (v->nnames == v->capnames) {
-        size_t cap = v->capnames ? v->capnames * 2 : 32;
-        char **p = realloc(v->names, cap * sizeof *p);
-        if (!p)
-            return ns_err_set(err, NS_ENOMEM, "out of memory loading vendors");
-        v->names = p;
-        v->capnames = cap;
-    }
-    if (!(v->names[v->nnames] = ns_strndup(name, len)))
+    if (ns_array_room(&v->names, v->nnames, &v->capnames, sizeof *v->names, 32) < 0 ||
+        !(v->names[v->nnames] = ns_strndup(name, len)))
         return ns_err_set(err, NS_ENOMEM, "out of memory loading vendors");
     v->nnames++;
     return 0;
@@ -130,14 +124,8 @@ static int S_add_name(ns_vendors *v, const char *name, size_t len, ns_err *err)
 
 static int S_add_alias(ns_vendors *v, alias *al, ns_err *err)
 {
-    if (v->naliases == v->capaliases) {
-        size_t cap = v->capaliases ? v->capaliases * 2 : 64;
-        alias *p = realloc(v->aliases, cap * sizeof *p);
-        if (!p)
-            return ns_err_set(err, NS_ENOMEM, "out of memory loading vendors");
-        v->aliases = p;
-        v->capaliases = cap;
-    }
+    if (ns_array_room(&v->aliases, v->naliases, &v->capaliases, sizeof *v->aliases, 64) < 0)
+        return ns_err_set(err, NS_ENOMEM, "out of memory loading vendors");
     v->aliases[v->naliases++] = *al;
     memset(al, 0, sizeof *al);
     return 0;

@@ -4,33 +4,11 @@
 # TAB, the line read back. Vendor names and months come from the database of
 # --db, --db= or $NSEARCH_DB; the options in _arguments are those of --help.
 # run-once
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
 for c in zsh tmux; do
     command -v $c > /dev/null || { echo "FAIL: $c is not installed (scripts/setup.sh test)"; exit 1; }
 done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nsearch-zshcomp.XXXXXX")
-session=nsearch-zshcomp-$$
-cleanup() {
-    tmux -L "$session" kill-server 2>/dev/null || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-fail() { echo "FAIL: $*"; exit 1; }
-
-cp -r "$NS_TOP/corpus" "$tmp/corpus"
-mkdir -p "$tmp/corpus/hostile"
-# vendor names an attacker could write: kept as written, they reach the completions
-cat > "$tmp/corpus/hostile/h.md" <<'A'
----
-title: "Hostile vendors"
-date: 2020-10-15
-lang: en
-vendors: ["$(touch pwned)", "`touch pwned2`", "a\"quote", "x<y", "back\\slash"]
----
-Vendor names that must be completed as text, never run.
-A
+shell=zsh
+. "$NS_TOP/tests/e2e/completion_common"
 mkdir "$tmp/my dbs" "$tmp/home"
 db="$tmp/my dbs/blog.db"
 qdb=$(printf '%s' "$db" | sed 's/ /\\ /g')       # as typed: my\ dbs
@@ -68,25 +46,7 @@ tmux -L "$session" new-session -d -s "$session" -x 220 -y 20 \
     "env -i HOME=$tmp/home TERM=xterm PATH=$PATH zsh -f -i"
 tmux -L "$session" send-keys -t "$session" -l "source $tmp/rc"
 tmux -L "$session" send-keys -t "$session" Enter
-# the prompt's line (tmux drops trailing blanks: a typed line ends in a mark, @)
-screen_line() { tmux -L "$session" capture-pane -t "$session" -p | grep '^READY>' | tail -n 1; }
-wait_for() {  # wait_for TEXT [TENTHS]: until the prompt's line is TEXT
-    i=0
-    while [ "$(screen_line)" != "$1" ]; do
-        i=$((i + 1))
-        [ $i -lt "${2:-50}" ] || return 1
-        sleep 0.1
-    done
-}
 wait_for 'READY>' 200 || fail "zsh under tmux did not start: $(tmux -L "$session" capture-pane -t "$session" -p)"
-typed() {  # typed LINE EXPECTED: type LINE, TAB and @; the line must become EXPECTED@
-    tmux -L "$session" send-keys -t "$session" -l "$1"
-    tmux -L "$session" send-keys -t "$session" Tab
-    tmux -L "$session" send-keys -t "$session" -l @
-    wait_for "READY> $2@" || fail "typed '$1' TAB: got '$(screen_line)', expected 'READY> $2@'"
-    tmux -L "$session" send-keys -t "$session" C-u
-    wait_for 'READY>' || fail "the line was not cleared"
-}
 typed "nsearch --db $qdb vendor:goo" "nsearch --db $qdb vendor:Google "
 typed "nsearch --db $qdb vendor:hug" "nsearch --db $qdb vendor:\\\"Hugging\\ Face\\\" "
 typed "nsearch --db=$qdb --vendor air" "nsearch --db=$qdb --vendor Air\\ Street\\ Capital "

@@ -79,20 +79,26 @@ grep -q "^EnvironmentFile=-$tmp/etc/nsearch/nsearch.conf\$" "$units/nsearch.serv
 # ---- nsearch-index.service's command line indexes the archive ---------------------------------
 # ExecStart= with ${NSEARCH_DB} and ${NSEARCH_ARCHIVE} as systemd expands them
 # (each ${VAR} one argument)
+# exec_argv UNIT DB: argv, UNIT's ExecStart= with ${NSEARCH_DB} as DB and
+# ${NSEARCH_ARCHIVE} as $tmp/archive
+exec_argv() {
+    unit=$1 unit_db=$2
+    set -f
+    # shellcheck disable=SC2046
+    set -- $(sed -n 's/^ExecStart=//p' "$units/$unit")
+    set +f
+    argv=
+    for a; do
+        case $a in
+            '${NSEARCH_DB}') a=$unit_db ;;
+            '${NSEARCH_ARCHIVE}') a=$tmp/archive ;;
+            *'$'*) fail "$unit: an argument the test does not expand: $a" ;;
+        esac
+        argv="$argv $a"
+    done
+}
 cp -r "$NS_TOP/corpus" "$tmp/archive"
-exec_index=$(sed -n 's/^ExecStart=//p' "$units/nsearch-index.service")
-set -f
-set -- $exec_index
-set +f
-argv=
-for a; do
-    case $a in
-        '${NSEARCH_DB}') a=$tmp/db ;;
-        '${NSEARCH_ARCHIVE}') a=$tmp/archive ;;
-        *'$'*) fail "nsearch-index.service: an argument the test does not expand: $a" ;;
-    esac
-    argv="$argv $a"
-done
+exec_argv nsearch-index.service "$tmp/db"
 # shellcheck disable=SC2086
 $argv > "$tmp/index.out" 2>&1 || fail "nsearch-index.service's ExecStart failed: $(cat "$tmp/index.out")"
 grep -q '^added 68, ' "$tmp/index.out" || fail "index: $(cat "$tmp/index.out")"
@@ -156,19 +162,7 @@ request 'q=zyxwvfreshword&format=json' | grep -q '"total":1' || fail "the new co
 kill -0 "$server" 2>/dev/null || fail "the server is gone"
 
 # ---- nsearch-watch.service's command line follows the archive ---------------------------------
-exec_watch=$(sed -n 's/^ExecStart=//p' "$units/nsearch-watch.service")
-set -f
-set -- $exec_watch
-set +f
-argv=
-for a; do
-    case $a in
-        '${NSEARCH_DB}') a=$tmp/wdb ;;
-        '${NSEARCH_ARCHIVE}') a=$tmp/archive ;;
-        *'$'*) fail "nsearch-watch.service: an argument the test does not expand: $a" ;;
-    esac
-    argv="$argv $a"
-done
+exec_argv nsearch-watch.service "$tmp/wdb"
 case $argv in *' --watch '*) ;; *) fail "nsearch-watch.service does not run nindex --watch: $argv" ;; esac
 # shellcheck disable=SC2086
 $argv > "$tmp/watch.out" 2> "$tmp/watch.err" &

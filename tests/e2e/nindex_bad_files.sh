@@ -27,10 +27,7 @@ mkfifo "$c/fifo.md"
 # 50 MB, sparse: refused by its size, never read
 dd if=/dev/zero of="$c/huge.md" bs=1 count=0 seek=52428800 2> /dev/null
 
-set +e
-"$nindex" --db "$db" "$c" > "$tmp/out" 2> "$tmp/err"
-rc=$?
-set -e
+run_nindex "$c"
 [ $rc = 1 ] || fail "exit $rc, want 1"
 [ "$(tail -n 1 "$tmp/out")" = "added 3, updated 0, unchanged 0, removed 0, failed 13" ] ||
     fail "summary: $(tail -n 1 "$tmp/out")"
@@ -59,10 +56,7 @@ done
 xapian-check "$db" > /dev/null || fail "xapian-check"
 
 # the bad files fail again on the next run (they were never recorded)
-set +e
-"$nindex" --db "$db" "$c" > "$tmp/out" 2> "$tmp/err"
-rc=$?
-set -e
+run_nindex "$c"
 [ $rc = 1 ] || fail "second run exit $rc"
 [ "$(tail -n 1 "$tmp/out")" = "added 0, updated 0, unchanged 3, removed 0, failed 13" ] ||
     fail "second summary: $(tail -n 1 "$tmp/out")"
@@ -70,10 +64,7 @@ set -e
 # a good file turned bad keeps its indexed version and is reported
 printf -- '---\ntitle: good1 broken\n---\nBroken now.\n' > "$c/good1.md"
 touch -d '2030-01-01' "$c/good1.md"
-set +e
-"$nindex" --db "$db" "$c/good1.md" > "$tmp/out" 2> "$tmp/err"
-rc=$?
-set -e
+run_nindex "$c/good1.md"
 [ $rc = 1 ] || fail "turned-bad exit $rc"
 grep -qxF "$c/good1.md: missing date" "$tmp/err" || fail "turned-bad message"
 [ "$(tf Qgood1)" = 1 ] || fail "old version of good1 lost"

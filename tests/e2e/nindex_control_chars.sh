@@ -71,10 +71,7 @@ EOF
 sort "$tmp/want" > "$tmp/want.sorted"
 
 for run in bulk incremental; do
-    set +e
-    "$nindex" --db "$db" "$c" > "$tmp/out" 2> "$tmp/err"
-    rc=$?
-    set -e
+    run_nindex "$c"
     [ $rc = 1 ] || fail "$run: exit $rc, want 1"
     clean "$tmp/err" || fail "$run: a raw control character on stderr"
     if [ $run = bulk ]; then

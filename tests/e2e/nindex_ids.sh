@@ -8,10 +8,7 @@ fail() { echo "FAIL: $*"; [ -f "$tmp/err" ] && sed 's/^/  stderr: /' "$tmp/err";
 # run STATUS SUMMARY ARGS...
 run() {
     want=$1 sum=$2; shift 2
-    set +e
-    "$nindex" --db "$db" "$@" > "$tmp/out" 2> "$tmp/err"
-    rc=$?
-    set -e
+    run_nindex "$@"
     [ "$rc" = "$want" ] || fail "nindex $*: exit $rc, want $want"
     [ "$(tail -n 1 "$tmp/out")" = "$sum" ] || fail "nindex $*: '$(tail -n 1 "$tmp/out")', want '$sum'"
 }
@@ -71,10 +68,7 @@ for i in 01 02 03 04 05 06 07 08 09 10; do
 done
 for jobs in 1 2 3 8; do
     rm -rf "$db"
-    set +e
-    "$nindex" --db "$db" --jobs $jobs "$d" > "$tmp/out" 2> "$tmp/err"
-    rc=$?
-    set -e
+    run_nindex --jobs $jobs "$d"
     [ $rc = 1 ] || fail "--jobs $jobs: exit $rc"
     [ "$(tail -n 1 "$tmp/out")" = "added 21, updated 0, unchanged 0, removed 0, failed 19" ] ||
         fail "--jobs $jobs: $(tail -n 1 "$tmp/out")"

@@ -37,29 +37,28 @@ check_complete() { # check_complete N_DOCS WHAT
     xapian-check "$db" > "$tmp/check" 2>&1 || { cat "$tmp/check"; fail "$2: xapian-check"; }
 }
 
-# ---- (a) bulk builds: kill -9 once a shard has committed, before the swap
-shards_done() {
-    s=0
-    for d in "$db.nindex-tmp"/shard-*; do
-        c=$(doccount "$d")
-        s=$((s + ${c:-0}))
+# kill9_over COUNT MIN: kill -9 the background nindex $pid once COUNT (a
+# command printing a number) prints more than MIN, unless it ends first
+kill9_over() {
+    while kill -0 "$pid" 2> /dev/null; do
+        c=$($1)
+        if [ -n "$c" ] && [ "$c" -gt "$2" ]; then
+            kill -9 "$pid" 2> /dev/null || true
+            break
+        fi
+        sleep 0.02
     done
-    echo $s
+    wait "$pid" 2> /dev/null || true
+    pid=
 }
+
+# ---- (a) bulk builds: kill -9 once a shard has committed, before the swap
 kill_bulk() { # kill_bulk ARGS...: sets caught (documents committed in shards)
     caught=
     for attempt in 1 2 3 4 5; do
         "$nindex" --db "$db" --batch 200 "$@" "$tmp/gen" > "$tmp/out" 2> "$tmp/err" &
         pid=$!
-        while kill -0 "$pid" 2> /dev/null; do
-            if [ "$(shards_done)" -gt 0 ]; then
-                kill -9 "$pid" 2> /dev/null || true
-                break
-            fi
-            sleep 0.02
-        done
-        wait "$pid" 2> /dev/null || true
-        pid=
+        kill9_over shards_done 0
         c=$(shards_done)
         if [ "$c" -gt 0 ] && [ "$c" -lt $N ] && [ -d "$db.nindex-tmp" ]; then
             caught=$c
@@ -105,16 +104,7 @@ for attempt in 1 2 3 4 5; do
     "$nindex" --db "$db" "$tmp/prev" > /dev/null 2>&1 || fail "indexing the previous articles"
     "$nindex" --db "$db" --batch 200 "$tmp/gen" > "$tmp/out" 2> "$tmp/err" &
     pid=$!
-    while kill -0 "$pid" 2> /dev/null; do
-        c=$(doccount)
-        if [ -n "$c" ] && [ "$c" -gt $P ]; then
-            kill -9 "$pid" 2> /dev/null || true
-            break
-        fi
-        sleep 0.02
-    done
-    wait "$pid" 2> /dev/null || true
-    pid=
+    kill9_over doccount $P
     c=$(doccount)
     if [ -n "$c" ] && [ "$c" -gt $P ] && [ "$c" -lt $((N + P)) ]; then
         caught=$((c - P))

@@ -8,14 +8,6 @@
 # resumes from them.
 . "$NS_TOP/tests/e2e/nindex_common"
 N=3000
-shards_done() {
-    s=0
-    for d in "$db.nindex-tmp"/shard-*; do
-        c=$(doccount "$d")
-        s=$((s + ${c:-0}))
-    done
-    echo $s
-}
 P=4
 mkdir -p "$tmp/prev"
 i=1
@@ -53,11 +45,7 @@ interrupt() {
             fi
             sleep 0.02
         done
-        set +e
-        wait "$pid"
-        rc=$?
-        set -e
-        pid=
+        wait_pid
         if [ $rc = 130 ]; then
             caught=1
             break

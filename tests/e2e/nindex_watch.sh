@@ -19,20 +19,13 @@
 # build) interrupts it as without --watch (exit 130, resumed by the next),
 # and more changes during a run than the kernel queues make it say so and
 # rescan.
-set -eu
-: "${NS_BUILD:?}" "${NS_TOP:?}"
-nindex=$NS_BUILD/nindex
-nsearch=$NS_BUILD/nsearch
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nindex-watch.XXXXXX")
-pid=
+. "$NS_TOP/tests/e2e/nindex_common"
 searcher=
-cleanup() {
+cleanup() {  # nindex_common's, and the searcher too
     [ -n "$pid" ] && kill -9 "$pid" 2> /dev/null || true
     [ -n "$searcher" ] && kill "$searcher" 2> /dev/null || true
     rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 fail() {
     echo "FAIL: $*"
     [ -f "$tmp/out" ] && sed 's/^/    nindex stdout: /' "$tmp/out"
@@ -40,7 +33,6 @@ fail() {
     [ -f "$tmp/searcher.err" ] && sed 's/^/    searcher stderr: /' "$tmp/searcher.err"
     exit 1
 }
-db=$tmp/db
 arc=$tmp/archive
 out=$tmp/outside
 mkdir -p "$arc/en" "$arc/ru" "$out"
@@ -312,11 +304,7 @@ await "deleted after the lock" hasnt lockword
 # SIGTERM right after a change: indexed, committed, exit 0
 art "$arc/en/last.md" lastword
 kill -TERM "$pid"
-set +e
-wait "$pid"
-rc=$?
-set -e
-pid=
+wait_pid
 [ $rc = 0 ] || fail "SIGTERM: exit $rc"
 has lastword || fail "SIGTERM: the last change is not in the database"
 [ "$(tail -n 1 "$tmp/out")" = "added 1, updated 0, unchanged 46, removed 0, failed 0" ] ||
@@ -346,11 +334,7 @@ while kill -0 "$pid" 2> /dev/null; do
     [ $(($(ms) - t0)) -lt 5000 ] || fail "a removed PATH: still running"
     sleep 0.05
 done
-set +e
-wait "$pid"
-rc=$?
-set -e
-pid=
+wait_pid
 [ $rc = 2 ] && grep -q "'$tmp/short'" "$tmp/err2" || fail "a removed PATH: exit $rc: $(cat "$tmp/err2")"
 
 # kill -9 in the middle of a burst; a normal run recovers
@@ -383,11 +367,7 @@ for attempt in 1 2 3; do
         sleep 0.01
     done
     kill -TERM "$pid" 2> /dev/null || true
-    set +e
-    wait "$pid"
-    rc=$?
-    set -e
-    pid=
+    wait_pid
     [ $rc = 130 ] && caught=1 && break
     [ $rc = 0 ] || fail "SIGTERM in the first run: exit $rc: $(cat "$tmp/err3")"
 done
@@ -432,10 +412,6 @@ done
 grep -q '^nindex: too many changes at once (the inotify queue overflowed): rescanning everything$' "$tmp/err3" ||
     fail "overflow: no notice: $(cat "$tmp/err3")"
 kill -TERM "$pid"
-set +e
-wait "$pid"
-rc=$?
-set -e
-pid=
+wait_pid
 [ $rc = 0 ] || fail "overflow: SIGTERM: exit $rc"
 echo ok

@@ -175,6 +175,15 @@ static inline int fz_json_string(fz_json *j, int is_key)
     return 0;
 }
 
+/* One or more digits; -1 when there is none. */
+static inline int fz_json_digits(fz_json *j)
+{
+    size_t d = j->i;
+    while (j->i < j->len && j->s[j->i] >= '0' && j->s[j->i] <= '9')
+        j->i++;
+    return j->i > d ? 0 : -1;
+}
+
 static inline int fz_json_number(fz_json *j)
 {
     size_t st = j->i;
@@ -191,20 +200,14 @@ static inline int fz_json_number(fz_json *j)
         return -1;
     if (j->i < j->len && j->s[j->i] == '.') {
         j->i++;
-        size_t d = j->i;
-        while (j->i < j->len && j->s[j->i] >= '0' && j->s[j->i] <= '9')
-            j->i++;
-        if (j->i == d)
+        if (fz_json_digits(j) < 0)
             return -1;
     }
     if (j->i < j->len && (j->s[j->i] == 'e' || j->s[j->i] == 'E')) {
         j->i++;
         if (j->i < j->len && (j->s[j->i] == '+' || j->s[j->i] == '-'))
             j->i++;
-        size_t d = j->i;
-        while (j->i < j->len && j->s[j->i] >= '0' && j->s[j->i] <= '9')
-            j->i++;
-        if (j->i == d)
+        if (fz_json_digits(j) < 0)
             return -1;
     }
     return j->i > st ? 0 : -1;
@@ -219,6 +222,38 @@ static inline int fz_json_lit(fz_json *j, const char *lit)
     return 0;
 }
 
+static inline int fz_json_value(fz_json *j);
+
+/* After an object's '{' (keyed: "key": value members) or an array's '[',
+ * its items through the closing bracket. */
+static inline int fz_json_items(fz_json *j, char close, int keyed)
+{
+    j->i++;
+    fz_json_ws(j);
+    if (j->i < j->len && j->s[j->i] == close) {
+        j->i++;
+        return 0;
+    }
+    for (;;) {
+        if (keyed) {
+            fz_json_ws(j);
+            if (fz_json_string(j, 1) < 0)
+                return -1;
+            fz_json_ws(j);
+            if (j->i >= j->len || j->s[j->i++] != ':')
+                return -1;
+        }
+        if (fz_json_value(j) < 0)
+            return -1;
+        fz_json_ws(j);
+        if (j->i >= j->len)
+            return -1;
+        if (j->s[j->i] != ',')
+            return j->s[j->i++] == close ? 0 : -1;
+        j->i++;
+    }
+}
+
 static inline int fz_json_value(fz_json *j)
 {
     fz_json_ws(j);
@@ -227,53 +262,9 @@ static inline int fz_json_value(fz_json *j)
     int rc = 0;
     char c = j->s[j->i];
     if (c == '{') {
-        j->i++;
-        fz_json_ws(j);
-        if (j->i < j->len && j->s[j->i] == '}') {
-            j->i++;
-        } else {
-            for (;;) {
-                fz_json_ws(j);
-                if (fz_json_string(j, 1) < 0)
-                    return -1;
-                fz_json_ws(j);
-                if (j->i >= j->len || j->s[j->i++] != ':')
-                    return -1;
-                if (fz_json_value(j) < 0)
-                    return -1;
-                fz_json_ws(j);
-                if (j->i >= j->len)
-                    return -1;
-                if (j->s[j->i] == ',') {
-                    j->i++;
-                    continue;
-                }
-                if (j->s[j->i++] != '}')
-                    return -1;
-                break;
-            }
-        }
+        rc = fz_json_items(j, '}', 1);
     } else if (c == '[') {
-        j->i++;
-        fz_json_ws(j);
-        if (j->i < j->len && j->s[j->i] == ']') {
-            j->i++;
-        } else {
-            for (;;) {
-                if (fz_json_value(j) < 0)
-                    return -1;
-                fz_json_ws(j);
-                if (j->i >= j->len)
-                    return -1;
-                if (j->s[j->i] == ',') {
-                    j->i++;
-                    continue;
-                }
-                if (j->s[j->i++] != ']')
-                    return -1;
-                break;
-            }
-        }
+        rc = fz_json_items(j, ']', 0);
     } else if (c == '"') {
         rc = fz_json_string(j, 0);
     } else if (c == 't') {

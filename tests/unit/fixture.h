@@ -1,5 +1,6 @@
-/* fixture.h: what the unit test programs share: the main() that runs one
- * suite (its exit status says whether any test failed), and the analyzer
+/* fixture.h: what the unit test programs share: a suite of one test case
+ * made from the list of its tests, the main() that runs one suite (its exit
+ * status says whether any test failed), and the analyzer
  * and vendor table that the tests of analysis, queries and documents set up
  * for each test (fixture_setup, fixture_teardown as a checked fixture).
  * Included once by each test program; its statics are unused in some. */
@@ -11,6 +12,42 @@
 
 #include <check.h>
 #include <stdlib.h>
+
+/* A suite of one test case, tcase, of the tests given (each a START_TEST
+ * name), run each with the checked fixture setup and teardown (either may
+ * be NULL) and, when timeout > 0, that many seconds at most. */
+__attribute__((unused)) static Suite *fixture_suite(const char *name, const char *tcase,
+                                                    void (*setup)(void), void (*teardown)(void),
+                                                    double timeout, const TTest *const *tests,
+                                                    size_t ntests)
+{
+    Suite *s = suite_create(name);
+    TCase *tc = tcase_create(tcase);
+    if (setup || teardown)
+        tcase_add_checked_fixture(tc, setup, teardown);
+    if (timeout > 0)
+        tcase_set_timeout(tc, timeout);
+    for (size_t i = 0; i < ntests; i++)
+        tcase_add_test(tc, tests[i]);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+/* fixture_suite with the tests listed: FIXTURE_SUITE("str", "core", NULL,
+ * NULL, 0, a_test, another_test). */
+#define FIXTURE_SUITE(name, tcase, setup, teardown, timeout, ...)                                 \
+    fixture_suite(name, tcase, setup, teardown, timeout, (const TTest *const[]){ __VA_ARGS__ },  \
+                  sizeof((const TTest *const[]){ __VA_ARGS__ }) / sizeof(const TTest *))
+
+/* The malloc'd string expr gives equals want; then it is freed. The
+ * programs' CHECK_ macros name what they check through this. */
+#define FIXTURE_STR_EQ(expr, want)                                                               \
+    do {                                                                                         \
+        char *got_ = (expr);                                                                     \
+        ck_assert_ptr_nonnull(got_);                                                             \
+        ck_assert_str_eq(got_, want);                                                            \
+        free(got_);                                                                              \
+    } while (0)
 
 /* Run suite s: EXIT_SUCCESS when every test passed. */
 __attribute__((unused)) static int fixture_run(Suite *s)

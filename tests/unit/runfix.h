@@ -57,28 +57,15 @@ __attribute__((unused)) static void runfix_run(run *R, ns_index_opts *O, ns_inde
     W->R = R;
 }
 
-/* tmpdir/name */
-__attribute__((unused)) static void runfix_path(char *out, size_t size, const char *name)
-{
-    snprintf(out, size, "%s/%s", tmpdir, name);
-}
-
 /* Write text to tmpdir/name. */
 __attribute__((unused)) static void runfix_write(const char *name, const char *text)
 {
     char path[256];
-    runfix_path(path, sizeof path, name);
+    tempdir_path(path, sizeof path, name);
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
     fputs(text, f);
     ck_assert_int_eq(fclose(f), 0);
-}
-
-__attribute__((unused)) static void runfix_mkdir(const char *name)
-{
-    char path[256];
-    runfix_path(path, sizeof path, name);
-    ck_assert_int_eq(mkdir(path, 0777), 0);
 }
 
 /* An article with the given id (NULL: none) and body. */

@@ -1,7 +1,7 @@
 /* tempdir.h: a fresh directory for each test of a Check program, removed
  * with all it holds afterwards. Register with
  *   tcase_add_checked_fixture(tc, tempdir_setup, tempdir_teardown);
- * and build paths under `tmpdir`. Included by one test program each (it
+ * and build paths under `tmpdir` (tempdir_path). Included by one test program each (it
  * defines static functions); needs _XOPEN_SOURCE 700 for nftw. */
 #ifndef NS_TEST_TEMPDIR_H
 #define NS_TEST_TEMPDIR_H
@@ -10,6 +10,7 @@
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 static char tmpdir[64];
 
@@ -28,6 +29,20 @@ static int tempdir_rm_entry(const char *path, const struct stat *sb, int flag, s
 static void tempdir_teardown(void)
 {
     nftw(tmpdir, tempdir_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* tmpdir/name */
+__attribute__((unused)) static void tempdir_path(char *out, size_t size, const char *name)
+{
+    snprintf(out, size, "%s/%s", tmpdir, name);
+}
+
+/* Make the folder tmpdir/name. */
+__attribute__((unused)) static void tempdir_mkdir(const char *name)
+{
+    char path[256];
+    tempdir_path(path, sizeof path, name);
+    ck_assert_msg(mkdir(path, 0777) == 0, "mkdir %s", path);
 }
 
 #endif

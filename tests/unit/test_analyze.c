@@ -5,6 +5,8 @@
 #include "data.h"
 #include "utf8.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -784,10 +786,7 @@ int main(void)
         fprintf(stderr, "analyze_cases.tsv has no cases\n");
         return 1;
     }
-    SRunner *sr = srunner_create(analyze_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int rc = fixture_run(analyze_suite());
     free_table();
-    return failed ? 1 : 0;
+    return rc;
 }

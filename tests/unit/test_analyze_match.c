@@ -235,16 +235,13 @@ END_TEST
 
 static Suite *suite(void)
 {
-    Suite *s = suite_create("analyze_match");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 600); /* valgrind runs are slow */
-    tcase_add_test(tc, mixed_text_gives_each_wanted_term_as_full_analysis);
-    tcase_add_test(tc, upper_case_and_mixed_words_match_folded_terms);
-    tcase_add_test(tc, several_terms_and_prefixes_at_once);
-    tcase_add_test(tc, every_english_snowball_word_finds_its_stem);
-    tcase_add_test(tc, every_russian_snowball_word_finds_its_stem);
-    suite_add_tcase(s, tc);
-    return s;
+    /* valgrind runs are slow */
+    return FIXTURE_SUITE("analyze_match", "core", NULL, NULL, 600,
+                         mixed_text_gives_each_wanted_term_as_full_analysis,
+                         upper_case_and_mixed_words_match_folded_terms,
+                         several_terms_and_prefixes_at_once,
+                         every_english_snowball_word_finds_its_stem,
+                         every_russian_snowball_word_finds_its_stem);
 }
 
 FIXTURE_MAIN(suite)

@@ -125,15 +125,12 @@ END_TEST
 
 static Suite *S_suite(void)
 {
-    Suite *s = suite_create("args");
-    TCase *t = tcase_create("args");
-    tcase_add_test(t, exact_names_values_and_words_in_any_order);
-    tcase_add_test(t, abbreviations_are_unknown_options_with_a_suggestion);
-    tcase_add_test(t, a_value_that_looks_like_an_option_is_refused_unless_attached);
-    tcase_add_test(t, single_dash_words_are_words_or_unknown_options);
-    tcase_add_test(t, messages_quote_arguments_safely);
-    suite_add_tcase(s, t);
-    return s;
+    return FIXTURE_SUITE("args", "args", NULL, NULL, 0,
+                         exact_names_values_and_words_in_any_order,
+                         abbreviations_are_unknown_options_with_a_suggestion,
+                         a_value_that_looks_like_an_option_is_refused_unless_attached,
+                         single_dash_words_are_words_or_unknown_options,
+                         messages_quote_arguments_safely);
 }
 
 FIXTURE_MAIN(S_suite)

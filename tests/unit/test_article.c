@@ -69,6 +69,12 @@ static void bad(const char *text, size_t len, int code, const char *want)
     ck_assert_ptr_null(art.id);
 }
 
+/* Parse must fail with NS_ESYNTAX and a message containing want. */
+static void refused(const char *text, const char *want)
+{
+    bad(text, strlen(text), NS_ESYNTAX, want);
+}
+
 static int has(const char *hay, const char *needle)
 {
     return strstr(hay, needle) != NULL;
@@ -76,11 +82,11 @@ static int has(const char *hay, const char *needle)
 
 START_TEST(translation_of_naming_itself_is_refused)
 {
-    const char *s = "---\ntitle: T\ndate: 2020-01-01\nid: a/b\ntranslation_of: a/b\n---\nText.\n";
-    bad(s, strlen(s), NS_ESYNTAX, "translation_of names the article itself ('a/b')");
+    refused("---\ntitle: T\ndate: 2020-01-01\nid: a/b\ntranslation_of: a/b\n---\nText.\n",
+            "translation_of names the article itself ('a/b')");
     /* the default id counts too */
-    const char *t = "---\ntitle: T\ndate: 2020-01-01\ntranslation_of: dir/default-id\n---\nx\n";
-    bad(t, strlen(t), NS_ESYNTAX, "translation_of names the article itself");
+    refused("---\ntitle: T\ndate: 2020-01-01\ntranslation_of: dir/default-id\n---\nx\n",
+            "translation_of names the article itself");
     const char *ok = "---\ntitle: T\ndate: 2020-01-01\ntranslation_of: other\n---\nx\n";
     ck_assert_msg(parse(ok) == 0, "%s", err.msg);
     ck_assert_str_eq(art.translation_of, "other");
@@ -143,60 +149,47 @@ END_TEST
 
 START_TEST(no_front_matter)
 {
-    const char *t = "# Just markdown\n\ntitle: x\n";
-    bad(t, strlen(t), NS_ESYNTAX, "no front matter (the file must start with a '---' line)");
-    t = "\n---\ntitle: x\ndate: 2020-01-01\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "no front matter");
-    t = "---\ntitle: x\ndate: 2020-01-01\n";
-    bad(t, strlen(t), NS_ESYNTAX, "not closed");
+    refused("# Just markdown\n\ntitle: x\n",
+            "no front matter (the file must start with a '---' line)");
+    refused("\n---\ntitle: x\ndate: 2020-01-01\n---\n", "no front matter");
+    refused("---\ntitle: x\ndate: 2020-01-01\n", "not closed");
 }
 END_TEST
 
 START_TEST(invalid_yaml_names_the_line)
 {
-    const char *t = "---\ntitle: ok\ndate: 2020-01-01\nvendors: [OpenAI, Google\n---\nbody\n";
-    bad(t, strlen(t), NS_ESYNTAX, "front matter: YAML error at line ");
-    t = "---\ntitle: a: b: c\ndate: 2020-01-01\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "YAML error at line 2");
-    t = "---\njust a sentence\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "front matter: expected 'key: value' lines");
+    refused("---\ntitle: ok\ndate: 2020-01-01\nvendors: [OpenAI, Google\n---\nbody\n",
+            "front matter: YAML error at line ");
+    refused("---\ntitle: a: b: c\ndate: 2020-01-01\n---\n", "YAML error at line 2");
+    refused("---\njust a sentence\n---\n", "front matter: expected 'key: value' lines");
 }
 END_TEST
 
 START_TEST(missing_title)
 {
-    const char *t = "---\ndate: 2020-01-01\n---\nbody\n";
-    bad(t, strlen(t), NS_ESYNTAX, "missing title");
-    t = "---\ntitle: \"  \"\ndate: 2020-01-01\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "missing title");
-    t = "---\n---\nbody\n";
-    bad(t, strlen(t), NS_ESYNTAX, "missing title");
-    t = "---\ntitle: [a, b]\ndate: 2020-01-01\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "title: expected a single value");
+    refused("---\ndate: 2020-01-01\n---\nbody\n", "missing title");
+    refused("---\ntitle: \"  \"\ndate: 2020-01-01\n---\n", "missing title");
+    refused("---\n---\nbody\n", "missing title");
+    refused("---\ntitle: [a, b]\ndate: 2020-01-01\n---\n", "title: expected a single value");
 }
 END_TEST
 
 START_TEST(missing_date)
 {
-    const char *t = "---\ntitle: T\n---\nbody\n";
-    bad(t, strlen(t), NS_ESYNTAX, "missing date");
+    refused("---\ntitle: T\n---\nbody\n", "missing date");
 }
 END_TEST
 
 START_TEST(impossible_dates)
 {
-    const char *t = "---\ntitle: T\ndate: 2020-13-45\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "date '2020-13-45' is not a real calendar date (YYYY-MM-DD)");
-    t = "---\ntitle: T\ndate: 2021-02-29\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "date '2021-02-29' is not a real calendar date");
-    t = "---\ntitle: T\ndate: 1900-02-29\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "1900-02-29");
-    t = "---\ntitle: T\ndate: 2020-04-31\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "2020-04-31");
-    t = "---\ntitle: T\ndate: 5 Oct 2020\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "date '5 Oct 2020'");
-    t = "---\ntitle: T\ndate: 2020-1-5\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "2020-1-5");
+    refused("---\ntitle: T\ndate: 2020-13-45\n---\n",
+            "date '2020-13-45' is not a real calendar date (YYYY-MM-DD)");
+    refused("---\ntitle: T\ndate: 2021-02-29\n---\n",
+            "date '2021-02-29' is not a real calendar date");
+    refused("---\ntitle: T\ndate: 1900-02-29\n---\n", "1900-02-29");
+    refused("---\ntitle: T\ndate: 2020-04-31\n---\n", "2020-04-31");
+    refused("---\ntitle: T\ndate: 5 Oct 2020\n---\n", "date '5 Oct 2020'");
+    refused("---\ntitle: T\ndate: 2020-1-5\n---\n", "2020-1-5");
 }
 END_TEST
 
@@ -238,8 +231,7 @@ END_TEST
 
 START_TEST(bad_lang)
 {
-    const char *t = "---\ntitle: T\ndate: 2020-01-01\nlang: de\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "lang 'de' is not en or ru");
+    refused("---\ntitle: T\ndate: 2020-01-01\nlang: de\n---\n", "lang 'de' is not en or ru");
 }
 END_TEST
 
@@ -268,8 +260,8 @@ START_TEST(vendors_single_scalar)
     ck_assert_int_eq(parse("---\ntitle: T\ndate: 2020-01-01\nvendors: Яндекс\n---\n"), 0);
     ck_assert_uint_eq(art.nvendors, 1);
     ck_assert_str_eq(art.vendors[0], "Yandex");
-    const char *t = "---\ntitle: T\ndate: 2020-01-01\nvendors: {a: b}\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "vendors: expected a name or a list of names");
+    refused("---\ntitle: T\ndate: 2020-01-01\nvendors: {a: b}\n---\n",
+            "vendors: expected a name or a list of names");
 }
 END_TEST
 
@@ -381,11 +373,10 @@ END_TEST
 
 START_TEST(bad_ids_refused)
 {
-    const char *t = "---\ntitle: T\ndate: 2020-01-01\nid: \"a\\eb\"\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "id: control character U+001B in 'a\\x1bb'");
+    refused("---\ntitle: T\ndate: 2020-01-01\nid: \"a\\eb\"\n---\n",
+            "id: control character U+001B in 'a\\x1bb'");
     /* a tab is white space, as in every other field */
-    t = "---\ntitle: T\ndate: 2020-01-01\nid: \"a\\tb\"\n---\n";
-    ck_assert_int_eq(parse(t), 0);
+    ck_assert_int_eq(parse("---\ntitle: T\ndate: 2020-01-01\nid: \"a\\tb\"\n---\n"), 0);
     ck_assert_str_eq(art.id, "a b");
     ns_buf b = NS_BUF_INIT;
     ns_buf_puts(&b, "---\ntitle: T\ndate: 2020-01-01\nid: ");
@@ -394,8 +385,7 @@ START_TEST(bad_ids_refused)
     ns_buf_puts(&b, "\n---\n");
     bad(b.data, b.len, NS_ESYNTAX, "longer than");
     ns_buf_free(&b);
-    t = "---\ntitle: T\ntitle: U\ndate: 2020-01-01\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "'title' is given twice");
+    refused("---\ntitle: T\ntitle: U\ndate: 2020-01-01\n---\n", "'title' is given twice");
 }
 END_TEST
 
@@ -563,8 +553,8 @@ START_TEST(control_characters_in_any_field_refuse_the_file)
         one_clean_line();
     }
     /* the date is read before the other fields here: replace it */
-    const char *t = "---\ntitle: T\ndate: \"2020-01-01\\e[2J\"\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "date: control character U+001B in '2020-01-01\\x1b[2J'");
+    refused("---\ntitle: T\ndate: \"2020-01-01\\e[2J\"\n---\n",
+            "date: control character U+001B in '2020-01-01\\x1b[2J'");
     ns_buf_free(&b);
 }
 END_TEST
@@ -600,11 +590,11 @@ END_TEST
  * value that YAML folding left a newline in. */
 START_TEST(message_quoting_a_multi_line_value_is_one_line)
 {
-    const char *t = "---\ntitle: Deep\ndate: 3456-01-01>---\n\n > > x\n---\nbody\n";
-    bad(t, strlen(t), NS_ESYNTAX, "date '3456-01-01>--- > > x' is not a real calendar date");
+    refused("---\ntitle: Deep\ndate: 3456-01-01>---\n\n > > x\n---\nbody\n",
+            "date '3456-01-01>--- > > x' is not a real calendar date");
     one_clean_line();
-    t = "---\ntitle: T\ndate: 2020-01-01\nlang: \"e\\nn\"\n---\n";
-    bad(t, strlen(t), NS_ESYNTAX, "lang 'e n' is not en or ru");
+    refused("---\ntitle: T\ndate: 2020-01-01\nlang: \"e\\nn\"\n---\n",
+            "lang 'e n' is not en or ru");
 }
 END_TEST
 
@@ -882,54 +872,50 @@ END_TEST
 
 static Suite *article_suite(void)
 {
-    Suite *s = suite_create("article");
-    TCase *tc = tcase_create("article");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, good_article_fields);
-    tcase_add_test(tc, default_id_and_absent_optional_fields);
-    tcase_add_test(tc, no_front_matter);
-    tcase_add_test(tc, invalid_yaml_names_the_line);
-    tcase_add_test(tc, missing_title);
-    tcase_add_test(tc, translation_of_naming_itself_is_refused);
-    tcase_add_test(tc, translation_of_too_long_for_its_term_is_refused);
-    tcase_add_test(tc, missing_date);
-    tcase_add_test(tc, impossible_dates);
-    tcase_add_test(tc, leap_days_and_quoted_dates_are_fine);
-    tcase_add_test(tc, invalid_utf8_names_the_byte);
-    tcase_add_test(tc, empty_file);
-    tcase_add_test(tc, binary_file);
-    tcase_add_test(tc, bad_lang);
-    tcase_add_test(tc, vendors_flow_list);
-    tcase_add_test(tc, vendors_block_list);
-    tcase_add_test(tc, vendors_single_scalar);
-    tcase_add_test(tc, unknown_vendor_kept_with_warning);
-    tcase_add_test(tc, vendors_detected_in_title_and_body_after_front_matter);
-    tcase_add_test(tc, link_text_kept_target_dropped);
-    tcase_add_test(tc, code_kept_info_string_dropped);
-    tcase_add_test(tc, html_stripped);
-    tcase_add_test(tc, paragraphs_lists_and_quotes_are_separated);
-    tcase_add_test(tc, lang_detected_from_body);
-    tcase_add_test(tc, bom_and_crlf_accepted);
-    tcase_add_test(tc, bad_ids_refused);
-    tcase_add_test(tc, terms_callback_positions_title_then_body);
-    tcase_add_test(tc, long_body_comes_in_chunks_with_continuing_positions);
-    tcase_add_test(tc, read_file_refuses_huge_and_odd_files);
-    tcase_add_test(tc, parse_refuses_over_limit);
-    tcase_add_test(tc, control_characters_in_any_field_refuse_the_file);
-    tcase_add_test(tc, line_breaks_and_tabs_in_any_field_become_one_space);
-    tcase_add_test(tc, message_quoting_a_multi_line_value_is_one_line);
-    tcase_add_test(tc, default_id_writes_control_characters_as_percent_hex);
-    tcase_add_test(tc, front_matter_over_64_KiB_is_refused);
-    tcase_add_test(tc, front_matter_nested_deeper_than_32_levels_is_refused);
-    tcase_add_test(tc, billion_laughs_is_refused_and_a_few_aliases_are_fine);
-    tcase_add_test(tc, vendor_and_tag_lists_over_100_names_are_refused);
-    tcase_add_test(tc, duplicate_names_are_dropped_keeping_the_first_order);
-    tcase_add_test(tc, a_word_past_the_caps_refuses_the_article);
-    tcase_add_test(tc, text_to_index_over_2_MiB_is_refused_markup_aside);
-    tcase_add_test(tc, more_than_20000_distinct_terms_refuse_the_article);
-    tcase_add_test(tc, long_paragraph_is_analysed_in_pieces);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("article", "article", setup, teardown, 0,
+                         good_article_fields,
+                         default_id_and_absent_optional_fields,
+                         no_front_matter,
+                         invalid_yaml_names_the_line,
+                         missing_title,
+                         translation_of_naming_itself_is_refused,
+                         translation_of_too_long_for_its_term_is_refused,
+                         missing_date,
+                         impossible_dates,
+                         leap_days_and_quoted_dates_are_fine,
+                         invalid_utf8_names_the_byte,
+                         empty_file,
+                         binary_file,
+                         bad_lang,
+                         vendors_flow_list,
+                         vendors_block_list,
+                         vendors_single_scalar,
+                         unknown_vendor_kept_with_warning,
+                         vendors_detected_in_title_and_body_after_front_matter,
+                         link_text_kept_target_dropped,
+                         code_kept_info_string_dropped,
+                         html_stripped,
+                         paragraphs_lists_and_quotes_are_separated,
+                         lang_detected_from_body,
+                         bom_and_crlf_accepted,
+                         bad_ids_refused,
+                         terms_callback_positions_title_then_body,
+                         long_body_comes_in_chunks_with_continuing_positions,
+                         read_file_refuses_huge_and_odd_files,
+                         parse_refuses_over_limit,
+                         control_characters_in_any_field_refuse_the_file,
+                         line_breaks_and_tabs_in_any_field_become_one_space,
+                         message_quoting_a_multi_line_value_is_one_line,
+                         default_id_writes_control_characters_as_percent_hex,
+                         front_matter_over_64_KiB_is_refused,
+                         front_matter_nested_deeper_than_32_levels_is_refused,
+                         billion_laughs_is_refused_and_a_few_aliases_are_fine,
+                         vendor_and_tag_lists_over_100_names_are_refused,
+                         duplicate_names_are_dropped_keeping_the_first_order,
+                         a_word_past_the_caps_refuses_the_article,
+                         text_to_index_over_2_MiB_is_refused_markup_aside,
+                         more_than_20000_distinct_terms_refuse_the_article,
+                         long_paragraph_is_analysed_in_pieces);
 }
 
 FIXTURE_MAIN(article_suite)

@@ -63,13 +63,9 @@ END_TEST
 
 static Suite *build_suite(void)
 {
-    Suite *s = suite_create("build");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
-    tcase_add_test(tc, an_article_gives_its_document_and_spelling_words);
-    tcase_add_test(tc, a_bad_article_leaves_nothing);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("build", "core", fixture_setup, fixture_teardown, 0,
+                         an_article_gives_its_document_and_spelling_words,
+                         a_bad_article_leaves_nothing);
 }
 
 FIXTURE_MAIN(build_suite)

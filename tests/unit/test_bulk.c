@@ -19,11 +19,11 @@ static char db[256], arts[256];
 static void setup(void)
 {
     tempdir_setup();
-    runfix_path(db, sizeof db, "db");
-    runfix_path(arts, sizeof arts, "arts");
+    tempdir_path(db, sizeof db, "db");
+    tempdir_path(arts, sizeof arts, "arts");
     runfix_opts(&O, db);
     O.jobs = 3;
-    runfix_mkdir("arts");
+    tempdir_mkdir("arts");
 }
 
 static unsigned doccount(void)
@@ -44,6 +44,20 @@ static int run_index(ns_index_stats *st)
     int rc = ns_index_run(&O, paths, 1, st, &err);
     ck_assert_msg(rc == 0, "%s", err.msg);
     return rc;
+}
+
+/* Nine files d0..d8 with one id, indexed: the first added, eight failed. */
+static void index_nine_with_one_id(ns_index_stats *st)
+{
+    char name[32];
+    for (int i = 0; i < 9; i++) {
+        snprintf(name, sizeof name, "arts/d%d.md", i);
+        runfix_article(name, "dup", "The same id everywhere.");
+    }
+    run_index(st);
+    ck_assert_uint_eq(st->added, 1);
+    ck_assert_uint_eq(st->failed, 8);
+    ck_assert_uint_eq(doccount(), 1);
 }
 
 START_TEST(shards_are_merged_into_one_database)
@@ -69,16 +83,8 @@ END_TEST
 
 START_TEST(an_id_in_two_shards_stays_with_the_first_file)
 {
-    char name[32];
-    for (int i = 0; i < 9; i++) {
-        snprintf(name, sizeof name, "arts/d%d.md", i);
-        runfix_article(name, "dup", "The same id everywhere.");
-    }
     ns_index_stats st;
-    run_index(&st);
-    ck_assert_uint_eq(st.added, 1);
-    ck_assert_uint_eq(st.failed, 8);
-    ck_assert_uint_eq(doccount(), 1);
+    index_nine_with_one_id(&st);
     /* eight lines, in processing order, each naming d0.md */
     char want[8192] = "";
     for (int i = 1; i < 9; i++) {
@@ -143,17 +149,9 @@ END_TEST
 
 START_TEST(a_loser_in_a_full_database_is_deleted)
 {
-    char name[32];
     O.rotate = 1;  /* each shard's first file ends up in a full database */
-    for (int i = 0; i < 9; i++) {
-        snprintf(name, sizeof name, "arts/d%d.md", i);
-        runfix_article(name, "dup", "The same id everywhere.");
-    }
     ns_index_stats st;
-    run_index(&st);
-    ck_assert_uint_eq(st.added, 1);
-    ck_assert_uint_eq(st.failed, 8);
-    ck_assert_uint_eq(doccount(), 1);
+    index_nine_with_one_id(&st);
     ns_index_stats_clear(&st);
 }
 END_TEST
@@ -182,7 +180,7 @@ START_TEST(an_interrupted_rotated_build_is_resumed)
     /* m.md: long enough (1.7 MB, under the 2 MiB limit) to take far more
      * than 50 ms to index */
     char path[256];
-    runfix_path(path, sizeof path, "arts/m.md");
+    tempdir_path(path, sizeof path, "arts/m.md");
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
     fputs("---\ntitle: \"Long\"\ndate: 2020-03-15\n---\n\n", f);
@@ -221,18 +219,13 @@ END_TEST
 
 static Suite *bulk_suite(void)
 {
-    Suite *s = suite_create("bulk");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, tempdir_teardown);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, shards_are_merged_into_one_database);
-    tcase_add_test(tc, an_id_in_two_shards_stays_with_the_first_file);
-    tcase_add_test(tc, an_interrupted_build_is_resumed);
-    tcase_add_test(tc, rotated_databases_are_all_merged);
-    tcase_add_test(tc, a_loser_in_a_full_database_is_deleted);
-    tcase_add_test(tc, an_interrupted_rotated_build_is_resumed);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("bulk", "core", setup, tempdir_teardown, 60,
+                         shards_are_merged_into_one_database,
+                         an_id_in_two_shards_stays_with_the_first_file,
+                         an_interrupted_build_is_resumed,
+                         rotated_databases_are_all_merged,
+                         a_loser_in_a_full_database_is_deleted,
+                         an_interrupted_rotated_build_is_resumed);
 }
 
 FIXTURE_MAIN(bulk_suite)

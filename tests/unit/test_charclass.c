@@ -98,14 +98,11 @@ END_TEST
 
 static Suite *charclass_suite(void)
 {
-    Suite *s = suite_create("charclass");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, ascii_letters_digits_and_connectors_have_their_classes);
-    tcase_add_test(tc, basic_cyrillic_is_read_without_utf8proc_and_agrees_with_it);
-    tcase_add_test(tc, other_scripts_marks_and_invisible_characters);
-    tcase_add_test(tc, invalid_utf8_and_nul_are_one_byte_separators);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("charclass", "core", NULL, NULL, 0,
+                         ascii_letters_digits_and_connectors_have_their_classes,
+                         basic_cyrillic_is_read_without_utf8proc_and_agrees_with_it,
+                         other_scripts_marks_and_invisible_characters,
+                         invalid_utf8_and_nul_are_one_byte_separators);
 }
 
 FIXTURE_MAIN(charclass_suite)

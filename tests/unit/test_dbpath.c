@@ -316,21 +316,16 @@ END_TEST
 
 static Suite *dbpath_suite(void)
 {
-    Suite *s = suite_create("dbpath");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, tempdir_setup, tempdir_teardown);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, resolve_follows_links_to_a_target_not_built_yet);
-    tcase_add_test(tc, resolve_refuses_a_missing_folder_and_a_link_loop);
-    tcase_add_test(tc, classify_names_what_is_not_a_database);
-    tcase_add_test(tc, classify_finds_an_nsearch_database_and_what_else_it_holds);
-    tcase_add_test(tc, overlap_by_whole_path_components);
-    tcase_add_test(tc, tmp_claim_takes_only_what_is_nindex_s);
-    tcase_add_test(tc, tmp_remove_keeps_what_nindex_did_not_make);
-    tcase_add_test(tc, tmp_clean_keeps_the_shards_in_use);
-    tcase_add_test(tc, install_replaces_nothing_but_an_old_database);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("dbpath", "core", tempdir_setup, tempdir_teardown, 60,
+                         resolve_follows_links_to_a_target_not_built_yet,
+                         resolve_refuses_a_missing_folder_and_a_link_loop,
+                         classify_names_what_is_not_a_database,
+                         classify_finds_an_nsearch_database_and_what_else_it_holds,
+                         overlap_by_whole_path_components,
+                         tmp_claim_takes_only_what_is_nindex_s,
+                         tmp_remove_keeps_what_nindex_did_not_make,
+                         tmp_clean_keeps_the_shards_in_use,
+                         install_replaces_nothing_but_an_old_database);
 }
 
 FIXTURE_MAIN(dbpath_suite)

@@ -30,12 +30,9 @@ END_TEST
 
 static Suite *err_suite(void)
 {
-    Suite *s = suite_create("err");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, an_errno_value_gives_the_system_message);
-    tcase_add_test(tc, a_small_buffer_stays_a_string);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("err", "core", NULL, NULL, 0,
+                         an_errno_value_gives_the_system_message,
+                         a_small_buffer_stays_a_string);
 }
 
 FIXTURE_MAIN(err_suite)

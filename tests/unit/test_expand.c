@@ -246,20 +246,16 @@ END_TEST
 
 static Suite *expand_suite(void)
 {
-    Suite *s = suite_create("expand");
-    TCase *tc = tcase_create("expand");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, russian_inflection_finds_english_forms);
-    tcase_add_test(tc, english_multiword_finds_russian_phrase_with_its_stopword_gap);
-    tcase_add_test(tc, compound_word_matches_its_parts);
-    tcase_add_test(tc, no_match_changes_nothing);
-    tcase_add_test(tc, bundled_glossary_loads);
-    tcase_add_test(tc, bad_line_is_NS_ESYNTAX);
-    tcase_add_test(tc, month_names_both_languages);
-    tcase_add_test(tc, month_and_year_in_words);
-    tcase_add_test(tc, vendor_in_free_text_inflected);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("expand", "expand", setup, teardown, 0,
+                         russian_inflection_finds_english_forms,
+                         english_multiword_finds_russian_phrase_with_its_stopword_gap,
+                         compound_word_matches_its_parts,
+                         no_match_changes_nothing,
+                         bundled_glossary_loads,
+                         bad_line_is_NS_ESYNTAX,
+                         month_names_both_languages,
+                         month_and_year_in_words,
+                         vendor_in_free_text_inflected);
 }
 
 FIXTURE_MAIN(expand_suite)

@@ -117,15 +117,11 @@ END_TEST
 
 static Suite *filerec_suite(void)
 {
-    Suite *s = suite_create("filerec");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, one_record_per_key_with_its_path);
-    tcase_add_test(tc, file_entries_become_records_and_malformed_ones_are_ignored);
-    tcase_add_test(tc, a_resumed_shard_keeps_its_files_records_and_marks_the_rest_stale);
-    tcase_add_test(tc, a_record_is_gone_only_when_its_file_does_not_exist);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("filerec", "core", setup, teardown, 0,
+                         one_record_per_key_with_its_path,
+                         file_entries_become_records_and_malformed_ones_are_ignored,
+                         a_resumed_shard_keeps_its_files_records_and_marks_the_rest_stale,
+                         a_record_is_gone_only_when_its_file_does_not_exist);
 }
 
 FIXTURE_MAIN(filerec_suite)

@@ -81,14 +81,11 @@ END_TEST
 
 static Suite *fold_suite(void)
 {
-    Suite *s = suite_create("fold");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, the_byte_loop_gives_the_bytes_utf8proc_gives);
-    tcase_add_test(tc, utf8proc_path_folds_case_ligatures_apostrophes_and_yo);
-    tcase_add_test(tc, the_code_point_buffer_grows_from_nothing);
-    tcase_add_test(tc, invalid_utf8_is_NS_EUTF8);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("fold", "core", NULL, NULL, 0,
+                         the_byte_loop_gives_the_bytes_utf8proc_gives,
+                         utf8proc_path_folds_case_ligatures_apostrophes_and_yo,
+                         the_code_point_buffer_grows_from_nothing,
+                         invalid_utf8_is_NS_EUTF8);
 }
 
 FIXTURE_MAIN(fold_suite)

@@ -37,12 +37,7 @@ static char *S_line(const char *fmt, const ns_hit *h)
     return ns_buf_detach(&b);
 }
 
-#define CHECK_LINE(fmt, h, want)                                                                 \
-    do {                                                                                         \
-        char *l_ = S_line(fmt, h);                                                               \
-        ck_assert_str_eq(l_, want);                                                              \
-        free(l_);                                                                                \
-    } while (0)
+#define CHECK_LINE(fmt, h, want) FIXTURE_STR_EQ(S_line(fmt, h), want)
 
 START_TEST(every_sequence)
 {
@@ -93,14 +88,11 @@ END_TEST
 
 static Suite *S_suite(void)
 {
-    Suite *s = suite_create("format");
-    TCase *t = tcase_create("format");
-    tcase_add_test(t, every_sequence);
-    tcase_add_test(t, missing_values_are_empty);
-    tcase_add_test(t, control_characters_are_escaped);
-    tcase_add_test(t, unknown_sequences_are_named);
-    suite_add_tcase(s, t);
-    return s;
+    return FIXTURE_SUITE("format", "format", NULL, NULL, 0,
+                         every_sequence,
+                         missing_values_are_empty,
+                         control_characters_are_escaped,
+                         unknown_sequences_are_named);
 }
 
 FIXTURE_MAIN(S_suite)

@@ -84,13 +84,9 @@ END_TEST
 
 static Suite *frontmatter_suite(void)
 {
-    Suite *s = suite_create("frontmatter");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, every_key_goes_to_its_field);
-    tcase_add_test(tc, a_bad_value_is_refused_naming_its_key);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("frontmatter", "core", setup, teardown, 0,
+                         every_key_goes_to_its_field,
+                         a_bad_value_is_refused_naming_its_key);
 }
 
 FIXTURE_MAIN(frontmatter_suite)

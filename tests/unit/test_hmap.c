@@ -87,14 +87,11 @@ END_TEST
 
 static Suite *hmap_suite(void)
 {
-    Suite *s = suite_create("hmap");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, the_hash_is_the_one_nindex_shards_by);
-    tcase_add_test(tc, an_empty_map_has_nothing_and_frees);
-    tcase_add_test(tc, keys_are_compared_by_their_bytes);
-    tcase_add_test(tc, it_grows_and_keeps_every_entry);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("hmap", "core", NULL, NULL, 0,
+                         the_hash_is_the_one_nindex_shards_by,
+                         an_empty_map_has_nothing_and_frees,
+                         keys_are_compared_by_their_bytes,
+                         it_grows_and_keeps_every_entry);
 }
 
 FIXTURE_MAIN(hmap_suite)

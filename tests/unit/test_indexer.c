@@ -18,16 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 
-static void tpath(char *out, size_t size, const char *name)
-{
-    snprintf(out, size, "%s/%s", tmpdir, name);
-}
-
 /* An article of month 2020-MM about vendors ("A, B"). */
 static void write_article(const char *name, int month, const char *vendors)
 {
     char path[160];
-    tpath(path, sizeof path, name);
+    tempdir_path(path, sizeof path, name);
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
     fprintf(f, "---\ntitle: \"Article %s\"\ndate: 2020-%02d-15\nlang: en\nvendors: [%s]\n---\n\n"
@@ -40,8 +35,8 @@ static void write_article(const char *name, int month, const char *vendors)
 static void index_articles(void)
 {
     char db[128], dir[128];
-    tpath(db, sizeof db, "db");
-    tpath(dir, sizeof dir, "articles");
+    tempdir_path(db, sizeof db, "db");
+    tempdir_path(dir, sizeof dir, "articles");
     ns_index_opts o = NS_INDEX_OPTS_INIT;
     o.db_path = db;
     o.jobs = 2;
@@ -58,7 +53,7 @@ static void index_articles(void)
 static void check_facets(const char *want)
 {
     char db[128];
-    tpath(db, sizeof db, "db");
+    tempdir_path(db, sizeof db, "db");
     ns_err err = { 0, "" };
     ns_xdb *x = NULL;
     ck_assert_msg(ns_xdb_open(&x, db, &err) == 0, "%s", err.msg);
@@ -83,9 +78,7 @@ static void check_facets(const char *want)
 
 START_TEST(every_run_leaves_a_current_facet_table)
 {
-    char dir[128];
-    tpath(dir, sizeof dir, "articles");
-    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    tempdir_mkdir("articles");
     write_article("articles/a.md", 1, "Google, OpenAI");
     write_article("articles/b.md", 2, "Google");
     write_article("articles/c.md", 2, "Yandex");
@@ -105,7 +98,7 @@ START_TEST(every_run_leaves_a_current_facet_table)
 
     /* a removed article */
     char path[128];
-    tpath(path, sizeof path, "articles/b.md");
+    tempdir_path(path, sizeof path, "articles/b.md");
     ck_assert_int_eq(unlink(path), 0);
     index_articles();
     check_facets("Len=2;VYandex=2;M2020-02=1;M2020-03=1;VIBM=1;VMeta=1;VNvidia=1;VSberbank=1;");
@@ -116,7 +109,7 @@ END_TEST
 static void write_with(const char *name, const char *extra)
 {
     char path[160];
-    tpath(path, sizeof path, name);
+    tempdir_path(path, sizeof path, name);
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
     fprintf(f, "---\ntitle: \"%s\"\ndate: 2020-05-01\n%s---\n\nText.\n", name, extra);
@@ -128,7 +121,7 @@ static void write_with(const char *name, const char *extra)
 static void check_stories(const char *want)
 {
     char db[128], got[256];
-    tpath(db, sizeof db, "db");
+    tempdir_path(db, sizeof db, "db");
     ns_err err = { 0, "" };
     ns_xdb *x = NULL;
     ns_xquery *q = NULL;
@@ -157,9 +150,8 @@ static void check_stories(const char *want)
 
 START_TEST(stories_are_linked_in_either_order_and_after_deletions)
 {
-    char dir[128], path[128];
-    tpath(dir, sizeof dir, "articles");
-    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    char path[128];
+    tempdir_mkdir("articles");
     /* the translation alone (bulk), then its original (incremental) */
     write_with("articles/ru.md", "lang: ru\ntranslation_of: orig\n");
     write_with("articles/other.md", "url: https://example.org/other\n");
@@ -169,7 +161,7 @@ START_TEST(stories_are_linked_in_either_order_and_after_deletions)
     index_articles();
     check_stories("2/3;S=2;");
     /* the original deleted: alone again, unmarked */
-    tpath(path, sizeof path, "articles/orig.md");
+    tempdir_path(path, sizeof path, "articles/orig.md");
     ck_assert_int_eq(unlink(path), 0);
     index_articles();
     check_stories("2/2;");
@@ -202,8 +194,8 @@ static void on_warning(void *ctx, const char *path, const char *msg)
 static int run_index(const char *dir, int follow, ns_index_stats *st, ns_err *err)
 {
     char db[128], path[128];
-    tpath(db, sizeof db, "db");
-    tpath(path, sizeof path, dir);
+    tempdir_path(db, sizeof db, "db");
+    tempdir_path(path, sizeof path, dir);
     ns_index_opts o = NS_INDEX_OPTS_INIT;
     o.db_path = db;
     o.jobs = 2;
@@ -219,13 +211,11 @@ static int run_index(const char *dir, int follow, ns_index_stats *st, ns_err *er
 START_TEST(a_link_out_of_the_paths_is_reported_once_and_skipped)
 {
     char dir[128], target[160];
-    tpath(dir, sizeof dir, "articles");
-    ck_assert_int_eq(mkdir(dir, 0777), 0);
-    tpath(dir, sizeof dir, "outside");
-    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    tempdir_mkdir("articles");
+    tempdir_mkdir("outside");
     write_article("articles/a.md", 1, "Google");
     write_article("outside/secret.md", 2, "OpenAI");
-    tpath(dir, sizeof dir, "articles/leak.md");
+    tempdir_path(dir, sizeof dir, "articles/leak.md");
     ck_assert_int_eq(symlink("../outside/secret.md", dir), 0);
     ns_index_stats st;
     ns_err err = { 0, "" };
@@ -247,10 +237,8 @@ END_TEST
 START_TEST(a_moved_root_keeps_its_records_and_a_subfolder_its_ids)
 {
     char from[128], to[128];
-    tpath(from, sizeof from, "articles");
-    ck_assert_int_eq(mkdir(from, 0777), 0);
-    tpath(from, sizeof from, "articles/en");
-    ck_assert_int_eq(mkdir(from, 0777), 0);
+    tempdir_mkdir("articles");
+    tempdir_mkdir("articles/en");
     write_article("articles/en/a.md", 1, "Google");
     write_article("articles/en/b.md", 2, "Yandex");
     write_article("articles/c.md", 3, "OpenAI");
@@ -258,8 +246,8 @@ START_TEST(a_moved_root_keeps_its_records_and_a_subfolder_its_ids)
     ns_err err = { 0, "" };
     ck_assert_msg(run_index("articles", 0, &st, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(st.added, 3);
-    tpath(from, sizeof from, "articles");
-    tpath(to, sizeof to, "moved");
+    tempdir_path(from, sizeof from, "articles");
+    tempdir_path(to, sizeof to, "moved");
     ck_assert_int_eq(rename(from, to), 0);
     ck_assert_msg(run_index("moved", 0, &st, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(st.unchanged, 3);
@@ -274,8 +262,8 @@ END_TEST
 START_TEST(a_database_path_of_the_articles_is_refused)
 {
     char dir[128];
-    tpath(dir, sizeof dir, "articles");
-    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    tempdir_mkdir("articles");
+    tempdir_path(dir, sizeof dir, "articles");
     write_article("articles/a.md", 1, "Google");
     ns_index_opts o = NS_INDEX_OPTS_INIT;
     o.db_path = dir;
@@ -286,36 +274,31 @@ START_TEST(a_database_path_of_the_articles_is_refused)
     ck_assert_msg(strstr(err.msg, "is the PATH") != NULL, "%s", err.msg);
     /* a folder of other things, given as the database of another folder */
     char other[128];
-    tpath(other, sizeof other, "other");
-    ck_assert_int_eq(mkdir(other, 0777), 0);
+    tempdir_mkdir("other");
+    tempdir_path(other, sizeof other, "other");
     write_article("other/b.md", 2, "Yandex");
     o.db_path = other;
     ck_assert_int_eq(ns_index_run(&o, paths, 1, &st, &err), NS_EINVAL);
     ck_assert_msg(strstr(err.msg, "is not an nsearch database: it is a folder holding 1 entry")
                   != NULL, "%s", err.msg);
     struct stat sb;
-    tpath(dir, sizeof dir, "articles/a.md");
+    tempdir_path(dir, sizeof dir, "articles/a.md");
     ck_assert_int_eq(stat(dir, &sb), 0);
-    tpath(dir, sizeof dir, "other/b.md");
+    tempdir_path(dir, sizeof dir, "other/b.md");
     ck_assert_int_eq(stat(dir, &sb), 0);
-    tpath(dir, sizeof dir, "other/iamglass");
+    tempdir_path(dir, sizeof dir, "other/iamglass");
     ck_assert_int_eq(stat(dir, &sb), -1);
 }
 END_TEST
 
 static Suite *indexer_suite(void)
 {
-    Suite *s = suite_create("indexer");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, tempdir_setup, tempdir_teardown);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, every_run_leaves_a_current_facet_table);
-    tcase_add_test(tc, stories_are_linked_in_either_order_and_after_deletions);
-    tcase_add_test(tc, a_link_out_of_the_paths_is_reported_once_and_skipped);
-    tcase_add_test(tc, a_moved_root_keeps_its_records_and_a_subfolder_its_ids);
-    tcase_add_test(tc, a_database_path_of_the_articles_is_refused);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("indexer", "core", tempdir_setup, tempdir_teardown, 60,
+                         every_run_leaves_a_current_facet_table,
+                         stories_are_linked_in_either_order_and_after_deletions,
+                         a_link_out_of_the_paths_is_reported_once_and_skipped,
+                         a_moved_root_keeps_its_records_and_a_subfolder_its_ids,
+                         a_database_path_of_the_articles_is_refused);
 }
 
 FIXTURE_MAIN(indexer_suite)

@@ -15,12 +15,7 @@ static char *S_json_str(const char *s, size_t len)
     return ns_buf_detach(&b);
 }
 
-#define CHECK_JSON(s, want)                                                                      \
-    do {                                                                                         \
-        char *j_ = S_json_str(s, sizeof(s) - 1);                                                 \
-        ck_assert_str_eq(j_, want);                                                              \
-        free(j_);                                                                                \
-    } while (0)
+#define CHECK_JSON(s, want) FIXTURE_STR_EQ(S_json_str(s, sizeof(s) - 1), want)
 
 START_TEST(json_strings_escape_quotes_backslash_and_controls)
 {
@@ -218,16 +213,13 @@ END_TEST
 
 static Suite *S_suite(void)
 {
-    Suite *s = suite_create("json");
-    TCase *t = tcase_create("json");
-    tcase_add_test(t, json_strings_escape_quotes_backslash_and_controls);
-    tcase_add_test(t, json_strings_cannot_close_a_script_element);
-    tcase_add_test(t, json_strings_replace_invalid_utf8);
-    tcase_add_test(t, html_escape_and_marks);
-    tcase_add_test(t, results_object_has_the_contract_shape);
-    tcase_add_test(t, url_only_http_and_path_relative_on_the_web);
-    suite_add_tcase(s, t);
-    return s;
+    return FIXTURE_SUITE("json", "json", NULL, NULL, 0,
+                         json_strings_escape_quotes_backslash_and_controls,
+                         json_strings_cannot_close_a_script_element,
+                         json_strings_replace_invalid_utf8,
+                         html_escape_and_marks,
+                         results_object_has_the_contract_shape,
+                         url_only_http_and_path_relative_on_the_web);
 }
 
 FIXTURE_MAIN(S_suite)

@@ -47,12 +47,9 @@ END_TEST
 
 static Suite *list_suite(void)
 {
-    Suite *s = suite_create("list");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, pointers_are_appended_in_order_past_the_first_capacity);
-    tcase_add_test(tc, strings_are_copied_found_and_freed);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("list", "core", NULL, NULL, 0,
+                         pointers_are_appended_in_order_past_the_first_capacity,
+                         strings_are_copied_found_and_freed);
 }
 
 FIXTURE_MAIN(list_suite)

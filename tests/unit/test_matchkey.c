@@ -78,14 +78,11 @@ END_TEST
 
 static Suite *matchkey_suite(void)
 {
-    Suite *s = suite_create("matchkey");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, a_word_passes_when_its_folded_start_is_a_key);
-    tcase_add_test(tc, english_words_whose_stem_changes_their_start_pass);
-    tcase_add_test(tc, an_empty_prefix_wants_every_word_and_an_empty_term_none);
-    tcase_add_test(tc, many_keys_grow_the_array);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("matchkey", "core", NULL, NULL, 0,
+                         a_word_passes_when_its_folded_start_is_a_key,
+                         english_words_whose_stem_changes_their_start_pass,
+                         an_empty_prefix_wants_every_word_and_an_empty_term_none,
+                         many_keys_grow_the_array);
 }
 
 FIXTURE_MAIN(matchkey_suite)

@@ -29,12 +29,7 @@ static char *S_build(const ns_query *q, int relaxed, int omit)
     return d;
 }
 
-#define CHECK_BUILD(q, relaxed, omit, want)                                                      \
-    do {                                                                                         \
-        char *d_ = S_build(q, relaxed, omit);                                                    \
-        ck_assert_str_eq(d_, want);                                                              \
-        free(d_);                                                                                \
-    } while (0)
+#define CHECK_BUILD(q, relaxed, omit, want) FIXTURE_STR_EQ(S_build(q, relaxed, omit), want)
 
 START_TEST(relaxed_groups_are_ORd_each_weighing_the_coordination_boost)
 {
@@ -100,15 +95,11 @@ END_TEST
 
 static Suite *qbuild_suite(void)
 {
-    Suite *s = suite_create("qbuild");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
-    tcase_add_test(tc, relaxed_groups_are_ORd_each_weighing_the_coordination_boost);
-    tcase_add_test(tc, a_filter_kind_left_out_and_only_filters_match_everything);
-    tcase_add_test(tc, merged_groups_meet_their_word_or_a_share_of_the_alternative);
-    tcase_add_test(tc, highlights_are_deduplicated);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("qbuild", "core", fixture_setup, fixture_teardown, 0,
+                         relaxed_groups_are_ORd_each_weighing_the_coordination_boost,
+                         a_filter_kind_left_out_and_only_filters_match_everything,
+                         merged_groups_meet_their_word_or_a_share_of_the_alternative,
+                         highlights_are_deduplicated);
 }
 
 FIXTURE_MAIN(qbuild_suite)

@@ -98,16 +98,12 @@ END_TEST
 
 static Suite *qfilter_suite(void)
 {
-    Suite *s = suite_create("qfilter");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
-    tcase_add_test(tc, a_month_is_its_term_and_a_range_the_date_slot);
-    tcase_add_test(tc, bad_months_are_NS_ESYNTAX_naming_the_bad_part);
-    tcase_add_test(tc, lang_is_en_or_ru_in_either_case);
-    tcase_add_test(tc, vendors_are_found_by_alias_and_unknown_ones_match_their_folded_name);
-    tcase_add_test(tc, a_vendor_name_no_term_can_hold_matches_nothing);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("qfilter", "core", fixture_setup, fixture_teardown, 0,
+                         a_month_is_its_term_and_a_range_the_date_slot,
+                         bad_months_are_NS_ESYNTAX_naming_the_bad_part,
+                         lang_is_en_or_ru_in_either_case,
+                         vendors_are_found_by_alias_and_unknown_ones_match_their_folded_name,
+                         a_vendor_name_no_term_can_hold_matches_nothing);
 }
 
 FIXTURE_MAIN(qfilter_suite)

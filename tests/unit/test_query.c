@@ -36,12 +36,7 @@ static char *S_desc(const char *text)
     return S_desc_opts(text, strlen(text), NULL, 0);
 }
 
-#define CHECK_DESC(text, want)                                                                   \
-    do {                                                                                         \
-        char *d_ = S_desc(text);                                                                 \
-        ck_assert_str_eq(d_, want);                                                              \
-        free(d_);                                                                                \
-    } while (0)
+#define CHECK_DESC(text, want) FIXTURE_STR_EQ(S_desc(text), want)
 
 START_TEST(words_are_all_required_and_stemmed)
 {
@@ -441,32 +436,27 @@ END_TEST
 
 static Suite *S_suite(void)
 {
-    Suite *s = suite_create("query");
-    TCase *t = tcase_create("query");
-    tcase_add_checked_fixture(t, fixture_setup, fixture_teardown);
-    tcase_set_timeout(t, 30);
-    tcase_add_test(t, words_are_all_required_and_stemmed);
-    tcase_add_test(t, or_binds_the_two_clauses_around_it);
-    tcase_add_test(t, phrase_keeps_stopword_positions);
-    tcase_add_test(t, compound_is_joined_or_phrase_of_parts);
-    tcase_add_test(t, exclusions_subtract);
-    tcase_add_test(t, prefix_expands_over_stems);
-    tcase_add_test(t, filters_same_kind_or_different_kinds_and);
-    tcase_add_test(t, unknown_vendor_matches_nothing_but_is_no_error);
-    tcase_add_test(t, options_join_inline_filters_of_their_kind);
-    tcase_add_test(t, bad_month_and_lang_are_syntax_errors);
-    tcase_add_test(t, unbalanced_quote_makes_the_rest_a_phrase);
-    tcase_add_test(t, empty_and_stopword_queries_match_nothing);
-    tcase_add_test(t, relaxed_query_ors_the_clauses);
-    tcase_add_test(t, stems_and_words_are_kept_for_highlighting_and_spelling);
-    tcase_add_test(t, hostile_input_does_not_crash);
-    tcase_add_test(t, every_term_counts_against_the_cap);
-    tcase_add_test(t, one_compound_word_counts_every_part);
-    tcase_add_test(t, prefixes_share_what_the_other_terms_leave);
-    tcase_add_test(t, ten_times_the_cap_is_refused_without_reading_it_all);
-    tcase_add_test(t, refusals_carry_their_reason);
-    suite_add_tcase(s, t);
-    return s;
+    return FIXTURE_SUITE("query", "query", fixture_setup, fixture_teardown, 30,
+                         words_are_all_required_and_stemmed,
+                         or_binds_the_two_clauses_around_it,
+                         phrase_keeps_stopword_positions,
+                         compound_is_joined_or_phrase_of_parts,
+                         exclusions_subtract,
+                         prefix_expands_over_stems,
+                         filters_same_kind_or_different_kinds_and,
+                         unknown_vendor_matches_nothing_but_is_no_error,
+                         options_join_inline_filters_of_their_kind,
+                         bad_month_and_lang_are_syntax_errors,
+                         unbalanced_quote_makes_the_rest_a_phrase,
+                         empty_and_stopword_queries_match_nothing,
+                         relaxed_query_ors_the_clauses,
+                         stems_and_words_are_kept_for_highlighting_and_spelling,
+                         hostile_input_does_not_crash,
+                         every_term_counts_against_the_cap,
+                         one_compound_word_counts_every_part,
+                         prefixes_share_what_the_other_terms_leave,
+                         ten_times_the_cap_is_refused_without_reading_it_all,
+                         refusals_carry_their_reason);
 }
 
 FIXTURE_MAIN(S_suite)

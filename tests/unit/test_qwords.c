@@ -32,12 +32,7 @@ static char *S_desc(ns_xquery *x)
     return d;
 }
 
-#define CHECK_X(x, want)                                                                         \
-    do {                                                                                         \
-        char *d_ = S_desc(x);                                                                    \
-        ck_assert_str_eq(d_, want);                                                              \
-        free(d_);                                                                                \
-    } while (0)
+#define CHECK_X(x, want) FIXTURE_STR_EQ(S_desc(x), want)
 
 START_TEST(a_compound_word_is_its_joined_term_or_its_parts_as_a_phrase)
 {
@@ -138,17 +133,13 @@ END_TEST
 
 static Suite *qwords_suite(void)
 {
-    Suite *s = suite_create("qwords");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, a_compound_word_is_its_joined_term_or_its_parts_as_a_phrase);
-    tcase_add_test(tc, a_plain_word_is_highlighted_and_kept_for_spelling);
-    tcase_add_test(tc, a_phrase_keeps_the_window_its_stopwords_take);
-    tcase_add_test(tc, a_prefix_is_folded_and_cut_to_its_words_stem);
-    tcase_add_test(tc, a_short_prefix_is_NS_ESYNTAX_and_a_long_one_matches_nothing);
-    tcase_add_test(tc, a_word_of_more_terms_than_the_cap_is_NS_ETOOBIG);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("qwords", "core", setup, teardown, 0,
+                         a_compound_word_is_its_joined_term_or_its_parts_as_a_phrase,
+                         a_plain_word_is_highlighted_and_kept_for_spelling,
+                         a_phrase_keeps_the_window_its_stopwords_take,
+                         a_prefix_is_folded_and_cut_to_its_words_stem,
+                         a_short_prefix_is_NS_ESYNTAX_and_a_long_one_matches_nothing,
+                         a_word_of_more_terms_than_the_cap_is_NS_ETOOBIG);
 }
 
 FIXTURE_MAIN(qwords_suite)

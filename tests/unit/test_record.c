@@ -201,17 +201,14 @@ END_TEST
 
 static Suite *record_suite(void)
 {
-    Suite *s = suite_create("record");
-    TCase *tc = tcase_create("record");
-    tcase_add_test(tc, short_text_is_stored_plain);
-    tcase_add_test(tc, long_text_is_compressed_without_codec);
-    tcase_add_test(tc, codec_is_reused_across_records);
-    tcase_add_test(tc, plain_text_field_of_schema_1_is_read);
-    tcase_add_test(tc, corrupt_compressed_text_is_NS_ECORRUPT);
-    tcase_add_test(tc, empty_text_stays_plain);
-    tcase_add_test(tc, set_path_replaces_only_the_path);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("record", "record", NULL, NULL, 0,
+                         short_text_is_stored_plain,
+                         long_text_is_compressed_without_codec,
+                         codec_is_reused_across_records,
+                         plain_text_field_of_schema_1_is_read,
+                         corrupt_compressed_text_is_NS_ECORRUPT,
+                         empty_text_stays_plain,
+                         set_path_replaces_only_the_path);
 }
 
 FIXTURE_MAIN(record_suite)

@@ -10,16 +10,13 @@
 #include "search.h"
 #include "tempdir.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static void tpath(char *out, size_t size, const char *name)
-{
-    snprintf(out, size, "%s/%s", tmpdir, name);
-}
 
 static void write_article(int i, int month, const char *vendor, const char *body)
 {
@@ -38,8 +35,8 @@ static void write_article(int i, int month, const char *vendor, const char *body
 static ns_searcher *open_archive(void)
 {
     char dir[128], db[128];
-    tpath(dir, sizeof dir, "articles");
-    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    tempdir_mkdir("articles");
+    tempdir_path(dir, sizeof dir, "articles");
     for (int i = 1; i <= 14; i++) {
         const char *body = i <= 3    ? "The model runs on new hardware."
                            : i <= 6  ? "The model alpha beta."
@@ -47,7 +44,7 @@ static ns_searcher *open_archive(void)
                                      : "New hardware was released.";
         write_article(i, i <= 6 ? 1 : 2, i <= 5 ? "Google" : "OpenAI", body);
     }
-    tpath(db, sizeof db, "db");
+    tempdir_path(db, sizeof db, "db");
     ns_index_opts o = NS_INDEX_OPTS_INIT;
     o.db_path = db;
     o.jobs = 1;
@@ -194,25 +191,13 @@ END_TEST
 
 static Suite *search_suite(void)
 {
-    Suite *s = suite_create("search");
-    TCase *tc = tcase_create("passes");
-    tcase_add_checked_fixture(tc, tempdir_setup, tempdir_teardown);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, a_full_page_takes_one_pass);
-    tcase_add_test(tc, a_page_filled_by_partial_matches_takes_three_passes);
-    tcase_add_test(tc, a_relaxed_query_that_finds_no_more_takes_no_page_pass);
-    tcase_add_test(tc, a_vendor_filter_takes_one_disjunctive_pass);
-    tcase_add_test(tc, a_relaxed_query_with_both_filters_counts_each_kind_once);
-    tcase_add_test(tc, passes_of_a_NULL_searcher_are_0);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("search", "passes", tempdir_setup, tempdir_teardown, 60,
+                         a_full_page_takes_one_pass,
+                         a_page_filled_by_partial_matches_takes_three_passes,
+                         a_relaxed_query_that_finds_no_more_takes_no_page_pass,
+                         a_vendor_filter_takes_one_disjunctive_pass,
+                         a_relaxed_query_with_both_filters_counts_each_kind_once,
+                         passes_of_a_NULL_searcher_are_0);
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(search_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(search_suite)

@@ -18,8 +18,8 @@ static char db[256], arts[256];
 static void setup(void)
 {
     tempdir_setup();
-    runfix_path(db, sizeof db, "db");
-    runfix_path(arts, sizeof arts, "arts");
+    tempdir_path(db, sizeof db, "db");
+    tempdir_path(arts, sizeof arts, "arts");
     runfix_opts(&O, db);
     memset(&ST, 0, sizeof ST);
     ns_run_init(&R, &O, &ST);
@@ -54,8 +54,8 @@ END_TEST
 
 START_TEST(a_database_inside_the_articles_is_refused)
 {
-    runfix_mkdir("arts");
-    runfix_path(db, sizeof db, "arts/db");
+    tempdir_mkdir("arts");
+    tempdir_path(db, sizeof db, "arts/db");
     const char *paths[] = { arts };
     ns_err err = { 0, "" };
     ck_assert_int_eq(ns_setup_roots(&R, paths, 1, &err), 0);
@@ -89,7 +89,7 @@ END_TEST
 
 START_TEST(a_database_with_articles_is_updated_in_place)
 {
-    runfix_mkdir("arts");
+    tempdir_mkdir("arts");
     runfix_article("arts/a.md", "a", "Words.");
     const char *paths[] = { arts };
     ns_err err = { 0, "" };
@@ -104,16 +104,11 @@ END_TEST
 
 static Suite *setup_suite(void)
 {
-    Suite *s = suite_create("setup");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, a_path_that_does_not_exist_is_named);
-    tcase_add_test(tc, a_database_inside_the_articles_is_refused);
-    tcase_add_test(tc, a_new_database_is_built_under_the_lock_of_its_temporary_directory);
-    tcase_add_test(tc, a_database_with_articles_is_updated_in_place);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("setup", "core", setup, teardown, 60,
+                         a_path_that_does_not_exist_is_named,
+                         a_database_inside_the_articles_is_refused,
+                         a_new_database_is_built_under_the_lock_of_its_temporary_directory,
+                         a_database_with_articles_is_updated_in_place);
 }
 
 FIXTURE_MAIN(setup_suite)

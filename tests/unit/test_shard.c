@@ -8,6 +8,8 @@
 #include "xapian_shim.h"
 #include "tempdir.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,25 +227,14 @@ END_TEST
 
 static Suite *shard_suite(void)
 {
-    Suite *s = suite_create("shard");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, tempdir_setup, tempdir_teardown);
-    tcase_add_test(tc, the_routing_hash_is_fnv1a_modulo_the_count);
-    tcase_add_test(tc, ids_spread_evenly);
-    tcase_add_test(tc, a_written_stub_reads_back);
-    tcase_add_test(tc, stub_lines_local_remote_and_comments);
-    tcase_add_test(tc, bad_stub_lines_are_named);
-    tcase_add_test(tc, a_sharded_writer_routes_each_document_by_its_id);
-    tcase_add_test(tc, a_remote_shard_that_does_not_answer_is_named);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("shard", "core", tempdir_setup, tempdir_teardown, 0,
+                         the_routing_hash_is_fnv1a_modulo_the_count,
+                         ids_spread_evenly,
+                         a_written_stub_reads_back,
+                         stub_lines_local_remote_and_comments,
+                         bad_stub_lines_are_named,
+                         a_sharded_writer_routes_each_document_by_its_id,
+                         a_remote_shard_that_does_not_answer_is_named);
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(shard_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+FIXTURE_MAIN(shard_suite)

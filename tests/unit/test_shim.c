@@ -116,6 +116,32 @@ static char *new_db(const struct tdoc *docs, ns_xwdb **w, ns_xdb **db)
     return path;
 }
 
+/* Search options that sort by date, newest first, so the order is predictable. */
+static ns_xsearch_opts by_date(void)
+{
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    o.value_slot = SLOT_DATE;
+    o.sort_by_value = 1;
+    return o;
+}
+
+/* The number of documents of a writer, of a reader. */
+static unsigned wcount(ns_xwdb *w)
+{
+    ns_err err = { 0, "" };
+    unsigned n = 99;
+    ck_assert_msg(ns_xwdb_doccount(w, &n, &err) == 0, "%s", err.msg);
+    return n;
+}
+
+static unsigned rcount(ns_xdb *db)
+{
+    ns_err err = { 0, "" };
+    unsigned n = 99;
+    ck_assert_msg(ns_xdb_doccount(db, &n, &err) == 0, "%s", err.msg);
+    return n;
+}
+
 static ns_xquery *term_q(const char *t)
 {
     ns_err err = { 0, "" };
@@ -233,9 +259,7 @@ START_TEST(garbage_version_file_gives_NS_ECORRUPT_on_open)
     ck_assert_ptr_null(w);
     /* --rebuild must still work on a corrupt database. */
     ck_assert_msg(ns_xwdb_open(&w, path, NS_XWDB_OVERWRITE, &err) == 0, "%s", err.msg);
-    unsigned n = 99;
-    ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), 0);
-    ck_assert_uint_eq(n, 0);
+    ck_assert_uint_eq(wcount(w), 0);
     ns_xwdb_free(w);
     free(path);
 }
@@ -257,9 +281,7 @@ START_TEST(open_existing_only_never_creates)
     free(path);
     path = new_db(corpus, NULL, NULL);
     ck_assert_msg(ns_xwdb_open(&w, path, NS_XWDB_OPEN, &err) == 0, "%s", err.msg);
-    unsigned n = 0;
-    ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), 0);
-    ck_assert_uint_eq(n, 5);
+    ck_assert_uint_eq(wcount(w), 5);
     ns_xwdb_free(w);
     free(path);
 }
@@ -495,18 +517,15 @@ START_TEST(replace_by_idterm_updates_and_delete_removes)
     add_doc(w, "b", "beta", NULL, NULL);
     add_doc(w, "c", "gamma", NULL, NULL);
     unsigned n = 0;
-    ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), 0);
-    ck_assert_uint_eq(n, 3);
+    ck_assert_uint_eq(wcount(w), 3);
     add_doc(w, "b", "delta", NULL, NULL); /* replaces b */
-    ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), 0);
-    ck_assert_uint_eq(n, 3);
+    ck_assert_uint_eq(wcount(w), 3);
     ck_assert_int_eq(ns_xwdb_delete(w, "Qc", 2, &err), 0);
     ck_assert_int_eq(ns_xwdb_delete(w, "Qzzz", 4, &err), 0); /* absent: not an error */
     ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
 
     ns_xdb *db = open_reader(path);
-    ck_assert_int_eq(ns_xdb_doccount(db, &n, &err), 0);
-    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(rcount(db), 2);
     ck_assert_int_eq(ns_xdb_termfreq(db, "beta", 4, &n, &err), 0);
     ck_assert_uint_eq(n, 0);
     ck_assert_int_eq(ns_xdb_termfreq(db, "delta", 5, &n, &err), 0);
@@ -532,9 +551,7 @@ START_TEST(replace_adds_idterm_when_document_lacks_it)
     ck_assert_int_eq(ns_xdoc_add_term(d, "word", 4, 1, &err), 0);
     ck_assert_int_eq(ns_xwdb_replace(w, "Qx", 2, d, &err), 0);
     ck_assert_int_eq(ns_xwdb_replace(w, "Qx", 2, d, &err), 0);
-    unsigned n = 0;
-    ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), 0);
-    ck_assert_uint_eq(n, 1);
+    ck_assert_uint_eq(wcount(w), 1);
     ns_xdoc_free(d);
     ns_xwdb_free(w);
     free(path);
@@ -554,12 +571,9 @@ START_TEST(cancelled_transaction_leaves_nothing)
     ck_assert_int_eq(ns_xwdb_set_metadata(w, "k", "v", 1, &err), 0);
     ck_assert_int_eq(ns_xwdb_cancel(w, &err), 0);
     ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
-    unsigned n = 0;
-    ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), 0);
-    ck_assert_uint_eq(n, 1);
+    ck_assert_uint_eq(wcount(w), 1);
     ns_xdb *db = open_reader(path);
-    ck_assert_int_eq(ns_xdb_doccount(db, &n, &err), 0);
-    ck_assert_uint_eq(n, 1);
+    ck_assert_uint_eq(rcount(db), 1);
     char *val = NULL;
     size_t len = 9;
     ck_assert_int_eq(ns_xdb_get_metadata(db, "k", &val, &len, &err), 0);
@@ -582,18 +596,14 @@ START_TEST(committed_transaction_visible_to_reader_after_reopen)
     ck_assert_int_eq(ns_xwdb_begin(w, &err), 0);
     add_doc(w, "b", "beta", NULL, NULL);
     int changed = 9;
-    unsigned n = 0;
     ck_assert_int_eq(ns_xdb_reopen(db, &changed, &err), 0);
-    ck_assert_int_eq(ns_xdb_doccount(db, &n, &err), 0);
-    ck_assert_uint_eq(n, 1); /* not yet committed */
+    ck_assert_uint_eq(rcount(db), 1); /* not yet committed */
     ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
 
-    ck_assert_int_eq(ns_xdb_doccount(db, &n, &err), 0);
-    ck_assert_uint_eq(n, 1); /* the reader stays on its snapshot */
+    ck_assert_uint_eq(rcount(db), 1); /* the reader stays on its snapshot */
     ck_assert_int_eq(ns_xdb_reopen(db, &changed, &err), 0);
     ck_assert_int_eq(changed, 1);
-    ck_assert_int_eq(ns_xdb_doccount(db, &n, &err), 0);
-    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(rcount(db), 2);
     ck_assert_int_eq(ns_xdb_reopen(db, &changed, &err), 0);
     ck_assert_int_eq(changed, 0);
     ck_assert_int_eq(ns_xdb_reopen(db, NULL, &err), 0);
@@ -624,9 +634,7 @@ START_TEST(close_cancels_transaction_and_commits_pending_changes)
     ns_xwdb_free(w); /* free on an open handle cancels too */
 
     ns_xdb *db = open_reader(path);
-    unsigned n = 0;
-    ck_assert_int_eq(ns_xdb_doccount(db, &n, &err), 0);
-    ck_assert_uint_eq(n, 1);
+    ck_assert_uint_eq(rcount(db), 1);
     ns_xdb_free(db);
     free(path);
 }
@@ -638,9 +646,7 @@ START_TEST(overwrite_starts_afresh)
     char *path = new_db(corpus, NULL, NULL);
     ns_xwdb *w = NULL;
     ck_assert_int_eq(ns_xwdb_open(&w, path, NS_XWDB_OVERWRITE, &err), 0);
-    unsigned n = 9;
-    ck_assert_int_eq(ns_xwdb_doccount(w, &n, &err), 0);
-    ck_assert_uint_eq(n, 0);
+    ck_assert_uint_eq(wcount(w), 0);
     ns_xwdb_free(w);
     free(path);
 }
@@ -740,9 +746,7 @@ START_TEST(boolean_operators_select_expected_documents)
     ns_err err = { 0, "" };
     ns_xdb *db = NULL;
     char *path = new_db(corpus, NULL, &db);
-    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
-    o.value_slot = SLOT_DATE;
-    o.sort_by_value = 1; /* newest first, so the order is predictable */
+    ns_xsearch_opts o = by_date();
     ns_xquery *quick = term_q("quick"), *fox = term_q("fox"), *dog = term_q("dog");
     ns_xquery *two[2] = { quick, fox };
     ns_xquery *q = NULL;
@@ -810,9 +814,7 @@ START_TEST(wildcard_matches_terms_with_prefix)
     ns_err err = { 0, "" };
     ns_xdb *db = NULL;
     char *path = new_db(corpus, NULL, &db);
-    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
-    o.value_slot = SLOT_DATE;
-    o.sort_by_value = 1;
+    ns_xsearch_opts o = by_date();
     ns_xquery *q = NULL;
     ck_assert_int_eq(ns_xquery_wildcard(&q, "fox", 3, 0, &err), 0);
     check_run(db, q, &o, "b,a,e", 3); /* fox, foxes, foxtrot */
@@ -834,9 +836,7 @@ START_TEST(value_range_is_inclusive_string_order)
     ns_err err = { 0, "" };
     ns_xdb *db = NULL;
     char *path = new_db(corpus, NULL, &db);
-    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
-    o.value_slot = SLOT_DATE;
-    o.sort_by_value = 1;
+    ns_xsearch_opts o = by_date();
     ns_xquery *q = NULL;
     ck_assert_int_eq(ns_xquery_value_range(&q, SLOT_DATE, "20230105", "20230210", &err), 0);
     check_run(db, q, &o, "b,d,a", 3);
@@ -855,9 +855,7 @@ START_TEST(match_all_counts_every_document)
     ns_err err = { 0, "" };
     ns_xdb *db = NULL;
     char *path = new_db(corpus, NULL, &db);
-    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
-    o.value_slot = SLOT_DATE;
-    o.sort_by_value = 1;
+    ns_xsearch_opts o = by_date();
     ns_xquery *q = NULL;
     ck_assert_int_eq(ns_xquery_match_all(&q, &err), 0);
     check_run(db, q, &o, "c,b,d,a,e", 5);
@@ -952,9 +950,7 @@ START_TEST(total_is_exact_and_offset_limit_page_through_hits)
     ck_assert_int_eq(ns_xwdb_close(w, &err), 0);
     ns_xwdb_free(w);
     ns_xdb *db = open_reader(path);
-    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
-    o.value_slot = SLOT_DATE;
-    o.sort_by_value = 1;
+    ns_xsearch_opts o = by_date();
     o.limit = 3;
     ns_xquery *q = term_q("rare");
     check_run(db, q, &o, "297,294,291", 100);
@@ -1381,12 +1377,8 @@ START_TEST(compact_merges_databases)
     const char *src[2] = { p1, p2 };
     ck_assert_msg(ns_xcompact(dest, src, 2, &err) == 0, "%s", err.msg);
     ns_xdb *db = open_reader(dest);
-    unsigned n = 0;
-    ck_assert_int_eq(ns_xdb_doccount(db, &n, &err), 0);
-    ck_assert_uint_eq(n, 3);
-    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
-    o.value_slot = SLOT_DATE;
-    o.sort_by_value = 1;
+    ck_assert_uint_eq(rcount(db), 3);
+    ns_xsearch_opts o = by_date();
     ns_xquery *q = term_q("alpha");
     check_run(db, q, &o, "c,a", 2);
     ns_xquery_free(q);
@@ -1408,53 +1400,48 @@ END_TEST
 
 static Suite *shim_suite(void)
 {
-    Suite *s = suite_create("xapian_shim");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, tempdir_setup, tempdir_teardown);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, open_missing_db_returns_NS_ENOTFOUND);
-    tcase_add_test(tc, open_directory_that_is_not_a_db_returns_NS_ENOTFOUND_naming_it);
-    tcase_add_test(tc, garbage_postlist_gives_NS_ECORRUPT);
-    tcase_add_test(tc, garbage_version_file_gives_NS_ECORRUPT_on_open);
-    tcase_add_test(tc, open_existing_only_never_creates);
-    tcase_add_test(tc, set_data_replaces_only_the_data);
-    tcase_add_test(tc, second_writer_returns_NS_ELOCKED_until_first_closes);
-    tcase_add_test(tc, reader_use_after_close_returns_NS_ECLOSED);
-    tcase_add_test(tc, writer_use_after_close_returns_NS_ECLOSED);
-    tcase_add_test(tc, reader_of_overwritten_revision_gets_NS_EMODIFIED_then_reopen_helps);
-    tcase_add_test(tc, term_longer_than_245_bytes_returns_NS_ETERM);
-    tcase_add_test(tc, empty_term_returns_NS_ETERM);
-    tcase_add_test(tc, invalid_utf8_term_returns_NS_ETERM);
-    tcase_add_test(tc, replace_by_idterm_updates_and_delete_removes);
-    tcase_add_test(tc, replace_adds_idterm_when_document_lacks_it);
-    tcase_add_test(tc, cancelled_transaction_leaves_nothing);
-    tcase_add_test(tc, committed_transaction_visible_to_reader_after_reopen);
-    tcase_add_test(tc, close_cancels_transaction_and_commits_pending_changes);
-    tcase_add_test(tc, overwrite_starts_afresh);
-    tcase_add_test(tc, metadata_set_get_each_and_delete);
-    tcase_add_test(tc, phrase_matches_adjacent_terms_in_order_only);
-    tcase_add_test(tc, boolean_operators_select_expected_documents);
-    tcase_add_test(tc, filter_terms_do_not_change_weights);
-    tcase_add_test(tc, wildcard_matches_terms_with_prefix);
-    tcase_add_test(tc, value_range_is_inclusive_string_order);
-    tcase_add_test(tc, match_all_counts_every_document);
-    tcase_add_test(tc, describe_gives_xapian_description);
-    tcase_add_test(tc, bm25_ranks_more_occurrences_of_rare_term_first);
-    tcase_add_test(tc, relevance_ties_are_ordered_newest_first);
-    tcase_add_test(tc, total_is_exact_and_offset_limit_page_through_hits);
-    tcase_add_test(tc, facets_count_each_key_once_per_matching_document);
-    tcase_add_test(tc, a_page_only_pass_gives_the_same_page_and_counts_no_facets);
-    tcase_add_test(tc, docs_have_terms_reports_each_document_and_term);
-    tcase_add_test(tc, facet_counts_follow_a_replaced_document_after_reopen);
-    tcase_add_test(tc, facet_table_serves_only_the_revision_it_describes);
-    tcase_add_test(tc, damaged_facet_table_is_ignored);
-    tcase_add_test(tc, facet_table_with_two_byte_key_ids);
-    tcase_add_test(tc, facet_table_with_four_byte_key_ids);
-    tcase_add_test(tc, results_outlive_their_database);
-    tcase_add_test(tc, spelling_suggests_a_close_known_word);
-    tcase_add_test(tc, compact_merges_databases);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("xapian_shim", "core", tempdir_setup, tempdir_teardown, 60,
+                         open_missing_db_returns_NS_ENOTFOUND,
+                         open_directory_that_is_not_a_db_returns_NS_ENOTFOUND_naming_it,
+                         garbage_postlist_gives_NS_ECORRUPT,
+                         garbage_version_file_gives_NS_ECORRUPT_on_open,
+                         open_existing_only_never_creates,
+                         set_data_replaces_only_the_data,
+                         second_writer_returns_NS_ELOCKED_until_first_closes,
+                         reader_use_after_close_returns_NS_ECLOSED,
+                         writer_use_after_close_returns_NS_ECLOSED,
+                         reader_of_overwritten_revision_gets_NS_EMODIFIED_then_reopen_helps,
+                         term_longer_than_245_bytes_returns_NS_ETERM,
+                         empty_term_returns_NS_ETERM,
+                         invalid_utf8_term_returns_NS_ETERM,
+                         replace_by_idterm_updates_and_delete_removes,
+                         replace_adds_idterm_when_document_lacks_it,
+                         cancelled_transaction_leaves_nothing,
+                         committed_transaction_visible_to_reader_after_reopen,
+                         close_cancels_transaction_and_commits_pending_changes,
+                         overwrite_starts_afresh,
+                         metadata_set_get_each_and_delete,
+                         phrase_matches_adjacent_terms_in_order_only,
+                         boolean_operators_select_expected_documents,
+                         filter_terms_do_not_change_weights,
+                         wildcard_matches_terms_with_prefix,
+                         value_range_is_inclusive_string_order,
+                         match_all_counts_every_document,
+                         describe_gives_xapian_description,
+                         bm25_ranks_more_occurrences_of_rare_term_first,
+                         relevance_ties_are_ordered_newest_first,
+                         total_is_exact_and_offset_limit_page_through_hits,
+                         facets_count_each_key_once_per_matching_document,
+                         a_page_only_pass_gives_the_same_page_and_counts_no_facets,
+                         docs_have_terms_reports_each_document_and_term,
+                         facet_counts_follow_a_replaced_document_after_reopen,
+                         facet_table_serves_only_the_revision_it_describes,
+                         damaged_facet_table_is_ignored,
+                         facet_table_with_two_byte_key_ids,
+                         facet_table_with_four_byte_key_ids,
+                         results_outlive_their_database,
+                         spelling_suggests_a_close_known_word,
+                         compact_merges_databases);
 }
 
 FIXTURE_MAIN(shim_suite)

@@ -33,22 +33,43 @@ static char *S_marked(const char *snip, const ns_span *m, size_t n)
     return o;
 }
 
+/* One snippet (ns_snippet_make's answer) and its marked words joined with '|'. */
+typedef struct snip {
+    char *text;
+    ns_span *m;
+    size_t n;
+    char *marked;
+} snip;
+
+/* The snippet of text[0..len) for stems (with presence `present`, may be
+ * NULL) and prefixes, of about chars characters (0: the default). */
+static snip S_make(const char *text, size_t len, const char *const *stems, size_t nstems,
+                   const unsigned char *present, const char *const *prefixes, size_t nprefixes,
+                   size_t chars)
+{
+    snip s;
+    ns_err err = { 0, "" };
+    ck_assert_msg(ns_snippet_make(A, text, len, stems, nstems, present, prefixes, nprefixes, chars,
+                                  &s.text, &s.m, &s.n, &err) == 0, "%s", err.msg);
+    s.marked = S_marked(s.text, s.m, s.n);
+    return s;
+}
+
+static void S_free(snip *s)
+{
+    free(s->text);
+    free(s->m);
+    free(s->marked);
+}
+
 START_TEST(inflections_are_marked_by_stem)
 {
     const char *text = "Переводы и перевода: машинный перевод стал лучше.";
     const char *stems[] = { "перевод" };
-    char *snip;
-    ns_span *m;
-    size_t n;
-    ns_err err = { 0, "" };
-    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 1, NULL, NULL, 0, 0, &snip, &m, &n,
-                                     &err), 0);
-    ck_assert_str_eq(snip, text);
-    char *w = S_marked(snip, m, n);
-    ck_assert_str_eq(w, "Переводы|перевода|перевод");
-    free(w);
-    free(snip);
-    free(m);
+    snip s = S_make(text, strlen(text), stems, 1, NULL, NULL, 0, 0);
+    ck_assert_str_eq(s.text, text);
+    ck_assert_str_eq(s.marked, "Переводы|перевода|перевод");
+    S_free(&s);
 }
 END_TEST
 
@@ -57,16 +78,9 @@ START_TEST(joined_terms_mark_the_whole_compound)
     const char *text = "OpenAI released GPT-3 and later gpt3 again";
     const char *stems[] = { "gpt3" };
     const char *prefixes[] = { "releas" };
-    char *snip;
-    ns_span *m;
-    size_t n;
-    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 1, NULL, prefixes, 1, 0, &snip, &m, &n,
-                                     NULL), 0);
-    char *w = S_marked(snip, m, n);
-    ck_assert_str_eq(w, "released|GPT-3|gpt3");
-    free(w);
-    free(snip);
-    free(m);
+    snip s = S_make(text, strlen(text), stems, 1, NULL, prefixes, 1, 0);
+    ck_assert_str_eq(s.marked, "released|GPT-3|gpt3");
+    S_free(&s);
 }
 END_TEST
 
@@ -85,25 +99,19 @@ START_TEST(window_is_about_200_chars_around_the_best_passage)
     for (size_t i = 0; i < fill; i++)
         strcat(text, "лорем ипсум ");
     const char *stems[] = { "machin", "translat" };
-    char *snip;
-    ns_span *m;
-    size_t n;
-    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 2, NULL, NULL, 0, 200, &snip, &m, &n,
-                                     NULL), 0);
-    ck_assert(ns_utf8_valid(snip, strlen(snip)));
-    size_t c = S_chars(snip);
-    ck_assert_msg(c >= 150 && c <= 205, "snippet has %zu characters: %s", c, snip);
-    ck_assert(strstr(snip, "machine translation") != NULL);
-    ck_assert(strncmp(snip, "\xE2\x80\xA6", 3) == 0);
-    ck_assert(strcmp(snip + strlen(snip) - 3, "\xE2\x80\xA6") == 0);
+    snip s = S_make(text, strlen(text), stems, 2, NULL, NULL, 0, 200);
+    const char *w = s.text;
+    ck_assert(ns_utf8_valid(w, strlen(w)));
+    size_t c = S_chars(w);
+    ck_assert_msg(c >= 150 && c <= 205, "snippet has %zu characters: %s", c, w);
+    ck_assert(strstr(w, "machine translation") != NULL);
+    ck_assert(strncmp(w, "\xE2\x80\xA6", 3) == 0);
+    ck_assert(strcmp(w + strlen(w) - 3, "\xE2\x80\xA6") == 0);
     /* whole words: after the ellipsis comes a word start */
-    ck_assert(strncmp(snip + 3, "лорем", strlen("лорем")) == 0 ||
-              strncmp(snip + 3, "ипсум", strlen("ипсум")) == 0);
-    char *w = S_marked(snip, m, n);
-    ck_assert_str_eq(w, "machine|translation");
-    free(w);
-    free(snip);
-    free(m);
+    ck_assert(strncmp(w + 3, "лорем", strlen("лорем")) == 0 ||
+              strncmp(w + 3, "ипсум", strlen("ипсум")) == 0);
+    ck_assert_str_eq(s.marked, "machine|translation");
+    S_free(&s);
     free(text);
 }
 END_TEST
@@ -112,15 +120,11 @@ START_TEST(no_match_gives_the_beginning_and_collapses_whitespace)
 {
     const char *text = "First  paragraph\nline.\n\nSecond paragraph.";
     const char *stems[] = { "absent" };
-    char *snip;
-    ns_span *m;
-    size_t n;
-    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 1, NULL, NULL, 0, 0, &snip, &m, &n,
-                                     NULL), 0);
-    ck_assert_str_eq(snip, "First paragraph line. Second paragraph.");
-    ck_assert_uint_eq(n, 0);
-    ck_assert_ptr_null(m);
-    free(snip);
+    snip s = S_make(text, strlen(text), stems, 1, NULL, NULL, 0, 0);
+    ck_assert_str_eq(s.text, "First paragraph line. Second paragraph.");
+    ck_assert_uint_eq(s.n, 0);
+    ck_assert_ptr_null(s.m);
+    S_free(&s);
 }
 END_TEST
 
@@ -131,33 +135,25 @@ START_TEST(utf8_boundaries_are_respected_and_bad_bytes_replaced)
     text[0] = '\0';
     for (int i = 0; i < 300; i++)
         strcat(text, "ж");
-    char *snip;
-    ns_span *m;
-    size_t n;
-    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), NULL, 0, NULL, NULL, 0, 200, &snip, &m, &n,
-                                     NULL), 0);
-    ck_assert(ns_utf8_valid(snip, strlen(snip)));
-    ck_assert_uint_eq(S_chars(snip), 201); /* 200 and the ellipsis */
-    free(snip);
+    snip s = S_make(text, strlen(text), NULL, 0, NULL, NULL, 0, 200);
+    ck_assert(ns_utf8_valid(s.text, strlen(s.text)));
+    ck_assert_uint_eq(S_chars(s.text), 201); /* 200 and the ellipsis */
+    S_free(&s);
     free(text);
     const char bad[] = "ok \xff\xfe bytes";
-    ck_assert_int_eq(ns_snippet_make(A, bad, sizeof bad - 1, NULL, 0, NULL, NULL, 0, 0, &snip, &m, &n,
-                                     NULL), 0);
-    ck_assert(ns_utf8_valid(snip, strlen(snip)));
-    free(snip);
+    s = S_make(bad, sizeof bad - 1, NULL, 0, NULL, NULL, 0, 0);
+    ck_assert(ns_utf8_valid(s.text, strlen(s.text)));
+    S_free(&s);
 }
 END_TEST
 
 START_TEST(empty_text_gives_empty_snippet)
 {
-    char *snip;
-    ns_span *m;
-    size_t n;
     const char *stems[] = { "x" };
-    ck_assert_int_eq(ns_snippet_make(A, "", 0, stems, 1, NULL, NULL, 0, 0, &snip, &m, &n, NULL), 0);
-    ck_assert_str_eq(snip, "");
-    ck_assert_uint_eq(n, 0);
-    free(snip);
+    snip s = S_make("", 0, stems, 1, NULL, NULL, 0, 0);
+    ck_assert_str_eq(s.text, "");
+    ck_assert_uint_eq(s.n, 0);
+    S_free(&s);
 }
 END_TEST
 
@@ -173,50 +169,31 @@ static char *S_far_text(void)
     return t;
 }
 
-/* The snippet of text for stems with presence `present`, and its marked
- * words joined by '|' (both the caller's to free). */
-static char *S_present_snippet(const char *text, const char *const *stems, size_t nstems,
-                               const unsigned char *present, char **marked)
-{
-    char *snip;
-    ns_span *m;
-    size_t n;
-    ns_err err = { 0, "" };
-    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, nstems, present, NULL, 0, 200,
-                                     &snip, &m, &n, &err), 0);
-    *marked = S_marked(snip, m, n);
-    free(m);
-    return snip;
-}
-
 START_TEST(present_stems_stop_the_scan_once_found)
 {
     const char *stems[] = { "alpha", "beta" };
-    char *text = S_far_text(), *snip, *w;
+    char *text = S_far_text();
 
     /* presence unknown: the text is read to the end, and the window with
      * both words wins */
-    snip = S_present_snippet(text, stems, 2, NULL, &w);
-    ck_assert_str_eq(w, "alpha|beta");
-    free(w);
-    free(snip);
+    snip s = S_make(text, strlen(text), stems, 2, NULL, NULL, 0, 200);
+    ck_assert_str_eq(s.marked, "alpha|beta");
+    S_free(&s);
 
     /* the article has only "alpha": reading stops after the first kilobyte,
      * whose window is the opening */
     const unsigned char only_alpha[] = { 1, 0 };
-    snip = S_present_snippet(text, stems, 2, only_alpha, &w);
-    ck_assert(strncmp(snip, "alpha opens", 11) == 0);
-    ck_assert_str_eq(w, "alpha");
-    free(w);
-    free(snip);
+    s = S_make(text, strlen(text), stems, 2, only_alpha, NULL, 0, 200);
+    ck_assert(strncmp(s.text, "alpha opens", 11) == 0);
+    ck_assert_str_eq(s.marked, "alpha");
+    S_free(&s);
 
     /* none of the stems: nothing is sought, the opening is shown unmarked */
     const unsigned char none[] = { 0, 0 };
-    snip = S_present_snippet(text, stems, 2, none, &w);
-    ck_assert(strncmp(snip, "alpha opens", 11) == 0);
-    ck_assert_str_eq(w, "");
-    free(w);
-    free(snip);
+    s = S_make(text, strlen(text), stems, 2, none, NULL, 0, 200);
+    ck_assert(strncmp(s.text, "alpha opens", 11) == 0);
+    ck_assert_str_eq(s.marked, "");
+    S_free(&s);
     free(text);
 }
 END_TEST
@@ -260,19 +237,15 @@ END_TEST
 
 static Suite *S_suite(void)
 {
-    Suite *s = suite_create("snippet");
-    TCase *t = tcase_create("snippet");
-    tcase_add_checked_fixture(t, fixture_setup, fixture_teardown);
-    tcase_add_test(t, inflections_are_marked_by_stem);
-    tcase_add_test(t, joined_terms_mark_the_whole_compound);
-    tcase_add_test(t, window_is_about_200_chars_around_the_best_passage);
-    tcase_add_test(t, no_match_gives_the_beginning_and_collapses_whitespace);
-    tcase_add_test(t, utf8_boundaries_are_respected_and_bad_bytes_replaced);
-    tcase_add_test(t, empty_text_gives_empty_snippet);
-    tcase_add_test(t, present_stems_stop_the_scan_once_found);
-    tcase_add_test(t, a_query_struct_finds_what_the_positional_form_finds);
-    suite_add_tcase(s, t);
-    return s;
+    return FIXTURE_SUITE("snippet", "snippet", fixture_setup, fixture_teardown, 0,
+                         inflections_are_marked_by_stem,
+                         joined_terms_mark_the_whole_compound,
+                         window_is_about_200_chars_around_the_best_passage,
+                         no_match_gives_the_beginning_and_collapses_whitespace,
+                         utf8_boundaries_are_respected_and_bad_bytes_replaced,
+                         empty_text_gives_empty_snippet,
+                         present_stems_stop_the_scan_once_found,
+                         a_query_struct_finds_what_the_positional_form_finds);
 }
 
 FIXTURE_MAIN(S_suite)

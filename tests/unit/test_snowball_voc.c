@@ -7,6 +7,8 @@
  * stemmer differs from the algorithm the index claims to use. */
 #include "analyze.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,17 +101,12 @@ START_TEST(russian_vocabulary_gives_snowball_stems)
 }
 END_TEST
 
-int main(void)
+static Suite *snowball_voc_suite(void)
 {
-    Suite *s = suite_create("snowball_voc");
-    TCase *tc = tcase_create("voc");
-    tcase_set_timeout(tc, 600); /* valgrind runs are slow */
-    tcase_add_test(tc, english_vocabulary_gives_snowball_stems);
-    tcase_add_test(tc, russian_vocabulary_gives_snowball_stems);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    /* valgrind runs are slow */
+    return FIXTURE_SUITE("snowball_voc", "voc", NULL, NULL, 600,
+                         english_vocabulary_gives_snowball_stems,
+                         russian_vocabulary_gives_snowball_stems);
 }
+
+FIXTURE_MAIN(snowball_voc_suite)

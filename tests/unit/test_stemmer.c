@@ -86,14 +86,10 @@ END_TEST
 
 static Suite *stemmer_suite(void)
 {
-    Suite *s = suite_create("stemmer");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, latin_is_english_and_cyrillic_russian);
-    tcase_add_test(tc, other_scripts_have_no_stemmer);
-    tcase_add_test(tc, cached_stems_equal_snowballs_through_the_caches_growth);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("stemmer", "core", NULL, NULL, 60,
+                         latin_is_english_and_cyrillic_russian,
+                         other_scripts_have_no_stemmer,
+                         cached_stems_equal_snowballs_through_the_caches_growth);
 }
 
 FIXTURE_MAIN(stemmer_suite)

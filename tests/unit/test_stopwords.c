@@ -54,14 +54,11 @@ END_TEST
 
 static Suite *stopwords_suite(void)
 {
-    Suite *s = suite_create("stopwords");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, both_languages_lists_are_loaded);
-    tcase_add_test(tc, only_whole_folded_words_match);
-    tcase_add_test(tc, init_twice_changes_nothing);
-    tcase_add_test(tc, the_hash_is_fnv1a);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("stopwords", "core", NULL, NULL, 0,
+                         both_languages_lists_are_loaded,
+                         only_whole_folded_words_match,
+                         init_twice_changes_nothing,
+                         the_hash_is_fnv1a);
 }
 
 FIXTURE_MAIN(stopwords_suite)

@@ -3,6 +3,8 @@
 
 #include "buf.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -112,22 +114,17 @@ START_TEST(quote_clips_at_whole_characters_and_escapes)
 }
 END_TEST
 
-int main(void)
+static Suite *str_suite(void)
 {
-    Suite *s = suite_create("str");
-    TCase *tc = tcase_create("str");
-    tcase_add_test(tc, strndup_copies_exactly_len_bytes_including_NULs);
-    tcase_add_test(tc, trim_drops_ascii_space_at_both_ends_only);
-    tcase_add_test(tc, trim_of_only_space_is_empty);
-    tcase_add_test(tc, non_ascii_bytes_are_not_space);
-    tcase_add_test(tc, escape_writes_control_characters_and_bad_bytes_as_hex);
-    tcase_add_test(tc, control_characters_are_c0_del_and_c1);
-    tcase_add_test(tc, vescapef_formats_then_escapes_the_whole_line);
-    tcase_add_test(tc, quote_clips_at_whole_characters_and_escapes);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return FIXTURE_SUITE("str", "str", NULL, NULL, 0,
+                         strndup_copies_exactly_len_bytes_including_NULs,
+                         trim_drops_ascii_space_at_both_ends_only,
+                         trim_of_only_space_is_empty,
+                         non_ascii_bytes_are_not_space,
+                         escape_writes_control_characters_and_bad_bytes_as_hex,
+                         control_characters_are_c0_del_and_c1,
+                         vescapef_formats_then_escapes_the_whole_line,
+                         quote_clips_at_whole_characters_and_escapes);
 }
+
+FIXTURE_MAIN(str_suite)

@@ -53,12 +53,9 @@ END_TEST
 
 static Suite *strset_suite(void)
 {
-    Suite *s = suite_create("strset");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, each_string_is_added_once);
-    tcase_add_test(tc, a_list_keeps_the_first_of_each);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("strset", "core", NULL, NULL, 0,
+                         each_string_is_added_once,
+                         a_list_keeps_the_first_of_each);
 }
 
 FIXTURE_MAIN(strset_suite)

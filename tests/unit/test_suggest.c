@@ -7,6 +7,8 @@
 #include "xapian_shim.h"
 #include "tempdir.h"
 
+#include "fixture.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,13 +24,7 @@ static char *conv(const char *s)
     return out;
 }
 
-#define ASSERT_CONV(in, want)                                                                      \
-    do {                                                                                           \
-        char *got_ = conv(in);                                                                     \
-        ck_assert_ptr_nonnull(got_);                                                               \
-        ck_assert_str_eq(got_, want);                                                              \
-        free(got_);                                                                                \
-    } while (0)
+#define ASSERT_CONV(in, want) FIXTURE_STR_EQ(conv(in), want)
 
 START_TEST(latin_keys_become_russian_letters)
 {
@@ -221,7 +217,7 @@ START_TEST(no_dictionary_returns_0_and_a_damaged_one_finds_nothing)
 }
 END_TEST
 
-int main(void)
+static Suite *suggest_suite(void)
 {
     Suite *s = suite_create("suggest");
     TCase *tc = tcase_create("layout");
@@ -238,9 +234,7 @@ int main(void)
     tcase_add_test(tc, rewriting_with_more_words_finds_old_and_new_ones);
     tcase_add_test(tc, no_dictionary_returns_0_and_a_damaged_one_finds_nothing);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+FIXTURE_MAIN(suggest_suite)

@@ -23,11 +23,8 @@ END_TEST
 
 static Suite *utf8_suite(void)
 {
-    Suite *s = suite_create("utf8");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, characters_not_bytes_are_counted);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("utf8", "core", NULL, NULL, 0,
+                         characters_not_bytes_are_counted);
 }
 
 FIXTURE_MAIN(utf8_suite)

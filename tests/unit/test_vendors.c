@@ -250,26 +250,22 @@ END_TEST
 
 static Suite *vendors_suite(void)
 {
-    Suite *s = suite_create("vendors");
-    TCase *tc = tcase_create("vendors");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, table_lists_canonical_names_in_order);
-    tcase_add_test(tc, canonical_sber_is_Sberbank);
-    tcase_add_test(tc, canonical_is_case_insensitive);
-    tcase_add_test(tc, canonical_multiword_alias);
-    tcase_add_test(tc, canonical_unknown_is_NULL);
-    tcase_add_test(tc, detect_russian_inflections);
-    tcase_add_test(tc, detect_case_and_order_of_first_appearance);
-    tcase_add_test(tc, detect_two_word_alias_needs_consecutive_words);
-    tcase_add_test(tc, detect_whole_words_only);
-    tcase_add_test(tc, detect_longest_alias_wins);
-    tcase_add_test(tc, detect_callback_can_stop);
-    tcase_add_test(tc, bad_line_is_NS_ESYNTAX_naming_the_line);
-    tcase_add_test(tc, alias_of_two_organisations_is_refused);
-    tcase_add_test(tc, empty_table_detects_nothing);
-    tcase_add_test(tc, bundled_table_loads_and_canonicalises);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("vendors", "vendors", setup, teardown, 0,
+                         table_lists_canonical_names_in_order,
+                         canonical_sber_is_Sberbank,
+                         canonical_is_case_insensitive,
+                         canonical_multiword_alias,
+                         canonical_unknown_is_NULL,
+                         detect_russian_inflections,
+                         detect_case_and_order_of_first_appearance,
+                         detect_two_word_alias_needs_consecutive_words,
+                         detect_whole_words_only,
+                         detect_longest_alias_wins,
+                         detect_callback_can_stop,
+                         bad_line_is_NS_ESYNTAX_naming_the_line,
+                         alias_of_two_organisations_is_refused,
+                         empty_table_detects_nothing,
+                         bundled_table_loads_and_canonicalises);
 }
 
 FIXTURE_MAIN(vendors_suite)

@@ -18,7 +18,7 @@ static void walk(run *R, ns_index_opts *o, ns_index_stats *st, const char *const
     const char *p[4];
     ck_assert_uint_le(n, 4);
     for (size_t i = 0; i < n; i++) {
-        runfix_path(paths[i], sizeof paths[i], names[i]);
+        tempdir_path(paths[i], sizeof paths[i], names[i]);
         p[i] = paths[i];
     }
     runfix_opts(o, NULL);
@@ -43,9 +43,9 @@ static const char *order(const run *R)
 
 START_TEST(articles_are_found_in_name_order_and_dot_entries_skipped)
 {
-    runfix_mkdir("a");
-    runfix_mkdir("a/sub");
-    runfix_mkdir("a/.git");
+    tempdir_mkdir("a");
+    tempdir_mkdir("a/sub");
+    tempdir_mkdir("a/.git");
     runfix_write("a/x.md", "x");
     runfix_write("a/sub/y.md", "y");
     runfix_write("a/.draft.md", "d");
@@ -67,15 +67,15 @@ END_TEST
 
 START_TEST(each_file_is_found_once_whatever_leads_to_it)
 {
-    runfix_mkdir("a");
-    runfix_mkdir("a/sub");
+    tempdir_mkdir("a");
+    tempdir_mkdir("a/sub");
     runfix_write("a/sub/y.md", "y");
     char target[256], link[256];
-    runfix_path(link, sizeof link, "a/sub/loop");
+    tempdir_path(link, sizeof link, "a/sub/loop");
     ck_assert_int_eq(symlink("..", link), 0);          /* a cycle */
-    runfix_path(link, sizeof link, "a/again.md");
+    tempdir_path(link, sizeof link, "a/again.md");
     ck_assert_int_eq(symlink("sub/y.md", link), 0);    /* the same file */
-    runfix_path(target, sizeof target, "a/sub/y.md");
+    tempdir_path(target, sizeof target, "a/sub/y.md");
     run R;
     ns_index_opts o;
     ns_index_stats st;
@@ -89,13 +89,13 @@ END_TEST
 
 START_TEST(a_link_leading_outside_is_reported_and_skipped)
 {
-    runfix_mkdir("a");
-    runfix_mkdir("out");
+    tempdir_mkdir("a");
+    tempdir_mkdir("out");
     runfix_write("out/o.md", "o");
     char link[256];
-    runfix_path(link, sizeof link, "a/o.md");
+    tempdir_path(link, sizeof link, "a/o.md");
     ck_assert_int_eq(symlink("../out/o.md", link), 0);
-    runfix_path(link, sizeof link, "a/broken.md");
+    tempdir_path(link, sizeof link, "a/broken.md");
     ck_assert_int_eq(symlink("nowhere.md", link), 0);
     run R;
     ns_index_opts o;
@@ -114,14 +114,10 @@ END_TEST
 
 static Suite *walk_suite(void)
 {
-    Suite *s = suite_create("walk");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, tempdir_setup, tempdir_teardown);
-    tcase_add_test(tc, articles_are_found_in_name_order_and_dot_entries_skipped);
-    tcase_add_test(tc, each_file_is_found_once_whatever_leads_to_it);
-    tcase_add_test(tc, a_link_leading_outside_is_reported_and_skipped);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("walk", "core", tempdir_setup, tempdir_teardown, 0,
+                         articles_are_found_in_name_order_and_dot_entries_skipped,
+                         each_file_is_found_once_whatever_leads_to_it,
+                         a_link_leading_outside_is_reported_and_skipped);
 }
 
 FIXTURE_MAIN(walk_suite)

@@ -550,32 +550,29 @@ END_TEST
 
 static Suite *suite(void)
 {
-    Suite *s = suite_create("web");
-    TCase *tc = tcase_create("web");
-    tcase_add_test(tc, plus_is_space_and_percent_escapes_decode);
-    tcase_add_test(tc, empty_query_string_gives_defaults);
-    tcase_add_test(tc, vendor_repeats_in_order_without_duplicates);
-    tcase_add_test(tc, empty_values_mean_absent);
-    tcase_add_test(tc, bad_percent_escapes_are_rejected);
-    tcase_add_test(tc, invalid_utf8_is_rejected_including_overlong_forms);
-    tcase_add_test(tc, limits_on_length_and_count);
-    tcase_add_test(tc, month_lang_sort_page_format_are_checked);
-    tcase_add_test(tc, encode_round_trips_through_decode);
-    tcase_add_test(tc, ui_language_from_query_then_accept_language);
-    tcase_add_test(tc, russian_plural_forms);
-    tcase_add_test(tc, only_http_and_https_urls_become_links);
-    tcase_add_test(tc, hostile_title_url_and_query_are_escaped);
-    tcase_add_test(tc, results_page_has_count_facets_filters_and_pages);
-    tcase_add_test(tc, no_results_page_says_so);
-    tcase_add_test(tc, other_methods_get_405_with_allow);
-    tcase_add_test(tc, bad_input_gets_400_in_the_query_language);
-    tcase_add_test(tc, over_cap_queries_get_400_before_any_search);
-    tcase_add_test(tc, refused_queries_are_worded_in_the_interface_language);
-    tcase_add_test(tc, missing_database_gives_generic_500_and_a_log_line);
-    tcase_add_test(tc, landing_page_and_opensearch_need_no_database);
-    tcase_add_test(tc, base_url_must_be_plain_http_or_https);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("web", "web", NULL, NULL, 0,
+                         plus_is_space_and_percent_escapes_decode,
+                         empty_query_string_gives_defaults,
+                         vendor_repeats_in_order_without_duplicates,
+                         empty_values_mean_absent,
+                         bad_percent_escapes_are_rejected,
+                         invalid_utf8_is_rejected_including_overlong_forms,
+                         limits_on_length_and_count,
+                         month_lang_sort_page_format_are_checked,
+                         encode_round_trips_through_decode,
+                         ui_language_from_query_then_accept_language,
+                         russian_plural_forms,
+                         only_http_and_https_urls_become_links,
+                         hostile_title_url_and_query_are_escaped,
+                         results_page_has_count_facets_filters_and_pages,
+                         no_results_page_says_so,
+                         other_methods_get_405_with_allow,
+                         bad_input_gets_400_in_the_query_language,
+                         over_cap_queries_get_400_before_any_search,
+                         refused_queries_are_worded_in_the_interface_language,
+                         missing_database_gives_generic_500_and_a_log_line,
+                         landing_page_and_opensearch_need_no_database,
+                         base_url_must_be_plain_http_or_https);
 }
 
 FIXTURE_MAIN(suite)

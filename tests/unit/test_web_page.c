@@ -117,12 +117,7 @@ static char *words(int (*fn)(ns_buf *, const char *, const char *), const char *
     return ns_buf_detach(&out);
 }
 
-#define CK_WORDS(fn, v, ui, want)                   \
-    do {                                            \
-        char *got_ = words(fn, v, ui);              \
-        ck_assert_str_eq(got_, want);               \
-        free(got_);                                 \
-    } while (0)
+#define CK_WORDS(fn, v, ui, want) FIXTURE_STR_EQ(words(fn, v, ui), want)
 
 START_TEST(dates_and_months_in_words_in_both_languages)
 {
@@ -372,18 +367,15 @@ END_TEST
 
 static Suite *suite(void)
 {
-    Suite *s = suite_create("web_page");
-    TCase *tc = tcase_create("web_page");
-    tcase_add_test(tc, permalink_templates_expand_id_lang_year_month);
-    tcase_add_test(tc, permalink_templates_are_checked);
-    tcase_add_test(tc, dates_and_months_in_words_in_both_languages);
-    tcase_add_test(tc, vendors_russian_names_come_from_the_table);
-    tcase_add_test(tc, result_title_opens_the_blog_and_the_source_is_a_second_link);
-    tcase_add_test(tc, typed_filters_are_found_as_the_parser_finds_them);
-    tcase_add_test(tc, language_facet_chips_and_typed_filters_on_the_page);
-    tcase_add_test(tc, other_tellings_are_linked_in_the_readers_words);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("web_page", "web_page", NULL, NULL, 0,
+                         permalink_templates_expand_id_lang_year_month,
+                         permalink_templates_are_checked,
+                         dates_and_months_in_words_in_both_languages,
+                         vendors_russian_names_come_from_the_table,
+                         result_title_opens_the_blog_and_the_source_is_a_second_link,
+                         typed_filters_are_found_as_the_parser_finds_them,
+                         language_facet_chips_and_typed_filters_on_the_page,
+                         other_tellings_are_linked_in_the_readers_words);
 }
 
 FIXTURE_MAIN(suite)

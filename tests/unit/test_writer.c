@@ -28,7 +28,7 @@ static void setup(void)
     W.a = R.a;  /* borrowed, as incremental mode does */
     W.batch = 1000;
     char db[256];
-    runfix_path(db, sizeof db, "db");
+    tempdir_path(db, sizeof db, "db");
     ck_assert_msg(ns_xwdb_open(&W.w, db, NS_XWDB_CREATE_OR_OPEN, &err) == 0, "%s", err.msg);
 }
 
@@ -48,7 +48,7 @@ static frec *found_file(const char *name)
     frec *r = NULL;
     ck_assert_int_eq(ns_frec_get(&R, key, strlen(key), strlen(tmpdir), &r), 0);
     r->seen = 1;
-    runfix_path(path, sizeof path, name);
+    tempdir_path(path, sizeof path, name);
     free(r->display);  /* found again: the same record */
     free(r->default_id);
     r->display = strdup(path);
@@ -188,18 +188,13 @@ END_TEST
 
 static Suite *writer_suite(void)
 {
-    Suite *s = suite_create("writer");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, a_file_is_indexed_under_its_id_then_skipped_when_unchanged);
-    tcase_add_test(tc, a_second_file_with_the_id_fails_naming_the_first);
-    tcase_add_test(tc, a_bad_file_is_reported_and_counted_not_an_error);
-    tcase_add_test(tc, a_removal_deletes_document_and_record);
-    tcase_add_test(tc, a_full_batch_is_committed);
-    tcase_add_test(tc, the_schema_version_is_checked_by_its_bytes);
-    suite_add_tcase(s, tc);
-    return s;
+    return FIXTURE_SUITE("writer", "core", setup, teardown, 60,
+                         a_file_is_indexed_under_its_id_then_skipped_when_unchanged,
+                         a_second_file_with_the_id_fails_naming_the_first,
+                         a_bad_file_is_reported_and_counted_not_an_error,
+                         a_removal_deletes_document_and_record,
+                         a_full_batch_is_committed,
+                         the_schema_version_is_checked_by_its_bytes);
 }
 
 FIXTURE_MAIN(writer_suite)

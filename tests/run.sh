@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh [--parallel] [--unit|--e2e|--valgrind] BUILD...: run the test suites against the
+# run.sh [--unit|--e2e|--valgrind] BUILD...: run the test suites against the
 # programs in each BUILD directory (e.g. build and the sanitizer build
 # build-asan) and end with one line "N passed, N failed" over all of them.
 # Unit tests are Check programs (BUILD/tests/test_*); each counts as one test
@@ -11,20 +11,16 @@
 # nothing new and costs minutes (the programs it starts are tested under the
 # sanitizers by the other scripts).
 #
-# --parallel (with --unit/--e2e/all): each BUILD's suites run at the same
-# time, in a process of their own (the machines have two cores and most
-# scripts wait on processes they start); their reports follow each other in
-# BUILD order, and the last line sums them. --not-first: this BUILD is not
-# the first (its run-once scripts are skipped); --parallel passes it on.
+# --not-first: this BUILD is not the first (its run-once scripts are
+# skipped); --tagged: its lines name the build even when it is the only one
+# (tests/all.sh runs one build a lane and prints their reports together).
 set -u
 mode=all
-parallel=no
 first=yes
 tagged=no
 while :; do
     case ${1:-} in
         --unit|--e2e|--valgrind) mode=${1#--}; shift ;;
-        --parallel) parallel=yes; shift ;;
         --not-first) first=no; shift ;;
         --tagged) tagged=yes; shift ;;
         *) break ;;
@@ -34,45 +30,6 @@ done
 top=$(cd "$(dirname "$0")/.." && pwd)
 export NS_TOP=$top
 
-if [ "$parallel" = yes ] && [ $# -gt 1 ]; then
-    plog=$(mktemp -d "${TMPDIR:-/tmp}/nsearch-tests-par.XXXXXX")
-    trap 'rm -rf "$plog"' EXIT
-    i=0
-    pids=""
-    for b in "$@"; do
-        flags=--tagged   # its lines name its build, as one run over all would
-        [ $i -gt 0 ] && flags="$flags --not-first"
-        [ "$mode" = all ] || flags="$flags --$mode"
-        sh "$0" $flags "$b" > "$plog/$i" 2>&1 &
-        pids="$pids $!"
-        i=$((i + 1))
-    done
-    for p in $pids; do wait "$p"; done
-    passed=0
-    failed=0
-    failures=""
-    j=0
-    while [ $j -lt $i ]; do
-        sed '$d' "$plog/$j" | grep -v '^failed:'
-        last=$(tail -n 1 "$plog/$j")
-        f=$(grep '^failed:' "$plog/$j" | sed 's/^failed://')
-        failures="$failures$f"
-        np=$(printf '%s' "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-        nf=$(printf '%s' "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-        if [ -z "$np" ]; then   # that run died before its summary
-            np=0
-            nf=1
-            failures="$failures (run $j ended early)"
-        fi
-        passed=$((passed + np))
-        failed=$((failed + nf))
-        j=$((j + 1))
-    done
-    [ -n "$failures" ] && echo "failed:$failures"
-    echo "$passed passed, $failed failed"
-    [ "$failed" -eq 0 ]
-    exit
-fi
 passed=0
 failed=0
 failures=""

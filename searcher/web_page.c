@@ -217,7 +217,9 @@ static int S_facet_entry(ns_buf *out, const ns_cgi_params *p, const ns_web_page 
                            : (kind == 'l' ? (strcmp(f->name, "ru") == 0 ? " lang=\"ru\"" : " lang=\"en\"")
                                           : NULL);
     TRY(ns_web_link(out, pg->script, &st, attrs, ns_buf_cstr(&text)));
-    TRY(ns_buf_printf(out, " <span class=\"n\">%u</span></li>\n", f->count));
+    TRY(ns_buf_puts(out, " <span class=\"n\">"));
+    TRY(ns_buf_putu(out, f->count));
+    TRY(ns_buf_puts(out, "</span></li>\n"));
 done:
     ns_buf_free(&text);
     ns_buf_free(&q);

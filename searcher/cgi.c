@@ -280,21 +280,27 @@ void ns_cgi_params_clear(ns_cgi_params *p)
 int ns_cgi_encode(ns_buf *out, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
+    size_t len = strlen(s);
+    /* room for the longest form first, then written in place: a page encodes
+     * its query into every one of its links */
+    if (len > (SIZE_MAX - 1) / 3 || ns_buf_reserve(out, 3 * len) < 0)
+        return NS_ENOMEM;
+    char *w = out->data + out->len;
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        int rc;
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
             c == '-' || c == '.' || c == '_' || c == '~') {
-            rc = ns_buf_putc(out, (char)c);
+            *w++ = (char)c;
         } else if (c == ' ') {
-            rc = ns_buf_putc(out, '+');
+            *w++ = '+';
         } else {
-            char e[3] = { '%', hex[c >> 4], hex[c & 15] };
-            rc = ns_buf_append(out, e, 3);
+            *w++ = '%';
+            *w++ = hex[c >> 4];
+            *w++ = hex[c & 15];
         }
-        if (rc < 0)
-            return rc;
     }
+    *w = '\0';
+    out->len = (size_t)(w - out->data);
     return 0;
 }
 

@@ -60,8 +60,10 @@ static int S_one_month(ns_buf *out, const char *ym, const char *ui)
     int m = S_month_of(ym);
     if (m == 0)
         return ns_buf_puts(out, ym);
-    return ns_buf_printf(out, "%s %.4s", S_is_ru(ui) ? S_ru_months[m - 1] : S_en_months[m - 1],
-                         ym);
+    int rc = ns_buf_puts(out, S_is_ru(ui) ? S_ru_months[m - 1] : S_en_months[m - 1]);
+    if (rc == 0)
+        rc = ns_buf_putc(out, ' ');
+    return rc == 0 ? ns_buf_append(out, ym, 4) : rc; /* S_month_of saw four digits */
 }
 
 int ns_i18n_month(ns_buf *out, const char *ym, const char *ui)

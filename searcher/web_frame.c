@@ -3,8 +3,10 @@
  * and the links a page builds to itself. */
 #include "web_frame.h"
 
+#include "err.h"
 #include "html.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -27,21 +29,28 @@ int ns_web_esc(ns_buf *out, const char *s)
     return ns_html_escape(out, s, strlen(s));
 }
 
-/* The page's own path, percent-encoded where a path needs it. */
+/* The page's own path, percent-encoded where a path needs it; written in
+ * place (every link of a page starts with it). */
 int ns_web_script(ns_buf *out, const char *script)
 {
     static const char hex[] = "0123456789ABCDEF";
-    int rc = 0;
-    for (const unsigned char *c = (const unsigned char *)script; *c && rc == 0; c++) {
+    size_t len = strlen(script);
+    if (len > (SIZE_MAX - 1) / 3 || ns_buf_reserve(out, 3 * len) < 0)
+        return NS_ENOMEM;
+    char *w = out->data + out->len;
+    for (const unsigned char *c = (const unsigned char *)script; *c; c++) {
         if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-            strchr("-._~/", *c)) {
-            rc = ns_buf_putc(out, (char)*c);
+            *c == '-' || *c == '.' || *c == '_' || *c == '~' || *c == '/') {
+            *w++ = (char)*c;
         } else {
-            char e[3] = { '%', hex[*c >> 4], hex[*c & 15] };
-            rc = ns_buf_append(out, e, 3);
+            *w++ = '%';
+            *w++ = hex[*c >> 4];
+            *w++ = hex[*c & 15];
         }
     }
-    return rc;
+    *w = '\0';
+    out->len = (size_t)(w - out->data);
+    return 0;
 }
 
 
@@ -58,8 +67,8 @@ ns_web_link_state ns_web_state(const ns_cgi_params *p)
 static int S_param(ns_buf *out, int *first, const char *name, const char *value)
 {
     int rc;
-    if ((rc = ns_buf_puts(out, *first ? "?" : "&amp;")) < 0 || (rc = ns_buf_puts(out, name)) < 0 ||
-        (rc = ns_buf_putc(out, '=')) < 0)
+    if ((rc = *first ? ns_buf_putc(out, '?') : ns_buf_append(out, "&amp;", 5)) < 0 ||
+        (rc = ns_buf_puts(out, name)) < 0 || (rc = ns_buf_putc(out, '=')) < 0)
         return rc;
     *first = 0;
     return ns_cgi_encode(out, value);

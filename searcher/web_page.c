@@ -183,12 +183,13 @@ done:
 }
 
 /* One facet entry: a link that adds its filter, or, when it is on (chosen by
- * a link or typed in the box), removes it; the chosen one is aria-current. */
+ * a link or typed in the box), removes it; the chosen one is aria-current.
+ * text and q: the list's scratch buffers (one allocation for the list, not
+ * two for each of its entries). */
 static int S_facet_entry(ns_buf *out, const ns_cgi_params *p, const ns_web_page *pg, char kind,
-                         const ns_facet_count *f)
+                         const ns_facet_count *f, ns_buf *text, ns_buf *q)
 {
     int rc = 0;
-    ns_buf text = NS_BUF_INIT, q = NS_BUF_INIT;
     const ns_typed_filter *typed = S_typed(pg, kind, f->name);
     int param = kind == 'v'   ? S_is_active_vendor(p, f->name)
                 : kind == 'm' ? p->month && strcmp(p->month, f->name) == 0
@@ -197,7 +198,7 @@ static int S_facet_entry(ns_buf *out, const ns_cgi_params *p, const ns_web_page 
     ns_web_link_state st = ns_web_state(p);
     st.page = 1;
     if (!param && typed) {
-        TRY(S_without_typed(&st, &q, p, typed));
+        TRY(S_without_typed(&st, q, p, typed));
     } else if (kind == 'v') {
         if (on)
             st.drop_vendor = f->name;
@@ -208,7 +209,8 @@ static int S_facet_entry(ns_buf *out, const ns_cgi_params *p, const ns_web_page 
     } else {
         st.lang = on ? NULL : f->name;
     }
-    TRY(S_filter_text(&text, pg, kind, f->name));
+    ns_buf_reset(text);
+    TRY(S_filter_text(text, pg, kind, f->name));
     TRY(ns_buf_puts(out, on ? "<li class=\"on\">" : "<li>"));
     const char *attrs = on ? (kind == 'l' ? (strcmp(f->name, "ru") == 0
                                                   ? " class=\"rm\" aria-current=\"true\" lang=\"ru\""
@@ -216,11 +218,11 @@ static int S_facet_entry(ns_buf *out, const ns_cgi_params *p, const ns_web_page 
                                           : " class=\"rm\" aria-current=\"true\"")
                            : (kind == 'l' ? (strcmp(f->name, "ru") == 0 ? " lang=\"ru\"" : " lang=\"en\"")
                                           : NULL);
-    TRY(ns_web_link(out, pg->script, &st, attrs, ns_buf_cstr(&text)));
-    TRY(ns_buf_printf(out, " <span class=\"n\">%u</span></li>\n", f->count));
+    TRY(ns_web_link(out, pg->script, &st, attrs, ns_buf_cstr(text)));
+    TRY(ns_buf_puts(out, " <span class=\"n\">"));
+    TRY(ns_buf_putu(out, f->count));
+    TRY(ns_buf_puts(out, "</span></li>\n"));
 done:
-    ns_buf_free(&text);
-    ns_buf_free(&q);
     return rc;
 }
 
@@ -230,6 +232,7 @@ static int S_facet_list(ns_buf *out, const ns_cgi_params *p, const ns_web_page *
                         const ns_facet_count *f, size_t n)
 {
     int rc = 0;
+    ns_buf text = NS_BUF_INIT, q = NS_BUF_INIT;
     if (n == 0)
         return 0;
     TRY(ns_buf_puts(out, "<h2>"));
@@ -242,9 +245,11 @@ static int S_facet_list(ns_buf *out, const ns_cgi_params *p, const ns_web_page *
     }
     TRY(ns_buf_printf(out, "<ul class=\"facet\" id=\"%s\">\n", id));
     for (size_t i = 0; i < n; i++)
-        TRY(S_facet_entry(out, p, pg, kind, &f[i]));
+        TRY(S_facet_entry(out, p, pg, kind, &f[i], &text, &q));
     TRY(ns_buf_puts(out, "</ul>\n"));
 done:
+    ns_buf_free(&text);
+    ns_buf_free(&q);
     return rc;
 }
 

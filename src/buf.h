@@ -22,6 +22,8 @@ int ns_buf_reserve(ns_buf *b, size_t extra);
 int ns_buf_append(ns_buf *b, const char *s, size_t len);
 int ns_buf_puts(ns_buf *b, const char *s);
 int ns_buf_putc(ns_buf *b, char c);
+/* n in decimal */
+int ns_buf_putu(ns_buf *b, unsigned long n);
 int ns_buf_printf(ns_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int ns_buf_vprintf(ns_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Empty the buffer but keep its memory for reuse. */

@@ -235,6 +235,28 @@ START_TEST(a_query_struct_finds_what_the_positional_form_finds)
 }
 END_TEST
 
+/* The copy's marks point at the marked words after the runs before them
+ * were collapsed and the bad byte replaced (three bytes for one). */
+START_TEST(marks_follow_collapsed_whitespace_and_replaced_bytes)
+{
+    const char *text = "x\t\t\x01 alpha\xFF beta  \x7F gamma";
+    const char *stems[] = { "alpha", "gamma" };
+    char *text_out;
+    ns_span *m;
+    size_t n;
+    ck_assert_int_eq(ns_snippet_make(A, text, strlen(text), stems, 2, NULL, NULL, 0, 0, &text_out, &m, &n,
+                                     NULL), 0);
+    ck_assert_str_eq(text_out, "x alpha\xEF\xBF\xBD beta gamma");
+    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(m[0].start, 2);
+    ck_assert_uint_eq(m[0].end, 7);
+    ck_assert_uint_eq(m[1].start, 16);
+    ck_assert_uint_eq(m[1].end, 21);
+    free(text_out);
+    free(m);
+}
+END_TEST
+
 static Suite *S_suite(void)
 {
     return FIXTURE_SUITE("snippet", "snippet", fixture_setup, fixture_teardown, 0,
@@ -245,7 +267,8 @@ static Suite *S_suite(void)
                          utf8_boundaries_are_respected_and_bad_bytes_replaced,
                          empty_text_gives_empty_snippet,
                          present_stems_stop_the_scan_once_found,
-                         a_query_struct_finds_what_the_positional_form_finds);
+                         a_query_struct_finds_what_the_positional_form_finds,
+                         marks_follow_collapsed_whitespace_and_replaced_bytes);
 }
 
 FIXTURE_MAIN(S_suite)

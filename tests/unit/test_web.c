@@ -10,6 +10,8 @@
 #include "fixture.h"
 
 #include <check.h>
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,6 +188,39 @@ START_TEST(encode_round_trips_through_decode)
     ck_assert_str_eq(dec.data, s);
     ns_buf_free(&enc);
     ns_buf_free(&dec);
+}
+END_TEST
+
+/* after what the buffer holds, each byte by the rule (unreserved as it is,
+ * space '+', the rest %XX), across the buffer's growth */
+START_TEST(encode_appends_every_byte_by_the_rule)
+{
+    char s[256], want[1024];
+    size_t w = 0;
+    for (int c = 1; c < 256; c++)
+        s[c - 1] = (char)c;
+    s[255] = '\0';
+    memcpy(want, "head:", 5);
+    w = 5;
+    for (int c = 1; c < 256; c++) {
+        if (isalnum(c) && c < 128)
+            want[w++] = (char)c;
+        else if (c == '-' || c == '.' || c == '_' || c == '~')
+            want[w++] = (char)c;
+        else if (c == ' ')
+            want[w++] = '+';
+        else
+            w += (size_t)snprintf(want + w, sizeof want - w, "%%%02X", c);
+    }
+    want[w] = '\0';
+    ns_buf enc = NS_BUF_INIT;
+    ck_assert_int_eq(ns_buf_puts(&enc, "head:"), 0);
+    ck_assert_int_eq(ns_cgi_encode(&enc, s), 0);
+    ck_assert_uint_eq(enc.len, w);
+    ck_assert_str_eq(enc.data, want);
+    ck_assert_int_eq(ns_cgi_encode(&enc, ""), 0);
+    ck_assert_uint_eq(enc.len, w);
+    ns_buf_free(&enc);
 }
 END_TEST
 
@@ -560,6 +595,7 @@ static Suite *suite(void)
                          limits_on_length_and_count,
                          month_lang_sort_page_format_are_checked,
                          encode_round_trips_through_decode,
+                         encode_appends_every_byte_by_the_rule,
                          ui_language_from_query_then_accept_language,
                          russian_plural_forms,
                          only_http_and_https_urls_become_links,

@@ -52,6 +52,8 @@ typedef struct watch {
     int locked_noted;
     double first, last;  /* the burst's first and last change, ms */
     double retry_at;     /* not before this (ms): the database was locked */
+    struct timespec run_began; /* wall clock, to compare with files' mtimes */
+    int reread;          /* a run's message was about a file changed since: run again */
 } watch;
 
 static double S_now_ms(void)
@@ -115,10 +117,28 @@ static int S_fresh(watch *W, char kind, const char *path, const char *msg)
     return fresh;
 }
 
+/* 1 when path was modified after the run began (less the file system's
+ * coarse clock, a few ms behind): what the run read of it may be a file
+ * caught while being written (an editor's or a script's open, then write),
+ * so a message about it waits for the run its next change starts. */
+static int S_changed_in_run(const watch *W, const char *path)
+{
+    struct stat st;
+    if (!path || stat(path, &st) != 0)
+        return 0;
+    double began = (double)W->run_began.tv_sec * 1e3 + (double)W->run_began.tv_nsec / 1e6;
+    double mtime = (double)st.st_mtim.tv_sec * 1e3 + (double)st.st_mtim.tv_nsec / 1e6;
+    return mtime >= began - 20;
+}
+
 /* The engine calls these one at a time (indexer.h). */
 static void S_on_error(void *ctx, const char *path, const char *msg)
 {
     watch *W = ctx;
+    if (S_changed_in_run(W, path)) {
+        W->reread = 1;
+        return;
+    }
     if (S_fresh(W, 'E', path, msg) && W->o->index.on_error)
         W->o->index.on_error(W->o->index.ctx, path, msg);
 }
@@ -126,6 +146,10 @@ static void S_on_error(void *ctx, const char *path, const char *msg)
 static void S_on_warning(void *ctx, const char *path, const char *msg)
 {
     watch *W = ctx;
+    if (S_changed_in_run(W, path)) {
+        W->reread = 1;
+        return;
+    }
     if (S_fresh(W, 'W', path, msg) && W->o->index.on_warning)
         W->o->index.on_warning(W->o->index.ctx, path, msg);
 }
@@ -418,7 +442,11 @@ static int S_run(watch *W, volatile sig_atomic_t *stop, ns_err *err)
     io.on_progress = W->o->index.on_progress ? S_on_progress : NULL;
     io.ctx = W;
     ns_index_stats st;
+    clock_gettime(CLOCK_REALTIME, &W->run_began);
+    W->reread = 0;
     rc = ns_index_run(&io, W->paths, W->npaths, &st, err);
+    if (W->reread)
+        S_changed(W);
     S_msgs_free(&W->prev);
     W->prev = W->cur;
     memset(&W->cur, 0, sizeof W->cur);

@@ -277,21 +277,23 @@ void ns_cgi_params_clear(ns_cgi_params *p)
 
 /* ---- helpers for the page ---------------------------------------------------- */
 
-int ns_cgi_encode(ns_buf *out, const char *s)
+/* Percent-encode s onto out: unreserved bytes as is, '/' as is when it
+ * is a path, a space as '+' when it is a query value, everything else %XX.
+ * Room for the longest form first, then written in place: a page encodes
+ * its path and its query into every one of its links. */
+static int S_encode(ns_buf *out, const char *s, int path)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t len = strlen(s);
-    /* room for the longest form first, then written in place: a page encodes
-     * its query into every one of its links */
     if (len > (SIZE_MAX - 1) / 3 || ns_buf_reserve(out, 3 * len) < 0)
         return NS_ENOMEM;
     char *w = out->data + out->len;
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '.' || c == '_' || c == '~') {
+            c == '-' || c == '.' || c == '_' || c == '~' || (path && c == '/')) {
             *w++ = (char)c;
-        } else if (c == ' ') {
+        } else if (!path && c == ' ') {
             *w++ = '+';
         } else {
             *w++ = '%';
@@ -302,6 +304,16 @@ int ns_cgi_encode(ns_buf *out, const char *s)
     *w = '\0';
     out->len = (size_t)(w - out->data);
     return 0;
+}
+
+int ns_cgi_encode(ns_buf *out, const char *s)
+{
+    return S_encode(out, s, 0);
+}
+
+int ns_cgi_encode_path(ns_buf *out, const char *path)
+{
+    return S_encode(out, path, 1);
 }
 
 int ns_cgi_month_valid(const char *s)

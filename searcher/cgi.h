@@ -78,6 +78,10 @@ int ns_cgi_decode(ns_buf *out, const char *s, size_t len);
  * everything else %XX. The result still needs HTML escaping in an attribute. */
 int ns_cgi_encode(ns_buf *out, const char *s);
 
+/* Append path as a URL path: as ns_cgi_encode, but '/' stays and a space is
+ * %20. 0 or NS_ENOMEM. */
+int ns_cgi_encode_path(ns_buf *out, const char *path);
+
 /* 1 for "YYYY-MM" or "YYYY-MM..YYYY-MM" with months 01..12 and the range in
  * order; else 0. */
 int ns_cgi_month_valid(const char *s);

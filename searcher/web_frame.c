@@ -3,6 +3,7 @@
  * and the links a page builds to itself. */
 #include "web_frame.h"
 
+#include "cgi.h"
 #include "err.h"
 #include "html.h"
 
@@ -29,28 +30,11 @@ int ns_web_esc(ns_buf *out, const char *s)
     return ns_html_escape(out, s, strlen(s));
 }
 
-/* The page's own path, percent-encoded where a path needs it; written in
- * place (every link of a page starts with it). */
+/* The page's own path, percent-encoded where a path needs it (every link of
+ * a page starts with it). */
 int ns_web_script(ns_buf *out, const char *script)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    size_t len = strlen(script);
-    if (len > (SIZE_MAX - 1) / 3 || ns_buf_reserve(out, 3 * len) < 0)
-        return NS_ENOMEM;
-    char *w = out->data + out->len;
-    for (const unsigned char *c = (const unsigned char *)script; *c; c++) {
-        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-            *c == '-' || *c == '.' || *c == '_' || *c == '~' || *c == '/') {
-            *w++ = (char)*c;
-        } else {
-            *w++ = '%';
-            *w++ = hex[*c >> 4];
-            *w++ = hex[*c & 15];
-        }
-    }
-    *w = '\0';
-    out->len = (size_t)(w - out->data);
-    return 0;
+    return ns_cgi_encode_path(out, script);
 }
 
 

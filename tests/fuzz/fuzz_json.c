@@ -42,12 +42,11 @@ static void check(const ns_buf *out, seen *x)
     }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Split data at 0x01 bytes into NFIELDS NUL-terminated fields (missing ones
+ * empty); a field's own NULs would end it early where the writer takes C
+ * strings, so they become spaces there. */
+static void split_fields(const uint8_t *data, size_t size, char **f, size_t *flen)
 {
-    /* split into NUL-terminated fields; a field's own NULs would end it early
-     * where the writer takes C strings, so they become spaces there */
-    char *f[NFIELDS];
-    size_t flen[NFIELDS];
     size_t nf = 0, st = 0;
     for (size_t i = 0; i <= size && nf < NFIELDS; i++) {
         if (i == size || data[i] == 1) {
@@ -68,24 +67,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(f[nf]);
         flen[nf++] = 0;
     }
+}
 
-    /* 1. one string on its own, with its NULs: exact round trip */
-    {
-        ns_buf out = NS_BUF_INIT;
-        seen x;
-        memset(&x, 0, sizeof x);
-        FUZZ_ASSERT(ns_json_string(&out, (const char *)data, size) == 0);
-        fz_expected_text(&x.want[0], (const char *)data, size);
-        x.n = 1;
-        check(&out, &x);
-        ns_buf_free(&out);
-        ns_buf_free(&x.want[0]);
-    }
+/* 1. one string on its own, with its NULs: exact round trip */
+static void one_string(const uint8_t *data, size_t size)
+{
+    ns_buf out = NS_BUF_INIT;
+    seen x;
+    memset(&x, 0, sizeof x);
+    FUZZ_ASSERT(ns_json_string(&out, (const char *)data, size) == 0);
+    fz_expected_text(&x.want[0], (const char *)data, size);
+    x.n = 1;
+    check(&out, &x);
+    ns_buf_free(&out);
+    ns_buf_free(&x.want[0]);
+}
 
-    /* 2. a whole result object */
-    ns_span marks[4];
+/* Up to 4 ordered, disjoint highlight marks inside a snippet of sl bytes,
+ * their ends taken from the input's first bytes. */
+static size_t make_marks(const uint8_t *data, size_t size, size_t sl, ns_span *marks)
+{
     size_t nmarks = 0;
-    size_t sl = flen[6];
     for (size_t k = 0; k + 1 < 8 && nmarks < 4 && size > 0; k += 2) {
         size_t a = data[k % size] % (sl + 1), b = data[(k + 1) % size] % (sl + 1);
         if (a > b) {
@@ -99,6 +101,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         marks[nmarks].end = b;
         nmarks++;
     }
+    return nmarks;
+}
+
+/* 2. a whole result object: two hits (one with every field, one with nulls),
+ * facets and the suggestion, every string coming back as written */
+static void results_object(const uint8_t *data, size_t size, char **f, const size_t *flen)
+{
+    ns_span marks[4];
+    size_t nmarks = make_marks(data, size, flen[6], marks);
     char *vend[2] = { f[4], f[5] };
     ns_hit hits[2];
     memset(hits, 0, sizeof hits);
@@ -148,8 +159,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t k = 0; k < NFIELDS; k++)
         ns_buf_free(&x.want[k]);
     ns_buf_free(&out);
+}
 
-    /* 3. a --batch error line */
+/* 3. a --batch error line */
+static void error_line(char **f, const size_t *flen)
+{
+    ns_buf out = NS_BUF_INIT;
+    seen x;
     memset(&x, 0, sizeof x);
     FUZZ_ASSERT(ns_json_error(&out, f[0], flen[0], f[10]) == 0);
     fz_expected_text(&x.want[0], f[0], flen[0]);
@@ -159,7 +175,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ns_buf_free(&x.want[0]);
     ns_buf_free(&x.want[1]);
     ns_buf_free(&out);
+}
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *f[NFIELDS];
+    size_t flen[NFIELDS];
+    split_fields(data, size, f, flen);
+    one_string(data, size);
+    results_object(data, size, f, flen);
+    error_line(f, flen);
     for (size_t k = 0; k < NFIELDS; k++)
         free(f[k]);
     return 0;

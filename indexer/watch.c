@@ -131,27 +131,30 @@ static int S_changed_in_run(const watch *W, const char *path)
     return mtime >= began - 20;
 }
 
-/* The engine calls these one at a time (indexer.h). */
-static void S_on_error(void *ctx, const char *path, const char *msg)
+/* A message of kind 'E' (error) or 'W' (warning) from a run, passed on to
+ * show when it is fresh and about a file that has stayed still. */
+static void S_message(watch *W, char kind, const char *path, const char *msg,
+                      void (*show)(void *, const char *, const char *))
 {
-    watch *W = ctx;
     if (S_changed_in_run(W, path)) {
         W->reread = 1;
         return;
     }
-    if (S_fresh(W, 'E', path, msg) && W->o->index.on_error)
-        W->o->index.on_error(W->o->index.ctx, path, msg);
+    if (S_fresh(W, kind, path, msg) && show)
+        show(W->o->index.ctx, path, msg);
+}
+
+/* The engine calls these one at a time (indexer.h). */
+static void S_on_error(void *ctx, const char *path, const char *msg)
+{
+    watch *W = ctx;
+    S_message(W, 'E', path, msg, W->o->index.on_error);
 }
 
 static void S_on_warning(void *ctx, const char *path, const char *msg)
 {
     watch *W = ctx;
-    if (S_changed_in_run(W, path)) {
-        W->reread = 1;
-        return;
-    }
-    if (S_fresh(W, 'W', path, msg) && W->o->index.on_warning)
-        W->o->index.on_warning(W->o->index.ctx, path, msg);
+    S_message(W, 'W', path, msg, W->o->index.on_warning);
 }
 
 static void S_on_progress(void *ctx, size_t done, size_t total)

@@ -397,6 +397,9 @@ static Xapian::Query S_pair_tree(std::vector<S_node> &v, Xapian::doccount n)
         v.pop_back();
         S_node &l = v.front();
         double a = l.freq, b = r.freq;
+        /* Xapian's own rounding (estimate_or_assuming_indep), not lround:
+         * the tree must be the one Xapian builds. */
+        /* NOLINTNEXTLINE(bugprone-incorrect-roundings) */
         S_node pair{ static_cast<Xapian::doccount>(a + b - (a * b / n) + 0.5),
                      Xapian::Query(Xapian::Query::OP_SYNONYM, l.q, r.q) };
         std::pop_heap(v.begin(), v.end(), S_rarer);

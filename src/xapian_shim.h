@@ -348,7 +348,9 @@ typedef struct ns_xsearch_opts {
     unsigned check_at_least; /* 0: visit every match, so the total and the facets are
                               exact; n: only the page is wanted (the same hits, in the
                               same order), visiting at least n matches; the total is
-                              then an estimate, and facets are not counted */
+                              then an estimate, and facets are not counted. A sharded
+                              database visits every match all the same (Xapian 1.4 cut
+                              short over shards missed hits of the page) */
     int collapse_slot;     /* one hit per distinct non-empty value of this slot (the
                               best ranked; Xapian's collapse key), -1: none. The
                               page is exact; the total becomes an estimate; the

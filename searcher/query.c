@@ -193,10 +193,12 @@ fail:
     return rc;
 }
 
-/* Make the wildcard query of every prefix. The prefixes share what the other
- * terms leave of NS_QUERY_MAX_TERMS (each counted one so far, so each gets at
- * least one), each expanding to at most max_wildcard of its commonest terms. */
-static int S_expand_prefixes(ns_query *q, ns_err *err)
+/* Make the query of every prefix: Xapian's wildcard (db NULL), or its terms
+ * in db (ns_xdb_expand_prefix), replacing what the slot held. The prefixes
+ * share what the other terms leave of NS_QUERY_MAX_TERMS (each counted one
+ * so far, so each gets at least one), each expanding to at most
+ * max_wildcard of its commonest terms. */
+static int S_expand_prefixes(ns_query *q, ns_xdb *db, ns_err *err)
 {
     if (q->npend == 0)
         return 0;
@@ -205,11 +207,22 @@ static int S_expand_prefixes(ns_query *q, ns_err *err)
     for (size_t i = 0; i < q->npend; i++) {
         pending *p = &q->pend[i];
         ns_xquery **slot = p->neg ? &q->neg.v[p->at] : &q->groups[p->group].v[p->at];
-        int rc = ns_xquery_wildcard(slot, p->prefix, p->len, limit, err);
+        ns_xquery *x = NULL;
+        int rc = db ? ns_xdb_expand_prefix(db, p->prefix, p->len, limit, &x, err)
+                    : ns_xquery_wildcard(&x, p->prefix, p->len, limit, err);
         if (rc < 0)
             return rc;
+        ns_xquery_free(*slot);
+        *slot = x;
     }
     return 0;
+}
+
+int ns_query_expand_prefixes(ns_query *q, ns_xdb *db, ns_err *err)
+{
+    if (!q || !db)
+        return ns_err_set(err, NS_EINVAL, "ns_query_expand_prefixes: NULL argument");
+    return S_expand_prefixes(q, db, err);
 }
 
 /* Drop what an excluded clause added: it is neither highlighted nor corrected. */
@@ -444,7 +457,7 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
             goto done;
     if (opts && (rc = S_option_filters(q, a, v, opts, err)) < 0)
         goto done;
-    if ((rc = S_expand_prefixes(q, err)) < 0)
+    if ((rc = S_expand_prefixes(q, NULL, err)) < 0)
         goto done;
     *out = q;
     q = NULL;

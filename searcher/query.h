@@ -50,6 +50,14 @@ int ns_query_parse(ns_query **out, ns_analyzer *a, const ns_vendors *v, const ch
                    size_t len, const ns_search_opts *opts, ns_err *err);
 void ns_query_free(ns_query *q); /* NULL is a no-op */
 
+/* Expand each prefix* of q against db, in place of the OP_WILDCARD that
+ * ns_query_parse leaves: the terms of the whole database starting with it,
+ * each prefix its share of the cap (ns_xdb_expand_prefix), so that a
+ * sharded database weighs them as one database does. Call it on the state
+ * of db the query will be run on (after each reopen); again replaces.
+ * NS_EINVAL for a NULL argument, or the shim's error. */
+int ns_query_expand_prefixes(ns_query *q, ns_xdb *db, ns_err *err);
+
 /* The Xapian query: AND of the clauses (OR of them when relaxed), minus the
  * excluded ones, restricted by the filters. Every operator takes its whole
  * list of operands: no chain of nested pairs, however long the query. *out is NULL (and 0 returned)

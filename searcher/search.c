@@ -471,7 +471,8 @@ static int S_count(ns_searcher *s, const char *text, size_t len, const ns_search
         }
         return rc;
     }
-    if ((rc = ns_query_build(q, 0, &xq, err)) == 0 && xq &&
+    if ((rc = ns_query_expand_prefixes(q, s->db, err)) == 0 &&
+        (rc = ns_query_build(q, 0, &xq, err)) == 0 && xq &&
         (rc = ns_search_xsearch(s, xq, &xo, &xr, err)) == 0)
         *total = ns_xresults_total(xr);
     ns_xresults_free(xr);
@@ -693,6 +694,9 @@ int ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opt
     for (int attempt = 0, fresh = 0, swapped_retry = 0;; attempt++) {
         rc = S_refresh(s, fresh, err);
         fresh = 0;
+        /* prefixes expand against this state of the database */
+        if (rc == 0)
+            rc = ns_query_expand_prefixes(q, s->db, err);
         if (rc == 0)
             rc = S_run(s, q, query, len, o, r, 1, err);
         if (rc == NS_EMODIFIED && attempt < MAX_RETRIES) {

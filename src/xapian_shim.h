@@ -95,6 +95,17 @@ int ns_xdb_doccount(ns_xdb *db, unsigned *out, ns_err *err);
  * term. */
 int ns_xdb_termfreq(ns_xdb *db, const char *term, size_t len, unsigned *out, ns_err *err);
 
+/* *out: the query for prefix* over db: an OP_SYNONYM of the terms starting
+ * with prefix in the whole database, every shard's terms and frequencies
+ * together, at most max_expansion of them (the most frequent; 0: no limit);
+ * no term: a query matching nothing. Chosen as Xapian's OP_WILDCARD with
+ * WILDCARD_LIMIT_MOST_FREQUENT chooses them in one database, so one
+ * database answers alike either way; unlike OP_WILDCARD, which each shard
+ * expands and weighs alone, it weighs the terms alike in every shard (a
+ * query is bound to this state of db: expand again after a reopen).
+ * NS_ETERM: a bad prefix. */
+int ns_xdb_expand_prefix(ns_xdb *db, const char *prefix, size_t len, unsigned max_expansion,
+                         ns_xquery **out, ns_err *err);
 /* Which of terms[0..nterms) each of docids[0..ndocs) has: out[i * nterms + t]
  * is 1 when document docids[i] has terms[t], else 0 (out holds nterms *
  * ndocs bytes, the caller's, cleared first). One pass along each term's
@@ -337,7 +348,9 @@ typedef struct ns_xsearch_opts {
     unsigned check_at_least; /* 0: visit every match, so the total and the facets are
                               exact; n: only the page is wanted (the same hits, in the
                               same order), visiting at least n matches; the total is
-                              then an estimate, and facets are not counted */
+                              then an estimate, and facets are not counted. A sharded
+                              database visits every match all the same (Xapian 1.4 cut
+                              short over shards missed hits of the page) */
     int collapse_slot;     /* one hit per distinct non-empty value of this slot (the
                               best ranked; Xapian's collapse key), -1: none. The
                               page is exact; the total becomes an estimate; the

@@ -2,7 +2,8 @@
  * one documented, the stub is written and read back, the stub format's
  * lines (local, remote, comments) and its errors, and a sharded writer
  * (xapian_shim.h) puts each document in the shard of its id, the metadata
- * in shard 0, and reads back as one database. */
+ * in shard 0, and reads back as one database; a prefix* scores alike in
+ * one database and in shards. */
 #define _XOPEN_SOURCE 700
 #include "shard.h"
 #include "xapian_shim.h"
@@ -11,6 +12,7 @@
 #include "fixture.h"
 
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,6 +227,156 @@ START_TEST(a_remote_shard_that_does_not_answer_is_named)
 }
 END_TEST
 
+/* 60 documents whose "pre..." terms spread unevenly over the shards, with
+ * their wdfs and lengths varied, into w (one database or shards). */
+static void S_fill_prefixed(ns_xwdb *w)
+{
+    ns_err err;
+    char id[16], t[16];
+    ck_assert_int_eq(ns_xwdb_begin(w, &err), 0);
+    for (int i = 0; i < 60; i++) {
+        ns_xdoc *d = NULL;
+        int len = snprintf(id, sizeof id, "Qd%d", i);
+        ck_assert_int_eq(ns_xdoc_new(&d, &err), 0);
+        int tl = snprintf(t, sizeof t, "pre%c", 'a' + i % 7);
+        ck_assert_int_eq(ns_xdoc_add_term(d, t, (size_t)tl, 1 + (unsigned)(i % 3), &err), 0);
+        if (i % 2 == 0) {
+            tl = snprintf(t, sizeof t, "pre%c%c", 'a' + i * i % 17, 'a' + i % 3);
+            ck_assert_int_eq(ns_xdoc_add_term(d, t, (size_t)tl, 1, &err), 0);
+        }
+        ck_assert_int_eq(ns_xdoc_add_term(d, "fill", 4, 1 + (unsigned)(i % 5), &err), 0);
+        ck_assert_int_eq(ns_xdoc_set_data(d, id + 1, (size_t)len - 1, &err), 0);
+        ck_assert_int_eq(ns_xwdb_replace(w, id, (size_t)len, d, &err), 0);
+        ns_xdoc_free(d);
+    }
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+    ck_assert_int_eq(ns_xwdb_close(w, &err), 0);
+    ns_xwdb_free(w);
+}
+
+typedef struct {
+    char id[16];
+    double score;
+} S_hit;
+
+static int S_by_id(const void *a, const void *b)
+{
+    return strcmp(((const S_hit *)a)->id, ((const S_hit *)b)->id);
+}
+
+/* Every match of "pre*" in db (expanded against it, at most limit terms;
+ * wildcard: Xapian's OP_WILDCARD instead), sorted by id; their number. */
+static size_t S_prefix_hits(const char *path, unsigned limit, int wildcard, S_hit *out)
+{
+    ns_err err;
+    ns_xdb *db = NULL;
+    ns_xquery *q = NULL;
+    ns_xresults *r = NULL;
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    o.limit = 100;
+    ck_assert_int_eq(ns_xdb_open(&db, path, &err), 0);
+    if (wildcard)
+        ck_assert_int_eq(ns_xquery_wildcard(&q, "pre", 3, limit, &err), 0);
+    else
+        ck_assert_int_eq(ns_xdb_expand_prefix(db, "pre", 3, limit, &q, &err), 0);
+    ck_assert_int_eq(ns_xsearch(db, q, &o, &r, &err), 0);
+    size_t n = ns_xresults_count(r);
+    ck_assert_uint_le(n, 60);
+    for (size_t i = 0; i < n; i++) {
+        const ns_xhit *h = ns_xresults_hit(r, i);
+        snprintf(out[i].id, sizeof out[i].id, "%s", h->data);
+        out[i].score = h->score;
+    }
+    qsort(out, n, sizeof *out, S_by_id);
+    ns_xresults_free(r);
+    ns_xquery_free(q);
+    ns_xdb_free(db);
+    return n;
+}
+
+/* Xapian 1.4 expands a wildcard in each shard alone and weighs its terms by
+ * that shard's statistics; ns_xdb_expand_prefix expands over the whole
+ * database, so one database and its shards score every match alike, with
+ * or without a limit that leaves terms out; and one database scores them
+ * exactly as Xapian's wildcard does (the same terms, the same estimate). */
+START_TEST(a_prefix_scores_alike_in_one_database_and_in_shards)
+{
+    char one[128], sh[128];
+    ns_err err;
+    ns_xwdb *w = NULL;
+    S_hit a[60], b[60];
+    snprintf(one, sizeof one, "%s/one", tmpdir);
+    snprintf(sh, sizeof sh, "%s/sh", tmpdir);
+    ck_assert_int_eq(ns_xwdb_open(&w, one, NS_XWDB_CREATE_OR_OPEN, &err), 0);
+    S_fill_prefixed(w);
+    ck_assert_int_eq(ns_xwdb_open_shards(&w, sh, 3, NS_XWDB_CREATE_OR_OPEN, &err), 0);
+    S_fill_prefixed(w);
+    static const unsigned limits[] = { 0, 3, 5 };
+    for (size_t k = 0; k < sizeof limits / sizeof *limits; k++) {
+        size_t n = S_prefix_hits(one, limits[k], 0, a);
+        ck_assert_uint_gt(n, 10);
+        ck_assert_uint_eq(S_prefix_hits(sh, limits[k], 0, b), n);
+        for (size_t i = 0; i < n; i++) {
+            ck_assert_str_eq(a[i].id, b[i].id);
+            ck_assert_msg(fabs(a[i].score - b[i].score) <= 1e-9 * a[i].score,
+                          "limit %u, %s: %.17g in one database, %.17g in shards", limits[k],
+                          a[i].id, a[i].score, b[i].score);
+        }
+        ck_assert_uint_eq(S_prefix_hits(one, limits[k], 1, b), n);
+        for (size_t i = 0; i < n; i++) {
+            ck_assert_str_eq(a[i].id, b[i].id);
+            ck_assert_msg(a[i].score == b[i].score, "limit %u, %s: %.17g, wildcard %.17g",
+                          limits[k], a[i].id, a[i].score, b[i].score);
+        }
+    }
+    /* no term starts with it: nothing matches, no error */
+    ns_xdb *db = NULL;
+    ns_xquery *q = NULL;
+    ns_xresults *r = NULL;
+    ck_assert_int_eq(ns_xdb_open(&db, sh, &err), 0);
+    ck_assert_int_eq(ns_xdb_expand_prefix(db, "zzz", 3, 0, &q, &err), 0);
+    ck_assert_int_eq(ns_xsearch(db, q, NULL, &r, &err), 0);
+    ck_assert_uint_eq(ns_xresults_total(r), 0);
+    ns_xresults_free(r);
+    ns_xquery_free(q);
+    ck_assert_int_eq(ns_xdb_expand_prefix(db, "", 0, 0, &q, &err), NS_ETERM);
+    ck_assert_ptr_null(q);
+    ns_xdb_free(db);
+}
+END_TEST
+
+/* A page-only pass (check_at_least) may stop early in one database; over
+ * shards Xapian 1.4 stopping early lost hits of the page, so a sharded
+ * search visits every match: its total is exact, not an estimate. */
+START_TEST(a_page_only_pass_over_shards_visits_every_match)
+{
+    char sh[128];
+    ns_err err;
+    ns_xwdb *w = NULL;
+    ns_xdb *db = NULL;
+    ns_xquery *t[2] = { NULL, NULL }, *q = NULL;
+    ns_xresults *r = NULL;
+    snprintf(sh, sizeof sh, "%s/sh", tmpdir);
+    ck_assert_int_eq(ns_xwdb_open_shards(&w, sh, 3, NS_XWDB_CREATE_OR_OPEN, &err), 0);
+    S_fill_prefixed(w);
+    ck_assert_int_eq(ns_xdb_open(&db, sh, &err), 0);
+    ck_assert_int_eq(ns_xquery_term(&t[0], "prea", 4, &err), 0);
+    ck_assert_int_eq(ns_xquery_term(&t[1], "preb", 4, &err), 0);
+    ck_assert_int_eq(ns_xquery_combine(&q, NS_XQ_OR, t, 2, 0, &err), 0);
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    o.limit = 1;
+    o.check_at_least = 1;
+    ck_assert_int_eq(ns_xsearch(db, q, &o, &r, &err), 0);
+    ck_assert_uint_eq(ns_xresults_count(r), 1);
+    ck_assert_uint_eq(ns_xresults_total(r), 18); /* i % 7 == 0 or 1, of 60 */
+    ns_xresults_free(r);
+    ns_xquery_free(q);
+    ns_xquery_free(t[0]);
+    ns_xquery_free(t[1]);
+    ns_xdb_free(db);
+}
+END_TEST
+
 static Suite *shard_suite(void)
 {
     return FIXTURE_SUITE("shard", "core", tempdir_setup, tempdir_teardown, 0,
@@ -234,7 +386,9 @@ static Suite *shard_suite(void)
                          stub_lines_local_remote_and_comments,
                          bad_stub_lines_are_named,
                          a_sharded_writer_routes_each_document_by_its_id,
-                         a_remote_shard_that_does_not_answer_is_named);
+                         a_remote_shard_that_does_not_answer_is_named,
+                         a_prefix_scores_alike_in_one_database_and_in_shards,
+                         a_page_only_pass_over_shards_visits_every_match);
 }
 
 FIXTURE_MAIN(shard_suite)

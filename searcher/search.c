@@ -559,6 +559,8 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
     /* with stories, the counts are what the totals are made of */
     xo.facet_slot = o->facets || stories ? NS_SLOT_FACETS : -1;
     xo.collapse_slot = stories ? NS_SLOT_STORY : -1;
+    /* words weigh articles apart; filters alone weigh them all alike */
+    xo.few_ties = ns_query_groups(q) > 0;
 
     if ((rc = ns_query_build(q, 0, &xq, err)) < 0)
         goto done;

@@ -589,10 +589,10 @@ static bool S_few_ties(const ns_xsearch_opts *o, S_spy_mode mode)
            o->offset < UINT_MAX - o->limit;
 }
 
-/* Each run of equal weights among order[from..to) that reaches past skip,
- * stably by value descending: Xapian's relevance order puts equal weights
- * by docid, set_sort_by_relevance_then_value(slot, true) by value (the
- * greater first), then docid. */
+/* Each run of equal weights in order (ranked by weight, then docid) that
+ * reaches past its first skip hits, sorted again stably by slot's value,
+ * the greater first: the order set_sort_by_relevance_then_value(slot, true)
+ * gives (weight, then value descending, then docid). */
 static void S_settle_ties(std::vector<Xapian::MSetIterator> &order, size_t skip,
                           Xapian::valueno slot)
 {

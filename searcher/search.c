@@ -536,6 +536,21 @@ done:
     return rc;
 }
 
+/* Whether the database has stories, read once per state of it (the
+ * metadata only changes with a commit, which changes the state). */
+static int S_stories(ns_searcher *s, int *out, ns_err *err)
+{
+    int rc = 0;
+    if (!s->stories_known || s->stories_state != s->state) {
+        if ((rc = ns_stories_present(s->db, &s->stories, err)) < 0)
+            return rc;
+        s->stories_known = 1;
+        s->stories_state = s->state;
+    }
+    *out = s->stories;
+    return rc;
+}
+
 /* One attempt on the current database state; alternatives: look for a
  * suggestion when the query finds few articles. */
 static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t len,
@@ -549,7 +564,7 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
     unsigned articles = 0;
 
     memset(&page, 0, sizeof page);
-    if (o->stories && (rc = ns_stories_present(s->db, &stories, err)) < 0)
+    if (o->stories && (rc = S_stories(s, &stories, err)) < 0)
         return rc;
     xo.k1 = o->k1;
     xo.b = o->b;
@@ -560,6 +575,8 @@ static int S_run(ns_searcher *s, const ns_query *q, const char *query, size_t le
     /* with stories, the counts are what the totals are made of */
     xo.facet_slot = o->facets || stories ? NS_SLOT_FACETS : -1;
     xo.collapse_slot = stories ? NS_SLOT_STORY : -1;
+    /* words weigh articles apart; filters alone weigh them all alike */
+    xo.few_ties = ns_query_groups(q) > 0;
 
     if ((rc = ns_query_build(q, 0, &xq, err)) < 0)
         goto done;

@@ -29,6 +29,9 @@ struct ns_searcher {
                           * the disjunctive counts of a query of only one kind of
                           * filter (vendor:Nvidia), kept for the next such query;
                           * NULL until needed, dropped when db may have changed */
+    int stories;         /* whether db has stories (ns_stories_present), */
+    int stories_known;   /* read at state stories_state: a metadata lookup per */
+    unsigned long stories_state; /* search otherwise, two block reads */
     unsigned long passes; /* Xapian passes run (ns_searcher_passes) */
     unsigned long state; /* changes whenever db may have changed (ns_searcher_state) */
     char *path;          /* the database directory */

@@ -17,6 +17,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <climits>
 #include <exception>
 #include <map>
 #include <cstdlib>
@@ -659,11 +660,108 @@ static void S_fill_hits(ns_xresults *r, Xapian::MSet &mset, const ns_xsearch_opt
     }
 }
 
+/* o->few_ties (xapian_shim.h): may the page be ranked by weight alone and
+ * its ties settled here? Not over shards, not with a collapse key (which
+ * keeps each story's best by the whole order), not sorted by value. */
+static bool S_few_ties(const ns_xsearch_opts *o, S_spy_mode mode)
+{
+    return o->few_ties && mode == S_SPY_OURS && !o->unweighted && !o->sort_by_value &&
+           o->value_slot >= 0 && o->collapse_slot < 0 && o->limit > 0 &&
+           o->offset < UINT_MAX - o->limit;
+}
+
+/* Each run of equal weights in order (ranked by weight, then docid) that
+ * reaches past its first skip hits, sorted again stably by slot's value,
+ * the greater first: the order set_sort_by_relevance_then_value(slot, true)
+ * gives (weight, then value descending, then docid). */
+static void S_settle_ties(std::vector<Xapian::MSetIterator> &order, size_t skip,
+                          Xapian::valueno slot)
+{
+    std::vector<std::pair<std::string, Xapian::MSetIterator>> run;
+    for (size_t i = 0, j; i < order.size(); i = j) {
+        for (j = i + 1; j < order.size() && order[j].get_weight() == order[i].get_weight(); j++)
+            ;
+        if (j - i < 2 || j <= skip)
+            continue;
+        run.clear();
+        for (size_t k = i; k < j; k++)
+            run.emplace_back(order[k].get_document().get_value(slot), order[k]);
+        std::stable_sort(run.begin(), run.end(),
+                         [](const std::pair<std::string, Xapian::MSetIterator> &a,
+                            const std::pair<std::string, Xapian::MSetIterator> &b) {
+                             return a.first > b.first;
+                         });
+        for (size_t k = i; k < j; k++)
+            order[k] = run[k - i].second;
+    }
+}
+
+/* The same key for every document: ties stay in Xapian's docid order. */
+class S_no_key final : public Xapian::KeyMaker {
+  public:
+    std::string operator()(const Xapian::Document &) const override { return std::string(); }
+};
+
+/* The page by relevance alone (S_few_ties), from the first match to one past
+ * the page: Xapian then reads no values, where ranking ties by value read
+ * value_slot for every match (a stream as long as the archive). False, with
+ * r untouched, when the hit after the page weighs as much as the page's
+ * last: that run goes on beyond what was fetched, so S_search ranks as
+ * before. */
+static bool S_search_few_ties(Xapian::Database &db, facet::Cache &cache, const Xapian::Query &q,
+                              const ns_xsearch_opts *o, ns_xresults *r)
+{
+    S_no_key no_key; /* before enquire, which points to it until its end */
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q);
+    S_enquire_setup(enquire, o);
+    /* Not set_sort_by_relevance(): with a sort key Xapian passes over a match
+     * that ranks below the page at once; by relevance alone every match went
+     * through its heap, which cost more than the values did. */
+    enquire.set_sort_by_relevance_then_key(&no_key, true);
+    std::unique_ptr<facet::Spy> spy;
+    if (o->facet_slot >= 0 && o->check_at_least == 0) {
+        spy = facet::Spy::create(db, cache, static_cast<Xapian::valueno>(o->facet_slot));
+        enquire.add_matchspy(spy.get());
+    }
+    Xapian::doccount n = o->offset + o->limit;
+    Xapian::doccount all = db.get_doccount();
+    if (o->check_at_least > 0 && o->check_at_least < all)
+        all = o->check_at_least;
+    Xapian::MSet mset = enquire.get_mset(0, n + 1, all);
+    if (mset.size() > n && mset[n].get_weight() == mset[n - 1].get_weight())
+        return false;
+    std::vector<Xapian::MSetIterator> order;
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end() && order.size() < n; ++it)
+        order.push_back(it);
+    S_settle_ties(order, o->offset, static_cast<Xapian::valueno>(o->value_slot));
+    r->total = mset.get_matches_estimated();
+    if (order.size() > o->offset) {
+        size_t m = order.size() - o->offset;
+        r->hits = static_cast<ns_xhit *>(std::calloc(m, sizeof *r->hits));
+        if (!r->hits)
+            throw std::bad_alloc();
+        for (size_t i = 0; i < m; i++) {
+            const Xapian::MSetIterator &it = order[o->offset + i];
+            ns_xhit *h = &r->hits[i];
+            h->docid = *it;
+            h->score = it.get_weight();
+            h->data = shim::dup(it.get_document().get_data(), &h->data_len);
+            r->nhits = i + 1;
+        }
+    }
+    if (spy)
+        S_fill_facets(r, *spy);
+    return true;
+}
+
 static int S_search(Xapian::Database &db, facet::Cache &cache, const Xapian::Query &q,
                     const ns_xsearch_opts *o, ns_xresults *r, S_spy_mode mode)
 {
     if (S_facets_apart(o, mode))
         return S_search_apart(db, cache, q, o, r);
+    if (S_few_ties(o, mode) && S_search_few_ties(db, cache, q, o, r))
+        return 0;
     bool stock_spy = mode != S_SPY_OURS;
     Xapian::Enquire enquire(db);
     enquire.set_query(q);

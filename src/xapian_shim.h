@@ -355,12 +355,19 @@ typedef struct ns_xsearch_opts {
                               best ranked; Xapian's collapse key), -1: none. The
                               page is exact; the total becomes an estimate; the
                               facets still count every matching document */
+    int few_ties;          /* 1: the caller expects few matches of equal weight (a
+                              query with words): by relevance with value_slot's
+                              ties, one local database, no collapse slot, the page
+                              is then ranked by weight alone and only its ties read
+                              value_slot (Xapian reads it for every match); a tie
+                              across the page's end is searched again as before.
+                              The same page either way */
 } ns_xsearch_opts;
 
 /* Positional, unlike the other *_INIT macros: the shim (C++11) expands it,
  * and designated initializers are C++ only from C++20. */
 
-#define NS_XSEARCH_OPTS_INIT { 1.2, 0.75, 0, 10, 0, -1, -1, 0, 0, -1 }
+#define NS_XSEARCH_OPTS_INIT { 1.2, 0.75, 0, 10, 0, -1, -1, 0, 0, -1, 0 }
 
 typedef struct ns_xhit {
     unsigned docid;

@@ -183,6 +183,46 @@ START_TEST(a_relaxed_query_with_both_filters_counts_each_kind_once)
 }
 END_TEST
 
+/* The searcher reads whether the database has stories once per state of
+ * it: a commit that brings the first story must still be seen by a
+ * searcher that searched before it (with stories, a story's two articles
+ * count once). */
+START_TEST(a_commit_that_brings_stories_is_seen_by_an_open_searcher)
+{
+    ns_searcher *s = open_archive();
+    ns_search_opts o = NS_SEARCH_OPTS_INIT;
+    o.stories = 1;
+    ns_results *r = NULL;
+    ns_err err = { 0, "" };
+    ck_assert_msg(ns_search(s, "model", 5, &o, &r, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(r->total, 12);
+    ns_results_free(r);
+
+    char path[160], dir[128], db[128];
+    snprintf(path, sizeof path, "%s/articles/r07.md", tmpdir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "---\ntitle: \"Заметка 7\"\ndate: 2020-02-15\nlang: ru\ntranslation_of: a07\n"
+               "---\n\nThe model was released.\n");
+    ck_assert_int_eq(fclose(f), 0);
+    tempdir_path(dir, sizeof dir, "articles");
+    tempdir_path(db, sizeof db, "db");
+    ns_index_opts io = NS_INDEX_OPTS_INIT;
+    io.db_path = db;
+    io.jobs = 1;
+    ns_index_stats st;
+    memset(&st, 0, sizeof st);
+    const char *paths[] = { dir };
+    ck_assert_msg(ns_index_run(&io, paths, 1, &st, &err) == 0, "%s", err.msg);
+
+    ck_assert_msg(ns_search(s, "model", 5, &o, &r, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(r->total_articles, 13);
+    ck_assert_uint_eq(r->total, 12); /* a07 and its translation: one story */
+    ns_results_free(r);
+    ns_searcher_close(s);
+}
+END_TEST
+
 START_TEST(passes_of_a_NULL_searcher_are_0)
 {
     ck_assert_uint_eq(ns_searcher_passes(NULL), 0);
@@ -197,6 +237,7 @@ static Suite *search_suite(void)
                          a_relaxed_query_that_finds_no_more_takes_no_page_pass,
                          a_vendor_filter_takes_one_disjunctive_pass,
                          a_relaxed_query_with_both_filters_counts_each_kind_once,
+                         a_commit_that_brings_stories_is_seen_by_an_open_searcher,
                          passes_of_a_NULL_searcher_are_0);
 }
 

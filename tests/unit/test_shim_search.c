@@ -372,6 +372,64 @@ START_TEST(a_page_only_pass_gives_the_same_page_and_counts_no_facets)
 }
 END_TEST
 
+/* few_ties (a query with words): the same page, total and facets as the
+ * order of weight then value, for every offset of a list whose weights tie
+ * in runs (i % 7 hellos, two lengths) and whose dates tie too (i % 11): runs
+ * inside the page are settled by date, a run across its end is searched
+ * again, over every match and with a page-only pass. */
+START_TEST(few_ties_gives_the_same_pages_as_ranking_ties_by_value)
+{
+    ns_err err = { 0, "" };
+    ns_xwdb *w = NULL;
+    char *path = new_db(NULL, &w, NULL);
+    char id[16], text[256], date[16];
+    for (int i = 0; i < 300; i++) {
+        snprintf(id, sizeof id, "%d", i);
+        text[0] = '\0';
+        for (int k = 0; k <= i % 7; k++)
+            strcat(text, "hello ");
+        strcat(text, i % 3 ? "world" : "other words here");
+        snprintf(date, sizeof date, "202301%02d", 1 + (i * 5) % 11);
+        add_doc(w, id, text, date, i % 2 ? "M2023-01" : "M2023-02");
+    }
+    ck_assert_int_eq(ns_xwdb_commit(w, &err), 0);
+    ns_xdb *db = open_reader(path);
+    ns_xquery *q = term_q("hello");
+    for (unsigned offset = 0; offset < 300; offset++) {
+        for (int page_only = 0; page_only < 2; page_only++) {
+            ns_xsearch_opts old = NS_XSEARCH_OPTS_INIT;
+            old.value_slot = SLOT_DATE;
+            old.offset = offset;
+            old.limit = 1 + offset % 12;
+            old.facet_slot = SLOT_FACETS;
+            old.check_at_least = page_only ? old.offset + old.limit : 0;
+            ns_xsearch_opts few = old;
+            few.few_ties = 1;
+            unsigned t_old = 0, t_few = 0;
+            char *want = run(db, q, &old, &t_old);
+            char *got = run(db, q, &few, &t_few);
+            ck_assert_msg(strcmp(got, want) == 0, "offset %u: %s, not %s", offset, got, want);
+            if (!page_only)
+                ck_assert_uint_eq(t_few, t_old);
+            free(got);
+            free(want);
+        }
+    }
+    ns_xsearch_opts o = NS_XSEARCH_OPTS_INIT;
+    o.value_slot = SLOT_DATE;
+    o.facet_slot = SLOT_FACETS;
+    o.few_ties = 1;
+    ns_xresults *r = NULL;
+    ck_assert_int_eq(ns_xsearch(db, q, &o, &r, &err), 0);
+    check_facets(r, "M2023-01=150;M2023-02=150;");
+    ns_xresults_free(r);
+    ns_xquery_free(q);
+    ns_xdb_free(db);
+    ns_xwdb_free(w);
+    free(path);
+}
+END_TEST
+
 START_TEST(docs_have_terms_reports_each_document_and_term)
 {
     ns_err err = { 0, "" };
@@ -715,6 +773,7 @@ static Suite *shim_search_suite(void)
                          total_is_exact_and_offset_limit_page_through_hits,
                          facets_count_each_key_once_per_matching_document,
                          a_page_only_pass_gives_the_same_page_and_counts_no_facets,
+                         few_ties_gives_the_same_pages_as_ranking_ties_by_value,
                          docs_have_terms_reports_each_document_and_term,
                          facet_counts_follow_a_replaced_document_after_reopen,
                          facet_table_serves_only_the_revision_it_describes,

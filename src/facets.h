@@ -1,4 +1,5 @@
-/* facets.h: the facet engine behind xapian_shim.cc; C++ only, for the shim
+/* facets.h: the facet engine behind the shim (xapian_shim_search.cc, and the
+ * facet cache of the read-only handle); C++ only, for the shim
  * alone (C code reaches facets through xapian_shim.h). It counts, over every
  * match of a query, the distinct keys of each matching document's facet
  * value, and writes and reads the facet table. Both formats are described
@@ -15,7 +16,7 @@
 #define NS_FACETS_H
 
 #ifndef __cplusplus
-#error "facets.h is C++, for xapian_shim.cc; C code uses xapian_shim.h"
+#error "facets.h is C++, for the shim; C code uses xapian_shim.h"
 #endif
 
 #include <xapian.h>

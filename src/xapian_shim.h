@@ -1,5 +1,6 @@
 /* xapian_shim.h: the C face of libxapian; the only code that touches Xapian is
- * the shim behind it: xapian_shim.cc (databases, searching),
+ * the shim behind it: xapian_shim.cc (read-only databases),
+ * xapian_shim_search.cc (searching), xapian_shim_write.cc (writable databases),
  * xapian_shim_build.cc (documents, queries) and facets.cc (the facet engine).
  * Every function that can fail returns 0 or a negative NS_E* code and fills
  * err (which may be NULL); no C++ exception ever crosses this boundary (each

@@ -1,5 +1,6 @@
-/* xapian_shim_impl.h: what the three files of the shim share; C++ only, for
- * xapian_shim.cc (read-only databases, searching), xapian_shim_write.cc
+/* xapian_shim_impl.h: what the files of the shim share; C++ only, for
+ * xapian_shim.cc (read-only databases), xapian_shim_search.cc (searching),
+ * xapian_shim_write.cc
  * (writable databases, compaction) and xapian_shim_build.cc (documents,
  * queries). C code uses xapian_shim.h. Here are the handles made in one file
  * and opened in another (a document is written by ns_xwdb_replace, a query
@@ -15,12 +16,46 @@
 #endif
 
 #include "err.h"
+#include "facets.h"
 #include "xapian_shim.h"
 
 #include <xapian.h>
 
 #include <cstddef>
 #include <string>
+#include <vector>
+
+/* One shard of a sharded database being read (src/shard.h). */
+struct S_shard {
+    std::string name;     /* for messages: as the stub names it */
+    bool remote;
+    std::string path;     /* local */
+    std::string host;     /* remote */
+    unsigned port;
+    Xapian::Database db;  /* open when up */
+    bool up;
+    std::string why;      /* down: what the last attempt said */
+};
+
+struct ns_xdb {
+    Xapian::Database db;  /* the database, or the shards that answered combined */
+    bool closed;
+    std::string path;
+    facet::Cache facets;
+    std::vector<S_shard> shards; /* empty: one database, not a stub */
+    unsigned timeout_ms;         /* remote shards: connecting and each reply */
+    bool allow_partial;          /* search the shards that answer */
+    std::string missing;         /* the shards left out, ", "-separated */
+    size_t remotes;              /* how many shards are remote */
+};
+
+struct ns_xresults {
+    unsigned total;
+    ns_xhit *hits;
+    size_t nhits;
+    ns_xfacet *facets;
+    size_t nfacets;
+};
 
 struct ns_xdoc {
     Xapian::Document doc;
@@ -95,12 +130,42 @@ int guarded(H *h, ns_err *err, const char *doing, const char *failing, const A &
     return guard(err, failing, arg, body);
 }
 
-/* The same for a reader, which may be sharded over the network: defined
- * (and only used) in xapian_shim.cc, where a failed remote shard is
- * connected again and the operation retried once. */
+/* Connect every remote shard of h again (xapian_shim.cc): 0, or NS_ESHARD
+ * naming a shard that does not answer (unless partial answers are allowed). */
+int reconnect(ns_xdb *h, ns_err *err);
+
+/* shim::guarded for a reader: a remote shard that fails (Xapian's
+ * NetworkError: refused, reset, timed out) makes every remote shard be
+ * connected again, since the others may have replies of the failed
+ * operation still pending; then the operation runs once more, over every
+ * shard or, when partial answers are allowed, over those that answered. */
 template <class A, class F>
 int guarded(ns_xdb *h, ns_err *err, const char *doing, const char *failing, const A &arg,
-            F body);
+            F body)
+{
+    if (h->closed)
+        return closed(err, doing, h->path);
+    if (h->shards.empty())
+        return guard(err, failing, arg, body);
+    for (int attempt = 0;; attempt++) {
+        std::string why;
+        int rc = guard(err, failing, arg, [&]() -> int {
+            try {
+                return body();
+            } catch (const Xapian::NetworkError &e) {
+                why = e.get_description();
+                return NS_ESHARD;
+            }
+        });
+        if (why.empty())
+            return rc;
+        if ((rc = reconnect(h, err)) < 0)
+            return rc;
+        if (attempt >= 1)
+            return ns_err_set(err, NS_ESHARD, "%s '%s': %s", failing, h->path.c_str(),
+                              why.c_str());
+    }
+}
 
 /* What counts documents and terms: a sharded writer counts over every shard
  * (the reader's is in xapian_shim.cc, the writer's in xapian_shim_write.cc). */

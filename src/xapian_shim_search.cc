@@ -15,6 +15,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <new>
 #include <string>
@@ -22,9 +23,9 @@
 
 /* ---- searching ---- */
 
-static void S_fill_facets(ns_xresults *r, const facet::Spy &spy)
+/* The counts v, in their order, as r's facets (C copies of the keys). */
+static void S_set_facets(ns_xresults *r, const std::vector<facet::Count> &v)
 {
-    std::vector<facet::Count> v = spy.counts();
     if (v.empty())
         return;
     r->facets = static_cast<ns_xfacet *>(std::calloc(v.size(), sizeof *r->facets));
@@ -35,6 +36,11 @@ static void S_fill_facets(ns_xresults *r, const facet::Spy &spy)
         r->facets[i].count = v[i].second;
         r->nfacets = i + 1;
     }
+}
+
+static void S_fill_facets(ns_xresults *r, const facet::Spy &spy)
+{
+    S_set_facets(r, spy.counts());
 }
 
 /* Facets from Xapian's ValueCountMatchSpy, which xapian-tcpsrv runs on its
@@ -65,22 +71,14 @@ static void S_fill_stock_facets(ns_xresults *r, const Xapian::ValueCountMatchSpy
     }
     if (sum.empty())
         return;
-    std::vector<std::pair<const std::string *, unsigned>> v;
+    std::vector<facet::Count> v;
     v.reserve(sum.size());
     for (const auto &kv : sum)
         v.emplace_back(&kv.first, kv.second);
-    std::stable_sort(v.begin(), v.end(), [](const std::pair<const std::string *, unsigned> &a,
-                                            const std::pair<const std::string *, unsigned> &b) {
+    std::stable_sort(v.begin(), v.end(), [](const facet::Count &a, const facet::Count &b) {
         return a.second > b.second; /* keys already ascending: ties keep that order */
     });
-    r->facets = static_cast<ns_xfacet *>(std::calloc(v.size(), sizeof *r->facets));
-    if (!r->facets)
-        throw std::bad_alloc();
-    for (size_t i = 0; i < v.size(); i++) {
-        r->facets[i].key = shim::dup(*v[i].first, NULL);
-        r->facets[i].count = v[i].second;
-        r->nfacets = i + 1;
-    }
+    S_set_facets(r, v);
 }
 
 /* How S_search counts facets: facet::Spy (one database), Xapian's

@@ -3,6 +3,7 @@
 #include "watch.h"
 
 #include "buf.h"
+#include "list.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -44,7 +45,8 @@ typedef struct watch {
     wdir *dirs;          /* sorted by wd (inotify hands them out increasing) */
     size_t ndirs, cap;
     unsigned gen;
-    msgs cur, prev;      /* prev sorted, for bsearch */
+    msgs cur, prev;      /* messages of this run and the last (sorted, for bsearch) */
+    msgs held, was_held; /* files whose message waits (path and mtime), likewise */
     int dirty;           /* a change not indexed yet */
     int resync;          /* the watches must be made again from a walk */
     int first_done;      /* the first run completed */
@@ -53,7 +55,6 @@ typedef struct watch {
     double first, last;  /* the burst's first and last change, ms */
     double retry_at;     /* not before this (ms): the database was locked */
     struct timespec run_began; /* wall clock, to compare with files' mtimes */
-    int reread;          /* a run's message was about a file changed since: run again */
 } watch;
 
 static double S_now_ms(void)
@@ -90,8 +91,34 @@ static int S_cmpstr(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Note the message in this run's list; 1 when the previous run did not
- * report it (so it is to be shown), 0 when it did. Out of memory: shown. */
+/* Note key (a malloc'd string, taken) in this run's list cur unless the
+ * last run's sorted list prev holds it: 1 when prev holds it, 0 when noted,
+ * -1 when out of memory. */
+static int S_note_new(msgs *cur, const msgs *prev, char *key)
+{
+    if (prev->n && bsearch(&key, prev->v, prev->n, sizeof *prev->v, S_cmpstr)) {
+        free(key);
+        return 1;
+    }
+    if (ns_ptrs_push(&cur->v, &cur->n, &cur->cap, key) < 0) {
+        free(key);
+        return -1;
+    }
+    return 0;
+}
+
+/* This run's list becomes the last run's, sorted. */
+static void S_roll(msgs *cur, msgs *prev)
+{
+    S_msgs_free(prev);
+    *prev = *cur;
+    memset(cur, 0, sizeof *cur);
+    if (prev->n)
+        qsort(prev->v, prev->n, sizeof *prev->v, S_cmpstr);
+}
+
+/* 1 when the previous run did not report the message (so it is to be
+ * shown), 0 when it did. Out of memory: shown. */
 static int S_fresh(watch *W, char kind, const char *path, const char *msg)
 {
     ns_buf b = NS_BUF_INIT;
@@ -102,44 +129,46 @@ static int S_fresh(watch *W, char kind, const char *path, const char *msg)
     char *key = ns_buf_detach(&b);
     if (!key)
         return 1;
+    /* noted either way: a message stays known while the runs repeat it */
     int fresh = !W->prev.n || !bsearch(&key, W->prev.v, W->prev.n, sizeof *W->prev.v, S_cmpstr);
-    if (W->cur.n == W->cur.cap) {
-        size_t cap = W->cur.cap ? W->cur.cap * 2 : 16;
-        char **v = realloc(W->cur.v, cap * sizeof *v);
-        if (!v) {
-            free(key);
-            return 1;
-        }
-        W->cur.v = v;
-        W->cur.cap = cap;
-    }
-    W->cur.v[W->cur.n++] = key;
+    if (ns_ptrs_push(&W->cur.v, &W->cur.n, &W->cur.cap, key) < 0)
+        free(key);
     return fresh;
 }
 
-/* 1 when path was modified after the run began (less the file system's
- * coarse clock, a few ms behind): what the run read of it may be a file
- * caught while being written (an editor's or a script's open, then write),
- * so a message about it waits for the run its next change starts. */
-static int S_changed_in_run(const watch *W, const char *path)
+/* 1 when a message about path is to wait for another run: the file was
+ * modified after this run began (less the file system's coarse clock, a few
+ * ms behind), so what the run read may be a file caught while being written
+ * (an editor's or a script's open, then write). It waits one run for each
+ * state of the file (its mtime): when the next run finds the same mtime, the
+ * file was not being written but stamped ahead (a clock set wrong, an
+ * archive's dates), and the message is shown then, not put off for ever. */
+static int S_hold(watch *W, const char *path)
 {
     struct stat st;
     if (!path || stat(path, &st) != 0)
         return 0;
     double began = (double)W->run_began.tv_sec * 1e3 + (double)W->run_began.tv_nsec / 1e6;
     double mtime = (double)st.st_mtim.tv_sec * 1e3 + (double)st.st_mtim.tv_nsec / 1e6;
-    return mtime >= began - 20;
+    if (mtime < began - 20)
+        return 0;
+    ns_buf b = NS_BUF_INIT;
+    if (ns_buf_printf(&b, "%s\n%lld.%09ld", path, (long long)st.st_mtim.tv_sec,
+                      st.st_mtim.tv_nsec) < 0) {
+        ns_buf_free(&b);
+        return 0;
+    }
+    char *key = ns_buf_detach(&b);
+    return key && S_note_new(&W->held, &W->was_held, key) == 0;
 }
 
 /* A message of kind 'E' (error) or 'W' (warning) from a run, passed on to
- * show when it is fresh and about a file that has stayed still. */
+ * show when it is fresh and not held (S_hold: another run reads the file). */
 static void S_message(watch *W, char kind, const char *path, const char *msg,
                       void (*show)(void *, const char *, const char *))
 {
-    if (S_changed_in_run(W, path)) {
-        W->reread = 1;
+    if (S_hold(W, path))
         return;
-    }
     if (S_fresh(W, kind, path, msg) && show)
         show(W->o->index.ctx, path, msg);
 }
@@ -446,15 +475,11 @@ static int S_run(watch *W, volatile sig_atomic_t *stop, ns_err *err)
     io.ctx = W;
     ns_index_stats st;
     clock_gettime(CLOCK_REALTIME, &W->run_began);
-    W->reread = 0;
     rc = ns_index_run(&io, W->paths, W->npaths, &st, err);
-    if (W->reread)
+    if (W->held.n)   /* a held message: another run reads its file */
         S_changed(W);
-    S_msgs_free(&W->prev);
-    W->prev = W->cur;
-    memset(&W->cur, 0, sizeof W->cur);
-    if (W->prev.n)
-        qsort(W->prev.v, W->prev.n, sizeof *W->prev.v, S_cmpstr);
+    S_roll(&W->cur, &W->prev);
+    S_roll(&W->held, &W->was_held);
     if (rc == NS_ELOCKED) {
         /* another nindex is writing: try again when it may be done */
         if (!W->locked_noted) {
@@ -553,6 +578,8 @@ done:
     free(W.dirs);
     S_msgs_free(&W.cur);
     S_msgs_free(&W.prev);
+    S_msgs_free(&W.held);
+    S_msgs_free(&W.was_held);
     close(W.fd);
     return rc;
 }

@@ -2,8 +2,8 @@
  * boundary's helpers (xapian_shim_impl.h) and read-only databases. With
  * xapian_shim_search.cc (searching), xapian_shim_write.cc (writable
  * databases, compaction) and xapian_shim_build.cc (documents and queries)
- * it is the only boundary between C and Xapian; the facet engine behind ns_xsearch and the facet
- * table is facets.cc. Every extern "C" entry point checks its arguments, then
+ * it is the only boundary between C and Xapian; the facet engine behind
+ * ns_xsearch and the facet table is facets.cc. Every extern "C" entry point checks its arguments, then
  * does its Xapian work inside shim::guard (shim::guarded on a database handle),
  * so no exception crosses into C: shim::fail maps the one being handled to
  * an NS_E* code and a message. */
@@ -17,9 +17,7 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <climits>
 #include <exception>
-#include <map>
 #include <cstdlib>
 #include <cstring>
 #include <memory>

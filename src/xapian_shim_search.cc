@@ -133,6 +133,27 @@ static void S_enquire_setup(Xapian::Enquire &enquire, const ns_xsearch_opts *o)
 }
 
 /* The page's hits from mset into r. */
+/* Room for n hits in r (none for 0). */
+static void S_alloc_hits(ns_xresults *r, size_t n)
+{
+    if (n == 0)
+        return;
+    r->hits = static_cast<ns_xhit *>(std::calloc(n, sizeof *r->hits));
+    if (!r->hits)
+        throw std::bad_alloc();
+}
+
+/* The next hit of r from the match it points at. */
+static void S_add_hit(ns_xresults *r, const Xapian::MSetIterator &it, const ns_xsearch_opts *o)
+{
+    ns_xhit *h = &r->hits[r->nhits++];
+    h->docid = *it;
+    h->score = it.get_weight();
+    h->data = shim::dup(it.get_document().get_data(), &h->data_len);
+    if (o->collapse_slot >= 0)
+        h->collapse_key = shim::dup(it.get_collapse_key(), NULL);
+}
+
 static void S_fill_hits(ns_xresults *r, Xapian::MSet &mset, const ns_xsearch_opts *o,
                         S_spy_mode mode)
 {
@@ -142,19 +163,9 @@ static void S_fill_hits(ns_xresults *r, Xapian::MSet &mset, const ns_xsearch_opt
      * one round trip each */
     if (mode == S_SPY_STOCK_APART)
         mset.fetch();
-    r->hits = static_cast<ns_xhit *>(std::calloc(mset.size(), sizeof *r->hits));
-    if (!r->hits)
-        throw std::bad_alloc();
-    size_t i = 0;
-    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it, ++i) {
-        ns_xhit *h = &r->hits[i];
-        h->docid = *it;
-        h->score = it.get_weight();
-        h->data = shim::dup(it.get_document().get_data(), &h->data_len);
-        r->nhits = i + 1;
-        if (o->collapse_slot >= 0)
-            h->collapse_key = shim::dup(it.get_collapse_key(), NULL);
-    }
+    S_alloc_hits(r, mset.size());
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
+        S_add_hit(r, it, o);
 }
 
 /* o->few_ties (xapian_shim.h): may the page be ranked by weight alone and
@@ -234,18 +245,9 @@ static bool S_search_few_ties(Xapian::Database &db, facet::Cache &cache, const X
     S_settle_ties(order, o->offset, static_cast<Xapian::valueno>(o->value_slot));
     r->total = mset.get_matches_estimated();
     if (order.size() > o->offset) {
-        size_t m = order.size() - o->offset;
-        r->hits = static_cast<ns_xhit *>(std::calloc(m, sizeof *r->hits));
-        if (!r->hits)
-            throw std::bad_alloc();
-        for (size_t i = 0; i < m; i++) {
-            const Xapian::MSetIterator &it = order[o->offset + i];
-            ns_xhit *h = &r->hits[i];
-            h->docid = *it;
-            h->score = it.get_weight();
-            h->data = shim::dup(it.get_document().get_data(), &h->data_len);
-            r->nhits = i + 1;
-        }
+        S_alloc_hits(r, order.size() - o->offset);
+        for (size_t i = o->offset; i < order.size(); i++)
+            S_add_hit(r, order[i], o);
     }
     if (spy)
         S_fill_facets(r, *spy);

@@ -3,8 +3,10 @@
 
 Every measurement is appended as one JSON object to RESULTS (results.jsonl of the run):
   index  ENGINE REP TIMEFILE DBPATH RESULTS          a /usr/bin/time -v report and du -sb
-  batch  ENGINE REP DB QUERIES RESULTS [NSEARCH]     ENGINE nsearch | pyxapian | fts5 | sphinx
-                                                     (sphinx: DB is searchd's port, - if it failed)
+  batch  ENGINE REP DB QUERIES RESULTS [NSEARCH]     ENGINE nsearch | nsearch1 | nsearch-shN |
+                                                     nsearch-remoteN | pyxapian | fts5 | sphinx
+                                                     (sphinx: DB is searchd's port; DB - : the
+                                                     server did not start, recorded as failed)
   oneshot REP QUERIES RESULTS SPEC...                 SPEC nsearch=DB:BINARY | quest=DB | sqlite3=DB; taking turns
   web    ENGINE REP WRKOUT RESULTS                   the output of wrk with bench/wrk.lua
   webpaths QUERIES KIND                              the request paths for wrk (KIND nsearch | omega)
@@ -145,12 +147,12 @@ def _nsearch_batch(nsearch, db, queries, errlog, jobs=None):
 def cmd_batch(engine, rep, db, qfile, results, nsearch=None):
     queries = read_queries(qfile)
     errlog = os.path.join(os.path.dirname(results), f"batch-{engine}.stderr")
-    if engine == "nsearch":
-        r = _nsearch_batch(nsearch, db, queries, errlog)
+    if db == "-":
+        r = {"failed": "its server did not start"}
     elif engine == "nsearch1":
         r = _nsearch_batch(nsearch, db, queries, errlog, jobs=1)
-    elif engine == "sphinx" and db == "-":
-        r = {"failed": "searchd did not start"}
+    elif engine.startswith("nsearch"):  # one database, local shards (-shN), remote (-remoteN)
+        r = _nsearch_batch(nsearch, db, queries, errlog)
     else:
         script = {"pyxapian": "xapian_batch.py", "fts5": "fts5_bench.py", "sphinx": "sphinx_bench.py"}[engine]
         args = [PY, os.path.join(HERE, script)] + (["batch"] if engine in ("fts5", "sphinx") else []) + [db, qfile]
@@ -341,11 +343,35 @@ READS = {("batch", "pyxapian"): "cc", ("batch", "fts5"): "fts5", ("batch", "sphi
          ("web", "fcgi"): "nsearch", ("web", "cgi"): "nsearch", ("web", "omega"): "omega"}
 
 
+def _reads(section, engine):
+    m = re.fullmatch(r"nsearch-(?:sh|remote)(\d+)", engine)
+    if m and section == "batch":
+        return "nsearch-sh" + m.group(1)  # the remote stub serves that build's shards
+    return READS.get((section, engine))
+
+
+def _shard_engines(section, recs):
+    """The lines of the shards step: one per shard count indexed or searched, local before
+    remote, in the order of the count."""
+    def key(e):
+        m = re.fullmatch(r"nsearch-(sh|remote)(\d+)", e)
+        return (m.group(1) == "remote", int(m.group(2))) if m else None
+    found = {r["engine"] for r in recs if r["section"] == section and key(r["engine"])}
+    out = []
+    for e in sorted(found, key=key):
+        kind, n = key(e)
+        if section == "index":
+            out.append((e, f"nsearch `nindex --shards {n}`"))
+        else:
+            out.append((e, f"nsearch `--batch`, {n} {'remote shards (xapian-tcpsrv, loopback)' if kind else 'local shards'}"))
+    return out
+
+
 def _mark_broken_indexes(recs):
     bad = {(r["engine"], r["rep"]) for r in recs
            if r["section"] == "index" and ("failed" in r or r.get("status", 0) != 0)}
     for r in recs:
-        dep = READS.get((r["section"], r["engine"]))
+        dep = _reads(r["section"], r["engine"])
         if dep and (dep, r["rep"]) in bad and "failed" not in r:
             r["failed"] = f"its index ({dep}) failed in run {r['rep']}"
 
@@ -355,6 +381,7 @@ def build_table(size, recs, articles, body_bytes):
     reps = max((r["rep"] for r in recs), default=0)
     lines, notes = [], []
     for section, engines in ENGINES.items():
+        engines = engines + _shard_engines(section, recs)
         lines.append(f"| **{TITLE[section]}** | " + " | ".join(f"**{h}**" if h else "" for h in HEAD[section]) + " |")
         if len(lines) == 1:
             lines.append("|---|---:|---:|---:|---:|---:|")
@@ -381,6 +408,9 @@ def build_table(size, recs, articles, body_bytes):
                 if section == "web":
                     ref, mine = vals.get("omega"), v
                     show = e != "omega"
+                elif e.startswith("nsearch-"):  # shards: this line over the one database's
+                    ref, mine = vals.get("nsearch"), v
+                    show = True
                 else:
                     ref, mine = v, vals.get("nsearch")
                     show = e not in ("nsearch", "nsearch1")
@@ -459,11 +489,17 @@ def cmd_report(size, results, stampfile, results_md):
         a, b = tot["nsearch"], tot["pyxapian"]
         same = sum(1 for x, y in zip(a, b) if x == y)
         agree = f"; nsearch and python3-xapian report the same total for {same} of {len(a)} queries"
+    # Shards must answer as the one database does (the tests check the pages; this the totals).
+    for e in sorted(k for k in tot if k.startswith("nsearch-")):
+        if "nsearch" in tot:
+            same = sum(1 for x, y in zip(tot["nsearch"], tot[e]) if x == y)
+            agree += f"; {e} reports the one database's total for {same} of {len(tot[e])} queries"
     head = (f"{articles:,} articles, {body / 1e6:.1f} MB of body text "
             f"({body / max(1, articles):,.0f} B/article); {nq} queries; median of {reps} run(s)")
     text = [f"## {size} articles", "", head, "", *lines, "",
             "Ratios in parentheses are ours/peer for the same column: nsearch over the peer on each "
-            "peer's line; on the web lines, nsearch's over Omega's. Above 1 is better for rates, "
+            "peer's line; on the web lines, nsearch's over Omega's; on the shard lines (nindex --shards, "
+            "nsearch over a stub of local or remote shards), that line's over the one database's. Above 1 is better for rates, "
             "below 1 is better for times, memory and size. Web: wrk on 127.0.0.1 under one lighttpd, HTML "
             "result pages, rotating over a few queries of the mix.",
             "",

@@ -12,12 +12,16 @@
 #              stopped by its PID)
 #   one-shot   nsearch --json --facets | quest | sqlite3, one process per query, taking turns
 #   web        wrk against nsearch.cgi as FastCGI and as CGI and Omega's CGI, one lighttpd
+#   shards     nindex --shards N for each N of SHARD_COUNTS (default "2 4"), then nsearch --batch
+#              over each N's stub of local shards and over the largest N's shards served by
+#              xapian-tcpsrv on free loopback ports (a stub of "remote" lines; stopped by PID):
+#              the lines to set beside the one database's (issue 16)
 # and prints one Markdown table (medians, ours/peer), also written to bench/RESULTS.md.
 #
 # Environment: BENCH_DIR (work dir, default /tmp/nsearch-bench), BUILD (nsearch's build dir,
-# default build), REPS, TIME_BUDGET (seconds, see below), STEPS (default "index batch oneshot web";
+# default build), REPS, TIME_BUDGET (seconds, see below), STEPS (default "index batch oneshot web shards";
 # the figures of steps not named stay from the last run of this SIZE), ENGINES (default
-# "nsearch cc omega fts5 sphinx"), WEB_SECONDS (default 5), WEB_CONNECTIONS (8), ONESHOT_N (100),
+# "nsearch cc omega fts5 sphinx"; the shards step needs nsearch), SHARD_COUNTS, WEB_SECONDS (default 5), WEB_CONNECTIONS (8), ONESHOT_N (100),
 # SEED (42), RESULTS_MD (default bench/RESULTS.md; "-" for none).
 set -euo pipefail
 
@@ -29,7 +33,11 @@ BENCH_DIR=${BENCH_DIR:-/tmp/nsearch-bench}
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
 if [ "$SIZE" -ge 1000000 ]; then REPS=${REPS:-1}; else REPS=${REPS:-3}; fi
-STEPS=${STEPS:-index batch oneshot web}
+STEPS=${STEPS:-index batch oneshot web shards}
+SHARD_COUNTS=${SHARD_COUNTS:-2 4}
+for n in $SHARD_COUNTS; do
+    case $n in ''|*[!0-9]*|0|1) echo "bench/run.sh: SHARD_COUNTS: '$n' is not a number of shards from 2 up" >&2; exit 2 ;; esac
+done
 ENGINES=${ENGINES:-nsearch cc omega fts5 sphinx}
 WEB_SECONDS=${WEB_SECONDS:-5}
 WEB_CONNECTIONS=${WEB_CONNECTIONS:-8}
@@ -62,7 +70,7 @@ need() { command -v "$1" >/dev/null 2>&1 || die "$1 is missing (Debian package $
 need groff groff-base; need scriptindex xapian-omega; need quest xapian-tools; need wrk wrk
 need lighttpd lighttpd; need sqlite3 sqlite3; need xapian-config libxapian-dev; need g++ g++
 need du coreutils; need timeout coreutils; need curl curl
-need indexer sphinxsearch; need searchd sphinxsearch
+need indexer sphinxsearch; need searchd sphinxsearch; need xapian-tcpsrv xapian-tools
 $PY -c 'import xapian' 2>/dev/null || die "python3-xapian is missing (scripts/setup.sh bench)"
 $PY -c 'import pymysql' 2>/dev/null || die "python3-pymysql is missing (scripts/setup.sh bench)"
 OMEGA_CGI=/usr/lib/cgi-bin/omega/omega
@@ -103,13 +111,16 @@ mv "$Q.tmp" "$Q"
 if [ -f "$RES" ]; then
     $PY -c 'import json, sys
 steps = set(sys.argv[2:])
-keep = [l for l in open(sys.argv[1], encoding="utf-8") if json.loads(l).get("section") not in steps]
+def step(r):  # the shards step writes index and batch lines of its own engines
+    return "shards" if r.get("engine", "").startswith("nsearch-") else r.get("section")
+keep = [l for l in open(sys.argv[1], encoding="utf-8") if step(json.loads(l)) not in steps]
 open(sys.argv[1], "w", encoding="utf-8").writelines(keep)' "$RES" $STEPS || rm -f "$RES"
 fi
 
 # ---- cleanup of the servers -------------------------------------------------------------
 LPID=""
 SPID=""
+TPIDS=""
 stop_sphinx() {
     [ -n "$SPID" ] || return 0
     kill "$SPID" 2>/dev/null || true
@@ -130,8 +141,15 @@ stop_web() {
     wait "$LPID" 2>/dev/null || true
     LPID=""
 }
-trap 'stop_web; stop_sphinx' EXIT
-trap 'stop_web; stop_sphinx; exit 130' INT TERM
+stop_tcpsrv() {
+    [ -n "$TPIDS" ] || return 0
+    # shellcheck disable=SC2086
+    kill $TPIDS 2>/dev/null || true
+    for p in $TPIDS; do wait "$p" 2>/dev/null || true; done
+    TPIDS=""
+}
+trap 'stop_web; stop_sphinx; stop_tcpsrv' EXIT
+trap 'stop_web; stop_sphinx; stop_tcpsrv; exit 130' INT TERM
 
 # ---- indexing ---------------------------------------------------------------------------
 DUMP=$BENCH_DIR/dump-$SIZE.txt
@@ -162,6 +180,8 @@ db_of() {
     case $1 in
         nsearch) echo "$I/nsearch" ;; cc) echo "$I/cc" ;; omega) echo "$I/omega" ;; fts5) echo "$I/fts5.db" ;;
         sphinx) echo "$I/sphinx/data" ;;
+        nsearch-sh*) echo "$I/nsearch-${1#nsearch-sh}-shards" ;;
+        nsearch-remote*) echo "$I/nsearch-remote-${1#nsearch-remote}.stub" ;;
     esac
 }
 index_one() {  # ENGINE REP
@@ -172,6 +192,7 @@ index_one() {  # ENGINE REP
     local T=(/usr/bin/time -v -o "$tf" timeout "$IDX_TIMEOUT")
     case $e in
         nsearch) "${T[@]}" "$BUILD/nindex" --db "$db" "$C" >"$log" 2>&1 || true ;;
+        nsearch-sh*) "${T[@]}" "$BUILD/nindex" --shards "${e#nsearch-sh}" --db "$db" "$C" >"$log" 2>&1 || true ;;
         cc) "${T[@]}" "$XI" "$C" "$db" >"$log" 2>&1 || true ;;
         omega)
             if [ ! -s "$DUMP" ] || [ "$C/.gencorpus" -nt "$DUMP" ]; then
@@ -197,6 +218,58 @@ index_one() {  # ENGINE REP
         say "warning: $e indexing failed ($(grep 'Exit status' "$tf" || echo killed)); last lines of $log:"
         tail -n 5 "$log" >&2 || true
     fi
+}
+
+# ---- shards -----------------------------------------------------------------------------
+start_tcpsrv() {  # N: serve the N shards of nsearch-shN on loopback; write the remote stub
+    local n=$1 dir stub port k ports
+    dir=$(db_of "nsearch-sh$n"); stub=$(db_of "nsearch-remote$n")
+    ports=$($PY -c 'import socket, sys
+ss = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))' "$n")
+    : > "$stub.tmp"
+    k=0
+    for port in $ports; do
+        [ -d "$dir/shard$k" ] || { say "warning: $dir/shard$k is missing"; stop_tcpsrv; return 1; }
+        setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port" --quiet "$dir/shard$k" \
+            >>"$R/tcpsrv.out" 2>&1 &
+        TPIDS="$TPIDS $!"
+        echo "remote 127.0.0.1:$port" >> "$stub.tmp"
+        k=$((k + 1))
+    done
+    mv "$stub.tmp" "$stub"
+    for port in $ports; do
+        if ! $PY -c 'import socket, sys, time
+for _ in range(600):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)' "$port"; then
+            say "warning: xapian-tcpsrv on port $port did not listen:"; tail -n 5 "$R/tcpsrv.out" >&2 || true
+            stop_tcpsrv
+            return 1
+        fi
+    done
+}
+shards_one() {  # REP: build each SHARD_COUNTS database, search each, and the largest remotely
+    local rep=$1 n big=""
+    for n in $SHARD_COUNTS; do
+        index_one "nsearch-sh$n" "$rep"
+        if [ -z "$big" ] || [ "$n" -gt "$big" ]; then big=$n; fi
+    done
+    for n in $SHARD_COUNTS; do
+        say "rep $rep: batch nsearch over $n local shards"
+        $PY "$HERE/bench.py" batch "nsearch-sh$n" "$rep" "$(db_of "nsearch-sh$n")" "$Q" "$RES" "$BUILD/nsearch"
+    done
+    if start_tcpsrv "$big"; then
+        say "rep $rep: batch nsearch over $big remote shards (xapian-tcpsrv $TPIDS)"
+        $PY "$HERE/bench.py" batch "nsearch-remote$big" "$rep" "$(db_of "nsearch-remote$big")" "$Q" "$RES" "$BUILD/nsearch"
+    else
+        $PY "$HERE/bench.py" batch "nsearch-remote$big" "$rep" - "$Q" "$RES"  # recorded as failed
+    fi
+    stop_tcpsrv
 }
 
 # ---- web --------------------------------------------------------------------------------
@@ -302,6 +375,9 @@ for rep in $(seq 1 "$REPS"); do
             say "rep $rep: one-shot ${os[*]%%=*}, taking turns query by query"
             $PY "$HERE/bench.py" oneshot "$rep" "$Q" "$RES" "${os[@]}"
         fi
+    fi
+    if has "$STEPS" shards && has "$ENGINES" nsearch; then
+        shards_one "$rep"
     fi
     if has "$STEPS" web && start_web; then
         $PY "$HERE/bench.py" webpaths "$Q" nsearch > "$WEBD/src-ns"

@@ -276,7 +276,7 @@ struct Cache::Impl {
                 table_ids_ + static_cast<size_t>(did - 1) * FACET_INLINE * table_width_;
             unsigned width = table_width_;
             each_inline(did, [p, width](unsigned i) { return S_get_id(p + i * width, width); },
-                        table_none_, table_none_ - 1, f);
+                        table_none_, table_none_ - 1, true, f);
             return;
         }
         if (static_cast<size_t>(did) * FACET_INLINE + FACET_INLINE > entries_.size())
@@ -286,7 +286,7 @@ struct Cache::Impl {
         uint32_t *e = &entries_[static_cast<size_t>(did) * FACET_INLINE];
         if (e[0] == NOT_READ)
             fill(did, values.get(doc, did), e);
-        each_inline(did, [e](unsigned i) { return e[i]; }, NONE, MORE, f);
+        each_inline(did, [e](unsigned i) { return e[i]; }, NONE, MORE, false, f);
     }
 
     size_t key_count() const { return keys_.size(); }
@@ -302,20 +302,27 @@ struct Cache::Impl {
     };
 
     /* f(id) for did's FACET_INLINE ids, get(i) the i-th: up to `none`, and
-     * on `more` the rest from the overflow map. */
+     * on `more` the rest from the table's overflow lists or the map. */
     template <class G, class F>
-    void each_inline(Xapian::docid did, G get, uint32_t none, uint32_t more, F f)
+    void each_inline(Xapian::docid did, G get, uint32_t none, uint32_t more, bool table, F f)
     {
         for (unsigned i = 0; i < FACET_INLINE; i++) {
             uint32_t id = get(i);
             if (id == none)
                 return;
             if (id == more) {
-                each_more(did, f);
+                table ? each_table_more(did, f) : each_more(did, f);
                 return;
             }
             f(id);
         }
+    }
+
+    template <class F> void each_table_more(Xapian::docid did, F f)
+    {
+        /* a table marks a document with no overflow record: an empty list */
+        for (uint32_t j = table_more_at_[did]; j < table_more_at_[did + 1]; j++)
+            f(table_more_[j]);
     }
 
     template <class F> void each_more(Xapian::docid did, F f)
@@ -345,6 +352,8 @@ struct Cache::Impl {
     void drop_table()
     {
         table_.clear();
+        table_more_.clear();
+        table_more_at_.clear();
         table_ids_ = NULL;
         table_last_ = 0;
         table_width_ = 1;
@@ -376,22 +385,41 @@ struct Cache::Impl {
         }
         if (!S_get_varint(p, end, noverflow) || noverflow > table_.size())
             return false;
+        /* The overflow lists, in increasing docid order (as table_encode
+         * writes them), go flat into table_more_; where each starts is
+         * filled in by docid below. */
+        std::vector<std::pair<uint32_t, uint32_t> > starts; /* docid, start */
+        starts.reserve(static_cast<size_t>(noverflow));
+        table_more_.clear();
         for (uint64_t i = 0; i < noverflow; i++) {
             if (!S_get_varint(p, end, did) || !S_get_varint(p, end, n) || n > nkeys ||
-                did == 0 || did > Xapian::docid(-1) || more_.count(did))
+                did == 0 || did >= Xapian::docid(-1) || (i > 0 && did <= starts.back().first))
                 return false;
-            std::vector<uint32_t> &rest = more_[static_cast<Xapian::docid>(did)];
+            starts.emplace_back(static_cast<uint32_t>(did), static_cast<uint32_t>(table_more_.size()));
             for (uint64_t j = 0; j < n; j++) {
                 if (!S_get_varint(p, end, id) || id >= nkeys)
                     return false;
-                rest.push_back(static_cast<uint32_t>(id));
+                table_more_.push_back(static_cast<uint32_t>(id));
             }
         }
         if (!S_get_varint(p, end, lastdocid) || !S_get_varint(p, end, width) ||
             width != S_id_width(nkeys) || lastdocid > Xapian::docid(-1) ||
             static_cast<uint64_t>(end - p) / (FACET_INLINE * width) != lastdocid ||
-            static_cast<uint64_t>(end - p) % (FACET_INLINE * width) != 0)
+            static_cast<uint64_t>(end - p) % (FACET_INLINE * width) != 0 ||
+            (!starts.empty() && starts.back().first > lastdocid))
             return false;
+        /* Document did's overflow ids are table_more_[at[did] .. at[did + 1]):
+         * one flat array, not a map of vectors, which cost a hash node and a
+         * vector per listed document, most of a search's start at 1M. */
+        table_more_at_.resize(static_cast<size_t>(lastdocid) + 2);
+        size_t next = 0; /* the first list not started before d */
+        for (size_t d = 0; d <= static_cast<size_t>(lastdocid) + 1; d++) {
+            /* a document without a list starts (and ends) where the next list starts */
+            table_more_at_[d] = next < starts.size() ? starts[next].second
+                                                     : static_cast<uint32_t>(table_more_.size());
+            if (next < starts.size() && starts[next].first == d)
+                next++;
+        }
         /* Every id must be a key or a marker: counting indexes by id. This
          * pass over the whole table is most of the cost of loading it, so the
          * usual one-byte ids are checked through a table, without branches. */
@@ -424,11 +452,13 @@ struct Cache::Impl {
     Xapian::valueno slot_;
     bool table_tried_;
     std::vector<uint32_t> entries_;  /* docid * FACET_INLINE -> key ids, read from values */
-    std::unordered_map<Xapian::docid, std::vector<uint32_t> > more_;
+    std::unordered_map<Xapian::docid, std::vector<uint32_t> > more_; /* read from values */
     KeyInterner keys_;
     std::vector<uint32_t> ids_;      /* scratch */
     std::string table_;              /* the facet table, when loaded */
     const unsigned char *table_ids_; /* its key ids, docid 1.. */
+    std::vector<uint32_t> table_more_;    /* its overflow lists, one after another */
+    std::vector<uint32_t> table_more_at_; /* where each docid's list starts, and the end */
     Xapian::docid table_last_;
     unsigned table_width_;
     uint32_t table_none_;

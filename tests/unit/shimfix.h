@@ -180,4 +180,16 @@ __attribute__((unused)) static void check_run(ns_xdb *db, const ns_xquery *q, co
     free(got);
 }
 
+/* The facets of r, "KEY=COUNT;" each in order, are want. */
+__attribute__((unused)) static void check_facets(const ns_xresults *r, const char *want)
+{
+    char got[512] = "";
+    for (size_t i = 0; i < ns_xresults_facet_count(r); i++) {
+        const ns_xfacet *f = ns_xresults_facet(r, i);
+        size_t used = strlen(got);
+        snprintf(got + used, sizeof got - used, "%s=%u;", f->key, f->count);
+    }
+    ck_assert_str_eq(got, want);
+}
+
 #endif

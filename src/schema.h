@@ -94,8 +94,9 @@
  * bytes that leaves both markers free (1 up to 254 keys, 2 up to 65,534). A
  * document with more than NS_FACET_TABLE_INLINE keys holds its first
  * NS_FACET_TABLE_INLINE - 1 ids in place and the marker after them, and has
- * an overflow record with the n ids that follow; lastdocid is the last
- * document with a facet value.
+ * an overflow record with the n ids that follow; the records are in
+ * increasing docid order, none past lastdocid, the last document with a
+ * facet value (a table that breaks this is ignored as damaged).
  * The table names the revision of the commit that stores it, after the
  * documents' commit, so a reader can tell when it is stale (documents
  * changed since) and then ignores it; so does a reader that finds anything

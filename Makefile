@@ -49,7 +49,8 @@ CORE_C := $(wildcard src/*.c)
 CORE_CXX := $(wildcard src/*.cc)
 INDEXER_MAIN := indexer/nindex.c
 INDEXER_C := $(filter-out $(INDEXER_MAIN),$(wildcard indexer/*.c))
-SEARCH_MAINS := searcher/nsearch.c searcher/nsearch_cgi.c
+GLOSSARY_GEN_MAIN := searcher/glossary_gen.c
+SEARCH_MAINS := searcher/nsearch.c searcher/nsearch_cgi.c $(GLOSSARY_GEN_MAIN)
 SEARCHER_C := $(filter-out $(SEARCH_MAINS),$(wildcard searcher/*.c))
 GEN_C := $(BUILD)/gen/data.c
 DATA_FILES := stopwords/en.txt stopwords/ru.txt vendors/vendors.txt glossary/en-ru.txt
@@ -59,6 +60,12 @@ CORE_OBJ := $(call obj,$(CORE_C) $(CORE_CXX)) $(BUILD)/obj/gen/data.o
 INDEXER_OBJ := $(call obj,$(INDEXER_C))
 SEARCHER_OBJ := $(call obj,$(SEARCHER_C))
 LIB := $(BUILD)/libnscore.a
+# The glossary is analysed at build time (searcher/glossary_impl.h): glossary-gen,
+# linked against the library without the compiled glossary (BOOT_LIB), writes it.
+GLOSSARY_OBJ := $(BUILD)/obj/gen/glossary.o
+BUILTIN_OBJ := $(call obj,searcher/glossary_builtin.c)
+BOOT_LIB := $(BUILD)/libnsboot.a
+GLOSSARY_GEN := $(BUILD)/glossary-gen
 
 PROGRAMS := $(BUILD)/nsearch $(BUILD)/nindex
 ifneq ($(wildcard searcher/nsearch_cgi.c),)
@@ -106,9 +113,24 @@ $(BUILD)/obj/%.o: %.cc | $(SETUP_STAMP)
 	@mkdir -p $(@D)
 	$(CXX) $(NS_CXXFLAGS) -MMD -MP -c $< -o $@
 
-$(LIB): $(CORE_OBJ) $(INDEXER_OBJ) $(SEARCHER_OBJ)
+$(LIB): $(CORE_OBJ) $(INDEXER_OBJ) $(SEARCHER_OBJ) $(GLOSSARY_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+$(BOOT_LIB): $(filter-out $(BUILTIN_OBJ),$(CORE_OBJ) $(INDEXER_OBJ) $(SEARCHER_OBJ))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(GLOSSARY_GEN): $(call obj,$(GLOSSARY_GEN_MAIN)) $(BOOT_LIB)
+	$(CXX) $(NS_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+$(BUILD)/gen/glossary.c: $(GLOSSARY_GEN)
+	@mkdir -p $(@D)
+	@$(SAN_ENV) $(GLOSSARY_GEN) $@.tmp && mv $@.tmp $@
+
+$(GLOSSARY_OBJ): $(BUILD)/gen/glossary.c
+	@mkdir -p $(@D)
+	$(CC) $(NS_CFLAGS) -c $< -o $@
 
 # Link with the C++ driver: the shim needs libstdc++.
 $(BUILD)/nindex: $(call obj,$(INDEXER_MAIN)) $(LIB)

@@ -1,9 +1,9 @@
 /* expand.c: the bilingual glossary and cross-lingual expansion (expand.h). */
 #include "expand.h"
+#include "glossary_impl.h"
 #include "str.h"
 #include "list.h"
 
-#include "data.h"
 #include "query.h"
 #include "xapian_shim.h"
 
@@ -15,30 +15,18 @@
  * words a form; a compound word may give two or three parts). */
 #define MAX_FORM_STEMS 12
 
-typedef struct form {
-    char *text;          /* as written in the glossary */
-    char **stems;
-    size_t nstems;
-    uint32_t span;       /* positions from the first stem to the last, for the phrase */
-    char lang;           /* 'e' (left of '=') or 'r' */
-    size_t entry;
-} form;
+typedef ns_glossary_form form;
+typedef ns_glossary_entry entry;
 
-struct by_stem {
-    const char *stem;    /* the form's first stem */
-    size_t form;
-};
-
-typedef struct entry {
-    size_t first, n;     /* its forms */
-} entry;
-
+/* t is what is searched. A glossary analysed here owns the arrays below,
+ * which back t; the compiled-in one owns nothing (they stay NULL). */
 struct ns_glossary {
+    ns_glossary_table t;
     form *forms;
-    size_t nforms, cforms;
+    size_t cforms;
     entry *entries;
-    size_t nentries, centries;
-    struct by_stem *by_stem; /* the forms by first stem */
+    size_t centries;
+    size_t *by_stem;
 };
 
 static int S_oom(ns_err *err)
@@ -46,12 +34,14 @@ static int S_oom(ns_err *err)
     return ns_err_set(err, NS_ENOMEM, "out of memory loading the glossary");
 }
 
+/* The strings of a form analysed here are its own (the const is the
+ * compiled-in tables'). */
 static void S_form_clear(form *f)
 {
     for (size_t i = 0; f->stems && i < f->nstems; i++)
-        free(f->stems[i]);
-    free(f->stems);
-    free(f->text);
+        free((char *)f->stems[i]);
+    free((char **)f->stems);
+    free((char *)f->text);
     memset(f, 0, sizeof *f);
 }
 
@@ -59,7 +49,7 @@ void ns_glossary_free(ns_glossary *g)
 {
     if (!g)
         return;
-    for (size_t i = 0; i < g->nforms; i++)
+    for (size_t i = 0; g->forms && i < g->t.nforms; i++)
         S_form_clear(&g->forms[i]);
     free(g->forms);
     free(g->entries);
@@ -69,7 +59,20 @@ void ns_glossary_free(ns_glossary *g)
 
 size_t ns_glossary_entries(const ns_glossary *g)
 {
-    return g ? g->nentries : 0;
+    return g ? g->t.nentries : 0;
+}
+
+int ns_glossary_wrap(ns_glossary **out, const ns_glossary_table *t, ns_err *err)
+{
+    if (!(*out = calloc(1, sizeof **out)))
+        return S_oom(err);
+    (*out)->t = *t;
+    return 0;
+}
+
+const ns_glossary_table *ns_glossary_table_of(const ns_glossary *g)
+{
+    return &g->t;
 }
 
 static void S_trim(const char **s, size_t *len)
@@ -90,6 +93,7 @@ static int S_add_form(ns_glossary *g, ns_analyzer *a, const char *text, size_t l
     const ns_term *t;
     size_t n, live = 0;
     uint32_t first = 0, last = 0;
+    char **stems;
     int rc;
 
     S_trim(&text, &len);
@@ -101,30 +105,32 @@ static int S_add_form(ns_glossary *g, ns_analyzer *a, const char *text, size_t l
         live += !(t[i].flags & (NS_TERM_JOINED | NS_TERM_STOP));
     if (live == 0 || live > MAX_FORM_STEMS)
         return 0;
-    if (ns_array_room(&g->forms, g->nforms, &g->cforms, sizeof *g->forms, 256) < 0)
+    if (ns_array_room(&g->forms, g->t.nforms, &g->cforms, sizeof *g->forms, 256) < 0)
         return S_oom(err);
-    form *f = &g->forms[g->nforms];
+    form *f = &g->forms[g->t.nforms];
     memset(f, 0, sizeof *f);
     f->lang = lang;
     f->entry = e;
-    if (!(f->stems = calloc(live, sizeof *f->stems)) || !(f->text = ns_strndup(text, len))) {
+    if (!(stems = calloc(live, sizeof *stems)) || !(f->text = ns_strndup(text, len))) {
+        free(stems);
         S_form_clear(f);
         return S_oom(err);
     }
+    f->stems = (const char *const *)stems;
     for (size_t i = 0; i < n; i++) {
         if (t[i].flags & (NS_TERM_JOINED | NS_TERM_STOP))
             continue;
         if (f->nstems == 0)
             first = t[i].pos;
         last = t[i].pos;
-        if (!(f->stems[f->nstems] = ns_strndup(t[i].term, t[i].len))) {
+        if (!(stems[f->nstems] = ns_strndup(t[i].term, t[i].len))) {
             S_form_clear(f);
             return S_oom(err);
         }
         f->nstems++;
     }
     f->span = last - first + 1;
-    g->nforms++;
+    g->t.nforms++;
     g->entries[e].n++;
     return 0;
 }
@@ -137,10 +143,10 @@ static int S_parse_line(ns_glossary *g, ns_analyzer *a, const char *line, size_t
     int rc;
     if (!eq)
         return ns_err_set(err, NS_ESYNTAX, "glossary line %zu has no '='", lineno);
-    if (ns_array_room(&g->entries, g->nentries, &g->centries, sizeof *g->entries, 256) < 0)
+    if (ns_array_room(&g->entries, g->t.nentries, &g->centries, sizeof *g->entries, 256) < 0)
         return S_oom(err);
-    size_t e = g->nentries++;
-    g->entries[e].first = g->nforms;
+    size_t e = g->t.nentries++;
+    g->entries[e].first = g->t.nforms;
     g->entries[e].n = 0;
     for (int side = 0; side < 2; side++) {
         const char *p = side ? eq + 1 : line, *end = side ? line + len : eq;
@@ -155,13 +161,40 @@ static int S_parse_line(ns_glossary *g, ns_analyzer *a, const char *line, size_t
     return 0;
 }
 
+/* qsort's comparison has no context: the forms ride along. */
+typedef struct by_stem {
+    const char *stem; /* the form's first stem */
+    size_t form;
+} by_stem;
+
 static int S_by_stem_cmp(const void *x, const void *y)
 {
-    const struct by_stem *a = x, *b = y;
+    const by_stem *a = x, *b = y;
     int c = strcmp(a->stem, b->stem);
     if (c)
         return c;
     return a->form < b->form ? -1 : a->form > b->form;
+}
+
+static int S_order(ns_glossary *g, ns_err *err)
+{
+    size_t n = g->t.nforms;
+    by_stem *v;
+    if (n == 0)
+        return 0;
+    if (!(v = malloc(n * sizeof *v)) || !(g->by_stem = malloc(n * sizeof *g->by_stem))) {
+        free(v);
+        return S_oom(err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        v[i].stem = g->forms[i].stems[0];
+        v[i].form = i;
+    }
+    qsort(v, n, sizeof *v, S_by_stem_cmp);
+    for (size_t i = 0; i < n; i++)
+        g->by_stem[i] = v[i].form;
+    free(v);
+    return 0;
 }
 
 int ns_glossary_new_from_text(ns_glossary **out, ns_analyzer *a, const char *text, size_t len,
@@ -187,17 +220,11 @@ int ns_glossary_new_from_text(ns_glossary **out, ns_analyzer *a, const char *tex
         if ((rc = S_parse_line(g, a, line, llen, lineno, err)) < 0)
             goto fail;
     }
-    if (g->nforms) {
-        if (!(g->by_stem = malloc(g->nforms * sizeof *g->by_stem))) {
-            rc = S_oom(err);
-            goto fail;
-        }
-        for (size_t i = 0; i < g->nforms; i++) {
-            g->by_stem[i].stem = g->forms[i].stems[0];
-            g->by_stem[i].form = i;
-        }
-        qsort(g->by_stem, g->nforms, sizeof *g->by_stem, S_by_stem_cmp);
-    }
+    if ((rc = S_order(g, err)) < 0)
+        goto fail;
+    g->t.forms = g->forms;
+    g->t.entries = g->entries;
+    g->t.by_stem = g->by_stem;
     *out = g;
     return 0;
 fail:
@@ -205,20 +232,15 @@ fail:
     return rc;
 }
 
-int ns_glossary_new(ns_glossary **out, ns_analyzer *a, ns_err *err)
-{
-    return ns_glossary_new_from_text(out, a, ns_data_glossary, strlen(ns_data_glossary), err);
-}
-
 /* ---- expansion ---- */
 
 /* First index in by_stem whose form's first stem is >= stem. */
 static size_t S_lower_bound(const ns_glossary *g, const char *stem)
 {
-    size_t lo = 0, hi = g->nforms;
+    size_t lo = 0, hi = g->t.nforms;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(g->by_stem[mid].stem, stem) < 0)
+        if (strcmp(g->t.forms[g->t.by_stem[mid]].stems[0], stem) < 0)
             lo = mid + 1;
         else
             hi = mid;
@@ -266,7 +288,7 @@ static int S_form_query(const form *f, ns_xquery **out, ns_err *err)
 static int S_alt(const ns_glossary *g, ns_query *q, const form *f, double scale, ns_xquery **out,
                  ns_expansion *x, ns_err *err)
 {
-    const entry *e = &g->entries[f->entry];
+    const entry *e = &g->t.entries[f->entry];
     ns_xquery **v = calloc(e->n, sizeof *v), *syn = NULL;
     size_t k = 0;
     int rc = 0;
@@ -275,7 +297,7 @@ static int S_alt(const ns_glossary *g, ns_query *q, const form *f, double scale,
         goto done;
     }
     for (size_t i = e->first; i < e->first + e->n; i++) {
-        const form *o = &g->forms[i];
+        const form *o = &g->t.forms[i];
         if (o->lang == f->lang)
             continue;
         if ((rc = S_form_query(o, &v[k], err)) < 0)
@@ -332,8 +354,9 @@ static const form *S_best_form(const ns_glossary *g, const ns_query_clause *c, c
     const form *best = NULL;
     size_t bestk = 0;
     for (size_t j = S_lower_bound(g, c[i].stems[0]);
-         j < g->nforms && strcmp(g->by_stem[j].stem, c[i].stems[0]) == 0; j++) {
-        const form *f = &g->forms[g->by_stem[j].form];
+         j < g->t.nforms && strcmp(g->t.forms[g->t.by_stem[j]].stems[0], c[i].stems[0]) == 0;
+         j++) {
+        const form *f = &g->t.forms[g->t.by_stem[j]];
         size_t k = S_match(f, c, have, ng, i);
         if (k > bestk || (k == bestk && k && f->nstems > best->nstems)) {
             best = f;
@@ -357,7 +380,7 @@ int ns_glossary_expand(const ns_glossary *g, ns_query *q, const char *text, doub
         *out = NULL;
     if (nout)
         *nout = 0;
-    if (ng == 0 || g->nforms == 0)
+    if (ng == 0 || g->t.nforms == 0)
         return 0;
     if (!(c = calloc(ng, sizeof *c)) || !(have = calloc(ng, sizeof *have)) ||
         !(plans = calloc(ng, sizeof *plans)) || !(xs = calloc(ng, sizeof *xs))) {

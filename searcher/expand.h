@@ -2,7 +2,7 @@
  * glossary (glossary/en-ru.txt, compiled in; its header documents the format).
  *
  * Every form of the glossary is analysed like articles and queries
- * (src/analyze.h), so matching is on stems: нейросеть stands for нейросети,
+ * (src/analyze.h), by the same analyzer, so matching is on stems: нейросеть stands for нейросети,
  * translation for translations. A run of a query's plain words whose part
  * stems are exactly a form's, in order (the longest form first, multi-word
  * forms included), is expanded with the forms of the other language of the
@@ -34,10 +34,12 @@ typedef struct ns_expansion {
     size_t nwith;
 } ns_expansion;
 
-/* Load the compiled-in glossary. NS_ESYNTAX names a bad line (the file is
- * checked by tests/glossary/check.py before it is compiled in). */
-int ns_glossary_new(ns_glossary **out, ns_analyzer *a, ns_err *err);
-/* Load one from text in the same format; for tests. */
+/* The compiled-in glossary: glossary/en-ru.txt, analysed at build time
+ * (glossary_impl.h says why), so loading it costs nothing. NS_ENOMEM. */
+int ns_glossary_new(ns_glossary **out, ns_err *err);
+/* Load one from text in the same format, analysing its forms with a.
+ * NS_ESYNTAX names a bad line (glossary/en-ru.txt is checked by
+ * tests/glossary/check.py, and read by this at build time). */
 int ns_glossary_new_from_text(ns_glossary **out, ns_analyzer *a, const char *text, size_t len,
                               ns_err *err);
 void ns_glossary_free(ns_glossary *g); /* NULL is a no-op */

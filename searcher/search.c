@@ -664,7 +664,7 @@ static int S_prepare(ns_searcher *s, const char *query, size_t len, const ns_sea
     if (o->intent_weight > 0 &&
         (rc = ns_intents_apply(q, s->a, s->v, query, len, o->intent_weight, &r->intents, err)) < 0)
         goto fail;
-    if (o->cross && !s->gl && (rc = ns_glossary_new(&s->gl, s->a, err)) < 0)
+    if (o->cross && !s->gl && (rc = ns_glossary_new(&s->gl, err)) < 0)
         goto fail;
     if (o->cross && (rc = ns_glossary_expand(s->gl, q, query, o->cross_scale, &r->expansions,
                                              &r->nexpansions, err)) < 0)

@@ -3,7 +3,9 @@
  * stems both ways, the longest form first, what the Xapian query becomes, and
  * months, years and vendors in words. */
 #include "analyze.h"
+#include "data.h"
 #include "expand.h"
+#include "glossary_impl.h"
 #include "intent.h"
 #include "query.h"
 #include "vendors.h"
@@ -142,8 +144,69 @@ START_TEST(bundled_glossary_loads)
 {
     ns_glossary *b;
     ns_err err;
-    ck_assert_msg(ns_glossary_new(&b, a, &err) == 0, "%s", err.msg);
+    ck_assert_msg(ns_glossary_new(&b, &err) == 0, "%s", err.msg);
     ck_assert_uint_ge(ns_glossary_entries(b), 400);
+    ns_glossary_free(b);
+}
+END_TEST
+
+/* The glossary compiled in at build time is exactly what the analyzer makes
+ * of glossary/en-ru.txt now: every form's text, stems, span, language and
+ * entry, every entry's forms, and the order searched by stem. */
+START_TEST(compiled_glossary_is_the_text_analysed_now)
+{
+    ns_glossary *b, *t;
+    ns_err err;
+    ck_assert_msg(ns_glossary_new(&b, &err) == 0, "%s", err.msg);
+    ck_assert_msg(ns_glossary_new_from_text(&t, a, ns_data_glossary, strlen(ns_data_glossary),
+                                            &err) == 0,
+                  "%s", err.msg);
+    const ns_glossary_table *x = ns_glossary_table_of(b), *y = ns_glossary_table_of(t);
+    ck_assert_uint_ge(y->nforms, 800);
+    ck_assert_uint_eq(x->nforms, y->nforms);
+    ck_assert_uint_eq(x->nentries, y->nentries);
+    for (size_t i = 0; i < y->nforms; i++) {
+        const ns_glossary_form *f = &x->forms[i], *g2 = &y->forms[i];
+        ck_assert_str_eq(f->text, g2->text);
+        ck_assert_uint_eq(f->nstems, g2->nstems);
+        for (size_t k = 0; k < g2->nstems; k++)
+            ck_assert_msg(strcmp(f->stems[k], g2->stems[k]) == 0, "form '%s': stem %zu is '%s', not '%s'",
+                          g2->text, k, f->stems[k], g2->stems[k]);
+        ck_assert_uint_eq(f->span, g2->span);
+        ck_assert_int_eq(f->lang, g2->lang);
+        ck_assert_uint_eq(f->entry, g2->entry);
+        ck_assert_uint_eq(x->by_stem[i], y->by_stem[i]);
+    }
+    for (size_t i = 0; i < y->nentries; i++) {
+        ck_assert_uint_eq(x->entries[i].first, y->entries[i].first);
+        ck_assert_uint_eq(x->entries[i].n, y->entries[i].n);
+    }
+    ns_glossary_free(t);
+    ns_glossary_free(b);
+}
+END_TEST
+
+/* The compiled glossary expands as the analysed text does. */
+START_TEST(compiled_glossary_expands)
+{
+    ns_glossary *b;
+    ns_query *q;
+    ns_expansion *e = NULL;
+    size_t n = 0;
+    ns_err err;
+    const char text[] = "нейросети для перевода";
+    ck_assert_msg(ns_glossary_new(&b, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(ns_query_parse(&q, a, v, text, strlen(text), NULL, &err), 0);
+    ck_assert_msg(ns_glossary_expand(b, q, text, 0.25, &e, &n, &err) == 0, "%s", err.msg);
+    ck_assert_uint_ge(n, 1);
+    ck_assert_str_eq(e[0].words, "нейросети");
+    ck_assert_int_eq(e[0].lang, 'r');
+    int neural = 0;
+    for (size_t k = 0; k < e[0].nwith; k++)
+        neural |= strstr(e[0].with[k], "neural") != NULL;
+    ck_assert_msg(neural, "нейросети is not expanded with an English 'neural ...' form");
+    ns_expansions_free(e, n);
+    ns_query_free(q);
     ns_glossary_free(b);
 }
 END_TEST
@@ -252,6 +315,8 @@ static Suite *expand_suite(void)
                          compound_word_matches_its_parts,
                          no_match_changes_nothing,
                          bundled_glossary_loads,
+                         compiled_glossary_is_the_text_analysed_now,
+                         compiled_glossary_expands,
                          bad_line_is_NS_ESYNTAX,
                          month_names_both_languages,
                          month_and_year_in_words,
